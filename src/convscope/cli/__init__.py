@@ -1,0 +1,48 @@
+"""The ``convscope`` command line: one module per subcommand, each with ``add_parser`` and ``run``.
+
+Bad input exits with status 2 and a one-line message that says what to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from convscope import __version__
+
+
+def _commands() -> list[ModuleType]:
+    # Imported lazily so `convscope size` does not pay for importing the web server.
+    from convscope.cli import size
+
+    return [size]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog="convscope", description="See convolution happen: playground, engine and tools."
+    )
+    parser.add_argument("--version", action="version", version=f"convscope {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _commands():
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except (ValueError, TypeError) as err:
+        print(f"convscope {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
