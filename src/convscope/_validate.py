@@ -20,12 +20,12 @@ def check_int(value: Any, name: str, minimum: int | None = None, maximum: int | 
     # bool is an int subclass; `stride=True` is almost certainly a mistake, so refuse it.
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}")
-    return value
+    result = int(value)
+    if minimum is not None and result < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {result}")
+    if maximum is not None and result > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {result}")
+    return result
 
 
 def as_pair(value: Any, name: str, minimum: int | None = None, maximum: int | None = None) -> Pair:

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convscope._validate import as_array, as_pair, check_int
+
+
+def test_as_pair_accepts_int_and_pairs() -> None:
+    assert as_pair(3, "k") == (3, 3)
+    assert as_pair((2, 5), "k") == (2, 5)
+    assert as_pair([np.int64(1), 4], "k") == (1, 4)
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "words"),
+    [
+        (2.5, TypeError, "k must be an integer"),
+        (True, TypeError, "k must be an integer"),
+        ("3", TypeError, "k must be an integer"),
+        (-1, ValueError, "k must be >= 0"),
+        ((1, 2, 3), ValueError, "pair"),
+        ((1, -2), ValueError, r"k\[1\] must be >= 0"),
+    ],
+)
+def test_as_pair_refuses_with_the_argument_named(value: object, error: type, words: str) -> None:
+    with pytest.raises(error, match=words):
+        as_pair(value, "k", minimum=0)
+
+
+def test_check_int_maximum() -> None:
+    with pytest.raises(ValueError, match="stride must be <= 4, got 5"):
+        check_int(5, "stride", 1, 4)
+
+
+def test_as_array_checks_rank_and_finiteness() -> None:
+    assert as_array([[1, 2], [3, 4]], "x", 2).dtype == np.float64
+    assert as_array(np.zeros(3, np.float32), "x", 1).dtype == np.float32
+    with pytest.raises(ValueError, match=r"x must be 4-D \(N, C, H, W\), got shape \(2, 2\)"):
+        as_array(np.zeros((2, 2)), "x", 4, layout="(N, C, H, W)")
+    with pytest.raises(ValueError, match="NaN"):
+        as_array([1.0, float("nan")], "x")
+    with pytest.raises(TypeError, match="numbers"):
+        as_array(["a"], "x")
+    with pytest.raises(ValueError, match="rectangular"):
+        as_array([[1, 2], [3]], "x")
+    with pytest.raises(TypeError):
+        as_array(None, "x")
