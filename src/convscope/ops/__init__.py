@@ -1,0 +1,1 @@
+"""Neural-network operations in NumPy (NCHW): forward and backward beside each other, naive twins."""
