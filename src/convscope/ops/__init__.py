@@ -1,1 +1,1 @@
-"""Neural-network operations in NumPy (NCHW): forward and backward beside each other, naive twins."""
+"""NCHW neural-network ops as pure NumPy functions, each with its backward and a naive loop twin."""
