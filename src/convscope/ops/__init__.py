@@ -1,1 +1,1 @@
-"""NCHW neural-network ops as pure NumPy functions, each with its backward and a naive loop twin."""
+"""Neural-network operations in NumPy (NCHW): forward and backward beside each other, naive twins."""
