@@ -115,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reading {package}")
         images, labels = read_package(package)
     write_npz(args.output, {"images": images, "labels": labels})
-    print(f"wrote {args.output} ({args.output.stat().st_size:,} bytes), order: grouped by class 0-9, "
-          "package order within a class")
+    print(
+        f"wrote {args.output} ({args.output.stat().st_size:,} bytes), order: grouped by class 0-9, "
+        "package order within a class"
+    )
     print(f"sha256(images bytes + labels bytes) = {arrays_sha256(images, labels)}")
     print(f"sha256(file) = {hashlib.sha256(args.output.read_bytes()).hexdigest()}")
     return 0
