@@ -1,0 +1,267 @@
+"""Convolution layers' maths (NCHW): ``conv2d`` and ``conv1d`` with their backward passes, built on im2col.
+
+Like every deep-learning framework, these compute *cross-correlation*: the kernel slides over the input
+unflipped, ``out[n, o, r, c] = b[o] + sum_{ci, i, j} x_pad[n, ci, r*s + i*d, c*s + j*d] * w[o, ci, i, j]``
+(within o's group). True (mathematical) convolution flips the kernel first: see `flip_kernel`.
+The loop versions that state this definition plainly live in `convscope.ops.conv_naive`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from convscope._validate import as_array, check_int
+from convscope.ops.im2col import Array, ConvGeometry, col2im, conv_geometry, im2col
+
+__all__ = ["conv1d", "conv1d_backward", "conv2d", "conv2d_backward", "flip_kernel"]
+
+
+def conv2d(
+    x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
+    groups: Any = 1,
+) -> Array:
+    """2-D cross-correlation of a batch of images with a bank of kernels, as ``torch.nn.functional.conv2d``.
+
+    Parameters
+    ----------
+    x : array_like, (N, C_in, H, W)
+        Input images.
+    weight : array_like, (C_out, C_in / groups, kH, kW)
+        Kernels; output channel ``o`` sees input channels of its group only.
+    bias : array_like, (C_out,), optional
+        Added to every position of each output channel.
+    stride : int or (int, int), default 1
+        Step between windows, >= 1.
+    padding : int, (int, int), "valid" or "same", default 0
+        Zeros added on each side. "valid" is 0; "same" keeps H and W (needs stride 1; an odd total
+        padding puts the extra row/column at the bottom/right, as PyTorch does).
+    dilation : int or (int, int), default 1
+        Spacing between kernel taps (1 = no dilation).
+    groups : int, default 1
+        Channels split into this many independent groups (C_in and C_out must both divide).
+
+    Returns
+    -------
+    ndarray, (N, C_out, H_out, W_out)
+        ``H_out = (H + pad_top + pad_bottom - dilation*(kH - 1) - 1) // stride + 1`` (same for W).
+        float32 in gives float32 out; float64 gives float64.
+
+    See Also
+    --------
+    conv2d_backward : its gradients.
+    convscope.ops.conv_naive.conv2d_naive : the same numbers from plain loops.
+    flip_kernel : turns cross-correlation into true convolution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> w = np.ones((1, 1, 2, 2))
+    >>> conv2d(x, w, stride=2)  # the sum of each 2x2 block
+    array([[[[10., 18.],
+             [42., 50.]]]])
+    >>> conv2d(x, w, padding="same").shape
+    (1, 1, 4, 4)
+    """
+    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    g, (oh, ow) = geom.groups, geom.output_size
+    cols = im2col(x, geom).reshape(g, -1, geom.batch * oh * ow)  # (G, C_in/G*kH*kW, N*H_out*W_out)
+    kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    out = np.matmul(kernels, cols).reshape(geom.out_channels, geom.batch, oh, ow)  # (C_out, N, ...)
+    if bias is not None:
+        out += bias[:, None, None, None]
+    return np.ascontiguousarray(out.transpose(1, 0, 2, 3))  # (N, C_out, H_out, W_out)
+
+
+def conv2d_backward(
+    grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+    dilation: Any = 1, groups: Any = 1,
+) -> tuple[Array, Array, Array | None]:
+    """Gradients of `conv2d` with respect to x, weight and bias, given dLoss/dOutput.
+
+    Parameters
+    ----------
+    grad_output : array_like, (N, C_out, H_out, W_out)
+        Gradient of the loss with respect to ``conv2d(x, weight, bias, ...)``.
+    x, weight, bias, stride, padding, dilation, groups
+        The forward call's arguments (see `conv2d`).
+
+    Returns
+    -------
+    grad_x : ndarray, (N, C_in, H, W)
+        Each output's gradient times its weights, added back onto the pixels its window covered.
+    grad_weight : ndarray, (C_out, C_in / groups, kH, kW)
+        Each tap's gradient: the sum over every window of gradient times the pixel under the tap.
+    grad_bias : ndarray, (C_out,), or None
+        The sum of grad_output over batch and positions; None when ``bias`` is None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> w = np.ones((1, 1, 2, 2))
+    >>> grad_x, grad_w, grad_b = conv2d_backward(np.ones((1, 1, 2, 2)), x, w, bias=np.zeros(1))
+    >>> grad_x[0, 0]  # how many windows cover each pixel
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    >>> grad_w[0, 0]  # the sum of the pixels each tap saw
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> grad_b
+    array([4.])
+    """
+    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    grad = check_grad_output(grad_output, geom, x.dtype)
+    g, c_out = geom.groups, geom.out_channels
+    grad_rows = np.ascontiguousarray(grad.transpose(1, 0, 2, 3)).reshape(g, c_out // g, -1)
+    # grad_rows: (G, C_out/G, N*H_out*W_out), the same layout as the forward product's result.
+    cols = im2col(x, geom).reshape(g, -1, grad_rows.shape[-1])  # (G, C_in/G*kH*kW, N*H_out*W_out)
+    grad_weight = np.matmul(grad_rows, cols.transpose(0, 2, 1)).reshape(weight.shape)
+    kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    grad_cols = np.matmul(kernels.transpose(0, 2, 1), grad_rows)  # (G, C_in/G*kH*kW, N*H_out*W_out)
+    grad_x = col2im(grad_cols.reshape(geom.in_channels, *geom.kernel_size, geom.batch, *geom.output_size),
+                    geom)
+    grad_bias = None if bias is None else grad_rows.reshape(c_out, -1).sum(axis=1)
+    return grad_x, grad_weight, grad_bias
+
+
+def flip_kernel(weight: Any) -> Array:
+    """Rotate kernels by 180 degrees, so `conv2d` / `conv1d` compute true convolution.
+
+    Frameworks slide the kernel unflipped (cross-correlation). Convolution in the signal-processing
+    sense, ``(f * g)(t) = sum_a f(a) g(t - a)``, reads the kernel backwards; flipping it first (its
+    last axes, kH and kW for conv2d, K for conv1d) turns one into the other. Learned kernels don't care
+    which you use: a network simply learns the flipped kernel.
+
+    Parameters
+    ----------
+    weight : array_like, (..., kH, kW) or (..., K)
+        Kernels; for a conv2d weight (rank 4) both spatial axes flip, for a conv1d weight (rank 3) or a
+        single 1-D kernel, the last axis.
+
+    Returns
+    -------
+    ndarray
+        The flipped copy, same shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> signal = np.array([[[0.0, 1.0, 0.0, 0.0]]])  # (N=1, C=1, L=4): an impulse at position 1
+    >>> kernel = np.array([[[1.0, 2.0, 3.0]]])       # (C_out=1, C_in=1, K=3)
+    >>> conv1d(signal, kernel, padding=1)  # cross-correlation: the kernel appears reversed
+    array([[[3., 2., 1., 0.]]])
+    >>> conv1d(signal, flip_kernel(kernel), padding=1)  # true convolution: the impulse response
+    array([[[1., 2., 3., 0.]]])
+    """
+    w = as_array(weight, "weight", ndim=(1, 2, 3, 4))
+    axes = (-2, -1) if w.ndim in (2, 4) else (-1,)
+    return np.ascontiguousarray(np.flip(w, axis=axes))
+
+
+def conv1d(
+    x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
+    groups: Any = 1,
+) -> Array:
+    """1-D cross-correlation of a batch of signals, as ``torch.nn.functional.conv1d``.
+
+    A 1-D convolution is a 2-D one on images one pixel tall, so this runs `conv2d` on an
+    (N, C_in, 1, L) view with a (C_out, C_in/groups, 1, K) kernel.
+
+    Parameters
+    ----------
+    x : array_like, (N, C_in, L)
+        Input signals.
+    weight : array_like, (C_out, C_in / groups, K)
+        Kernels.
+    bias : array_like, (C_out,), optional
+    stride, dilation : int, default 1
+        Step between windows and spacing between taps, each >= 1.
+    padding : int, "valid" or "same", default 0
+        Zeros added at each end ("same" needs stride 1; an odd total puts the extra zero at the end).
+    groups : int, default 1
+
+    Returns
+    -------
+    ndarray, (N, C_out, L_out)
+        ``L_out = (L + pad_start + pad_end - dilation*(K - 1) - 1) // stride + 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> conv1d(np.array([[[1.0, 2.0, 3.0, 4.0]]]), np.array([[[1.0, -1.0]]]))  # differences
+    array([[[-1., -1., -1.]]])
+    """
+    args = conv1d_as_conv2d(x, weight, stride, padding, dilation)
+    return conv2d(*args[:2], bias, *args[2:], groups)[:, :, 0, :]  # (N, C_out, 1, L_out) -> (N, C_out, L_out)
+
+
+def conv1d_backward(
+    grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+    dilation: Any = 1, groups: Any = 1,
+) -> tuple[Array, Array, Array | None]:
+    """Gradients of `conv1d` with respect to x (N, C_in, L), weight (C_out, C_in/groups, K) and bias.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grad_x, grad_w, grad_b = conv1d_backward(
+    ...     np.ones((1, 1, 3)), np.array([[[1.0, 2.0, 3.0, 4.0]]]), np.array([[[1.0, -1.0]]]))
+    >>> grad_x
+    array([[[ 1.,  0.,  0., -1.]]])
+    >>> grad_w
+    array([[[6., 9.]]])
+    """
+    x4, w4, stride2, padding2, dilation2 = conv1d_as_conv2d(x, weight, stride, padding, dilation)
+    grad = as_array(grad_output, "grad_output", ndim=3, layout="(N, C_out, L_out)")
+    grad_x, grad_w, grad_b = conv2d_backward(
+        grad[:, :, None, :], x4, w4, bias, stride2, padding2, dilation2, groups  # (N, C_out, 1, L_out)
+    )
+    return grad_x[:, :, 0, :], grad_w[:, :, 0, :], grad_b  # drop the height-1 axis again
+
+
+def conv1d_as_conv2d(
+    x: Any, weight: Any, stride: Any, padding: Any, dilation: Any
+) -> tuple[Array, Array, tuple[int, int], Any, tuple[int, int]]:
+    """conv1d's arguments as conv2d's: one-pixel-tall images and kernels, settings on the width only."""
+    x = as_array(x, "x", ndim=3, layout="(N, C_in, L)")
+    weight = as_array(weight, "weight", ndim=3, layout="(C_out, C_in/groups, K)")
+    s = check_int(stride, "stride", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    if padding == "same" and s != 1:
+        raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got stride {s}")
+    pad = padding if isinstance(padding, str) else (0, check_int(padding, "padding", minimum=0))
+    # (N, C_in, L) -> (N, C_in, 1, L) and (C_out, C_in/groups, K) -> (C_out, C_in/groups, 1, K)
+    return x[:, :, None, :], weight[:, :, None, :], (1, s), pad, (1, d)
+
+
+def prepare_conv2d_args(
+    x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: Any
+) -> tuple[Array, Array, Array | None, ConvGeometry]:
+    """Check conv2d's arguments and return them as arrays of one float dtype, plus their geometry."""
+    x = as_array(x, "x", ndim=4, layout="(N, C_in, H, W)")
+    weight = as_array(weight, "weight", ndim=4, layout="(C_out, C_in/groups, kH, kW)")
+    geom = conv_geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+    dtype = np.result_type(x.dtype, weight.dtype)
+    if bias is not None:
+        bias = as_array(bias, "bias", ndim=1, layout="(C_out,)")
+        if bias.shape[0] != geom.out_channels:
+            raise ValueError(
+                f"bias must have one value per output channel, C_out={geom.out_channels}, "
+                f"got shape {bias.shape}"
+            )
+        dtype = np.result_type(dtype, bias.dtype)
+        bias = bias.astype(dtype, copy=False)
+    return x.astype(dtype, copy=False), weight.astype(dtype, copy=False), bias, geom
+
+
+def check_grad_output(grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
+    """grad_output as an array of `dtype`, after checking it has the forward output's shape."""
+    grad = as_array(grad_output, "grad_output", ndim=4, layout="(N, C_out, H_out, W_out)")
+    expected = (geom.batch, geom.out_channels, *geom.output_size)
+    if grad.shape != expected:
+        raise ValueError(f"grad_output must have the forward output's shape {expected}, got {grad.shape}")
+    return grad.astype(dtype, copy=False)
