@@ -2,16 +2,119 @@
 
 Every size accepts an int (square) or an ``(h, w)`` pair, with PyTorch's argument names and meanings
 (``dilation=1`` is no dilation). The formulas follow Dumoulin & Visin, "A guide to convolution
-arithmetic for deep learning" (2016), and PyTorch's shape rules.
+arithmetic for deep learning" (2016), and PyTorch's shape rules. Receptive fields live in
+``convscope.receptive``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from convscope import _axis
+from convscope._explain import explain_axes
 from convscope._validate import as_pair
 
 Pair = tuple[int, int]
+AXES = ("height", "width")
+
+
+def _settings(input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any) -> list[Pair]:
+    """Check the five settings and return them as pairs, in argument order."""
+    return [
+        as_pair(input_size, "input_size", minimum=1),
+        as_pair(kernel_size, "kernel_size", minimum=1),
+        as_pair(padding, "padding", minimum=0),
+        as_pair(stride, "stride", minimum=1),
+        as_pair(dilation, "dilation", minimum=1),
+    ]
+
+
+def _all_ints(*values: Any) -> bool:
+    """True when every value is a scalar, so a function can answer with a scalar."""
+    return not any(isinstance(v, (tuple, list)) for v in values)
+
+
+def output_size(
+    input_size: Any, kernel_size: Any, padding: Any = 0, stride: Any = 1, dilation: Any = 1
+) -> int | Pair:
+    """Output size of a convolution (or pooling), by PyTorch's rule.
+
+    ``O = floor((W + 2P - D(K - 1) - 1) / S) + 1`` on each axis. When ``(W + 2P - K_eff)`` is not a
+    multiple of ``S`` the floor silently drops the last rows; `explain_convolution` says which.
+
+    Parameters
+    ----------
+    input_size : int or (int, int)
+        Input height and width, >= 1.
+    kernel_size : int or (int, int)
+        Kernel height and width, >= 1.
+    padding : int or (int, int), default 0
+        Zeros added on each side, >= 0.
+    stride : int or (int, int), default 1
+        Step between windows, >= 1.
+    dilation : int or (int, int), default 1
+        Spacing between kernel taps, >= 1 (1 means no dilation).
+
+    Returns
+    -------
+    int or (int, int)
+        An int when every argument is an int, else ``(H_out, W_out)``.
+
+    Raises
+    ------
+    ValueError
+        If the (dilated) kernel is larger than the padded input, or a setting is out of range.
+
+    Examples
+    --------
+    >>> output_size(7, 3, stride=2)
+    3
+    >>> output_size(20, 3, stride=2)  # 9.5, floored
+    9
+    >>> output_size((28, 32), 5, padding=2)
+    (28, 32)
+    """
+    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
+    result = []
+    for i, name in enumerate(AXES):
+        out = _axis.floor_output(size[i], kernel[i], pad[i], step[i], dil[i])
+        if out is None:
+            raise ValueError(_axis.misfit_message(name, size[i], kernel[i], pad[i], dil[i]))
+        result.append(out)
+    if _all_ints(input_size, kernel_size, padding, stride, dilation):
+        return result[0]
+    return (result[0], result[1])
+
+
+def valid_convolution(
+    input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any = 1
+) -> bool:
+    """Whether the kernel fits and its windows tile the padded input exactly, on both axes.
+
+    This is the rule learners are taught: ``O = (W - K + 2P)/S + 1`` must be a whole number, i.e.
+    ``(W + 2P - K_eff)`` is a multiple of ``S``, *and* the kernel must fit (``W + 2P >= K_eff``).
+    The fit check matters: ``(3 - 5) % 2 == 0`` in Python, yet a 5x5 kernel has no place on a 3x3 input.
+
+    Parameters
+    ----------
+    input_size, kernel_size, padding, stride, dilation : int or (int, int)
+        As in `output_size`.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> valid_convolution(7, 3, padding=0, stride=2)
+    True
+    >>> valid_convolution(7, 3, padding=0, stride=3)  # (7 - 3)/3 + 1 = 2.33
+    False
+    >>> valid_convolution(3, 5, padding=0, stride=2)  # the kernel does not fit
+    False
+    """
+    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
+    return all(_axis.is_valid(size[i], kernel[i], pad[i], step[i], dil[i]) for i in range(2))
 
 
 def same_padding(kernel_size: Any, dilation: Any = 1) -> tuple[Pair, Pair]:
@@ -52,3 +155,102 @@ def same_padding(kernel_size: Any, dilation: Any = 1) -> tuple[Pair, Pair]:
         before = total // 2
         per_axis.append((before, total - before))
     return (per_axis[0], per_axis[1])
+
+
+def conv_transpose_output_size(
+    input_size: Any,
+    kernel_size: Any,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    dilation: Any = 1,
+) -> int | Pair:
+    """Output size of a transposed convolution, by PyTorch's rule.
+
+    ``O = (W - 1)S - 2P + D(K - 1) + output_padding + 1``. A stride-S convolution maps ``S`` input sizes
+    to the same output size (the floor), so its transpose needs ``output_padding`` (``< S``, or
+    ``< dilation``) to say which one it should produce.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, dilation : int or (int, int)
+        As in `output_size` (note PyTorch's argument order: stride before padding).
+    output_padding : int or (int, int), default 0
+        Extra rows/columns on the bottom/right, smaller than ``stride`` or than ``dilation``.
+
+    Returns
+    -------
+    int or (int, int)
+        An int when every argument is an int, else ``(H_out, W_out)``.
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(3, 3, stride=2)
+    7
+    >>> conv_transpose_output_size(3, 3, stride=2, padding=1, output_padding=1)
+    6
+    >>> conv_transpose_output_size((4, 5), 4, stride=2, padding=1)
+    (8, 10)
+    """
+    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
+    extra = as_pair(output_padding, "output_padding", minimum=0)
+    result = []
+    for i, name in enumerate(AXES):
+        if extra[i] >= step[i] and extra[i] >= dil[i]:
+            raise ValueError(
+                f"output_padding {extra[i]} along the {name} must be smaller than the stride ({step[i]}) "
+                f"or the dilation ({dil[i]}); it only chooses between the input sizes a stride-{step[i]} "
+                "convolution maps to the same output"
+            )
+        out = (size[i] - 1) * step[i] - 2 * pad[i] + dil[i] * (kernel[i] - 1) + extra[i] + 1
+        if out < 1:
+            most = (out + 2 * pad[i] - 1) // 2
+            raise ValueError(
+                f"padding {pad[i]} crops away the whole output along the {name}: (W - 1)S - 2P + D(K - 1) "
+                f"+ output_padding + 1 = {out}; use padding <= {most}"
+            )
+        result.append(out)
+    if _all_ints(input_size, kernel_size, stride, padding, output_padding, dilation):
+        return result[0]
+    return (result[0], result[1])
+
+
+def explain_convolution(
+    input_size: Any, kernel_size: Any, padding: Any = 0, stride: Any = 1, dilation: Any = 1
+) -> dict[str, Any]:
+    """Everything a learner needs to see about one convolution's arithmetic, JSON-ready.
+
+    Whether the setting is valid (the kernel fits and ``O = (W - K + 2P)/S + 1`` is a whole number) and
+    why not in plain words, the formula with the user's numbers (``K_eff`` when dilated), the padded
+    coordinates past the last window that a framework which floors silently drops, and up to eight
+    nearest valid settings (fewest settings changed, then smallest change). A too-large kernel is
+    explained rather than raised; arguments of the wrong type or range still raise.
+
+    Parameters
+    ----------
+    input_size, kernel_size, padding, stride, dilation : int or (int, int)
+        As in `output_size`.
+
+    Returns
+    -------
+    dict
+        The keys agreed in CONTRACTS.md: ``valid``, ``fits``, ``divisible``, the settings as ``[h, w]``
+        lists, ``effective_kernel_size``, ``output_size`` (``None`` if it does not fit), ``formula``,
+        ``axes`` (per-axis numbers, filled-in formula and ``dropped`` indices), ``reasons``,
+        ``suggestions`` and ``summary``. When the input is square and every setting is the same on
+        both axes, suggestions change both axes together.
+
+    Examples
+    --------
+    >>> info = explain_convolution(20, 3, padding=0, stride=2)
+    >>> info["valid"], info["output_size"]
+    (False, [9, 9])
+    >>> info["axes"][0]["formula"], info["axes"][0]["dropped"]
+    ('O = (20 - 3 + 2×0)/2 + 1 = 9.5', [19])
+    >>> info["suggestions"][0]["changes"]
+    ['stride 2 → 1']
+    >>> explain_convolution(7, 3, stride=2)["summary"]
+    'Valid: a 3×3 kernel with stride 2 and padding 0 turns the 7×7 input into a 3×3 output.'
+    """
+    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
+    return explain_axes(size, kernel, pad, step, dil)
