@@ -121,10 +121,10 @@ def _max_and_offset(xp: Array, win: _Windows) -> tuple[Array, Array]:
 
 def _flat_indices(arg: Array, x_shape: tuple[int, ...], win: _Windows) -> Array:
     """Turn each window's kernel offset into PyTorch's index: row * W + col in the unpadded input."""
-    kw_, (sh, sw), (ph, pw), (dh, dw), (oh, ow) = win.kernel[1], win.stride, win.padding, win.dilation, win.out
+    kw, (sh, sw), (ph, pw), (dh, dw), (oh, ow) = win.kernel[1], win.stride, win.padding, win.dilation, win.out
     offset = arg.astype(np.int64)
-    rows: Array = (np.arange(oh) * sh - ph)[:, None] + (offset // kw_) * dh  # (N, C, H_out, W_out)
-    cols: Array = (np.arange(ow) * sw - pw)[None, :] + (offset % kw_) * dw
+    rows: Array = (np.arange(oh) * sh - ph)[:, None] + (offset // kw) * dh  # (N, C, H_out, W_out)
+    cols: Array = (np.arange(ow) * sw - pw)[None, :] + (offset % kw) * dw
     return rows * x_shape[3] + cols
 
 
