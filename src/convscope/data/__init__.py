@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from convscope.data.idx import load_idx_dir, read_idx
+from convscope.data.images import MnistPreprocessing, crop_digit, to_mnist
 from convscope.data.mnist import Digits, count, digit, load_digits
 
 __all__ = [
     "Digits",
+    "MnistPreprocessing",
     "count",
+    "crop_digit",
     "digit",
     "load_digits",
     "load_idx_dir",
     "read_idx",
+    "to_mnist",
 ]
