@@ -1,0 +1,102 @@
+"""The web app behind ``convscope serve``: the JSON API under ``/api`` and the page's files at ``/``.
+
+Build it with `create_app`; every setting comes from a frozen `ServerConfig`, nothing from globals, so a
+test can build as many differently configured apps as it likes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+
+from convscope import __version__
+from convscope.server.errors import BodyLimit, install_error_handlers
+from convscope.server.routes_convolve import convolve_router
+from convscope.server.routes_digits import DigitSource, digits_router
+from convscope.server.routes_kernels import kernels_router
+from convscope.server.schemas import ErrorResponse, HealthResponse
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+_DESCRIPTION = """\
+The JSON API of convscope's browser app. Every 4xx answer carries `message`, one line naming the field
+and what is allowed (e.g. `padding: must be <= 16 (got 40)`); 422 answers also keep pydantic's list of
+errors in `detail`. Request bodies are limited to {limit:,} bytes ({kib} KiB); a larger one gets 413.
+"""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How `create_app` builds the app and ``convscope serve`` runs it."""
+
+    host: str = "127.0.0.1"  # loopback by default: a teaching tool, not a public service
+    port: int = 8000  # 0 asks the operating system for a free port
+    mnist_dir: Path | None = None  # standard MNIST IDX files to use instead of the bundled digits
+    static_dir: Path = STATIC_DIR  # the browser app's files, served at /
+    max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
+    max_trace_values: int = 250_000  # refuse a convolution whose steps x kernel taps exceed this
+
+
+def create_app(config: ServerConfig | None = None) -> FastAPI:
+    """Build the convscope web app.
+
+    Parameters
+    ----------
+    config : ServerConfig, optional
+        Defaults to ``ServerConfig()``: the bundled MNIST digits and the packaged page.
+
+    Returns
+    -------
+    FastAPI
+        ``GET /api/health``, ``GET /api/digits/{number}``, ``GET /api/kernels``, ``POST /api/convolve``,
+        the OpenAPI document at ``/openapi.json`` (browsable at ``/docs``) and the page at ``/``.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        If ``config.mnist_dir`` holds no usable MNIST IDX files.
+
+    Examples
+    --------
+    >>> app = create_app()
+    >>> sorted(route.path for route in app.routes if route.path.startswith("/api"))
+    ['/api/convolve', '/api/digits/{number}', '/api/health', '/api/kernels']
+    """
+    config = config or ServerConfig()
+    source = DigitSource.from_config(config.mnist_dir)
+    app = FastAPI(
+        title="convscope",
+        version=__version__,
+        description=_DESCRIPTION.format(limit=config.max_body_bytes, kib=config.max_body_bytes // 1024),
+        responses={422: {"model": ErrorResponse, "description": "A field is missing, of the wrong type "
+                         "or out of range; `message` says which and what is allowed."}},
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+
+    @app.get("/api/health", response_model=HealthResponse, tags=["meta"])
+    def health() -> HealthResponse:
+        """The server is up; which convscope it runs."""
+        return HealthResponse(status="ok", version=__version__)
+
+    app.include_router(digits_router(source))
+    app.include_router(kernels_router())
+    app.include_router(convolve_router(source, config.max_trace_values))
+    _mount_static(app, config.static_dir)
+    return app
+
+
+def _mount_static(app: FastAPI, directory: Path) -> None:
+    """Serve the page's files at / (index.html for /); say so plainly if they are missing."""
+    if directory.is_dir():
+        # StaticFiles resolves every path and refuses anything outside `directory` (no traversal).
+        app.mount("/", StaticFiles(directory=directory, html=True), name="static")
+        return
+
+    @app.get("/", include_in_schema=False)
+    def missing_page() -> PlainTextResponse:
+        return PlainTextResponse(f"convscope: the browser app's files are missing ({directory})", 503)

@@ -1,0 +1,181 @@
+"""Error answers a learner can act on: every 4xx carries a one-line ``message`` naming the field.
+
+pydantic's 422 keeps its list of errors in ``detail`` (trimmed: no echo of a 64x64 image, no links) and
+gains ``message``, e.g. ``"padding: must be <= 16 (got 40)"``. Other HTTP errors (400 from the routes,
+404, 405, 413 from the body limit) answer ``{"message": ..., "detail": ...}`` with the same text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from convscope.server.schemas import ConvolveRequest
+
+# The tags of the `kernel` union appear in pydantic's locations; the learner only knows `kernel`.
+_UNION_TAGS = frozenset({"name", "matrix"})
+_SOURCES = frozenset({"body", "query", "path"})
+
+
+def field_error(field: str, problem: str, status_code: int = 400) -> HTTPException:
+    """An HTTP error whose message names the field: ``field_error("kernel", "unknown name 'x'")``."""
+    return HTTPException(status_code=status_code, detail=f"{field}: {problem}")
+
+
+class BodyLimit:
+    """Refuse request bodies over ``max_bytes`` with 413, without ever holding more than that in memory.
+
+    A declared ``Content-Length`` over the limit is answered before any of the body is read; a body
+    without one (chunked) is counted as it arrives and refused at the first byte past the limit.
+    (Starlette's own limit answers a plain-text 413 with no word of the limit, hence this.)
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response = JSONResponse({"message": self.message, "detail": self.message}, status_code=413)
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise HTTPException(413, detail=self.message)  # answered by the route's handlers
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    @property
+    def message(self) -> str:
+        """What the learner reads: the limit in bytes and KiB, and what to do."""
+        return (
+            f"body: the request is larger than the {self.max_bytes:,}-byte limit "
+            f"({self.max_bytes // 1024} KiB); send a smaller image"
+        )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error answer of ``app`` carry a readable ``message``."""
+
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = exc.errors()
+        return JSONResponse(
+            status_code=422,
+            content={
+                "message": "; ".join(_describe(error) for error in errors),
+                "detail": [_trimmed(error) for error in errors],
+            },
+        )
+
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        if exc.detail == HTTPStatus(exc.status_code).phrase:  # Starlette's default: say what was asked
+            message = f"{exc.detail}: {request.method} {request.url.path}"
+        else:
+            message = str(exc.detail)
+        return JSONResponse(
+            status_code=exc.status_code, content={"message": message, "detail": message}, headers=exc.headers
+        )
+
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+
+
+def field_name(loc: Sequence[int | str]) -> str:
+    """``("body", "image", 3, 2)`` -> ``"image[3][2]"``; ``("body",)`` -> ``"body"``."""
+    parts = list(loc)
+    if len(parts) > 1 and parts[0] in _SOURCES:
+        parts = parts[1:]
+    name = ""
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            name += f"[{part}]"
+        elif i > 0 and parts[i - 1] == "kernel" and part in _UNION_TAGS:
+            continue
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
+
+
+def _describe(error: Any) -> str:
+    """One pydantic error as ``"field: what is allowed (got value)"``."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    field = field_name(error["loc"])
+    if kind == "json_invalid":
+        return f"body: not valid JSON ({ctx.get('error', 'decode error')} at character {error['loc'][-1]})"
+    problem = _problem(kind, ctx, error["msg"])
+    if isinstance(error.get("input"), bytes):  # FastAPI hands over raw bytes when the body is not JSON
+        problem += " sent with Content-Type: application/json"
+    shown = _shown(error.get("input"))
+    if kind in ("missing", "extra_forbidden", "value_error") or shown is None:
+        return f"{field}: {problem}"
+    return f"{field}: {problem} (got {shown})"
+
+
+def _problem(kind: str, ctx: dict[str, Any], msg: str) -> str:
+    """What is allowed, in the words of the playground rather than pydantic's."""
+    phrases = {
+        "less_than_equal": f"must be <= {ctx.get('le')}",
+        "greater_than_equal": f"must be >= {ctx.get('ge')}",
+        "int_type": "must be an integer",
+        "int_parsing": "must be an integer",
+        "float_type": "must be a number",
+        "finite_number": "must be a finite number (NaN and Infinity are not allowed)",
+        "list_type": "must be a list",
+        "string_type": "must be a string",
+        "too_long": f"must have at most {ctx.get('max_length')} items",
+        "too_short": f"must have at least {ctx.get('min_length')} item(s)",
+        "string_too_long": f"must be at most {ctx.get('max_length')} characters",
+        "string_too_short": f"must be at least {ctx.get('min_length')} character(s)",
+        "missing": "is required (send a JSON object; see /docs)",
+        "model_attributes_type": "must be a JSON object",
+        "dict_type": "must be a JSON object",
+        "model_type": "must be a JSON object",
+        "extra_forbidden": "unknown field; allowed fields are " + ", ".join(ConvolveRequest.model_fields),
+    }
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    return phrases.get(kind, msg)
+
+
+def _shown(value: Any) -> str | None:
+    """A short JSON rendering of a scalar input; None for lists, objects and long strings."""
+    if isinstance(value, (list, dict)) or (isinstance(value, str) and len(value) > 40):
+        return None
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _trimmed(error: Any) -> dict[str, Any]:
+    """pydantic's error without the documentation link, and without echoing large inputs."""
+    out: dict[str, Any] = {"type": error["type"], "loc": list(error["loc"]), "msg": error["msg"]}
+    if _shown(error.get("input")) is not None:
+        try:  # NaN is shown in the message but cannot go into strict JSON
+            json.dumps(error["input"], allow_nan=False)
+            out["input"] = error["input"]
+        except ValueError:
+            pass
+    out["message"] = _describe(error)
+    return out
