@@ -232,7 +232,7 @@ def conv1d_as_conv2d(
     s = check_int(stride, "stride", minimum=1)
     d = check_int(dilation, "dilation", minimum=1)
     if padding == "same" and s != 1:
-        raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got stride {s}")
+        raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got {s}")
     pad = padding if isinstance(padding, str) else (0, check_int(padding, "padding", minimum=0))
     # (N, C_in, L) -> (N, C_in, 1, L) and (C_out, C_in/groups, K) -> (C_out, C_in/groups, 1, K)
     return x[:, :, None, :], weight[:, :, None, :], (1, s), pad, (1, d)
