@@ -1,0 +1,185 @@
+"""Activation functions and their gradients: relu, tanh, sigmoid, softmax, log_softmax.
+
+Each ``f_backward(grad_output, x, ...)`` takes the forward's own input and recomputes what it needs,
+so the functions stay pure. The exponentials are arranged never to overflow: sigmoid uses exp(-|x|),
+softmax and log_softmax subtract each slice's maximum first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from convscope._validate import as_array, check_int
+
+Array = npt.NDArray[Any]
+
+
+def _grad(grad_output: Any, x: Array) -> Array:
+    """Check grad_output is a finite array shaped like x and in x's dtype."""
+    g = as_array(grad_output, "grad_output")
+    if g.shape != x.shape:
+        raise ValueError(f"grad_output must have the shape of x {x.shape}, got {g.shape}")
+    return g.astype(x.dtype, copy=False)
+
+
+def relu(x: Any) -> Array:
+    """max(x, 0), elementwise, any shape.
+
+    Examples
+    --------
+    >>> relu(np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 3.])
+    """
+    out: Array = np.maximum(as_array(x, "x"), 0)
+    return out
+
+
+def relu_backward(grad_output: Any, x: Any) -> Array:
+    """Gradient of ``relu``: grad_output where x > 0, else 0 (0 at x == 0, as PyTorch).
+
+    Examples
+    --------
+    >>> relu_backward(np.ones(3), np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 1.])
+    """
+    arr = as_array(x, "x")
+    g = _grad(grad_output, arr)
+    return np.where(arr > 0, g, 0).astype(arr.dtype, copy=False)
+
+
+def tanh(x: Any) -> Array:
+    """Hyperbolic tangent, elementwise, any shape.
+
+    Examples
+    --------
+    >>> tanh(np.array([0.0]))
+    array([0.])
+    """
+    out: Array = np.tanh(as_array(x, "x"))
+    return out
+
+
+def tanh_backward(grad_output: Any, x: Any) -> Array:
+    """Gradient of ``tanh``: grad_output * (1 - tanh(x)**2).
+
+    Examples
+    --------
+    >>> tanh_backward(np.ones(1), np.zeros(1))
+    array([1.])
+    """
+    arr = as_array(x, "x")
+    t = np.tanh(arr)
+    grad: Array = _grad(grad_output, arr) * (1 - t * t)
+    return grad
+
+
+def _sigmoid(x: Array) -> Array:
+    """1 / (1 + exp(-x)) written with exp(-|x|) <= 1, which cannot overflow for large |x|."""
+    e = np.exp(-np.abs(x))
+    out: Array = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    return out
+
+
+def sigmoid(x: Any) -> Array:
+    """Logistic function 1 / (1 + exp(-x)), elementwise, any shape; stable for large |x|.
+
+    Examples
+    --------
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    return _sigmoid(as_array(x, "x"))
+
+
+def sigmoid_backward(grad_output: Any, x: Any) -> Array:
+    """Gradient of ``sigmoid``: grad_output * s * (1 - s), s = sigmoid(x).
+
+    Examples
+    --------
+    >>> sigmoid_backward(np.ones(1), np.zeros(1))
+    array([0.25])
+    """
+    arr = as_array(x, "x")
+    s = _sigmoid(arr)
+    grad: Array = _grad(grad_output, arr) * s * (1 - s)
+    return grad
+
+
+def _input_and_dim(x: Any, dim: Any) -> tuple[Array, int]:
+    """Check x has at least one axis and dim names one of them (negative counts from the end)."""
+    arr = as_array(x, "x")
+    if arr.ndim == 0:
+        raise ValueError("x must have at least one axis for softmax, got a 0-D array")
+    return arr, check_int(dim, "dim", -arr.ndim, arr.ndim - 1)
+
+
+def _softmax(x: Array, dim: int) -> Array:
+    """exp(x - max) / sum(exp(x - max)) along dim: the largest exponent is exp(0) = 1."""
+    e = np.exp(x - x.max(axis=dim, keepdims=True))
+    out: Array = e / e.sum(axis=dim, keepdims=True)
+    return out
+
+
+def softmax(x: Any, dim: int = -1) -> Array:
+    """exp(x) / sum(exp(x)) along ``dim``, as ``torch.softmax``; each slice sums to 1.
+
+    Parameters
+    ----------
+    x : array of any shape with at least one axis, e.g. logits (N, K)
+    dim : int
+        The axis that sums to 1.
+
+    Examples
+    --------
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 1000.0]]))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    arr, axis = _input_and_dim(x, dim)
+    return _softmax(arr, axis)
+
+
+def softmax_backward(grad_output: Any, x: Any, dim: int = -1) -> Array:
+    """Gradient of ``softmax``: s * (g - sum(g * s, dim)), s = softmax(x, dim).
+
+    Examples
+    --------
+    >>> softmax_backward(np.array([[1.0, 0.0]]), np.zeros((1, 2)))
+    array([[ 0.25, -0.25]])
+    """
+    arr, axis = _input_and_dim(x, dim)
+    g = _grad(grad_output, arr)
+    s = _softmax(arr, axis)
+    grad: Array = s * (g - (g * s).sum(axis=axis, keepdims=True))
+    return grad
+
+
+def log_softmax(x: Any, dim: int = -1) -> Array:
+    """log(softmax(x)) along ``dim``, computed as x - max - log(sum(exp(x - max))), never log(0).
+
+    Examples
+    --------
+    >>> log_softmax(np.array([[0.0, 0.0]]))
+    array([[-0.69314718, -0.69314718]])
+    """
+    arr, axis = _input_and_dim(x, dim)
+    shifted = arr - arr.max(axis=axis, keepdims=True)
+    out: Array = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return out
+
+
+def log_softmax_backward(grad_output: Any, x: Any, dim: int = -1) -> Array:
+    """Gradient of ``log_softmax``: g - softmax(x) * sum(g, dim).
+
+    Examples
+    --------
+    >>> log_softmax_backward(np.array([[1.0, 0.0]]), np.zeros((1, 2)))
+    array([[ 0.5, -0.5]])
+    """
+    arr, axis = _input_and_dim(x, dim)
+    g = _grad(grad_output, arr)
+    grad: Array = g - _softmax(arr, axis) * g.sum(axis=axis, keepdims=True)
+    return grad

@@ -1,0 +1,118 @@
+"""Activations: values and gradients against PyTorch, numerical gradients, stability, bad inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convscope.ops.activations import (
+    log_softmax,
+    log_softmax_backward,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    tanh,
+    tanh_backward,
+)
+from tests.oracle import check_against_torch, gradcheck
+
+DTYPES = [np.float64, np.float32]
+FEW = settings(max_examples=25, deadline=None)
+ELEMENTWISE: list[tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]] = [
+    (relu, relu_backward, torch.relu),
+    (tanh, tanh_backward, torch.tanh),
+    (sigmoid, sigmoid_backward, torch.sigmoid),
+]
+ALONG_DIM: list[tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]] = [
+    (softmax, softmax_backward, torch.softmax),
+    (log_softmax, log_softmax_backward, torch.log_softmax),
+]
+shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("ours", "ours_backward", "theirs"), ELEMENTWISE)
+@FEW
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1), scale=st.sampled_from([1.0, 30.0]))
+def test_elementwise_matches_torch(ours: Any, ours_backward: Any, theirs: Any, dtype: Any,
+                                   shape: tuple[int, ...], seed: int, scale: float) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape) * scale
+    x.flat[0] = 0.0  # relu's gradient at exactly 0 is 0 in PyTorch; check we agree
+    check_against_torch(ours, ours_backward, theirs, [x], rng, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("ours", "ours_backward", "theirs"), ALONG_DIM)
+@FEW
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_softmaxes_match_torch(ours: Any, ours_backward: Any, theirs: Any, dtype: Any,
+                               shape: tuple[int, ...], seed: int, data: Any) -> None:
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    rng = np.random.default_rng(seed)
+    check_against_torch(lambda x: ours(x, dim), lambda g, x: ours_backward(g, x, dim),
+                        lambda x: theirs(x, dim), [rng.standard_normal(shape) * 5], rng, dtype)
+
+
+@pytest.mark.parametrize(("ours", "ours_backward", "_"), ELEMENTWISE + ALONG_DIM)
+def test_gradcheck(rng: np.random.Generator, ours: Any, ours_backward: Any, _: Any) -> None:
+    x = rng.standard_normal((3, 4))
+    x[np.abs(x) < 1e-3] = 0.5  # keep relu away from its kink, where the finite difference is meaningless
+    gradcheck(ours, ours_backward, [x], rng)
+
+
+def test_softmax_gradcheck_along_first_axis(rng: np.random.Generator) -> None:
+    x = rng.standard_normal((3, 4))
+    gradcheck(lambda x: softmax(x, 0), lambda g, x: softmax_backward(g, x, 0), [x], rng)
+    gradcheck(lambda x: log_softmax(x, 0), lambda g, x: log_softmax_backward(g, x, 0), [x], rng)
+
+
+def test_stable_for_huge_inputs() -> None:
+    x = np.array([[-1000.0, 0.0, 1000.0]])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # underflow to 0 is fine
+        np.testing.assert_array_equal(sigmoid(x), [[0.0, 0.5, 1.0]])
+        np.testing.assert_allclose(softmax(x), [[0.0, 0.0, 1.0]])
+        np.testing.assert_allclose(log_softmax(x), [[-2000.0, -1000.0, 0.0]])
+        assert np.all(np.isfinite(sigmoid_backward(np.ones((1, 3)), x)))
+
+
+def test_hand_checkable_values() -> None:
+    np.testing.assert_array_equal(relu([[-1.0, 2.0]]), [[0.0, 2.0]])
+    np.testing.assert_allclose(softmax([np.log(1.0), np.log(3.0)]), [0.25, 0.75])
+    np.testing.assert_allclose(log_softmax([np.log(1.0), np.log(3.0)]), np.log([0.25, 0.75]))
+    np.testing.assert_allclose(sigmoid([np.log(3.0)]), [0.75])  # 1 / (1 + 1/3)
+
+
+def test_float32_stays_float32() -> None:
+    x = np.ones((2, 3), dtype=np.float32)
+    g = np.ones((2, 3), dtype=np.float32)
+    for f, fb, _ in ELEMENTWISE + ALONG_DIM:
+        assert f(x).dtype == np.float32
+        assert fb(g, x).dtype == np.float32
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: relu(np.array([1.0, np.nan])), ValueError, r"x contains NaN or infinity"),
+    (lambda: sigmoid(np.array([np.inf])), ValueError, r"x contains NaN or infinity"),
+    (lambda: tanh("abc"), TypeError, r"x must be an array of numbers"),
+    (lambda: softmax(np.zeros((2, 3)), 2), ValueError, r"dim must be <= 1, got 2"),
+    (lambda: log_softmax(np.zeros((2, 3)), -3), ValueError, r"dim must be >= -2, got -3"),
+    (lambda: softmax(np.zeros((2, 3)), 1.0), TypeError, r"dim must be an integer"),
+    (lambda: softmax(np.float64(1.0)), ValueError, r"x must have at least one axis"),
+    (lambda: relu_backward(np.ones(2), np.ones(3)), ValueError,
+     r"grad_output must have the shape of x \(3,\), got \(2,\)"),
+    (lambda: softmax_backward(np.full((1, 2), np.nan), np.ones((1, 2))), ValueError,
+     r"grad_output contains NaN"),
+])
+def test_bad_inputs_are_refused_clearly(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
