@@ -3,7 +3,9 @@
     convscope size --input 20 --kernel 3 --stride 2          # is it valid? what gets dropped? what fixes it?
     convscope size --input 32 --layers conv5,pool2,conv5,pool2   # a table of sizes and receptive fields
 
-Sizes are ``28`` or ``28x32`` (height x width). ``--json`` prints the dict the playground draws.
+Sizes are ``28`` or ``28x32`` (height x width). ``--json`` prints the dict the playground draws. A kernel
+that does not fit is explained and then exits with status 2; a setting that fits but does not tile the
+input (a framework floors it) is explained and exits with 0.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 import textwrap
 from typing import Any
 
-from convscope.arithmetic import explain_convolution
+from convscope.arithmetic import explain_convolution, output_size
 from convscope.receptive import receptive_field
 
 _SIZE = re.compile(r"(\d+)(?:x(\d+))?")
@@ -60,14 +62,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.input is None or args.kernel is None:
         raise ValueError("give --input and --kernel (e.g. --input 20 --kernel 3), or --layers")
-    settings = {
-        name: parse_size(getattr(args, name), name)
-        for name in ("input", "kernel", "padding", "stride", "dilation")
-    }
-    info = explain_convolution(
-        settings["input"], settings["kernel"], settings["padding"], settings["stride"], settings["dilation"]
-    )
+    names = ("input", "kernel", "padding", "stride", "dilation")
+    values = [parse_size(getattr(args, name), name) for name in names]
+    info = explain_convolution(*values)
     print(json.dumps(info, indent=2, ensure_ascii=False) if args.json else _explanation(info))
+    if not info["fits"]:
+        output_size(*values)  # raises the ValueError naming the numbers: exit status 2, after the explanation
     return 0
 
 
