@@ -5,6 +5,7 @@ from __future__ import annotations
 from convscope.data.idx import load_idx_dir, read_idx
 from convscope.data.images import MnistPreprocessing, crop_digit, to_mnist
 from convscope.data.mnist import Digits, count, digit, load_digits
+from convscope.data.split import train_test_split
 
 __all__ = [
     "Digits",
@@ -16,4 +17,5 @@ __all__ = [
     "load_idx_dir",
     "read_idx",
     "to_mnist",
+    "train_test_split",
 ]
