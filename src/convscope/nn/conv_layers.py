@@ -1,0 +1,213 @@
+"""Spatial layers on NCHW batches: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` (PyTorch's names and defaults).
+
+Like every layer (see ``convscope.nn.layers``) these only hold parameters, gradients and the last
+input; ``convscope.ops.conv`` and ``convscope.ops.pool`` do the work.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from convscope._validate import Pair, as_pair, check_int
+from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
+from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
+from convscope.ops import conv, pool
+
+Padding = int | Pair | str
+
+
+def _padding(padding: Any) -> Padding:
+    """An int, an (h, w) pair, ``"valid"`` or ``"same"``, as ``torch.nn.Conv2d`` takes."""
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+        return padding
+    return as_pair(padding, "padding", minimum=0)
+
+
+def _json(value: Padding) -> Any:
+    """A pair as a list (JSON has no tuples); ints and strings unchanged."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+class Conv2d(Layer):
+    """2-D cross-correlation over a batch (``torch.nn.Conv2d``).
+
+    weight (out_channels, in_channels/groups, kH, kW) and bias (out_channels,) start as PyTorch's do.
+    x (N, in_channels, H, W) -> (N, out_channels, H_out, W_out), with H_out from
+    ``convscope.arithmetic.output_size``.
+
+    Parameters
+    ----------
+    in_channels, out_channels : channels of the input and of the output
+    kernel_size, stride, dilation : int or (h, w); ``dilation=1`` is no dilation
+    padding : int, (h, w), ``"valid"`` (none) or ``"same"`` (output the size of the input, stride 1)
+    groups : split the channels into this many independent convolutions
+    bias : whether to learn one bias per output channel
+    rng : random generator for the initial weights
+    dtype : dtype of the parameters
+
+    Examples
+    --------
+    >>> layer = Conv2d(1, 6, 5, rng=np.random.default_rng(0))
+    >>> layer(np.zeros((2, 1, 32, 32), dtype=np.float32)).shape
+    (2, 6, 28, 28)
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | Pair,
+        stride: int | Pair = 1,
+        padding: Padding = 0,
+        dilation: int | Pair = 1,
+        groups: int = 1,
+        bias: bool = True,
+        *,
+        rng: np.random.Generator,
+        dtype: npt.DTypeLike = np.float32,
+    ) -> None:
+        super().__init__()
+        self.in_channels = check_int(in_channels, "in_channels", minimum=1)
+        self.out_channels = check_int(out_channels, "out_channels", minimum=1)
+        self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
+        self.stride = as_pair(stride, "stride", minimum=1)
+        self.padding = _padding(padding)
+        self.dilation = as_pair(dilation, "dilation", minimum=1)
+        self.groups = check_int(groups, "groups", minimum=1)
+        if self.in_channels % self.groups or self.out_channels % self.groups:
+            raise ValueError(
+                f"in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
+                f"by groups ({groups})"
+            )
+        shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        self.weight = Parameter.of(kaiming_uniform(shape, rng, dtype))
+        self.bias = Parameter.of(uniform_bias(self.out_channels, fan_in(shape), rng, dtype)) if bias else None
+
+    def _settings(self) -> dict[str, Any]:
+        """The keyword arguments shared by ``conv2d`` and ``conv2d_backward``."""
+        return {
+            "stride": self.stride,
+            "padding": self.padding,
+            "dilation": self.dilation,
+            "groups": self.groups,
+        }
+
+    def forward(self, x: FloatArray) -> FloatArray:
+        self._input = x
+        bias = None if self.bias is None else self.bias.data
+        return conv.conv2d(x, self.weight.data, bias, **self._settings())
+
+    def backward(self, grad_output: FloatArray) -> FloatArray:
+        bias = None if self.bias is None else self.bias.data
+        grad_x, grad_w, grad_b = conv.conv2d_backward(
+            grad_output, self._cached_input(), self.weight.data, bias, **self._settings()
+        )
+        _store(self.weight, grad_w)
+        if self.bias is not None:
+            _store(self.bias, grad_b)
+        return grad_x
+
+    def parameters(self) -> dict[str, Parameter]:
+        return _named(weight=self.weight, bias=self.bias)
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "in_channels": self.in_channels,
+            "out_channels": self.out_channels,
+            "kernel_size": list(self.kernel_size),
+            **{k: _json(v) for k, v in self._settings().items()},
+            "bias": self.bias is not None,
+        }
+
+
+class MaxPool2d(Layer):
+    """The largest value in each window (``torch.nn.MaxPool2d``); ``stride=None`` means ``kernel_size``.
+
+    Examples
+    --------
+    >>> MaxPool2d(2)(np.arange(16.0).reshape(1, 1, 4, 4))
+    array([[[[ 5.,  7.],
+             [13., 15.]]]])
+    """
+
+    def __init__(
+        self,
+        kernel_size: int | Pair,
+        stride: int | Pair | None = None,
+        padding: int | Pair = 0,
+        dilation: int | Pair = 1,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
+        self.stride = self.kernel_size if stride is None else as_pair(stride, "stride", minimum=1)
+        self.padding = as_pair(padding, "padding", minimum=0)
+        self.dilation = as_pair(dilation, "dilation", minimum=1)
+
+    def _settings(self) -> dict[str, Any]:
+        """The arguments shared by ``max_pool2d`` and its backward."""
+        return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
+
+    def forward(self, x: FloatArray) -> FloatArray:
+        self._input = x
+        # Without return_indices the op returns the pooled array alone.
+        return cast(FloatArray, pool.max_pool2d(x, self.kernel_size, **self._settings()))
+
+    def backward(self, grad_output: FloatArray) -> FloatArray:
+        return pool.max_pool2d_backward(
+            grad_output, self._cached_input(), self.kernel_size, **self._settings()
+        )
+
+    def config(self) -> dict[str, Any]:
+        return {"kernel_size": list(self.kernel_size), **{k: list(v) for k, v in self._settings().items()}}
+
+
+class AvgPool2d(Layer):
+    """The mean of each window (``torch.nn.AvgPool2d``); ``stride=None`` means ``kernel_size``.
+
+    Examples
+    --------
+    >>> AvgPool2d(2)(np.arange(16.0).reshape(1, 1, 4, 4))
+    array([[[[ 2.5,  4.5],
+             [10.5, 12.5]]]])
+    """
+
+    def __init__(
+        self,
+        kernel_size: int | Pair,
+        stride: int | Pair | None = None,
+        padding: int | Pair = 0,
+        count_include_pad: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
+        self.stride = self.kernel_size if stride is None else as_pair(stride, "stride", minimum=1)
+        self.padding = as_pair(padding, "padding", minimum=0)
+        if not isinstance(count_include_pad, bool):
+            raise TypeError(f"count_include_pad must be True or False, got {count_include_pad!r}")
+        self.count_include_pad = count_include_pad
+
+    def _settings(self) -> dict[str, Any]:
+        """The arguments shared by ``avg_pool2d`` and its backward."""
+        return {"stride": self.stride, "padding": self.padding, "count_include_pad": self.count_include_pad}
+
+    def forward(self, x: FloatArray) -> FloatArray:
+        self._input = x
+        return pool.avg_pool2d(x, self.kernel_size, **self._settings())
+
+    def backward(self, grad_output: FloatArray) -> FloatArray:
+        return pool.avg_pool2d_backward(
+            grad_output, self._cached_input(), self.kernel_size, **self._settings()
+        )
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "kernel_size": list(self.kernel_size),
+            "stride": list(self.stride),
+            "padding": list(self.padding),
+            "count_include_pad": self.count_include_pad,
+        }
