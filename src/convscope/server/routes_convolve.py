@@ -6,6 +6,7 @@ not an error: a learner asks exactly that question. Only requests the page canno
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -88,12 +89,13 @@ def _convolve(
                 f"{oh * ow * taps:,} values (limit {max_trace_values:,}); raise stride, or use a smaller "
                 "kernel, padding or image"
             )
+        # Python floats overflow to inf quietly; a finite bound means no product or sum can overflow.
+        if not math.isfinite(float(np.abs(image).max()) * float(np.abs(weights).max()) * taps):
+            raise field_error("body", "image and kernel values are so large that their products overflow")
         steps = trace_convolution(image, weights, p, s, d)
         sums = [step["sum"] for step in steps]
         # The output is the traced sums themselves, so each animated dot product is exactly its cell.
         output = [sums[r * ow : (r + 1) * ow] for r in range(oh)]
-        if not np.all(np.isfinite(sums)):
-            raise field_error("body", "image and kernel values are so large that their products overflow")
     flat = [v for row in output for v in row]
     return {
         "input": image.tolist(),
