@@ -25,7 +25,8 @@ from convscope._validate import as_pair
 Pair = tuple[int, int]
 KINDS = ("conv", "pool")
 SYNTAX = "conv<k>[s<stride>][p<pad>][d<dil>] or pool<k>[s<stride>][p<pad>], e.g. conv5, pool2, conv3s2p1"
-_TOKEN = re.compile(r"(conv|pool)(\d+)(?:s(\d+))?(?:p(\d+))?(?:d(\d+))?")
+_TOKEN = re.compile(r"(conv|pool)(\d+)((?:[spd]\d+)*)")
+_OPTION = re.compile(r"([spd])(\d+)")
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,25 @@ class Layer:
         return text
 
 
+def _parse_token(token: str) -> Layer | None:
+    """One token as a Layer, or None when it does not follow the syntax."""
+    match = _TOKEN.fullmatch(token)
+    if match is None:
+        return None
+    found = _OPTION.findall(match[3])
+    options = dict(found)
+    if len(options) != len(found) or (match[1] == "pool" and "d" in options):  # "s2s3", or a dilated pool
+        return None
+    stride = int(options["s"]) if "s" in options else None
+    return Layer(match[1], int(match[2]), stride, int(options.get("p", 0)), int(options.get("d", 1)))
+
+
 def parse_layers(text: str) -> list[Layer]:
     """Parse a comma-separated stack such as ``"conv5,pool2,conv3s2p1"``.
 
-    Each token is ``conv<k>[s<stride>][p<pad>][d<dil>]`` or ``pool<k>[s<stride>][p<pad>]``, the options in
-    that order; sizes are square. A pool's stride defaults to its kernel size, a convolution's to 1.
+    Each token is ``conv<k>[s<stride>][p<pad>][d<dil>]`` or ``pool<k>[s<stride>][p<pad>]`` (options in any
+    order, each at most once); sizes are square. A pool's stride defaults to its kernel size, a
+    convolution's to 1.
 
     Parameters
     ----------
@@ -131,18 +146,13 @@ def parse_layers(text: str) -> list[Layer]:
         raise ValueError(f"layers is empty: write comma-separated tokens, {SYNTAX}")
     layers = []
     for number, token in enumerate(tokens, start=1):
-        match = _TOKEN.fullmatch(token)
-        if match is None or (match[1] == "pool" and match[5] is not None):
-            raise ValueError(f"unknown layer token {token!r} (number {number}): write {SYNTAX}")
-        kind, kernel, stride, pad, dil = match.groups()
         try:
-            layers.append(
-                Layer(
-                    kind, int(kernel), None if stride is None else int(stride), int(pad or 0), int(dil or 1)
-                )
-            )
+            layer = _parse_token(token)
         except ValueError as err:
             raise ValueError(f"layer token {token!r} (number {number}): {err}") from None
+        if layer is None:
+            raise ValueError(f"unknown layer token {token!r} (number {number}): write {SYNTAX}")
+        layers.append(layer)
     return layers
 
 
