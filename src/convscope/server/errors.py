@@ -127,6 +127,8 @@ def _describe(error: Any) -> str:
     if isinstance(error.get("input"), bytes):  # FastAPI hands over raw bytes when the body is not JSON
         problem += " sent with Content-Type: application/json"
     shown = _shown(error.get("input"))
+    if error["loc"][0] in ("path", "query") and isinstance(error.get("input"), str):
+        shown = error["input"][:40]  # URL text: show it as typed, not as a JSON string
     if kind in ("missing", "extra_forbidden", "value_error") or shown is None:
         return f"{field}: {problem}"
     return f"{field}: {problem} (got {shown})"
