@@ -1,0 +1,157 @@
+// The URL hash is the whole state: `#/playground?digit=3&index=0&kernel=ones&size=3&...`.
+// Pure functions only; main.js reads and writes `location.hash`, views receive plain objects.
+
+/**
+ * @typedef {{digit: number, index: number, drawing: number[][] | null, kernel: string,
+ *   matrix: number[][] | null, size: number, padding: number, stride: number, dilation: number,
+ *   speed: number, step: number | null}} PlaygroundState
+ * `drawing` replaces the digit when set; `kernel` is "custom" exactly when `matrix` is set;
+ * `step` counts computed windows (null: the view chooses).
+ */
+
+/** Slider ranges: what the controls offer (the API accepts more). */
+export const LIMITS = Object.freeze({
+  digit: [0, 9], index: [0, 5000], size: [1, 15], padding: [0, 10], stride: [1, 8], dilation: [1, 5],
+  speed: [0, 7],
+});
+
+/** Steps per second for each speed level; the last one is "instant". */
+export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, Infinity]);
+
+/** @type {PlaygroundState} */
+export const DEFAULT_PLAYGROUND = Object.freeze({
+  digit: 3, index: 0, drawing: null, kernel: "ones", matrix: null,
+  size: 3, padding: 0, stride: 1, dilation: 1, speed: 3, step: null,
+});
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Split a hash like "#/playground?a=1" into its view name and parameters.
+ * @param {string} hash
+ * @returns {{view: string, params: URLSearchParams}}
+ */
+export function parseHash(hash) {
+  const text = hash.replace(/^#\/?/, "");
+  const [view, query = ""] = text.split("?", 2);
+  return { view: view || "playground", params: new URLSearchParams(query) };
+}
+
+/**
+ * @param {string} view
+ * @param {URLSearchParams} params
+ * @returns {string}
+ */
+export function formatHash(view, params) {
+  const query = params.toString();
+  return `#/${view}${query ? `?${query}` : ""}`;
+}
+
+/**
+ * Encode an image with values in [0, 1] as 64 grey levels, one URL-safe character per pixel; runs of
+ * four or more equal pixels become `c*n.` (a drawing is mostly background, so it shrinks a lot).
+ * @param {number[][]} image
+ * @returns {string}
+ */
+export function encodeImage(image) {
+  const chars = image.flat().map((v) => ALPHABET[Math.round(Math.min(1, Math.max(0, v)) * 63)]);
+  let out = "";
+  for (let i = 0; i < chars.length; ) {
+    let j = i;
+    while (j < chars.length && chars[j] === chars[i]) j += 1;
+    out += j - i >= 4 ? `${chars[i]}*${j - i}.` : chars.slice(i, j).join("");
+    i = j;
+  }
+  return `${image.length}x${image[0].length}-${out}`;
+}
+
+/**
+ * Inverse of encodeImage; null when the text is not a well-formed image.
+ * @param {string} text
+ * @returns {number[][] | null}
+ */
+export function decodeImage(text) {
+  const match = /^(\d+)x(\d+)-(.*)$/.exec(text);
+  if (!match) return null;
+  const [rows, cols] = [Number(match[1]), Number(match[2])];
+  const body = match[3].replace(/(.)\*(\d+)\./g, (_, c, n) => c.repeat(Number(n)));
+  if (rows < 1 || cols < 1 || rows > 64 || cols > 64 || body.length !== rows * cols) return null;
+  const levels = [...body].map((c) => ALPHABET.indexOf(c));
+  if (levels.includes(-1)) return null;
+  return Array.from({ length: rows }, (_, r) => levels.slice(r * cols, (r + 1) * cols).map((v) => v / 63));
+}
+
+/**
+ * A square matrix as "3x3_1_0_-1_..." (only characters a URL keeps as they are).
+ * @param {number[][]} matrix
+ */
+export function encodeMatrix(matrix) {
+  return [`${matrix.length}x${matrix[0].length}`, ...matrix.flat().map((v) => String(v))].join("_");
+}
+
+/**
+ * @param {string} text
+ * @returns {number[][] | null}
+ */
+export function decodeMatrix(text) {
+  const [shape, ...values] = text.split("_");
+  const match = /^(\d+)x(\d+)$/.exec(shape ?? "");
+  const numbers = values.map(Number);
+  if (!match || numbers.some((v) => !Number.isFinite(v))) return null;
+  const [rows, cols] = [Number(match[1]), Number(match[2])];
+  if (rows < 1 || rows > 15 || cols !== rows || numbers.length !== rows * cols) return null;
+  return Array.from({ length: rows }, (_, r) => numbers.slice(r * cols, (r + 1) * cols));
+}
+
+/**
+ * An integer parameter inside [lo, hi], or the fallback when missing or malformed.
+ * @param {URLSearchParams} params @param {string} key @param {number} fallback @param {number[]} range
+ */
+function intParam(params, key, fallback, [lo, hi]) {
+  const value = Number(params.get(key));
+  if (!params.has(key) || !Number.isInteger(value)) return fallback;
+  return Math.min(hi, Math.max(lo, value));
+}
+
+/**
+ * @param {URLSearchParams} params
+ * @returns {PlaygroundState}
+ */
+export function playgroundFromParams(params) {
+  const d = DEFAULT_PLAYGROUND;
+  const matrix = params.has("matrix") ? decodeMatrix(params.get("matrix") ?? "") : null;
+  const stepText = params.get("step");
+  return {
+    digit: intParam(params, "digit", d.digit, LIMITS.digit),
+    index: intParam(params, "index", d.index, LIMITS.index),
+    drawing: params.has("draw") ? decodeImage(params.get("draw") ?? "") : null,
+    kernel: matrix ? "custom" : (params.get("kernel") ?? d.kernel).replace(/[^a-z0-9_]/g, "") || d.kernel,
+    matrix,
+    size: matrix ? matrix.length : intParam(params, "size", d.size, LIMITS.size),
+    padding: intParam(params, "padding", d.padding, LIMITS.padding),
+    stride: intParam(params, "stride", d.stride, LIMITS.stride),
+    dilation: intParam(params, "dilation", d.dilation, LIMITS.dilation),
+    speed: intParam(params, "speed", d.speed, LIMITS.speed),
+    step: stepText !== null && /^\d+$/.test(stepText) ? Number(stepText) : null,
+  };
+}
+
+/**
+ * @param {PlaygroundState} state
+ * @returns {URLSearchParams}
+ */
+export function playgroundToParams(state) {
+  const params = new URLSearchParams();
+  if (state.drawing) params.set("draw", encodeImage(state.drawing));
+  else {
+    params.set("digit", String(state.digit));
+    params.set("index", String(state.index));
+  }
+  if (state.matrix) params.set("matrix", encodeMatrix(state.matrix));
+  else params.set("kernel", state.kernel);
+  for (const key of /** @type {const} */ (["size", "padding", "stride", "dilation", "speed"])) {
+    params.set(key, String(state[key]));
+  }
+  if (state.step !== null) params.set("step", String(state.step));
+  return params;
+}

@@ -1,0 +1,87 @@
+// Drawing the playground's two grids: the padded input with its window, and the output so far.
+// Pure functions of their arguments (plus the canvas they draw on).
+
+import { css, formatValue, greys, textOn } from "../draw/colors.js";
+import {
+  boundingBox, cellSize, cellText, fillCells, gridLines, hatchCell, outlineBox, outlineCells, prepareCanvas,
+} from "../draw/grid.js";
+
+/** @typedef {import("../draw/grid.js").Cell} Cell */
+
+export const COLORS = Object.freeze({
+  padding: "#f6e7c8", paddingHatch: "#b8924a", dropped: "rgba(200, 30, 30, 0.45)", droppedEdge: "#b71c1c",
+  window: "#e8590c", windowFill: "rgba(232, 89, 12, 0.28)", hover: "#c2185b", hoverFill: "rgba(194, 24, 91, 0.25)",
+  probe: "#0b5fff", probeFill: "rgba(11, 95, 255, 0.22)", lines: "rgba(0, 0, 0, 0.12)", empty: "#dfe3e8",
+});
+
+/**
+ * @typedef {{padded: number[][], padding: number, inputSize: [number, number], dropped: [number[], number[]],
+ *   window: Cell[] | null, hovering: boolean, pixel: Cell | null, maxWidth: number}} InputPicture
+ * `window` is in padded coordinates; `hovering` says it comes from the pointer, not the animation.
+ */
+
+/**
+ * @param {HTMLCanvasElement} canvas @param {InputPicture} pic
+ * @returns {number} the cell size in CSS pixels
+ */
+export function drawInput(canvas, pic) {
+  const rows = pic.padded.length;
+  const cols = pic.padded[0]?.length ?? 0;
+  const cell = cellSize(rows, cols, pic.maxWidth, 40);
+  const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
+  const [h, w] = pic.inputSize;
+  const p = pic.padding;
+  const isPad = (/** @type {number} */ r, /** @type {number} */ c) => r < p || r >= p + h || c < p || c >= p + w;
+  fillCells(ctx, rows, cols, cell, (r, c) => (isPad(r, c) ? COLORS.padding : css(greys(pic.padded[r][c]))));
+  for (let r = 0; r < rows; r += 1) {
+    for (let c = 0; c < cols; c += 1) if (isPad(r, c)) hatchCell(ctx, r, c, cell, COLORS.paddingHatch);
+  }
+  gridLines(ctx, rows, cols, cell, COLORS.lines);
+  const [droppedRows, droppedCols] = pic.dropped;
+  const droppedCells = /** @type {Cell[]} */ ([]);
+  for (let r = 0; r < rows; r += 1) {
+    for (let c = 0; c < cols; c += 1) {
+      if (droppedRows.includes(r) || droppedCols.includes(c)) droppedCells.push([r, c]);
+    }
+  }
+  outlineCells(ctx, droppedCells, cell, { stroke: COLORS.droppedEdge, width: 1, fill: COLORS.dropped });
+  if (pic.window) {
+    const [stroke, fill] = pic.hovering ? [COLORS.hover, COLORS.hoverFill] : [COLORS.window, COLORS.windowFill];
+    outlineCells(ctx, pic.window, cell, { stroke, width: Math.max(1, cell / 12), fill });
+    outlineBox(ctx, boundingBox(pic.window), cell, stroke, Math.max(2, cell / 7));
+  }
+  if (pic.pixel) outlineCells(ctx, [pic.pixel], cell, { stroke: COLORS.probe, width: 3, fill: COLORS.probeFill });
+  return cell;
+}
+
+/**
+ * @typedef {{output: number[][], computed: number, scale: ReturnType<typeof import("../draw/colors.js").outputScale>,
+ *   current: Cell | null, hovered: Cell | null, lit: Cell[], maxWidth: number}} OutputPicture
+ * The first `computed` cells in row-major order (the trace's order) are drawn; the rest are blank.
+ */
+
+/**
+ * @param {HTMLCanvasElement} canvas @param {OutputPicture} pic
+ * @returns {number} the cell size in CSS pixels
+ */
+export function drawOutput(canvas, pic) {
+  const rows = pic.output.length;
+  const cols = pic.output[0]?.length ?? 0;
+  const cell = cellSize(rows, cols, pic.maxWidth, 48);
+  const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
+  const done = (/** @type {number} */ r, /** @type {number} */ c) => r * cols + c < pic.computed;
+  fillCells(ctx, rows, cols, cell, (r, c) => (done(r, c) ? pic.scale.color(pic.output[r][c]) : COLORS.empty));
+  gridLines(ctx, rows, cols, cell, COLORS.lines);
+  if (cell >= 30) {
+    for (let r = 0; r < rows; r += 1) {
+      for (let c = 0; c < cols; c += 1) {
+        const v = pic.output[r][c];
+        if (done(r, c)) cellText(ctx, r, c, cell, formatValue(v), textOn(pic.scale.rgb(v)));
+      }
+    }
+  }
+  outlineCells(ctx, pic.lit, cell, { stroke: COLORS.probe, width: 2, fill: COLORS.probeFill });
+  if (pic.current) outlineCells(ctx, [pic.current], cell, { stroke: COLORS.window, width: Math.max(2, cell / 6) });
+  if (pic.hovered) outlineCells(ctx, [pic.hovered], cell, { stroke: COLORS.hover, width: Math.max(2, cell / 6) });
+  return cell;
+}

@@ -1,0 +1,83 @@
+// Choosing the kernel: a named one from the server's catalogue, or a custom grid of numbers. The grid
+// always shows the weights in use, so editing any number turns the current kernel into a custom one.
+
+/** @typedef {import("../api.js").KernelInfo} KernelInfo */
+/** @typedef {import("../state.js").PlaygroundState} PlaygroundState */
+
+/**
+ * @param {HTMLElement} el
+ * @param {{onChange: (patch: Partial<PlaygroundState>) => void}} hooks
+ * @returns {{update: (state: PlaygroundState, kernels: KernelInfo[], weights: number[][] | null, note: string) => void}}
+ */
+export function mountKernel(el, { onChange }) {
+  el.innerHTML = `
+    <label class="setting-label" for="pg-kernel">Kernel</label>
+    <select id="pg-kernel" data-testid="kernel" aria-describedby="pg-kernel-hint"></select>
+    <p class="hint" id="pg-kernel-hint" data-testid="kernel-hint"></p>
+    <table class="kernel-grid" data-testid="kernel-grid" aria-label="kernel weights (editable)"></table>`;
+  const select = /** @type {HTMLSelectElement} */ (el.querySelector("select"));
+  const hint = /** @type {HTMLElement} */ (el.querySelector(".hint"));
+  const grid = /** @type {HTMLTableElement} */ (el.querySelector("table"));
+  /** @type {number[][]} */
+  let weights = [];
+
+  select.addEventListener("change", () => {
+    if (select.value === "custom") onChange({ kernel: "custom", matrix: weights.map((row) => [...row]) });
+    else onChange({ kernel: select.value, matrix: null });
+  });
+  grid.addEventListener("change", (event) => {
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    const v = Number(input.value);
+    if (input.value.trim() === "" || !Number.isFinite(v)) {
+      input.setCustomValidity("a number, please");
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity("");
+    const matrix = weights.map((row) => [...row]);
+    matrix[Number(input.dataset.row)][Number(input.dataset.col)] = v;
+    onChange({ kernel: "custom", matrix });
+  });
+
+  /** @param {number[][]} next */
+  function drawGrid(next) {
+    const same = next.length === weights.length && next.every((row, r) => row.every((v, c) => v === weights[r][c]));
+    weights = next.map((row) => [...row]);
+    if (same && grid.rows.length === next.length) return;
+    grid.replaceChildren();
+    grid.classList.toggle("is-large", next.length > 5);
+    next.forEach((row, r) => {
+      const tr = grid.insertRow();
+      row.forEach((v, c) => {
+        const input = document.createElement("input");
+        Object.assign(input, { type: "number", step: "any", value: String(Number(v.toFixed(4))) });
+        input.dataset.row = String(r);
+        input.dataset.col = String(c);
+        input.dataset.testid = `weight-${r}-${c}`;
+        input.setAttribute("aria-label", `weight row ${r + 1} column ${c + 1}`);
+        tr.insertCell().append(input);
+      });
+    });
+  }
+
+  return {
+    update(state, kernels, next, note) {
+      if (select.options.length !== kernels.length + 1) {
+        select.replaceChildren(
+          ...kernels.map((k) => new Option(k.label, k.name)),
+          new Option("Custom (edit the numbers below)", "custom"),
+        );
+      }
+      for (const option of select.options) {
+        const info = kernels.find((k) => k.name === option.value);
+        option.disabled = Boolean(info && !info.sizes.includes(state.size));
+        if (info) option.textContent = option.disabled ? `${info.label} (size ${info.sizes.join(", ")} only)` : info.label;
+      }
+      select.value = state.kernel;
+      const info = kernels.find((k) => k.name === state.kernel);
+      const about = info ? info.description : "Your own weights: type any number in the grid.";
+      hint.textContent = note ? `${note} ${about}` : about;
+      if (next) drawGrid(next);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The playground's stage: the padded input and the output side by side, linked by hover.
+// Pointing at (or focusing and arrowing through) an output cell lights its window on the input;
+// pointing at an input pixel lights every output cell it feeds. Values for tests sit in a hidden table.
+
+import { INPUT_STOPS, outputScale } from "../draw/colors.js";
+import { boundingBox, cellAt } from "../draw/grid.js";
+import { renderColorBar, renderSwatches } from "../draw/legend.js";
+import { drawInput, drawOutput } from "./playground-canvas.js";
+
+/** @typedef {import("../draw/grid.js").Cell} Cell */
+/** @typedef {{kind: "input" | "output", cell: Cell}} Hover */
+
+const ARROWS = /** @type {Record<string, Cell>} */ ({
+  ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+});
+
+/**
+ * The cell an arrow key moves a keyboard probe to, kept inside the grid.
+ * @param {Cell | null} cell @param {string} key @param {number} rows @param {number} cols
+ * @returns {Cell | null}
+ */
+function moveProbe(cell, key, rows, cols) {
+  const delta = ARROWS[key];
+  if (!delta) return cell;
+  if (!cell) return [0, 0];
+  return [Math.min(rows - 1, Math.max(0, cell[0] + delta[0])), Math.min(cols - 1, Math.max(0, cell[1] + delta[1]))];
+}
+
+/** @param {Cell[]} cells */
+const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
+
+/**
+ * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
+ * @returns {{render: (result: any, step: number) => void}}
+ */
+export function createStage(root) {
+  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  const inputWrap = part("input-wrap");
+  const outputWrap = part("output-wrap");
+  const inputCanvas = /** @type {HTMLCanvasElement} */ (inputWrap.querySelector("canvas"));
+  const outputCanvas = /** @type {HTMLCanvasElement} */ (outputWrap.querySelector("canvas"));
+  const table = /** @type {HTMLTableElement} */ (part("output-values"));
+  /** @type {{result: any, step: number} | null} */
+  let shown = null;
+  /** @type {Hover | null} */
+  let hover = null;
+  const cells = { input: 1, output: 1 };
+
+  function paint() {
+    if (!shown) return;
+    const { result, step } = shown;
+    const steps = /** @type {any[]} */ (result.steps);
+    const output = /** @type {number[][]} */ (result.output);
+    const outCols = output[0]?.length ?? 0;
+    const current = step > 0 ? steps[step - 1] : null;
+    const hoveredOut = hover?.kind === "output" ? hover.cell : null;
+    const pixel = hover?.kind === "input" ? hover.cell : null;
+    const windowStep = hoveredOut ? steps[hoveredOut[0] * outCols + hoveredOut[1]] : current;
+    const lit = pixel
+      ? steps.filter((s) => s.positions.some((/** @type {Cell} */ q) => q[0] === pixel[0] && q[1] === pixel[1]))
+          .map((s) => /** @type {Cell} */ (s.out))
+      : [];
+    const axes = result.explanation.axes;
+    cells.input = drawInput(inputCanvas, {
+      padded: result.padded, padding: result.explanation.padding[0], inputSize: result.explanation.input_size,
+      dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: windowStep?.positions ?? null,
+      hovering: Boolean(hoveredOut), pixel, maxWidth: inputWrap.clientWidth,
+    });
+    const range = /** @type {[number, number]} */ (result.output_range ?? [0, 1]);
+    const scale = outputScale(range, result.diverging);
+    cells.output = drawOutput(outputCanvas, {
+      output, computed: step, scale, current: current?.out ?? null, hovered: hoveredOut, lit,
+      maxWidth: outputWrap.clientWidth,
+    });
+    inputWrap.dataset.highlight = windowStep ? boundingBox(windowStep.positions).join(",") : "";
+    inputWrap.dataset.pixel = pixel ? pixel.join(",") : "";
+    outputWrap.dataset.lit = cellList(lit);
+    outputWrap.dataset.hover = hoveredOut ? hoveredOut.join(",") : "";
+    writeTable(output, step);
+    writeLegends(result, scale);
+  }
+
+  /** @param {number[][]} output @param {number} computed */
+  function writeTable(output, computed) {
+    const cols = output[0]?.length ?? 0;
+    if (table.rows.length !== output.length || (table.rows[0]?.cells.length ?? 0) !== cols) {
+      table.replaceChildren(...output.map(() => {
+        const tr = document.createElement("tr");
+        tr.append(...Array.from({ length: cols }, () => document.createElement("td")));
+        return tr;
+      }));
+    }
+    output.forEach((row, r) => row.forEach((v, c) => {
+      const td = table.rows[r].cells[c];
+      const value = r * cols + c < computed ? String(v) : "";
+      if (td.dataset.value !== value) td.dataset.value = value;
+    }));
+    table.dataset.computed = String(computed);
+  }
+
+  /** @param {any} result @param {ReturnType<typeof outputScale>} scale */
+  function writeLegends(result, scale) {
+    const dropped = result.explanation.axes.some((/** @type {any} */ a) => (a.dropped ?? []).length > 0);
+    renderColorBar(part("input-legend"), { caption: "pixel value (paper 0 → ink 1)", stops: INPUT_STOPS, min: 0, max: 1 });
+    renderSwatches(part("input-swatches"), [
+      { className: "swatch-padding", text: "padding (zeros)" },
+      { className: "swatch-window", text: "window" },
+      ...(dropped ? [{ className: "swatch-dropped", text: "dropped by the floor rule" }] : []),
+    ]);
+    const caption = scale.kind === "diverging"
+      ? "output: blue < 0 < red (diverging)" : "output value (paper → ink); grey: not yet computed";
+    const r = result.output_range;
+    renderColorBar(part("output-legend"), { caption, stops: scale.stops, min: scale.min, max: scale.max });
+    part("output-range").textContent = r ? `values range from ${r[0].toFixed(3)} to ${r[1].toFixed(3)}` : "";
+  }
+
+  /** @param {HTMLElement} wrap @param {"input" | "output"} kind @param {HTMLCanvasElement} canvas */
+  function listen(wrap, kind, canvas) {
+    const grid = () => (kind === "input" ? shown?.result.padded : shown?.result.output) ?? [];
+    canvas.addEventListener("pointermove", (event) => {
+      const rows = grid().length;
+      const cell = cellAt(event.offsetX, event.offsetY, cells[kind], rows, grid()[0]?.length ?? 0);
+      hover = cell ? { kind, cell } : null;
+      paint();
+    });
+    canvas.addEventListener("pointerleave", () => { hover = null; paint(); });
+    wrap.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") hover = null;
+      else if (ARROWS[event.key] && grid().length) {
+        const from = hover?.kind === kind ? hover.cell : null;
+        hover = { kind, cell: /** @type {Cell} */ (moveProbe(from, event.key, grid().length, grid()[0].length)) };
+        event.preventDefault();
+      } else return;
+      paint();
+    });
+    wrap.addEventListener("blur", () => { hover = null; paint(); });
+  }
+  listen(inputWrap, "input", inputCanvas);
+  listen(outputWrap, "output", outputCanvas);
+  new ResizeObserver(() => paint()).observe(root);
+
+  return {
+    render(result, step) {
+      shown = { result, step };
+      paint();
+    },
+  };
+}

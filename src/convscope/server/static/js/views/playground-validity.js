@@ -1,0 +1,93 @@
+// The validity box: the output-size formula with the user's numbers, and, when the settings do not
+// tile the input, why, which border cells a floor-rounding framework drops, and one-click fixes.
+
+/**
+ * @typedef {{kernel_size: number[], padding: number[], stride: number[], dilation: number[],
+ *   output_size: number[], changes: string[], cost: number}} Suggestion
+ */
+
+/**
+ * @param {HTMLElement} el  emptied and refilled
+ * @param {any} explanation  explain_convolution(...) from the server
+ * @param {(fix: Suggestion) => void} onFix
+ */
+export function renderValidity(el, explanation, onFix) {
+  const valid = Boolean(explanation.valid);
+  el.classList.toggle("is-valid", valid);
+  el.classList.toggle("is-invalid", !valid);
+  el.dataset.valid = String(valid);
+
+  const head = document.createElement("p");
+  head.className = "validity-head";
+  const badge = document.createElement("span");
+  badge.className = "validity-badge";
+  badge.textContent = valid ? "✓ Valid" : "✗ Invalid";
+  head.append(badge, ` ${explanation.summary ?? ""}`);
+
+  const formulas = document.createElement("div");
+  formulas.className = "validity-formulas";
+  const [height, width] = explanation.axes;
+  const same = height.formula === width.formula;
+  const lines = same ? [["height & width", height.formula]] : [["height", height.formula], ["width", width.formula]];
+  for (const [axis, formula] of lines) {
+    const line = document.createElement("p");
+    line.className = "formula";
+    line.dataset.testid = "formula";
+    const label = document.createElement("span");
+    label.className = "formula-axis";
+    label.textContent = `${axis}: `;
+    line.append(label, formula);
+    formulas.append(line);
+  }
+  el.replaceChildren(head, formulas);
+  if (valid) return;
+
+  const reasons = document.createElement("ul");
+  reasons.className = "validity-reasons";
+  reasons.dataset.testid = "validity-reasons";
+  for (const text of explanation.reasons ?? []) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    reasons.append(li);
+  }
+  const dropped = droppedText(explanation.axes);
+  if (dropped) {
+    const li = document.createElement("li");
+    li.textContent = dropped;
+    reasons.append(li);
+  }
+  el.append(reasons);
+
+  const suggestions = /** @type {Suggestion[]} */ (explanation.suggestions ?? []);
+  if (suggestions.length === 0) return;
+  const fixes = document.createElement("div");
+  fixes.className = "validity-fixes";
+  fixes.setAttribute("role", "group");
+  fixes.setAttribute("aria-label", "nearest valid settings");
+  const label = document.createElement("span");
+  label.textContent = "Nearest valid settings:";
+  fixes.append(label);
+  suggestions.forEach((fix, i) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "fix";
+    button.dataset.testid = `suggestion-${i}`;
+    button.textContent = `${fix.changes.join(", ")} → output ${fix.output_size.join("×")}`;
+    button.addEventListener("click", () => onFix(fix));
+    fixes.append(button);
+  });
+  el.append(fixes);
+}
+
+/**
+ * A sentence naming the rows and columns no window reaches (padded coordinates), or "".
+ * @param {any[]} axes
+ */
+function droppedText(axes) {
+  const parts = axes
+    .filter((a) => (a.dropped ?? []).length > 0)
+    .map((a) => `${a.axis === "height" ? "row" : "column"}${a.dropped.length > 1 ? "s" : ""} ${a.dropped.join(", ")}`);
+  if (parts.length === 0) return "";
+  return `PyTorch and other frameworks round down and silently drop ${parts.join(" and ")} ` +
+    "(counted from 0, padding included), marked red on the input.";
+}
