@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from convscope._validate import Pair, as_array, as_pair
 from convscope.arithmetic import output_size
+from convscope.ops.conv import conv2d
 
 __all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convolution_naive"]
 
@@ -74,8 +75,6 @@ def convolution_output(
     array([[ 8., 12.],
            [20., 24.]])
     """
-    from convscope.ops.conv import conv2d  # ops imports arithmetic; import late to keep startup light
-
     img, k, (p, s, d), _ = _prepare(image, kernel, padding, stride, dilation)
     out = conv2d(img[None, None], k[None, None], stride=s, padding=p, dilation=d)  # (1, 1, H_out, W_out)
     return np.asarray(out[0, 0], dtype=np.float64)
