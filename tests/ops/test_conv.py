@@ -21,6 +21,7 @@ from convscope.ops.conv_naive import (
     conv2d_backward_naive,
     conv2d_naive,
 )
+from convscope.ops.im2col import conv_geometry
 from tests.oracle import check_against_torch, gradcheck
 
 
@@ -90,6 +91,16 @@ def test_conv2d_matches_torch(case: Case, dtype: Any) -> None:
     rng = np.random.default_rng(case.seed)
     theirs = torch_conv(functional.conv2d, case.settings)
     check_against_torch(ours, backward, theirs, case.arrays(), rng, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_batch_last_layout_matches_torch(dtype: Any, rng: np.random.Generator) -> None:
+    # A long batch of short output rows takes the (..., H_out, W_out, N) column layout.
+    settings = {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 2), "groups": 2}
+    x, w, b = rng.standard_normal((17, 4, 9, 7)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
+    assert conv_geometry(x.shape, w.shape, **settings).batch_last
+    ours, backward = partial(conv2d, **settings), partial(conv2d_backward, **settings)
+    check_against_torch(ours, backward, torch_conv(functional.conv2d, settings), [x, w, b], rng, dtype)
 
 
 @settings(max_examples=30, deadline=None)

@@ -66,13 +66,13 @@ def conv2d(
     (1, 1, 4, 4)
     """
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    g, (oh, ow) = geom.groups, geom.output_size
-    cols = im2col(x, geom).reshape(g, -1, geom.batch * oh * ow)  # (G, C_in/G*kH*kW, N*H_out*W_out)
+    g = geom.groups
+    cols = im2col(x, geom).reshape(g, -1, np.prod(geom.column_shape))  # (G, C_in/G*kH*kW, N*H_out*W_out)
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    out = np.matmul(kernels, cols).reshape(geom.out_channels, geom.batch, oh, ow)  # (C_out, N, ...)
+    out = np.matmul(kernels, cols).reshape(geom.out_channels, *geom.column_shape)  # (C_out, <columns>)
     if bias is not None:
         out += bias[:, None, None, None]
-    return np.ascontiguousarray(out.transpose(1, 0, 2, 3))  # (N, C_out, H_out, W_out)
+    return np.ascontiguousarray(geom.from_columns(out))  # (N, C_out, H_out, W_out)
 
 
 def conv2d_backward(
@@ -116,14 +116,13 @@ def conv2d_backward(
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
     grad = check_grad_output(grad_output, geom, x.dtype)
     g, c_out = geom.groups, geom.out_channels
-    grad_rows = np.ascontiguousarray(grad.transpose(1, 0, 2, 3)).reshape(g, c_out // g, -1)
+    grad_rows = np.ascontiguousarray(geom.to_columns(grad)).reshape(g, c_out // g, -1)
     # grad_rows: (G, C_out/G, N*H_out*W_out), the same layout as the forward product's result.
     cols = im2col(x, geom).reshape(g, -1, grad_rows.shape[-1])  # (G, C_in/G*kH*kW, N*H_out*W_out)
     grad_weight = np.matmul(grad_rows, cols.transpose(0, 2, 1)).reshape(weight.shape)
     kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     grad_cols = np.matmul(kernels.transpose(0, 2, 1), grad_rows)  # (G, C_in/G*kH*kW, N*H_out*W_out)
-    grad_x = col2im(grad_cols.reshape(geom.in_channels, *geom.kernel_size, geom.batch, *geom.output_size),
-                    geom)
+    grad_x = col2im(grad_cols.reshape(geom.in_channels, *geom.kernel_size, *geom.column_shape), geom)
     grad_bias = None if bias is None else grad_rows.reshape(c_out, -1).sum(axis=1)
     return grad_x, grad_weight, grad_bias
 

@@ -40,6 +40,7 @@ class ConvGeometry:
     padding: Padding  # ((top, bottom), (left, right)); "same" may be uneven
     dilation: Pair
     output_size: Pair  # (H_out, W_out)
+    batch_last: bool = False  # columns' layout: (..., H_out, W_out, N) if True, else (..., N, H_out, W_out)
 
     @property
     def padded_size(self) -> Pair:
@@ -47,13 +48,27 @@ class ConvGeometry:
         (top, bottom), (left, right) = self.padding
         return (self.input_size[0] + top + bottom, self.input_size[1] + left + right)
 
-    def offset_slices(self, i: int, j: int) -> tuple[slice, slice]:
-        """Rows and columns of the padded input that kernel tap (i, j) meets, over all output positions."""
+    @property
+    def column_shape(self) -> tuple[int, int, int]:
+        """The trailing axes of the columns: (H_out, W_out, N) or (N, H_out, W_out)."""
+        n, (oh, ow) = self.batch, self.output_size
+        return (oh, ow, n) if self.batch_last else (n, oh, ow)
+
+    def offset_index(self, i: int, j: int) -> tuple[slice, ...]:
+        """Index of the padded (C, ...) input that kernel tap (i, j) meets, over all output positions."""
         (sh, sw), (dh, dw), (oh, ow) = self.stride, self.dilation, self.output_size
-        return (
-            slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
-            slice(j * dw, j * dw + sw * (ow - 1) + 1, sw),
-        )
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+        columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+        every = slice(None)
+        return (every, rows, columns, every) if self.batch_last else (every, every, rows, columns)
+
+    def to_columns(self, a: Array) -> Array:
+        """(N, C, H, W) -> the columns' axis order, (C, H, W, N) or (C, N, H, W) (a view)."""
+        return a.transpose(1, 2, 3, 0) if self.batch_last else a.transpose(1, 0, 2, 3)
+
+    def from_columns(self, a: Array) -> Array:
+        """Undo `to_columns`: back to (N, C, H, W) (a view)."""
+        return a.transpose(3, 0, 1, 2) if self.batch_last else a.transpose(1, 0, 2, 3)
 
     def window_slices(self, r: int, c: int) -> tuple[slice, slice]:
         """Rows and columns of the padded input under the window that makes output (r, c)."""
@@ -110,8 +125,11 @@ def conv_geometry(
                 "or more padding"
             )
         output.append((padded - span) // s + 1)
+    # Copies along a short innermost axis are slow in NumPy (a C-level loop per few elements): when
+    # the output rows are short and the batch long, put the batch innermost instead.
+    batch_last = output[1] < _SHORT_ROW <= n
     return ConvGeometry(
-        n, c_in, c_out, groups, (h, w), (kh, kw), stride_, pad, dilation_, (output[0], output[1])
+        n, c_in, c_out, groups, (h, w), (kh, kw), stride_, pad, dilation_, (output[0], output[1]), batch_last
     )
 
 
@@ -128,6 +146,9 @@ def _check_channels(c_in: int, c_out: int, c_per_group: int, groups: int) -> Non
         )
 
 
+_SHORT_ROW = 16  # measured: W_out = 10 copies ~5x slower than W_out = 28 (benchmarks/bench_conv.py)
+
+
 def pad_input(x: Array, geom: ConvGeometry) -> Array:
     """Zero-pad x (N, C, H, W) to (N, C, H + top + bottom, W + left + right)."""
     (top, bottom), (left, right) = geom.padding
@@ -135,30 +156,39 @@ def pad_input(x: Array, geom: ConvGeometry) -> Array:
 
 
 def im2col(x: Array, geom: ConvGeometry) -> Array:
-    """Columns of every window of x (N, C, H, W): (C, kH, kW, N, H_out, W_out), one copy per kernel tap."""
-    (top, _), (left, _) = geom.padding
-    (h, w), (kh, kw) = geom.input_size, geom.kernel_size
-    c, n = geom.in_channels, geom.batch
-    # Channels first, so each tap's slice below is already in the columns' (C, N, ...) order.
-    padded = np.zeros((c, n, *geom.padded_size), dtype=x.dtype)  # (C, N, H_pad, W_pad)
-    padded[:, :, top : top + h, left : left + w] = x.transpose(1, 0, 2, 3)
-    cols = np.empty((c, kh, kw, n, *geom.output_size), dtype=x.dtype)
+    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy per tap."""
+    kh, kw = geom.kernel_size
+    # Channels first, so each tap's slice below is already in the columns' axis order.
+    padded = _padded_zeros(geom, x.dtype)
+    padded[_inner(geom)] = geom.to_columns(x)
+    cols = np.empty((geom.in_channels, kh, kw, *geom.column_shape), dtype=x.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows, columns = geom.offset_slices(i, j)
-            cols[:, i, j] = padded[:, :, rows, columns]
+            cols[:, i, j] = padded[geom.offset_index(i, j)]
     return cols
 
 
 def col2im(cols: Array, geom: ConvGeometry) -> Array:
-    """Add columns (C, kH, kW, N, H_out, W_out) back onto the input they came from: (N, C, H, W)."""
-    (top, _), (left, _) = geom.padding
-    (h, w), (kh, kw) = geom.input_size, geom.kernel_size
-    padded = np.zeros((geom.in_channels, geom.batch, *geom.padded_size), dtype=cols.dtype)
+    """Add columns (C, kH, kW, *geom.column_shape) back onto the input they came from: (N, C, H, W)."""
+    kh, kw = geom.kernel_size
+    padded = _padded_zeros(geom, cols.dtype)
     # Windows overlap, so a pixel collects from several taps: one slice-add per tap does the sum.
     for i in range(kh):
         for j in range(kw):
-            rows, columns = geom.offset_slices(i, j)
-            padded[:, :, rows, columns] += cols[:, i, j]
-    inner = padded[:, :, top : top + h, left : left + w]  # drop the padding: (C, N, H, W)
-    return np.ascontiguousarray(inner.transpose(1, 0, 2, 3))  # (N, C, H, W)
+            padded[geom.offset_index(i, j)] += cols[:, i, j]
+    return np.ascontiguousarray(geom.from_columns(padded[_inner(geom)]))  # drop the padding: (N, C, H, W)
+
+
+def _padded_zeros(geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
+    """Zeros for the padded input in the columns' order: (C, H_pad, W_pad, N) or (C, N, H_pad, W_pad)."""
+    h, w = geom.padded_size
+    shape = (geom.in_channels, h, w, geom.batch) if geom.batch_last else (geom.in_channels, geom.batch, h, w)
+    return np.zeros(shape, dtype=dtype)
+
+
+def _inner(geom: ConvGeometry) -> tuple[slice, ...]:
+    """Index of the unpadded input inside `_padded_zeros`."""
+    (top, _), (left, _) = geom.padding
+    h, w = geom.input_size
+    rows, columns, every = slice(top, top + h), slice(left, left + w), slice(None)
+    return (every, rows, columns, every) if geom.batch_last else (every, every, rows, columns)
