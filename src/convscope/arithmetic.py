@@ -169,7 +169,8 @@ def conv_transpose_output_size(
 
     ``O = (W - 1)S - 2P + D(K - 1) + output_padding + 1``. A stride-S convolution maps ``S`` input sizes
     to the same output size (the floor), so its transpose needs ``output_padding`` (``< S``, or
-    ``< dilation``) to say which one it should produce.
+    ``< dilation``) to say which one it should produce. An output of size 0, which PyTorch returns as an
+    empty tensor, is refused here: padding that crops everything is a mistake worth naming.
 
     Parameters
     ----------
