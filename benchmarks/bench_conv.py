@@ -8,6 +8,7 @@ those same-repeat ratios (torch time / our time: above 1 means convscope is fast
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,8 +86,9 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(2)
     rng = np.random.default_rng(0)
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())  # a busy machine slows both sides unevenly
     print(f"float32, forward + backward, median of {args.repeats} repeats; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads; numpy {np.__version__}\n")
+          f"{torch.get_num_threads()} threads; numpy {np.__version__}; load average {load}\n")
     print("| layer | batch | convscope (ms) | PyTorch (ms) | torch / ours |")
     print("|---|---:|---:|---:|---:|")
     for layer in LAYERS:
