@@ -2,10 +2,57 @@
 
 A NumPy engine with explicit forward and backward passes, checked against PyTorch; the arithmetic of
 convolution sizes explained; and a browser app (``convscope serve``) to watch it all work.
+
+Examples
+--------
+>>> import convscope
+>>> convscope.output_size(20, kernel_size=3, padding=1, stride=1)
+20
+>>> convscope.valid_convolution(20, kernel_size=3, padding=0, stride=2)
+False
+>>> convscope.explain_convolution(20, 3, padding=0, stride=2)["suggestions"][0]["changes"]
+['stride 2 → 1']
 """
 
 from __future__ import annotations
 
+from convscope.arithmetic import (
+    conv_transpose_output_size,
+    explain_convolution,
+    output_size,
+    same_padding,
+    valid_convolution,
+)
+from convscope.data import crop_digit, digit, load_digits, to_mnist, train_test_split
+from convscope.kernels import KERNELS, KernelInfo, kernel, kernel_catalogue
+from convscope.receptive import Layer, parse_layers, receptive_field
+from convscope.signal import convolve, convolve2d
+from convscope.trace import convolution_output, pad_image, trace_convolution
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "KERNELS",
+    "KernelInfo",
+    "Layer",
+    "__version__",
+    "conv_transpose_output_size",
+    "convolution_output",
+    "convolve",
+    "convolve2d",
+    "crop_digit",
+    "digit",
+    "explain_convolution",
+    "kernel",
+    "kernel_catalogue",
+    "load_digits",
+    "output_size",
+    "pad_image",
+    "parse_layers",
+    "receptive_field",
+    "same_padding",
+    "to_mnist",
+    "trace_convolution",
+    "train_test_split",
+    "valid_convolution",
+]
