@@ -159,6 +159,7 @@ def test_backward_before_forward_is_a_clear_error() -> None:
         (lambda: Conv2d(3, 4, 0, rng=RNG0), ValueError, r"kernel_size must be >= 1"),
         (lambda: Conv2d(3, 4, 3, padding="full", rng=RNG0), ValueError, r"padding must be .*'same'"),
         (lambda: Conv2d(3.0, 4, 3, rng=RNG0), TypeError, r"in_channels must be an integer"),
+        (lambda: Conv2d(1, 1, 3, stride=2, padding="same", rng=RNG0), ValueError, r"'same' needs stride 1"),
         (lambda: Linear(0, 4, rng=RNG0), ValueError, r"in_features must be >= 1"),
         (lambda: MaxPool2d(2, stride=0), ValueError, r"stride must be >= 1"),
         (lambda: AvgPool2d(2, count_include_pad=1), TypeError, r"count_include_pad must be True or False"),

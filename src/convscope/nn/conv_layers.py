@@ -84,6 +84,8 @@ class Conv2d(Layer):
                 f"in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
                 f"by groups ({groups})"
             )
+        if self.padding == "same" and self.stride != (1, 1):
+            raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got stride {self.stride}")
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         self.weight = Parameter.of(kaiming_uniform(shape, rng, dtype))
         self.bias = Parameter.of(uniform_bias(self.out_channels, fan_in(shape), rng, dtype)) if bias else None

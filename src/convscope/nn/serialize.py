@@ -90,15 +90,16 @@ def load(path: str | os.PathLike[str]) -> Sequential:
 
 def _read_arrays(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Every array in the npz (read fully now, so a truncated or pickled entry fails here)."""
+    with open(path, "rb") as f:  # a missing file stays a FileNotFoundError
+        magic = f.read(6)
+    if magic == b"\x93NUMPY":
+        raise ValueError(f"{path}: not a convscope model file (a single .npy array, not an .npz archive)")
+    if magic[:2] != b"PK":
+        raise ValueError(f"{path}: not a readable .npz file (it does not start like a zip archive)")
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Our own handle: numpy leaks the one it opens when the archive is corrupt.
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             return {name: data[name] for name in data.files}
-    except FileNotFoundError:
-        raise
-    except AttributeError:  # np.load returned a plain array: an .npy file, not an archive
-        raise ValueError(
-            f"{path}: not a convscope model file (a single .npy array, not an .npz archive)"
-        ) from None
     except ValueError as err:
         if "pickle" in str(err):
             raise ValueError(
