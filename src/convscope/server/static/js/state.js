@@ -11,7 +11,7 @@
 
 /** Slider ranges: what the controls offer (the API accepts more). */
 export const LIMITS = Object.freeze({
-  digit: [0, 9], index: [0, 5000], size: [1, 15], padding: [0, 10], stride: [1, 8], dilation: [1, 5],
+  digit: [0, 9], index: [0, 5000], size: [1, 7], padding: [0, 10], stride: [1, 8], dilation: [1, 5],
   speed: [0, 7],
 });
 
@@ -99,7 +99,7 @@ export function decodeMatrix(text) {
   const numbers = values.map(Number);
   if (!match || numbers.some((v) => !Number.isFinite(v))) return null;
   const [rows, cols] = [Number(match[1]), Number(match[2])];
-  if (rows < 1 || rows > 15 || cols !== rows || numbers.length !== rows * cols) return null;
+  if (rows < 1 || rows > LIMITS.size[1] || cols !== rows || numbers.length !== rows * cols) return null;
   return Array.from({ length: rows }, (_, r) => numbers.slice(r * cols, (r + 1) * cols));
 }
 

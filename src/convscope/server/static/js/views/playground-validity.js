@@ -9,9 +9,10 @@
 /**
  * @param {HTMLElement} el  emptied and refilled
  * @param {any} explanation  explain_convolution(...) from the server
+ * @param {(fix: Suggestion) => boolean} canApply  whether the controls can show a suggestion
  * @param {(fix: Suggestion) => void} onFix
  */
-export function renderValidity(el, explanation, onFix) {
+export function renderValidity(el, explanation, canApply, onFix) {
   const valid = Boolean(explanation.valid);
   el.classList.toggle("is-valid", valid);
   el.classList.toggle("is-invalid", !valid);
@@ -22,7 +23,9 @@ export function renderValidity(el, explanation, onFix) {
   const badge = document.createElement("span");
   badge.className = "validity-badge";
   badge.textContent = valid ? "✓ Valid" : "✗ Invalid";
-  head.append(badge, ` ${explanation.summary ?? ""}`);
+  // The summary restates the reasons when invalid; show it only for valid settings, without its prefix.
+  if (valid) head.append(badge, ` ${String(explanation.summary ?? "").replace(/^(Valid|Invalid):\s*/, "")}`);
+  else head.append(badge);
 
   const formulas = document.createElement("div");
   formulas.className = "validity-formulas";
@@ -39,7 +42,11 @@ export function renderValidity(el, explanation, onFix) {
     line.append(label, formula);
     formulas.append(line);
   }
-  el.replaceChildren(head, formulas);
+  if (valid) el.replaceChildren(head, formulas);
+  else {
+    head.append(formulas);
+    el.replaceChildren(head);
+  }
   if (valid) return;
 
   const reasons = document.createElement("ul");
@@ -58,7 +65,8 @@ export function renderValidity(el, explanation, onFix) {
   }
   el.append(reasons);
 
-  const suggestions = /** @type {Suggestion[]} */ (explanation.suggestions ?? []);
+  // The nearest few the sliders can reach; a fix the controls would have to clamp is no fix.
+  const suggestions = /** @type {Suggestion[]} */ (explanation.suggestions ?? []).filter(canApply).slice(0, 4);
   if (suggestions.length === 0) return;
   const fixes = document.createElement("div");
   fixes.className = "validity-fixes";
@@ -80,14 +88,10 @@ export function renderValidity(el, explanation, onFix) {
 }
 
 /**
- * A sentence naming the rows and columns no window reaches (padded coordinates), or "".
+ * Where the dropped cells are drawn, when a floor-rounding framework would drop any; else "".
  * @param {any[]} axes
  */
 function droppedText(axes) {
-  const parts = axes
-    .filter((a) => (a.dropped ?? []).length > 0)
-    .map((a) => `${a.axis === "height" ? "row" : "column"}${a.dropped.length > 1 ? "s" : ""} ${a.dropped.join(", ")}`);
-  if (parts.length === 0) return "";
-  return `PyTorch and other frameworks round down and silently drop ${parts.join(" and ")} ` +
-    "(counted from 0, padding included), marked red on the input.";
+  const dropped = axes.some((a) => (a.dropped ?? []).length > 0);
+  return dropped ? "The cells no window reaches are marked red on the input." : "";
 }

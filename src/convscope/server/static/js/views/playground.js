@@ -2,7 +2,7 @@
 // the padded input while the output fills in cell by cell. The server computes every number (the
 // trace of windows, the explanation of validity); this module wires controls, clock and drawing.
 
-import { SPEEDS } from "../state.js";
+import { LIMITS, SPEEDS } from "../state.js";
 import { mountInput } from "./playground-input.js";
 import { mountKernel } from "./playground-kernel.js";
 import { createPlayer } from "./playground-player.js";
@@ -66,6 +66,7 @@ export function mount(el, { api, state: initial, onState }) {
 
   async function refresh() {
     const mine = (ticket += 1);
+    busy(true);
     const source = state.drawing ? { image: state.drawing } : { digit: state.digit, index: state.index };
     const kernelPart = state.matrix ? { kernel: state.matrix } : { kernel: state.kernel, kernel_size: state.size };
     try {
@@ -83,11 +84,13 @@ export function mount(el, { api, state: initial, onState }) {
       publish();
     } catch (err) {
       if (mine === ticket) showError(err instanceof Error ? err.message : String(err));
+    } finally {
+      if (mine === ticket) busy(false);
     }
   }
 
   function render() {
-    renderValidity(part("validity"), result.explanation, (fix) =>
+    renderValidity(part("validity"), result.explanation, fits, (fix) =>
       apply({ size: fix.kernel_size[0], padding: fix.padding[0], stride: fix.stride[0], dilation: fix.dilation[0] }));
     sliders.update(state);
     speed.update(state);
@@ -122,6 +125,22 @@ export function mount(el, { api, state: initial, onState }) {
 
   function publish() {
     if (!player.playing()) onState({ ...state, step });
+  }
+
+  /** Whether one slider per setting can show a suggestion exactly. @param {import("./playground-validity.js").Suggestion} fix */
+  function fits(fix) {
+    const within = (/** @type {number[]} */ pair, /** @type {number[]} */ [lo, hi]) =>
+      pair[0] === pair[1] && pair[0] >= lo && pair[0] <= hi;
+    const info = kernels.find((k) => k.name === state.kernel);
+    const sized = state.matrix ? fix.kernel_size[0] === state.size : !info || info.sizes.includes(fix.kernel_size[0]);
+    return sized && within(fix.kernel_size, LIMITS.size) && within(fix.padding, LIMITS.padding) &&
+      within(fix.stride, LIMITS.stride) && within(fix.dilation, LIMITS.dilation);
+  }
+
+  /** Tests (and styles) can tell when the page shows the answer to the latest request. */
+  function busy(/** @type {boolean} */ waiting) {
+    const root = /** @type {HTMLElement} */ (el.querySelector(".playground"));
+    root.dataset.busy = String(waiting);
   }
 
   function showError(/** @type {string} */ message) {

@@ -1,0 +1,52 @@
+// Ask the server about the newest input only: requests are debounced and at most one is in flight, so
+// fast drawing never piles requests up. While drawing, each answer is still the newest one there is and
+// is shown; after `drop()` (the pad was cleared, a sample picked) the answer in flight is stale and dropped.
+
+/**
+ * @template Q, R
+ * @param {(request: Q) => Promise<R>} send
+ * @param {{onResult: (result: R, request: Q) => void, onError: (error: Error) => void, delay?: number}} hooks
+ * @returns {{ask: (request: Q) => void, drop: () => void, cancel: () => void}}
+ */
+export function createLatest(send, { onResult, onError, delay = 30 }) {
+  /** @type {{request: Q} | null} */
+  let waiting = null;
+  let busy = false;
+  let closed = false;
+  let generation = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+
+  async function flush() {
+    if (busy || !waiting || closed) return;
+    const { request } = waiting;
+    const mine = generation;
+    waiting = null;
+    busy = true;
+    try {
+      const result = await send(request);
+      if (mine === generation && !closed) onResult(result, request);
+    } catch (err) {
+      if (mine === generation && !closed) onError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      busy = false;
+      flush();
+    }
+  }
+
+  return {
+    ask(request) {
+      waiting = { request };
+      clearTimeout(timer);
+      timer = setTimeout(flush, delay);
+    },
+    drop() {
+      generation += 1;
+      waiting = null;
+    },
+    cancel() {
+      closed = true;
+      clearTimeout(timer);
+    },
+  };
+}

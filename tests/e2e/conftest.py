@@ -1,0 +1,113 @@
+"""Browser tests' fixtures: the real server in a subprocess, Debian's chromium, and a page per test
+that fails the test on any console error or uncaught page error.
+
+No pytest-playwright plugin and never ``playwright install``: Playwright's sync API drives
+``/usr/bin/chromium``. Screenshots go to ``artifacts/screenshots/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """``convscope serve --no-browser --port 0`` in a subprocess; yields its base URL."""
+    code = "import sys; from convscope.cli import main; sys.exit(main())"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--no-browser", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        match = re.search(r"(http://[\d.]+:\d+)/", line)
+        if match:
+            break
+    else:
+        process.kill()
+        pytest.fail("convscope serve printed no address:\n" + "".join(lines))
+    try:
+        yield match.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def api(server: str) -> Any:
+    """GET a JSON document from the server: ``api("/api/digits/3?index=0")``."""
+
+    def get(path: str) -> Any:
+        with urllib.request.urlopen(server + path, timeout=10) as response:
+            return json.load(response)
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the browser tests need Debian's chromium at {CHROMIUM} (scripts/test installs it)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A fresh context and page; any console error or page error fails the test at teardown."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"the page logged errors: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    yield from _open_page(browser, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    yield from _open_page(browser, PHONE)
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Any:
+    """Save a screenshot of a page as ``artifacts/screenshots/<name>.png``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page: Any, name: str, full_page: bool = False) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save
