@@ -65,7 +65,18 @@ def _windows(
             raise ValueError(f"kernel_size {k}{dilated} is larger than the padded input on the {axis} axis: "
                              f"{size} + 2*{p} = {size + 2 * p}")
         out.append((size + 2 * p - span) // s + 1)
+        if half_kernel:  # max/avg pooling; sum pooling lets a window of padding sum to 0
+            _check_touches_input(axis, size, k, s, p, d, out[-1])
     return _Windows(kernel, step, pad, dil, (out[0], out[1]))
+
+
+def _check_touches_input(axis: str, size: int, k: int, s: int, p: int, d: int, o: int) -> None:
+    """Refuse dilated windows that see only padding: PyTorch returns -inf there and corrupts memory."""
+    taps = (np.arange(o) * s - p)[:, None] + np.arange(k) * d  # (out, kernel): input index of each tap
+    empty = ~np.any((taps >= 0) & (taps < size), axis=1)
+    if np.any(empty):
+        raise ValueError(f"padding {p} with dilation {d} leaves window {int(np.argmax(empty))} on the {axis} "
+                         "axis covering only padding; use less padding or dilation")
 
 
 def _input(x: Any) -> Array:
@@ -102,27 +113,32 @@ def _unpad(grad_padded: Array, padding: Pair) -> Array:
 # ---------------------------------------------------------------- max pooling
 
 
-def _max_and_offset(xp: Array, win: _Windows) -> tuple[Array, Array]:
-    """Window maxima (N, C, H_out, W_out) and the kernel offset k of the first maximum in each window."""
+def _window_max(xp: Array, win: _Windows) -> Array:
+    """Maximum over each window of the padded input: (N, C, Hp, Wp) -> (N, C, H_out, W_out)."""
     best: Array | None = None
-    arg = np.zeros((*xp.shape[:2], *win.out), dtype=np.int16 if np.prod(win.kernel) < 2**15 else np.int32)
-    for k, i, j in win.offsets():
+    for _, i, j in win.offsets():
         part = xp[(..., *win.slices(i, j))]
-        if best is None:
-            best = part.copy()
-            continue
-        # Strictly greater: on a tie the earlier offset keeps the window, as PyTorch's first-max rule.
-        better = part > best
-        np.copyto(best, part, where=better)
-        np.copyto(arg, k, where=better)
+        best = part.copy() if best is None else np.maximum(best, part, out=best)
     assert best is not None
-    return best, arg
+    return best
 
 
-def _flat_indices(arg: Array, x_shape: tuple[int, ...], win: _Windows) -> Array:
+def _first_max_hits(xp: Array, best: Array, win: _Windows) -> Iterator[tuple[int, int, int, Array]]:
+    """Yield (k, i, j, hit) per kernel offset; hit (N, C, H_out, W_out) marks windows whose max it holds.
+
+    Offsets come in row-major order and a window stops matching once hit, so among tied maxima the
+    first one wins, as in PyTorch. (Boolean masks and multiplication: much faster than np.where here.)
+    """
+    taken = np.zeros(best.shape, dtype=bool)
+    for k, i, j in win.offsets():
+        hit = (xp[(..., *win.slices(i, j))] == best) & ~taken
+        taken |= hit
+        yield k, i, j, hit
+
+
+def _flat_indices(offset: Array, x_shape: tuple[int, ...], win: _Windows) -> Array:
     """Turn each window's kernel offset into PyTorch's index: row * W + col in the unpadded input."""
     kw, (sh, sw), (ph, pw), (dh, dw), (oh, ow) = win.kernel[1], win.stride, win.padding, win.dilation, win.out
-    offset = arg.astype(np.int64)
     rows: Array = (np.arange(oh) * sh - ph)[:, None] + (offset // kw) * dh  # (N, C, H_out, W_out)
     cols: Array = (np.arange(ow) * sw - pw)[None, :] + (offset % kw) * dw
     return rows * x_shape[3] + cols
@@ -158,15 +174,13 @@ def max_pool2d(
     arr = _input(x)
     win = _windows(arr, kernel_size, stride, padding, dilation)
     xp = _pad(arr, win.padding, -np.inf)
-    if return_indices:
-        out, arg = _max_and_offset(xp, win)
-        return out, _flat_indices(arg, arr.shape, win)
-    out_max: Array | None = None
-    for _, i, j in win.offsets():
-        part = xp[(..., *win.slices(i, j))]
-        out_max = part.copy() if out_max is None else np.maximum(out_max, part, out=out_max)
-    assert out_max is not None
-    return out_max
+    out = _window_max(xp, win)
+    if not return_indices:
+        return out
+    offset = np.zeros(out.shape, dtype=np.int64)  # kernel offset k of each window's first maximum
+    for k, _, _, hit in _first_max_hits(xp, out, win):
+        offset += k * hit
+    return out, _flat_indices(offset, arr.shape, win)
 
 
 def max_pool2d_backward(
@@ -186,10 +200,9 @@ def max_pool2d_backward(
     win = _windows(arr, kernel_size, stride, padding, dilation)
     g = _grad(grad_output, win, arr)
     xp = _pad(arr, win.padding, -np.inf)
-    _, arg = _max_and_offset(xp, win)
     grad = np.zeros_like(xp)
-    for k, i, j in win.offsets():
-        grad[(..., *win.slices(i, j))] += np.where(arg == k, g, 0)
+    for _, i, j, hit in _first_max_hits(xp, _window_max(xp, win), win):
+        grad[(..., *win.slices(i, j))] += g * hit
     return _unpad(grad, win.padding)
 
 

@@ -1,0 +1,85 @@
+"""Time max pooling (forward + backward) and relu at LeNet's shapes against PyTorch on the CPU.
+
+Run: .venv/bin/python benchmarks/bench_pool.py
+Both sides see the same float32 arrays in the same process; PyTorch is limited to 2 threads.
+Each number is the median of REPEATS timed runs (after one warm-up); ratio = torch time / our time,
+so a ratio of 1 means as fast as PyTorch and 0.5 means twice as slow.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
+
+from convscope.ops.activations import relu, relu_backward
+from convscope.ops.pool import max_pool2d, max_pool2d_backward
+
+REPEATS = 15
+SHAPES = [(128, 6, 28, 28), (128, 16, 10, 10)]  # LeNet's two pooling inputs at batch 128
+
+
+def median_ms(f: Callable[[], object]) -> float:
+    """Median wall time of f() in milliseconds."""
+    f()  # warm-up: first-touch allocation, torch's lazy init
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def torch_forward_backward(op: Callable[[torch.Tensor], torch.Tensor], x: np.ndarray,
+                           g: np.ndarray) -> Callable[[], object]:
+    """A closure running op forward with autograd and then its backward on fixed tensors."""
+    xt, gt = torch.from_numpy(x), torch.from_numpy(g)
+
+    def run() -> None:
+        leaf = xt.detach().requires_grad_()
+        op(leaf).backward(gt)
+
+    return run
+
+
+def rows(rng: np.random.Generator) -> list[tuple[str, float, float]]:
+    """(case, ours ms, torch ms) for every benchmarked case."""
+    out = []
+    for shape in SHAPES:
+        x = rng.standard_normal(shape).astype(np.float32)
+        xt = torch.from_numpy(x)
+        g_pool = rng.standard_normal((*shape[:2], shape[2] // 2, shape[3] // 2)).astype(np.float32)
+        g_relu = rng.standard_normal(shape).astype(np.float32)
+        with torch.no_grad():
+            out.append((f"max_pool2d 2x2/2 forward {shape}", median_ms(lambda x=x: max_pool2d(x, 2)),
+                        median_ms(lambda xt=xt: F.max_pool2d(xt, 2))))
+        out.append((f"max_pool2d 2x2/2 forward+backward {shape}",
+                    median_ms(lambda x=x, g=g_pool: (max_pool2d(x, 2), max_pool2d_backward(g, x, 2))),
+                    median_ms(torch_forward_backward(lambda t: F.max_pool2d(t, 2), x, g_pool))))
+        with torch.no_grad():
+            out.append((f"relu forward {shape}", median_ms(lambda x=x: relu(x)),
+                        median_ms(lambda xt=xt: torch.relu(xt))))
+        out.append((f"relu forward+backward {shape}",
+                    median_ms(lambda x=x, g=g_relu: (relu(x), relu_backward(g, x))),
+                    median_ms(torch_forward_backward(torch.relu, x, g_relu))))
+    return out
+
+
+def main() -> None:
+    torch.set_num_threads(2)
+    print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}; "
+          f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads); "
+          f"float32, median of {REPEATS}")
+    print("| case | ours (ms) | torch (ms) | torch/ours |")
+    print("|---|---:|---:|---:|")
+    for case, ours, theirs in rows(np.random.default_rng(0)):
+        print(f"| {case} | {ours:.3f} | {theirs:.3f} | {theirs / ours:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
