@@ -15,9 +15,9 @@ from convscope import __version__
 
 def _commands() -> list[ModuleType]:
     # Imported lazily so `convscope size` does not pay for importing the web server.
-    from convscope.cli import serve, size
+    from convscope.cli import serve, size, train
 
-    return [serve, size]
+    return [serve, size, train]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,168 @@
+"""``convscope train``: train LeNet on the bundled digits, or ``--evaluate`` a weights file.
+
+Training uses the fixed split of ``convscope.data.train_test_split`` (8,000 to train, 2,000 held out),
+shows progress (one rewritten line on a terminal, plain lines in a log), saves the weights and prints the
+held-out accuracy. The defaults are the recipe of the shipped model (``convscope.nn.pretrained``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+import numpy as np
+
+from convscope.nn.model import Sequential, lenet, prepare_input
+from convscope.train import OPTIMIZERS, Progress, TrainConfig, evaluate, fit
+
+DEFAULTS = TrainConfig(epochs=12, batch_size=64, lr=2e-3, optimizer="adam", augment=2, seed=0)
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _int_at_least(text, 1)
+
+
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    return _int_at_least(text, 0)
+
+
+def _int_at_least(text: str, minimum: int) -> int:
+    """``text`` as an int >= minimum, or an argparse error (exit status 2) saying what is allowed."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``convscope train`` on the top-level subparsers."""
+    p = sub.add_parser(
+        "train",
+        help="train LeNet on the bundled digits, or evaluate a weights file",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    p.add_argument(
+        "--epochs", type=_positive_int, default=DEFAULTS.epochs, help="passes over the 8,000 digits"
+    )
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULTS.batch_size, help="images per step")
+    p.add_argument(
+        "--lr", type=_positive_float, default=DEFAULTS.lr, help="peak learning rate (cosine decay)"
+    )
+    p.add_argument(
+        "--optimizer", choices=OPTIMIZERS, default=DEFAULTS.optimizer, help="adam or sgd (momentum 0.9)"
+    )
+    p.add_argument(
+        "--augment",
+        type=_non_negative_int,
+        default=DEFAULTS.augment,
+        metavar="N",
+        help="shift each training digit by up to N pixels (0: off)",
+    )
+    p.add_argument(
+        "--seed", type=_non_negative_int, default=DEFAULTS.seed, help="initial weights, shuffles, shifts"
+    )
+    p.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="train on the first N training digits only (quick runs)",
+    )
+    p.add_argument("--out", default="lenet_mnist.npz", metavar="PATH", help="where to save the weights")
+    p.add_argument("--evaluate", action="store_true", help="only measure the held-out accuracy of --weights")
+    p.add_argument(
+        "--weights", default=None, metavar="PATH", help="weights to evaluate (default: the shipped ones)"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train (or evaluate) as ``args`` says; returns the exit status."""
+    from convscope.data import load_digits, train_test_split
+
+    digits = load_digits()
+    train_idx, test_idx = train_test_split()
+    test_x, test_y = prepare_input(digits.images[test_idx]), digits.labels[test_idx]
+    if args.evaluate:
+        model = _load_weights(args.weights)
+    else:
+        if args.weights is not None:
+            raise ValueError("--weights only goes with --evaluate (training starts from random weights)")
+        if args.limit is not None and args.limit < len(train_idx):
+            # The indices are grouped by class: take evenly spaced ones so every digit is represented.
+            train_idx = train_idx[np.linspace(0, len(train_idx) - 1, args.limit).astype(int)]
+        model = _train(args, prepare_input(digits.images[train_idx]), digits.labels[train_idx], sys.stdout)
+    result = evaluate(model, test_x, test_y)
+    print(
+        f"held-out accuracy: {result.accuracy:.2%} ({round(result.accuracy * result.count)}/{result.count}), "
+        f"loss {result.loss:.4f}"
+    )
+    return 0
+
+
+def _load_weights(path: str | None) -> Sequential:
+    """The model at ``path``, or the shipped one."""
+    from pathlib import Path
+
+    from convscope.nn import load, pretrained
+
+    if path is not None and not Path(path).is_file():
+        raise ValueError(f"{path}: no such file")
+    return pretrained() if path is None else load(path)
+
+
+def _train(args: argparse.Namespace, x: np.ndarray, y: np.ndarray, out: TextIO) -> Sequential:
+    """Build a LeNet, train it with the flags' settings, save it to ``--out``."""
+    from convscope.nn import save
+
+    config = TrainConfig(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        optimizer=args.optimizer,
+        augment=args.augment,
+        seed=args.seed,
+    )
+    init_rng, fit_rng = np.random.default_rng(config.seed).spawn(2)
+    model = lenet(rng=init_rng)
+    show = _progress_printer(out, out.isatty())
+    history = fit(model, config, x, y, callback=show, rng=fit_rng)
+    save(model, args.out)
+    print(
+        f"trained {len(x)} digits for {config.epochs} epochs in {history.seconds:.1f} s; saved {args.out}",
+        file=out,
+    )
+    return model
+
+
+def _progress_printer(out: TextIO, tty: bool) -> Any:
+    """A ``fit`` callback: one rewritten line on a terminal; a line per fifth of an epoch otherwise."""
+
+    def show(p: Progress) -> None:
+        line = (
+            f"epoch {p.epoch}/{p.epochs}  batch {p.batch}/{p.batches}  loss {p.loss:.4f}  "
+            f"accuracy {p.accuracy:.3f}  {p.images_per_second:,.0f} images/s"
+        )
+        if tty:
+            print(f"\r{line}", end="\n" if p.kind == "epoch" else "", file=out, flush=True)
+        elif p.kind == "epoch" or p.batch % max(1, p.batches // 5) == 0:
+            print(("epoch done: " if p.kind == "epoch" else "") + line, file=out, flush=True)
+
+    return show
