@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
+from torch.nn.functional import conv2d
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def torch_output(api: Any, digit: int, index: int, padding: int, stride: int) ->
     image = api(f"/api/digits/{digit}?index={index}")["image"]
     x = torch.tensor(image, dtype=torch.float64)[None, None]  # (1, 1, 20, 20)
     w = torch.ones(1, 1, 3, 3, dtype=torch.float64)
-    return F.conv2d(x, w, padding=padding, stride=stride)[0, 0].numpy()
+    return conv2d(x, w, padding=padding, stride=stride)[0, 0].numpy()
 
 
 def test_page_loads_without_console_errors(page: Any, server: str, screenshot: Any) -> None:
@@ -93,7 +93,7 @@ def test_playing_at_full_speed_draws_torchs_output(page: Any, server: str, api: 
     screenshot(page, "desktop-played")
 
 
-def test_invalid_stride_is_explained_and_a_suggestion_fixes_it(page: Any, server: str, screenshot: Any) -> None:
+def test_invalid_stride_is_explained_and_a_fix_works(page: Any, server: str, screenshot: Any) -> None:
     open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&padding=0&stride=1")
     set_slider(page, "stride", 2)
     validity = page.get_by_test_id("validity")
@@ -176,7 +176,8 @@ def test_a_shared_url_brings_back_the_same_view(page: Any, browser: Any, server:
     for _ in range(5):
         page.get_by_test_id("step-forward").click()
     before = view_state(page)
-    assert before["kernel"] == "sobel_x" and "sample 2" in before["sample"]
+    assert before["kernel"] == "sobel_x"
+    assert "sample 2" in before["sample"]
     other = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     open_playground(other, page.url.split("#/playground?", 1)[0], page.url.split("#/playground?", 1)[1])
     assert view_state(other) == before
@@ -199,7 +200,8 @@ def test_a_drawing_and_a_custom_kernel_survive_a_reload(page: Any, server: str, 
     assert page.get_by_test_id("kernel").input_value() == "custom"
     page.get_by_test_id("to-end").click()
     before = view_state(page)
-    assert any(float(v) < 0 for row in before["values"] for v in row)  # the -8 centre weight shows inside the stroke
+    # The -8 centre weight turns the inside of the stroke negative.
+    assert any(float(v) < 0 for row in before["values"] for v in row)
     assert "blue < 0 < red" in page.get_by_test_id("output-grid").locator("..").inner_text()
     screenshot(page, "desktop-drawn-custom")
     page.reload()

@@ -65,7 +65,7 @@ export function mountKernel(el, { onChange }) {
       if (select.options.length !== kernels.length + 1) {
         select.replaceChildren(
           ...kernels.map((k) => new Option(k.label, k.name)),
-          new Option("Custom (edit the numbers below)", "custom"),
+          new Option("Custom (your numbers)", "custom"),
         );
       }
       for (const option of select.options) {

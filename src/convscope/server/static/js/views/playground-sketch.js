@@ -23,7 +23,7 @@ export function mountSketch(el, { onDrawn }) {
       aria-label="drawing pad, 20 by 20: draw with the pointer, or arrows to move and Space to ink, Delete to erase"></canvas>
     <button type="button" data-testid="sketch-clear">Clear</button>`;
   const canvas = /** @type {HTMLCanvasElement} */ (el.querySelector("canvas"));
-  const cell = 12;
+  const cell = 9;
   /** @type {number[][]} */
   let image = Array.from({ length: SKETCH_SIZE }, () => new Array(SKETCH_SIZE).fill(0));
   /** @type {[number, number] | null} */

@@ -31,7 +31,7 @@ const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
 
 /**
  * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
- * @returns {{render: (result: any, step: number) => void}}
+ * @returns {{render: (result: any, step: number) => void, destroy: () => void}}
  */
 export function createStage(root) {
   const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
@@ -55,7 +55,7 @@ export function createStage(root) {
     const current = step > 0 ? steps[step - 1] : null;
     const hoveredOut = hover?.kind === "output" ? hover.cell : null;
     const pixel = hover?.kind === "input" ? hover.cell : null;
-    const windowStep = hoveredOut ? steps[hoveredOut[0] * outCols + hoveredOut[1]] : current;
+    const windowStep = hoveredOut ? (steps[hoveredOut[0] * outCols + hoveredOut[1]] ?? null) : current;
     const lit = pixel
       ? steps.filter((s) => s.positions.some((/** @type {Cell} */ q) => q[0] === pixel[0] && q[1] === pixel[1]))
           .map((s) => /** @type {Cell} */ (s.out))
@@ -137,12 +137,14 @@ export function createStage(root) {
   }
   listen(inputWrap, "input", inputCanvas);
   listen(outputWrap, "output", outputCanvas);
-  new ResizeObserver(() => paint()).observe(root);
+  const resize = new ResizeObserver(() => paint());
+  resize.observe(root);
 
   return {
     render(result, step) {
       shown = { result, step };
       paint();
     },
+    destroy: () => resize.disconnect(),
   };
 }

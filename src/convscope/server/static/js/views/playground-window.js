@@ -33,7 +33,12 @@ export function renderWindow(el, result, step) {
     row.forEach((weight, c) => {
       const i = r * cols + c;
       const td = tr.insertCell();
-      td.textContent = `${formatValue(s.values[i])}×${formatValue(weight)}`;
+      const value = document.createElement("span");
+      value.textContent = minus(formatValue(s.values[i]));
+      const times = document.createElement("span");
+      times.className = "weight";
+      times.textContent = `×${minus(formatValue(weight))}`;
+      td.append(value, times);
       td.title = `pixel ${formatValue(s.values[i])} × weight ${formatValue(weight)} = ${formatValue(s.products[i])}`;
       if (s.padding[i]) td.className = "is-padding";
       else if (s.values[i] === 0 || weight === 0) td.className = "is-zero";
@@ -43,10 +48,23 @@ export function renderWindow(el, result, step) {
   sum.className = "window-sum";
   sum.dataset.testid = "window-sum";
   sum.dataset.value = String(s.sum);
-  const shown = s.products.filter((/** @type {number} */ p) => p !== 0).slice(0, 4).map(formatValue);
-  const more = s.products.filter((/** @type {number} */ p) => p !== 0).length > shown.length ? " + …" : "";
-  sum.textContent = shown.length ? `Σ = ${shown.join(" + ")}${more} = ${formatValue(s.sum)}` : "Σ = 0: every product is 0";
+  const terms = s.products.filter((/** @type {number} */ p) => p !== 0);
+  sum.textContent = terms.length
+    ? `Σ = ${joinTerms(terms.slice(0, 4))}${terms.length > 4 ? " + …" : ""} = ${minus(formatValue(s.sum))}`
+    : "Σ = 0: every product is 0";
   el.replaceChildren(heading, table, sum);
+}
+
+/** Typographic minus, readable from the back of a classroom. @param {string} text */
+function minus(text) {
+  return text.replace(/^-/, "−");
+}
+
+/** "0.5 − 1.2 + 3" rather than "0.5 + -1.2 + 3". @param {number[]} terms */
+function joinTerms(terms) {
+  return terms
+    .map((t, i) => (i === 0 ? minus(formatValue(t)) : `${t < 0 ? "−" : "+"} ${formatValue(Math.abs(t))}`))
+    .join(" ");
 }
 
 /** @param {string} text */

@@ -175,5 +175,5 @@ export function mount(el, { api, state: initial, onState }) {
   api.kernels().then((list) => { kernels = list; if (result) render(); }, (err) => showError(String(err)));
   loadCount(state.digit);
   refresh();
-  return { unmount: () => { player.pause(); ticket += 1; el.replaceChildren(); } };
+  return { unmount: () => { player.pause(); ticket += 1; stage.destroy(); el.replaceChildren(); } };
 }
