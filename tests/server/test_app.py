@@ -53,6 +53,20 @@ def test_default_config_binds_loopback_and_serves_the_packaged_page() -> None:
     assert (config.host, config.port, config.static_dir) == ("127.0.0.1", 8000, STATIC_DIR)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "error", "message"),
+    [
+        ("port", 70000, ValueError, "port must be <= 65535, got 70000"),
+        ("port", "8000", TypeError, "port must be an integer"),
+        ("max_body_bytes", 0, ValueError, "max_body_bytes must be >= 1, got 0"),
+        ("max_trace_values", -5, ValueError, "max_trace_values must be >= 1, got -5"),
+    ],
+)
+def test_config_checks_its_numbers(field: str, value: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        ServerConfig(**{field: value})  # type: ignore[arg-type]
+
+
 def test_openapi_documents_routes_limits_and_errors(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     assert {"/api/health", "/api/digits/{number}", "/api/kernels", "/api/convolve"} <= set(doc["paths"])

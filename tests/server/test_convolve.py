@@ -17,6 +17,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 from convscope.data import crop_digit, digit
 from convscope.kernels import kernel
 from convscope.server import ServerConfig, create_app
+from convscope.server.schemas import ConvolveResponse
 
 with warnings.catch_warnings():
     # Starlette 1.10 deprecates httpx (installed) in favour of httpx2 (not in the dev extra yet).
@@ -102,6 +103,20 @@ def test_random_image_and_matrix_kernel_match_torch_or_are_explained(
     else:
         assert (result["output"], result["steps"], result["output_size"]) == ([], [], None)
         assert result["valid"] is False
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"digit": 1, "kernel": "sobel_x", "padding": 1},
+        {"digit": 1, "kernel_size": 3, "stride": 2},
+        {"image": [[1.0]], "kernel": "ones", "kernel_size": 5},
+    ],
+)
+def test_answers_match_the_documented_response_model(client: TestClient, body: dict[str, Any]) -> None:
+    result = post(client, body)
+    # The route skips response validation for speed; this keeps the OpenAPI document honest.
+    assert ConvolveResponse.model_validate(result).model_dump(exclude_unset=False).keys() == result.keys()
 
 
 def test_settings_that_do_not_tile_answer_valid_false_with_suggestions(client: TestClient) -> None:

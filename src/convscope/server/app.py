@@ -14,6 +14,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from convscope import __version__
+from convscope._validate import check_int
 from convscope.server.errors import BodyLimit, install_error_handlers
 from convscope.server.routes_convolve import convolve_router
 from convscope.server.routes_digits import DigitSource, digits_router
@@ -39,6 +40,11 @@ class ServerConfig:
     static_dir: Path = STATIC_DIR  # the browser app's files, served at /
     max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
     max_trace_values: int = 250_000  # refuse a convolution whose steps x kernel taps exceed this
+
+    def __post_init__(self) -> None:
+        check_int(self.port, "port", minimum=0, maximum=65535)
+        check_int(self.max_body_bytes, "max_body_bytes", minimum=1)
+        check_int(self.max_trace_values, "max_trace_values", minimum=1)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
