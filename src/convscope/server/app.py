@@ -69,7 +69,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     Examples
     --------
     >>> app = create_app()
-    >>> sorted(route.path for route in app.routes if route.path.startswith("/api"))
+    >>> sorted(app.openapi()["paths"])
     ['/api/convolve', '/api/digits/{number}', '/api/health', '/api/kernels']
     """
     config = config or ServerConfig()
