@@ -15,18 +15,20 @@ from hypothesis import strategies as st
 from convscope.ops.pool import (
     avg_pool2d,
     avg_pool2d_backward,
-    avg_pool2d_backward_naive,
-    avg_pool2d_naive,
     lp_pool2d,
     lp_pool2d_backward,
-    lp_pool2d_backward_naive,
-    lp_pool2d_naive,
     max_pool2d,
     max_pool2d_backward,
-    max_pool2d_backward_naive,
-    max_pool2d_naive,
     sum_pool2d,
     sum_pool2d_backward,
+)
+from convscope.ops.pool_naive import (
+    avg_pool2d_backward_naive,
+    avg_pool2d_naive,
+    lp_pool2d_backward_naive,
+    lp_pool2d_naive,
+    max_pool2d_backward_naive,
+    max_pool2d_naive,
     sum_pool2d_backward_naive,
     sum_pool2d_naive,
 )
