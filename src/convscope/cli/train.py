@@ -16,7 +16,7 @@ import numpy as np
 from convscope.nn.model import Sequential, lenet, prepare_input
 from convscope.train import OPTIMIZERS, Progress, TrainConfig, evaluate, fit
 
-DEFAULTS = TrainConfig(epochs=12, batch_size=64, lr=2e-3, optimizer="adam", augment=2, seed=0)
+DEFAULTS = TrainConfig()
 
 
 def _positive_int(text: str) -> int:

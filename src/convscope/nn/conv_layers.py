@@ -11,10 +11,10 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from convscope import ops
 from convscope._validate import Pair, as_pair, check_int
 from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
-from convscope.ops import conv, pool
 
 Padding = int | Pair | str
 
@@ -102,11 +102,11 @@ class Conv2d(Layer):
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
         bias = None if self.bias is None else self.bias.data
-        return conv.conv2d(x, self.weight.data, bias, **self._settings())
+        return ops.conv2d(x, self.weight.data, bias, **self._settings())
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
         bias = None if self.bias is None else self.bias.data
-        grad_x, grad_w, grad_b = conv.conv2d_backward(
+        grad_x, grad_w, grad_b = ops.conv2d_backward(
             grad_output, self._cached_input(), self.weight.data, bias, **self._settings()
         )
         _store(self.weight, grad_w)
@@ -157,10 +157,10 @@ class MaxPool2d(Layer):
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
         # Without return_indices the op returns the pooled array alone.
-        return cast(FloatArray, pool.max_pool2d(x, self.kernel_size, **self._settings()))
+        return cast(FloatArray, ops.max_pool2d(x, self.kernel_size, **self._settings()))
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        return pool.max_pool2d_backward(
+        return ops.max_pool2d_backward(
             grad_output, self._cached_input(), self.kernel_size, **self._settings()
         )
 
@@ -199,10 +199,10 @@ class AvgPool2d(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        return pool.avg_pool2d(x, self.kernel_size, **self._settings())
+        return ops.avg_pool2d(x, self.kernel_size, **self._settings())
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        return pool.avg_pool2d_backward(
+        return ops.avg_pool2d_backward(
             grad_output, self._cached_input(), self.kernel_size, **self._settings()
         )
 

@@ -20,9 +20,9 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from convscope import ops
 from convscope._validate import check_int
 from convscope.nn.init import kaiming_uniform, uniform_bias
-from convscope.ops import activations, linear
 
 FloatArray = npt.NDArray[np.floating[Any]]
 
@@ -93,10 +93,10 @@ class ReLU(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        return activations.relu(x)
+        return ops.relu(x)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        return activations.relu_backward(grad_output, self._cached_input())
+        return ops.relu_backward(grad_output, self._cached_input())
 
 
 class Tanh(Layer):
@@ -110,10 +110,10 @@ class Tanh(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        return activations.tanh(x)
+        return ops.tanh(x)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        return activations.tanh_backward(grad_output, self._cached_input())
+        return ops.tanh_backward(grad_output, self._cached_input())
 
 
 class Sigmoid(Layer):
@@ -127,10 +127,10 @@ class Sigmoid(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        return activations.sigmoid(x)
+        return ops.sigmoid(x)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        return activations.sigmoid_backward(grad_output, self._cached_input())
+        return ops.sigmoid_backward(grad_output, self._cached_input())
 
 
 class Softmax(Layer):
@@ -150,10 +150,10 @@ class Softmax(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        return activations.softmax(x, dim=self.dim)
+        return ops.softmax(x, dim=self.dim)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        return activations.softmax_backward(grad_output, self._cached_input(), dim=self.dim)
+        return ops.softmax_backward(grad_output, self._cached_input(), dim=self.dim)
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.dim}
@@ -216,11 +216,11 @@ class Linear(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        return linear.linear(x, self.weight.data, None if self.bias is None else self.bias.data)
+        return ops.linear(x, self.weight.data, None if self.bias is None else self.bias.data)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
         bias = None if self.bias is None else self.bias.data
-        grad_x, grad_w, grad_b = linear.linear_backward(
+        grad_x, grad_w, grad_b = ops.linear_backward(
             grad_output, self._cached_input(), self.weight.data, bias
         )
         _store(self.weight, grad_w)
