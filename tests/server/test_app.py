@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
+from fastapi.testclient import TestClient
 
 from convscope import __version__
 from convscope.kernels import kernel_catalogue
 from convscope.server import ServerConfig, create_app
 from convscope.server.app import STATIC_DIR
-
-with warnings.catch_warnings():
-    # Starlette 1.10 deprecates httpx (installed) in favour of httpx2 (not in the dev extra yet).
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 LIMIT = "body: the request is larger than the 262,144-byte limit (256 KiB); send a smaller image"
 

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from starlette.exceptions import StarletteDeprecationWarning
 
 from convscope.data import crop_digit, digit
 from convscope.kernels import kernel
 from convscope.server import ServerConfig, create_app
 from convscope.server.schemas import ConvolveResponse
-
-with warnings.catch_warnings():
-    # Starlette 1.10 deprecates httpx (installed) in favour of httpx2 (not in the dev extra yet).
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import gzip
 import struct
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
+from fastapi.testclient import TestClient
 
 from convscope.data import count, crop_digit, digit
 from convscope.server import ServerConfig, create_app
-
-with warnings.catch_warnings():
-    # Starlette 1.10 deprecates httpx (installed) in favour of httpx2 (not in the dev extra yet).
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="module")

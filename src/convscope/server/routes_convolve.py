@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from convscope.arithmetic import explain_convolution
 from convscope.kernels import KERNELS, kernel
 from convscope.server.errors import field_error
+from convscope.server.responses import FastJSONResponse
 from convscope.server.routes_digits import DigitSource
 from convscope.server.schemas import DEFAULT_KERNEL_SIZE, ConvolveRequest, ConvolveResponse, ErrorResponse
 from convscope.trace import pad_image, trace_convolution
@@ -39,7 +39,7 @@ def convolve_router(source: DigitSource, max_trace_values: int) -> APIRouter:
     router = APIRouter(tags=["convolve"])
 
     @router.post("/api/convolve", responses={200: {"model": ConvolveResponse}, **_ERRORS})
-    def convolve(request: ConvolveRequest) -> JSONResponse:
+    def convolve(request: ConvolveRequest) -> FastJSONResponse:
         """Slide the kernel over the image; return the output, the size arithmetic and every window."""
         if request.image is not None:
             image: Array = np.asarray(request.image, dtype=np.float64)  # (H, W)
@@ -47,7 +47,7 @@ def convolve_router(source: DigitSource, max_trace_values: int) -> APIRouter:
             assert request.digit is not None  # the request model requires image or digit
             image = source.crop(request.digit, request.index or 0)
         weights, name = _kernel(request)
-        return JSONResponse(_convolve(image, weights, name, request, max_trace_values))
+        return FastJSONResponse(_convolve(image, weights, name, request, max_trace_values))
 
     return router
 
