@@ -3,6 +3,7 @@
 
 import { createApi } from "./api.js";
 import { formatHash, parseHash, playgroundFromParams, playgroundToParams } from "./state.js";
+import { networkFromParams, networkToParams } from "./views/network-state.js";
 
 /**
  * A view: its nav label, how to load it, and how its state maps to and from URL parameters.
@@ -18,6 +19,18 @@ const ROUTES = {
     load: () => import("./views/playground.js"),
     fromParams: playgroundFromParams,
     toParams: playgroundToParams,
+  },
+  network: {
+    title: "Network explorer",
+    load: () => import("./views/network.js"),
+    fromParams: networkFromParams,
+    toParams: networkToParams,
+  },
+  training: {
+    title: "Live training",
+    load: () => import("./views/training.js"),
+    fromParams: () => ({}),
+    toParams: () => new URLSearchParams(),
   },
 };
 

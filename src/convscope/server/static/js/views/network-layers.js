@@ -17,7 +17,7 @@ const KIND_NAMES = /** @type {Record<string, string>} */ ({
 });
 
 /** The side in CSS pixels a feature map is drawn at, at most. */
-const MAP_SIDE = 84;
+const MAP_SIDE = 56;
 const ARROWS = /** @type {Record<string, number[]>} */ ({
   ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
 });
@@ -59,7 +59,6 @@ export function createLayers(el, { onSelect }) {
       row.className = `nw-layer nw-kind-${layer.kind}`;
       row.dataset.layer = layer.name;
       row.dataset.testid = `layer-${layer.name}`;
-      row.setAttribute("data-testid", `layer-${layer.name}`);
       const title = document.createElement("h3");
       title.innerHTML = `<span class="nw-layer-name"></span> <span class="nw-layer-kind"></span>
         <span class="nw-layer-shape"></span>`;

@@ -1,0 +1,40 @@
+// The network view's markup. Parts that code fills are named by data-part; data-testid names what
+// tests (and people reading the DOM) look for.
+
+export const NETWORK_HTML = `
+<div class="network">
+  <section class="panel nw-input" aria-labelledby="nw-input-title">
+    <h2 id="nw-input-title">Draw a digit</h2>
+    <canvas class="nw-pad" data-part="pad" data-testid="pad" width="280" height="280" role="img"
+      aria-label="drawing pad: draw a digit with the mouse, a pen or a finger"></canvas>
+    <div class="nw-pad-actions">
+      <button type="button" data-part="clear" data-testid="clear">Clear</button>
+      <span class="hint">or a sample:</span>
+    </div>
+    <div class="nw-samples" role="group" aria-label="bundled sample digits" data-part="samples"></div>
+    <div class="nw-prediction" data-part="prediction" data-testid="prediction-panel" aria-live="polite">
+      <p class="nw-answer" data-part="answer" data-testid="prediction" data-prediction="">
+        <span>Prediction</span> <strong>–</strong>
+      </p>
+      <p class="nw-message" data-part="message" data-testid="message" hidden></p>
+      <ol class="nw-probs" data-part="bars" data-testid="probabilities" aria-label="probability of each digit"></ol>
+    </div>
+    <p class="error" data-part="error" data-testid="error" role="alert" hidden></p>
+  </section>
+  <div class="nw-main">
+    <section class="panel nw-prep" aria-labelledby="nw-prep-title">
+      <h2 id="nw-prep-title">What the network sees</h2>
+      <div class="nw-stages" data-part="stages" data-testid="preprocessing"></div>
+    </section>
+    <section class="panel nw-layers-panel" aria-labelledby="nw-layers-title">
+      <h2 id="nw-layers-title">Every layer <span class="size" data-part="model"></span></h2>
+      <p class="hint">Each map shares one colour scale per layer: white is zero, red positive, blue negative
+        (greys where a layer has no negatives). Click any unit to explain it.</p>
+      <div class="nw-layers" data-part="layers" data-testid="layers"></div>
+    </section>
+  </div>
+  <aside class="panel nw-unit" aria-labelledby="nw-unit-title">
+    <h2 id="nw-unit-title">One unit</h2>
+    <div data-part="unit" data-testid="unit" aria-live="polite"></div>
+  </aside>
+</div>`;

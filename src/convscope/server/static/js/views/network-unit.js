@@ -1,0 +1,150 @@
+// One unit explained (POST /api/network/unit): its receptive field on the 32x32 input, what it reads,
+// the rule it applies, and the numbers that give its value. The server computes all of them.
+
+import { formatValue } from "../draw/colors.js";
+import { drawBars, drawMap, layerScale } from "../draw/maps.js";
+
+/** Side in CSS pixels of the input picture with the receptive field on it. */
+const FIELD_SIDE = 192;
+
+/** @param {string} tag @param {string} className @param {string} [text] */
+function node(tag, className, text) {
+  const el = document.createElement(tag);
+  el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** @param {number[]} box [r0, r1, c0, c1] */
+const boxText = (box) => `rows ${box[0]}–${box[1]}, columns ${box[2]}–${box[3]}`;
+
+/**
+ * @param {HTMLElement} el  emptied and refilled
+ * @param {any} info  the unit's explanation, or null before one is chosen
+ * @param {number[][] | null} input  the 32x32 input the network read
+ */
+export function renderUnit(el, info, input) {
+  el.replaceChildren();
+  el.dataset.layer = info?.layer ?? "";
+  el.dataset.unit = info ? info.unit.join(",") : "";
+  el.dataset.receptiveField = info ? info.receptive_field.input.join(",") : "";
+  if (!info) {
+    el.append(node("p", "hint", "Click any unit in any layer (or focus a map and use the arrow keys) to see "
+      + "what it reads, its weights, and the sum that gives its value."));
+    return;
+  }
+  const where = info.unit.length === 3 ? `map ${info.unit[0]}, row ${info.unit[1]}, column ${info.unit[2]}`
+    : `entry ${info.unit[0]}`;
+  el.append(node("p", "nw-unit-title", `${info.layer} · ${where}`));
+  const value = node("p", "nw-unit-value", `value ${formatValue(info.value)}`);
+  value.dataset.testid = "unit-value";
+  el.append(value, node("p", "nw-rule", info.rule));
+  el.append(fieldFigure(info.receptive_field, input));
+  const details = DETAILS[info.kind];
+  if (details) el.append(...details(info));
+}
+
+/** @param {any} field @param {number[][] | null} input */
+function fieldFigure(field, input) {
+  const figure = node("figure", "nw-field");
+  const [r0, r1, c0, c1] = field.input;
+  if (input) {
+    const canvas = document.createElement("canvas");
+    canvas.dataset.testid = "receptive-field";
+    canvas.dataset.receptiveField = field.input.join(",");
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `receptive field on the 32 by 32 input: ${boxText(field.input)}`);
+    drawMap(canvas, input, { cell: FIELD_SIDE / input.length, scale: null, box: { r0, r1, c0, c1 } });
+    figure.append(canvas);
+  }
+  const caption = node("figcaption", "", `Receptive field: input ${boxText(field.input)} `
+    + `(${r1 - r0 + 1}×${c1 - c0 + 1} of 32×32; geometric ${field.size.join("×")}).`);
+  const list = node("ul", "nw-per-layer");
+  for (const part of field.per_layer) {
+    const text = part.box
+      ? `${boxText(part.box)}, maps ${part.channels[0]}–${part.channels[1]}`
+      : `entries ${part.indices[0]}–${part.indices[1]}`;
+    const item = node("li", "", "");
+    item.append(node("strong", "", part.layer), document.createTextNode(` ${text}`));
+    list.append(item);
+  }
+  figure.append(caption, list);
+  return figure;
+}
+
+/**
+ * Small maps in a row, one per input channel, under a label.
+ * @param {string} label @param {number[][][]} maps @param {number} cell
+ */
+function mapRow(label, maps, cell) {
+  const row = node("div", "nw-unit-row");
+  row.append(node("span", "nw-unit-label", label));
+  const scale = layerScale(maps);
+  const wrap = node("div", "nw-unit-maps");
+  for (const map of maps) {
+    const canvas = document.createElement("canvas");
+    drawMap(canvas, map, { cell, scale });
+    wrap.append(canvas);
+  }
+  row.append(wrap);
+  return row;
+}
+
+/** @param {string} label @param {number[]} values */
+function barRow(label, values) {
+  const row = node("div", "nw-unit-row");
+  row.append(node("span", "nw-unit-label", label));
+  const canvas = document.createElement("canvas");
+  drawBars(canvas, values, { width: Math.min(300, Math.max(100, values.length * 3)), height: 36, scale: layerScale(values) });
+  row.append(canvas);
+  return row;
+}
+
+/** @param {any} info */
+function equation(info) {
+  const p = node("p", "nw-equation", `Σ weights × inputs = ${formatValue(info.dot)};  `
+    + `+ bias ${formatValue(info.bias)} = ${formatValue(info.computed)}`);
+  p.dataset.testid = "unit-equation";
+  return p;
+}
+
+/** @type {Record<string, (info: any) => HTMLElement[]>} */
+const DETAILS = {
+  conv: (info) => {
+    const channels = info.weights.length;
+    const cell = channels > 1 ? 6 : 14;
+    return [
+      node("p", "hint", `${channels} input map${channels > 1 ? "s" : ""} × ${info.weights[0].length}×`
+        + `${info.weights[0][0].length} window = ${info.weights.flat(2).length} products.`),
+      mapRow("weights", info.weights, cell), mapRow("inputs", info.inputs, cell),
+      mapRow("products", info.products, cell), equation(info),
+    ];
+  },
+  fc: (info) => [
+    node("p", "hint", `${info.weights.length} inputs, each times its own weight.`),
+    barRow("weights", info.weights), barRow("inputs", info.inputs), barRow("products", info.products), equation(info),
+  ],
+  pool: (info) => {
+    const { rows, cols, values } = info.window;
+    const table = node("table", "nw-window");
+    values.forEach((/** @type {(number | null)[]} */ row, i) => {
+      const tr = document.createElement("tr");
+      row.forEach((v, j) => {
+        const win = info.winner && info.winner[0] === rows[i] && info.winner[1] === cols[j];
+        const td = node("td", win ? "is-winner" : "", v === null ? "pad" : formatValue(v));
+        tr.append(td);
+      });
+      table.append(tr);
+    });
+    const result = info.mode === "max"
+      ? `The largest, at row ${info.winner[0]}, column ${info.winner[1]}, wins: ${formatValue(info.value)}.`
+      : `The average is ${formatValue(info.average)}.`;
+    return [node("p", "hint", `Window on the input map: rows ${rows.join(", ")}; columns ${cols.join(", ")}.`),
+      table, node("p", "nw-equation", result)];
+  },
+  relu: (info) => [node("p", "nw-equation", `max(0, ${formatValue(info.inputs[0])}) = ${formatValue(info.value)}`)],
+  flatten: (info) => [node("p", "nw-equation",
+    `Copied from map ${info.source[0]}, row ${info.source[1]}, column ${info.source[2]}: ${formatValue(info.value)}`)],
+  softmax: (info) => [barRow("logits", info.inputs),
+    node("p", "nw-equation", `exp(logit) / Σ exp(logits) = ${formatValue(info.value)}`)],
+};

@@ -1,0 +1,155 @@
+// The network explorer: draw a digit (or pick a sample) and watch LeNet read it, layer by layer, with
+// the prediction updating while you draw. Click any unit to see its receptive field and the sum that
+// gives its value. The server computes every number; this module wires the pad, requests and drawing.
+
+import { createLayers } from "./network-layers.js";
+import { mountPad } from "./network-pad.js";
+import { renderPrediction, renderPreprocessing } from "./network-prediction.js";
+import { createLatest } from "./network-queue.js";
+import { NETWORK_HTML } from "./network-template.js";
+import { renderUnit } from "./network-unit.js";
+
+/** @typedef {import("./network-state.js").NetworkState} NetworkState */
+/** @typedef {{image?: number[][], digit?: number, index?: number}} Input */
+
+/**
+ * @param {HTMLElement} el
+ * @param {{api: import("../api.js").Api, state: NetworkState, onState: (state: NetworkState) => void}} ctx
+ * @returns {{unmount: () => void}}
+ */
+export function mount(el, { api, state: initial, onState }) {
+  el.innerHTML = NETWORK_HTML;
+  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
+  let state = { ...initial };
+  /** @type {{input: Input, picture: number[][] | null, result: any} | null} */
+  let shown = null;
+  /** @type {import("./network-layers.js").FieldPart[]} */
+  let field = [];
+
+  const selection = () => (state.layer && state.unit ? { layer: state.layer, unit: state.unit } : null);
+  const layers = createLayers(part("layers"), { onSelect: select });
+  const drawing = () => { const image = pad.image(); return { input: { image }, picture: image }; };
+  const pad = mountPad(/** @type {HTMLCanvasElement} */ (part("pad")), {
+    onDraw: () => { if (state.digit !== null) publish({ digit: null }); predictor.ask(drawing); },
+    onStrokeEnd: () => predictor.ask(drawing),
+  });
+
+  const predictor = createLatest(
+    async (/** @type {() => {input: Input, picture: number[][] | null}} */ make) => {
+      const { input, picture } = make();
+      return { input, picture, result: await api.predict(input) };
+    },
+    { onResult: showPrediction, onError: showError },
+  );
+  const explainer = createLatest(api.unit, {
+    onResult: (info) => {
+      field = info.receptive_field.per_layer;
+      renderUnit(part("unit"), info, shown?.result.preprocessing?.padded ?? null);
+      drawLayers();
+    },
+    onError: showError,
+  });
+
+  /** @param {{input: Input, picture: number[][] | null, result: any}} answer */
+  function showPrediction(answer) {
+    shown = answer;
+    showError(null);
+    const { result, picture } = answer;
+    renderPrediction(part("prediction"), result);
+    renderPreprocessing(part("stages"), result.preprocessing, picture);
+    part("stages").hidden = Boolean(result.empty);
+    if (result.empty) field = [];
+    drawLayers();
+    explain();
+  }
+
+  function drawLayers() {
+    const result = shown?.result;
+    part("layers").hidden = !result || result.empty;
+    if (result && !result.empty) layers.render(result.layers, selection(), field);
+  }
+
+  /** Ask the server to explain the selected unit for the input on show. */
+  function explain() {
+    const sel = selection();
+    if (!sel || !shown || shown.result.empty) {
+      renderUnit(part("unit"), null, null);
+      return;
+    }
+    explainer.ask({ ...shown.input, ...sel });
+  }
+
+  /** @param {import("./network-layers.js").Selection} sel */
+  function select(sel) {
+    publish({ layer: sel.layer, unit: sel.unit });
+    field = [];
+    drawLayers();
+    explain();
+  }
+
+  /** @param {Partial<NetworkState>} patch */
+  function publish(patch) {
+    state = { ...state, ...patch };
+    onState(state);
+  }
+
+  /** @param {Error | null} err */
+  function showError(err) {
+    part("error").hidden = err === null;
+    part("error").textContent = err ? `The server could not compute this: ${err.message}` : "";
+  }
+
+  /** Show a bundled digit (on the pad too, so it can be drawn over). @param {number} digit @param {number} index */
+  async function pickSample(digit, index) {
+    predictor.drop();
+    publish({ digit, index });
+    try {
+      const sample = await api.digit(digit, index);
+      if (state.digit !== digit || state.index !== index) return;
+      pad.paint(sample.original);
+      predictor.ask(() => ({ input: { digit, index }, picture: sample.original }));
+    } catch (err) {
+      showError(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  part("samples").replaceChildren(...Array.from({ length: 10 }, (_, digit) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "digit";
+    button.textContent = String(digit);
+    button.dataset.testid = `sample-${digit}`;
+    button.setAttribute("aria-label", `sample digit ${digit}`);
+    button.addEventListener("click", () => pickSample(digit, digit === state.digit ? state.index + 1 : 0));
+    return button;
+  }));
+  part("clear").addEventListener("click", () => {
+    predictor.drop();
+    pad.clear();
+    publish({ digit: null });
+    predictor.ask(drawing);
+  });
+  const onResize = () => drawLayers();
+  window.addEventListener("resize", onResize);
+  api.model().then(
+    (model) => {
+      const accuracy = typeof model.accuracy === "number" ? `, ${(model.accuracy * 100).toFixed(1)}% on held-out digits` : "";
+      part("model").textContent = `${model.source} model${accuracy}`;
+      part("model").dataset.source = model.source;
+    },
+    (err) => showError(err instanceof Error ? err : new Error(String(err))),
+  );
+
+  renderPrediction(part("prediction"), null);
+  renderUnit(part("unit"), null, null);
+  if (state.digit !== null) pickSample(state.digit, state.index);
+  else predictor.ask(drawing);
+  return {
+    unmount: () => {
+      predictor.cancel();
+      explainer.cancel();
+      window.removeEventListener("resize", onResize);
+      el.replaceChildren();
+    },
+  };
+}
