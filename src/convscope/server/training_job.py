@@ -1,0 +1,246 @@
+"""One live training job: a LeNet trained on the bundled digits in a background thread, stoppable at any
+batch, its progress kept as a list of JSON events that any number of event-stream clients read.
+
+The job is the only owner of the model it trains; nothing else touches it until the job has ended
+(``state`` is no longer ``"running"``), after which the model never changes again and may be served.
+Three things stop a job besides finishing: ``stop()``; nobody listening (no event-stream client for
+``idle_timeout`` seconds: the page was closed); and the hard cap of ``max_seconds``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from convscope.data import load_digits, train_test_split
+from convscope.nn import Conv2d, Sequential, lenet, prepare_input
+from convscope.train import Progress, TrainConfig, fit
+
+State = Literal["running", "done", "stopped", "error"]
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """A validated training request (see ``schemas_network.TrainingRequest`` for the bounds)."""
+
+    conv1_channels: int = 6
+    conv2_channels: int = 16
+    kernel_size: int = 5
+    lr: float = 2e-3
+    batch_size: int = 64
+    epochs: int = 3
+    optimizer: str = "adam"
+    loss: str = "cross_entropy"
+    augment: int = 0
+    seed: int = 0
+    train_size: int = 8000  # the first ``train_size`` of a seeded shuffle of the 8,000 training digits
+
+    def train_config(self) -> TrainConfig:
+        """The ``convscope.train`` configuration for these settings."""
+        return TrainConfig(
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            lr=self.lr,
+            optimizer=self.optimizer,
+            loss=self.loss,
+            augment=self.augment,
+            seed=self.seed,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return asdict(self)
+
+
+class _DivergedError(Exception):
+    """Raised from the progress callback to end ``fit`` with an error (the loss diverged)."""
+
+
+class TrainingJob:
+    """Train a fresh LeNet with ``settings`` in a daemon thread, publishing events as it goes.
+
+    Parameters
+    ----------
+    settings : what to train
+    job_id : the id clients see
+    idle_timeout : seconds without any event-stream client after which the job stops itself
+    max_seconds : hard cap on the job's wall time
+    progress_every : publish a progress event every this many batches (and at each epoch's last)
+    filters_every : include conv1's filters in every this-many-th batch's event (and in epoch events)
+
+    Examples
+    --------
+    >>> job = TrainingJob(JobSettings(epochs=1, train_size=64, batch_size=32), "demo")
+    >>> job.start()
+    >>> job.wait(60)
+    True
+    >>> job.state, [e["type"] for e in job.events_since(0)][-2:]
+    ('done', ['epoch', 'done'])
+    """
+
+    def __init__(
+        self,
+        settings: JobSettings,
+        job_id: str,
+        *,
+        idle_timeout: float = 30.0,
+        max_seconds: float = 900.0,
+        progress_every: int = 5,
+        filters_every: int = 25,
+    ) -> None:
+        self.settings = settings
+        self.id = job_id
+        self.idle_timeout = idle_timeout
+        self.max_seconds = max_seconds
+        self.progress_every = progress_every
+        self.filters_every = filters_every
+        self.model: Sequential = lenet(
+            settings.conv1_channels,
+            settings.conv2_channels,
+            settings.kernel_size,
+            rng=np.random.default_rng(settings.seed),
+        )
+        self.accuracy: float | None = None  # held-out accuracy after the last finished epoch
+        self._lock = threading.Lock()
+        self._events: list[dict[str, Any]] = []
+        self._state: State = "running"
+        self._stop_reason: str | None = None
+        self._subscribers = 0
+        self._last_listener = time.monotonic()  # when the last client left (or the job began)
+        self._started = time.monotonic()
+        self._finished = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"convscope-training-{job_id}", daemon=True)
+
+    # -- control, from request threads ---------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin training in the background."""
+        self._started = self._last_listener = time.monotonic()
+        self._thread.start()
+
+    def stop(self, reason: str = "stopped on request") -> None:
+        """Ask the job to stop after the current batch (no effect once it has ended)."""
+        with self._lock:
+            if self._stop_reason is None:
+                self._stop_reason = reason
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job has ended; False if ``timeout`` seconds passed first."""
+        return self._finished.wait(timeout)
+
+    @property
+    def state(self) -> State:
+        """``"running"``, ``"done"``, ``"stopped"`` or ``"error"``."""
+        with self._lock:
+            return self._state
+
+    def events_since(self, first: int) -> list[dict[str, Any]]:
+        """The events from number ``first`` on (0 for all): what a new or reconnected client missed."""
+        with self._lock:
+            return self._events[first:]
+
+    @contextmanager
+    def listening(self) -> Iterator[None]:
+        """Count an event-stream client for as long as the block runs (the idle timer pauses)."""
+        with self._lock:
+            self._subscribers += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._subscribers -= 1
+                self._last_listener = time.monotonic()
+
+    # -- the training thread --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        """Load the digits, train, and publish the ending event; never raises."""
+        try:
+            x, y, val_x, val_y = _data(self.settings)
+            history = fit(
+                self.model,
+                self.settings.train_config(),
+                x,
+                y,
+                val_x,
+                val_y,
+                callback=self._on_progress,
+                should_stop=self._should_stop,
+            )
+            if history.stopped:
+                self._end("stopped", {"reason": self._stop_reason})
+            else:
+                self._end("done", {"seconds": history.seconds})
+        except Exception as err:  # the job must end with an event the page can show, whatever happened
+            self._end("error", {"message": str(err)})
+
+    def _should_stop(self) -> bool:
+        """Polled by ``fit`` after every batch."""
+        now = time.monotonic()
+        with self._lock:
+            if self._subscribers == 0 and now - self._last_listener > self.idle_timeout:
+                self._stop_reason = self._stop_reason or f"no page listening for {self.idle_timeout:g} s"
+            elif now - self._started > self.max_seconds:
+                self._stop_reason = self._stop_reason or f"time limit of {self.max_seconds:g} s reached"
+            return self._stop_reason is not None
+
+    def _on_progress(self, progress: Progress) -> None:
+        """Turn ``fit``'s report into an event, for every ``progress_every``-th batch and every epoch."""
+        if not math.isfinite(progress.loss):
+            raise _DivergedError(
+                f"the loss became {progress.loss} at epoch {progress.epoch}, batch {progress.batch}: "
+                "training diverged; lower the learning rate"
+            )
+        last = progress.batch == progress.batches
+        if progress.kind == "batch" and not (progress.batch % self.progress_every == 0 or last):
+            return
+        event = {"type": "progress" if progress.kind == "batch" else "epoch", **_finite(progress.to_dict())}
+        del event["kind"]
+        if progress.kind == "epoch" or progress.batch % self.filters_every == 0:
+            event["conv1_filters"] = self.conv1_filters()
+        if progress.kind == "epoch":
+            self.accuracy = progress.val_accuracy
+        self._publish(event)
+
+    def conv1_filters(self) -> list[Any]:
+        """conv1's weights (C, kH, kW) as nested lists, rounded for the page."""
+        conv1 = self.model["conv1"]
+        assert isinstance(conv1, Conv2d)
+        filters: list[Any] = np.round(conv1.weight.data[:, 0].astype(np.float64), 5).tolist()
+        return filters
+
+    def _publish(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            event["id"] = len(self._events)
+            self._events.append(event)
+
+    def _end(self, state: State, details: dict[str, Any]) -> None:
+        """Publish the final event and mark the job ended (the model is now frozen)."""
+        event = {"type": state, "accuracy": self.accuracy, **details}
+        with self._lock:
+            event["id"] = len(self._events)
+            self._events.append(event)
+            self._state = state
+        self._finished.set()
+
+
+def _data(settings: JobSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Network-ready training digits (a seeded subset of ``train_size``) and the 2,000 held-out ones."""
+    digits = load_digits()
+    train, held_out = train_test_split()
+    chosen = np.random.default_rng(settings.seed).permutation(train)[: settings.train_size]
+    x = prepare_input(digits.images[chosen])  # (n, 1, 32, 32)
+    val_x = prepare_input(digits.images[held_out])  # (2000, 1, 32, 32)
+    return x, digits.labels[chosen].astype(np.int64), val_x, digits.labels[held_out].astype(np.int64)
+
+
+def _finite(values: dict[str, Any]) -> dict[str, Any]:
+    """NaN and infinity become None: strict JSON (and the browser's JSON.parse) has no word for them."""
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in values.items()}
