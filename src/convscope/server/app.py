@@ -19,6 +19,8 @@ from convscope.server.errors import BodyLimit, install_error_handlers
 from convscope.server.routes_convolve import convolve_router
 from convscope.server.routes_digits import DigitSource, digits_router
 from convscope.server.routes_kernels import kernels_router
+from convscope.server.routes_network import NetworkState, network_router
+from convscope.server.routes_training import training_router
 from convscope.server.schemas import ErrorResponse, HealthResponse
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -69,7 +71,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     Examples
     --------
     >>> app = create_app()
-    >>> sorted(app.openapi()["paths"])
+    >>> sorted(app.openapi()["paths"])[:4]
     ['/api/convolve', '/api/digits/{number}', '/api/health', '/api/kernels']
     """
     config = config or ServerConfig()
@@ -92,6 +94,9 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(digits_router(source))
     app.include_router(kernels_router())
     app.include_router(convolve_router(source, config.max_trace_values))
+    app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
+    app.include_router(network_router(source))
+    app.include_router(training_router())
     _mount_static(app, config.static_dir)
     return app
 
