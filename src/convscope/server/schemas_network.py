@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from convscope.server.schemas import Grid
@@ -18,7 +19,7 @@ MIN_DRAWING_SIDE = 8
 MAX_DRAWING_SIDE = 280  # the page's canvas
 TRAIN_SET_SIZE = 8000  # convscope.data.train_test_split's training part
 
-Ink = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Ink = Annotated[float, Field(allow_inf_nan=False)]  # [0, 1] is checked once per image, not per pixel
 DrawingRow = Annotated[list[Ink], Field(min_length=MIN_DRAWING_SIDE, max_length=MAX_DRAWING_SIDE)]
 ModelChoice = Literal["pretrained", "trained"]
 _STRICT = ConfigDict(strict=True, extra="forbid")
@@ -46,11 +47,22 @@ class NetworkInput(BaseModel):
 
     @field_validator("image")
     @classmethod
-    def _rectangular(cls, rows: list[list[float]] | None) -> list[list[float]] | None:
-        widths = [len(row) for row in rows or []]
+    def _rectangular_in_range(cls, rows: list[list[float]] | None) -> list[list[float]] | None:
+        """Refuse ragged rows and ink outside [0, 1] with one message (not one per pixel of a canvas)."""
+        if rows is None:
+            return None
+        widths = [len(row) for row in rows]
         for i, width in enumerate(widths):
             if width != widths[0]:
                 raise ValueError(f"must be rectangular: row 0 has {widths[0]} values but row {i} has {width}")
+        values = np.asarray(rows, dtype=np.float64)  # (H, W)
+        outside = (values < 0) | (values > 1)
+        if outside.any():
+            r, c = (int(i) for i in np.argwhere(outside)[0])
+            raise ValueError(
+                f"every value must be in [0, 1] (ink 0..1, not 0..255); image[{r}][{c}] is {values[r, c]:g} "
+                f"and {int(outside.sum())} values are outside"
+            )
         return rows
 
     @model_validator(mode="after")
