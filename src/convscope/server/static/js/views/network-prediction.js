@@ -49,13 +49,14 @@ export function renderPrediction(el, result) {
  * @param {HTMLElement} el  emptied and refilled
  * @param {any} pre  the answer's `preprocessing`
  * @param {number[][] | null} drawing  the drawing sent, or the bundled digit's 28x28 original
+ * @param {boolean} sample  whether it is a bundled digit
  */
-export function renderPreprocessing(el, pre, drawing) {
+export function renderPreprocessing(el, pre, drawing, sample) {
   // The server's box is half-open [top, bottom, left, right); the picture outlines inclusive cells.
   const box = pre?.box ? [pre.box[0], pre.box[1] - 1, pre.box[2], pre.box[3] - 1] : null;
   /** @type {Stage[]} */
   const stages = [
-    { key: "drawing", title: "1. Your drawing", image: drawing, box,
+    { key: "drawing", title: sample ? "1. The sample" : "1. Your drawing", image: drawing, box,
       caption: box ? `ink in rows ${box[0]}–${box[1]}, columns ${box[2]}–${box[3]}` : "no ink" },
     { key: "cropped", title: "2. Bounding box", image: pre?.cropped ?? null, caption: "only the ink is kept" },
     { key: "fitted", title: "3. Fit in 20×20", image: pre?.fitted ?? null, caption: "scaled, aspect kept" },

@@ -5,10 +5,11 @@
 /**
  * @template Q, R
  * @param {(request: Q) => Promise<R>} send
- * @param {{onResult: (result: R, request: Q) => void, onError: (error: Error) => void, delay?: number}} hooks
+ * @param {{onResult: (result: R, request: Q) => void, onError: (error: Error) => void,
+ *   onBusy?: (busy: boolean) => void, delay?: number}} hooks  onBusy: whether an answer is still to come
  * @returns {{ask: (request: Q) => void, drop: () => void, cancel: () => void}}
  */
-export function createLatest(send, { onResult, onError, delay = 30 }) {
+export function createLatest(send, { onResult, onError, onBusy = () => {}, delay = 30 }) {
   /** @type {{request: Q} | null} */
   let waiting = null;
   let busy = false;
@@ -30,13 +31,15 @@ export function createLatest(send, { onResult, onError, delay = 30 }) {
       if (mine === generation && !closed) onError(err instanceof Error ? err : new Error(String(err)));
     } finally {
       busy = false;
-      flush();
+      if (waiting) flush();
+      else onBusy(false);
     }
   }
 
   return {
     ask(request) {
       waiting = { request };
+      onBusy(true);
       clearTimeout(timer);
       timer = setTimeout(flush, delay);
     },

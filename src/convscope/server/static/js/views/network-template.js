@@ -2,7 +2,7 @@
 // tests (and people reading the DOM) look for.
 
 export const NETWORK_HTML = `
-<div class="network">
+<div class="network" data-busy="true">
   <section class="panel nw-input" aria-labelledby="nw-input-title">
     <h2 id="nw-input-title">Draw a digit</h2>
     <canvas class="nw-pad" data-part="pad" data-testid="pad" width="280" height="280" role="img"
@@ -35,6 +35,6 @@ export const NETWORK_HTML = `
   </div>
   <aside class="panel nw-unit" aria-labelledby="nw-unit-title">
     <h2 id="nw-unit-title">One unit</h2>
-    <div data-part="unit" data-testid="unit" aria-live="polite"></div>
+    <div data-part="unit" data-testid="unit" data-busy="false" aria-live="polite"></div>
   </aside>
 </div>`;

@@ -20,6 +20,7 @@ import { renderUnit } from "./network-unit.js";
 export function mount(el, { api, state: initial, onState }) {
   el.innerHTML = NETWORK_HTML;
   const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
+  const root = /** @type {HTMLElement} */ (el.querySelector(".network"));
   let state = { ...initial };
   /** @type {{input: Input, picture: number[][] | null, result: any} | null} */
   let shown = null;
@@ -39,7 +40,7 @@ export function mount(el, { api, state: initial, onState }) {
       const { input, picture } = make();
       return { input, picture, result: await api.predict(input) };
     },
-    { onResult: showPrediction, onError: showError },
+    { onResult: showPrediction, onError: showError, onBusy: (busy) => { root.dataset.busy = String(busy); } },
   );
   const explainer = createLatest(api.unit, {
     onResult: (info) => {
@@ -48,6 +49,7 @@ export function mount(el, { api, state: initial, onState }) {
       drawLayers();
     },
     onError: showError,
+    onBusy: (busy) => { part("unit").dataset.busy = String(busy); },
   });
 
   /** @param {{input: Input, picture: number[][] | null, result: any}} answer */
@@ -56,7 +58,7 @@ export function mount(el, { api, state: initial, onState }) {
     showError(null);
     const { result, picture } = answer;
     renderPrediction(part("prediction"), result);
-    renderPreprocessing(part("stages"), result.preprocessing, picture);
+    renderPreprocessing(part("stages"), result.preprocessing, picture, answer.input.digit !== undefined);
     part("stages").hidden = Boolean(result.empty);
     if (result.empty) field = [];
     drawLayers();
@@ -90,6 +92,9 @@ export function mount(el, { api, state: initial, onState }) {
   /** @param {Partial<NetworkState>} patch */
   function publish(patch) {
     state = { ...state, ...patch };
+    for (const button of part("samples").children) {
+      button.setAttribute("aria-pressed", String(button.textContent === String(state.digit)));
+    }
     onState(state);
   }
 
@@ -103,6 +108,7 @@ export function mount(el, { api, state: initial, onState }) {
   async function pickSample(digit, index) {
     predictor.drop();
     publish({ digit, index });
+    root.dataset.busy = "true";
     try {
       const sample = await api.digit(digit, index);
       if (state.digit !== digit || state.index !== index) return;
