@@ -134,8 +134,9 @@ def fit(
     >>> rng = np.random.default_rng(0)
     >>> model = lenet(rng=rng)
     >>> x, y = rng.random((8, 1, 32, 32), dtype=np.float32), np.arange(8) % 10
-    >>> fit(model, TrainConfig(epochs=1, batch_size=4), x, y).train_loss  # doctest: +SKIP
-    [2.3...]
+    >>> history = fit(model, TrainConfig(epochs=2, batch_size=4), x, y)
+    >>> len(history.train_loss), history.stopped
+    (2, False)
     """
     train_x = as_array(train_x, "train_x", ndim=4, layout="(N, C, H, W)")
     run = _Run(
