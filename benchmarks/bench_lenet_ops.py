@@ -1,0 +1,171 @@
+"""One LeNet training step written directly with convscope's ops, against the same step in PyTorch.
+
+Run: ``.venv/bin/python benchmarks/bench_lenet_ops.py [--repeats 15] [--batches 64 256] [--profile]``.
+
+The step is forward, softmax cross-entropy, backward and a plain SGD update (lr 0.01) on LeNet:
+(N, 1, 32, 32) -> conv 6@5x5 -> ReLU -> maxpool 2 -> conv 16@5x5 -> ReLU -> maxpool 2 -> 400 -> 120
+-> ReLU -> 100 -> ReLU -> 10, all float32. No layer objects: this measures the ops alone, so it tells the
+op engine's speed apart from anything the ``nn`` layer adds. Each repeat times ours and PyTorch (autograd,
+2 threads) back to back on the same batch, so a noisy neighbour slows both; the table gives medians and
+the median of the same-repeat ratios ours/torch in images per second (above 1: convscope is faster).
+
+``--profile`` prints where our step's time goes instead (per op, summed over repeats).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
+
+from convscope.ops.activations import relu, relu_backward
+from convscope.ops.conv import conv2d, conv2d_backward
+from convscope.ops.linear import linear, linear_backward
+from convscope.ops.losses import cross_entropy, cross_entropy_backward
+from convscope.ops.pool import max_pool2d, max_pool2d_backward
+
+Params = dict[str, np.ndarray]
+SHAPES = {
+    "conv1.w": (6, 1, 5, 5), "conv1.b": (6,), "conv2.w": (16, 6, 5, 5), "conv2.b": (16,),
+    "fc1.w": (120, 400), "fc1.b": (120,), "fc2.w": (100, 120), "fc2.b": (100,),
+    "fc3.w": (10, 100), "fc3.b": (10,),
+}  # fmt: skip
+LR = 0.01
+
+
+def init_params(rng: np.random.Generator) -> Params:
+    """PyTorch-like uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) parameters, float32."""
+    params = {}
+    for name, shape in SHAPES.items():
+        fan_in = int(np.prod(SHAPES[name.replace(".b", ".w")][1:]))
+        bound = 1 / np.sqrt(fan_in)
+        params[name] = rng.uniform(-bound, bound, shape).astype(np.float32)
+    return params
+
+
+class Timer:
+    """Adds up wall time per op name when profiling; a no-op context otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.totals: dict[str, float] = defaultdict(float)
+
+    def __call__(self, name: str, f: Callable[..., Any], *args: Any) -> Any:
+        if not self.enabled:
+            return f(*args)
+        start = time.perf_counter()
+        result = f(*args)
+        self.totals[name] += time.perf_counter() - start
+        return result
+
+
+def ours_step(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> float:
+    """Forward, loss, backward and SGD update with convscope's ops; returns the loss."""
+    # forward, keeping each op's input for its backward (ops are pure functions)
+    a1 = t("conv1", conv2d, x, p["conv1.w"], p["conv1.b"])  # (N, 6, 28, 28)
+    r1 = t("relu1", relu, a1)
+    m1 = t("pool1", max_pool2d, r1, 2)  # (N, 6, 14, 14)
+    a2 = t("conv2", conv2d, m1, p["conv2.w"], p["conv2.b"])  # (N, 16, 10, 10)
+    r2 = t("relu2", relu, a2)
+    m2 = t("pool2", max_pool2d, r2, 2)  # (N, 16, 5, 5)
+    f0 = m2.reshape(len(x), -1)  # (N, 400)
+    a3 = t("fc1", linear, f0, p["fc1.w"], p["fc1.b"])
+    r3 = t("relu3", relu, a3)
+    a4 = t("fc2", linear, r3, p["fc2.w"], p["fc2.b"])
+    r4 = t("relu4", relu, a4)
+    logits = t("fc3", linear, r4, p["fc3.w"], p["fc3.b"])
+    loss = t("loss", cross_entropy, logits, y)
+    # backward
+    g = t("loss.b", cross_entropy_backward, np.float32(1.0), logits, y)
+    grads: Params = {}
+    g, grads["fc3.w"], grads["fc3.b"] = t("fc3.b", linear_backward, g, r4, p["fc3.w"], p["fc3.b"])
+    g = t("relu4.b", relu_backward, g, a4)
+    g, grads["fc2.w"], grads["fc2.b"] = t("fc2.b", linear_backward, g, r3, p["fc2.w"], p["fc2.b"])
+    g = t("relu3.b", relu_backward, g, a3)
+    g, grads["fc1.w"], grads["fc1.b"] = t("fc1.b", linear_backward, g, f0, p["fc1.w"], p["fc1.b"])
+    g = g.reshape(m2.shape)  # (N, 16, 5, 5)
+    g = t("pool2.b", max_pool2d_backward, g, r2, 2)
+    g = t("relu2.b", relu_backward, g, a2)
+    g, grads["conv2.w"], grads["conv2.b"] = t("conv2.b", conv2d_backward, g, m1, p["conv2.w"], p["conv2.b"])
+    g = t("pool1.b", max_pool2d_backward, g, r1, 2)
+    g = t("relu1.b", relu_backward, g, a1)
+    _, grads["conv1.w"], grads["conv1.b"] = t("conv1.b", conv2d_backward, g, x, p["conv1.w"], p["conv1.b"])
+    for name, grad in grads.items():
+        p[name] -= LR * grad  # float32: LR * float32 array stays float32
+    return float(loss)
+
+
+def torch_step(p: dict[str, torch.Tensor], x: torch.Tensor, y: torch.Tensor) -> float:
+    """The same step with torch.nn.functional and autograd."""
+    h = F.max_pool2d(F.relu(F.conv2d(x, p["conv1.w"], p["conv1.b"])), 2)
+    h = F.max_pool2d(F.relu(F.conv2d(h, p["conv2.w"], p["conv2.b"])), 2).flatten(1)
+    h = F.relu(F.linear(h, p["fc1.w"], p["fc1.b"]))
+    h = F.relu(F.linear(h, p["fc2.w"], p["fc2.b"]))
+    loss = F.cross_entropy(F.linear(h, p["fc3.w"], p["fc3.b"]), y)
+    grads = torch.autograd.grad(loss, list(p.values()))
+    with torch.no_grad():
+        for t, g in zip(p.values(), grads, strict=True):
+            t -= LR * g
+    return float(loss.detach())
+
+
+def seconds(f: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
+
+
+def measure(batch: int, repeats: int, rng: np.random.Generator, timer: Timer) -> tuple[float, float, float]:
+    """Median images/s for ours and torch, and the median same-repeat ratio ours/torch."""
+    x = rng.standard_normal((batch, 1, 32, 32)).astype(np.float32)
+    y = rng.integers(0, 10, batch)
+    ours = init_params(rng)
+    theirs = {k: torch.tensor(v, requires_grad=True) for k, v in ours.items()}
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    loss0 = ours_step(ours, x, y, Timer(False))
+    loss1 = torch_step(theirs, xt, yt)
+    assert abs(loss0 - loss1) < 1e-4, (loss0, loss1)  # the same step from the same parameters
+    assert all(v.dtype == np.float32 for v in ours.values()), "an op upcast a parameter"
+    times = [
+        (seconds(lambda: ours_step(ours, x, y, timer)), seconds(lambda: torch_step(theirs, xt, yt)))
+        for _ in range(repeats)
+    ]
+    t = np.array(times)
+    ratio = float(np.median(t[:, 1] / t[:, 0]))
+    return batch / float(np.median(t[:, 0])), batch / float(np.median(t[:, 1])), ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--batches", type=int, nargs="+", default=[64, 256])
+    parser.add_argument("--profile", action="store_true", help="print our time per op")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(0)
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"float32 LeNet step (forward, loss, backward, SGD); median of {args.repeats} repeats; torch "
+          f"{torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}; load average {load}\n")
+    print("| batch | convscope (img/s) | PyTorch (img/s) | ours / torch |")
+    print("|---:|---:|---:|---:|")
+    for batch in args.batches:
+        timer = Timer(args.profile)
+        ours, theirs, ratio = measure(batch, args.repeats, rng, timer)
+        print(f"| {batch} | {ours:,.0f} | {theirs:,.0f} | {ratio:.2f} |")
+        if args.profile:
+            total = sum(timer.totals.values())
+            for name, sec in sorted(timer.totals.items(), key=lambda kv: -kv[1]):
+                print(f"    {name:8s} {1e3 * sec / args.repeats:7.3f} ms  {100 * sec / total:5.1f}%")
+    print()
+
+
+if __name__ == "__main__":
+    main()
