@@ -92,6 +92,13 @@ def test_a_short_job_streams_progress_epochs_and_done_then_serves_its_model(tmp_
         assert epoch["val_loss"] > 0
         assert received[5]["accuracy"] == epoch["val_accuracy"]
 
+        # A reconnecting EventSource sends the last id it saw and gets only the rest, then the stream ends.
+        resumed = client.get("/api/training/events", headers={"Last-Event-ID": "3"}).text
+        assert [json.loads(line[6:])["id"] for line in resumed.splitlines() if line.startswith("data: ")] == [
+            4,
+            5,
+        ]
+
         status = client.get("/api/training").json()
         assert status["state"] == "done"
         assert len(status["progress"]) == 4
