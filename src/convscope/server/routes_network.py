@@ -143,24 +143,7 @@ def network_router(source: DigitSource) -> APIRouter:
     def predict(body: PredictRequest, request: Request) -> JSONResponse:
         """The drawing preprocessed like MNIST, the network's guess, and every layer's output."""
         which, model = network_state(request).model(body.model)
-        stages = _preprocess(body, source)
-        answer: dict[str, Any] = {"model": which, "preprocessing": _stages(stages)}
-        if stages.empty:
-            empty = {"empty": True, "message": BLANK, "prediction": None, "probabilities": [], "layers": []}
-            return JSONResponse(answer | empty)
-        steps = run_layers(model, stages.padded)
-        out = steps[-1].output
-        probabilities = out if steps[-1].layer.is_softmax else softmax(out, dim=-1)
-        return JSONResponse(
-            answer
-            | {
-                "empty": False,
-                "message": None,
-                "prediction": int(np.argmax(probabilities)),
-                "probabilities": probabilities.astype(np.float64).tolist(),
-                "layers": layer_activations(steps),
-            }
-        )
+        return JSONResponse({"model": which} | _prediction(model, _preprocess(body, source)))
 
     @router.post("/api/network/unit", responses={200: {"model": UnitResponse}, **errors})
     def unit(body: UnitRequest, request: Request) -> JSONResponse:
@@ -198,6 +181,29 @@ def network_state(request: Request) -> NetworkState:
     """This app's network state."""
     state: NetworkState = request.app.state.network
     return state
+
+
+def _prediction(model: Sequential, stages: MnistPreprocessing) -> dict[str, Any]:
+    """The predict answer for preprocessed input: no guess for a blank drawing."""
+    answer: dict[str, Any] = {"preprocessing": _stages(stages)}
+    if stages.empty:
+        return answer | {
+            "empty": True,
+            "message": BLANK,
+            "prediction": None,
+            "probabilities": [],
+            "layers": [],
+        }
+    steps = run_layers(model, stages.padded)
+    out = steps[-1].output
+    probabilities = out if steps[-1].layer.is_softmax else softmax(out, dim=-1)
+    return answer | {
+        "empty": False,
+        "message": None,
+        "prediction": int(np.argmax(probabilities)),
+        "probabilities": probabilities.astype(np.float64).tolist(),
+        "layers": layer_activations(steps),
+    }
 
 
 def _preprocess(body: NetworkInput, source: DigitSource) -> MnistPreprocessing:

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from convscope.nn import save
+from convscope.nn import Sequential, save
 from convscope.server.errors import field_error
 from convscope.server.routes_network import NetworkState, network_state
 from convscope.server.schemas import ErrorResponse
@@ -88,16 +88,7 @@ def training_router() -> APIRouter:
         """The last job's model as a .npz file (``convscope.nn.load`` reads it back)."""
         state = network_state(request)
         model = state.trained()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "lenet.npz"
-            save(model, path)
-            content = path.read_bytes()
-        name = f"convscope-lenet-{state.job.id if state.job else 'trained'}.npz"
-        return Response(
-            content,
-            media_type="application/octet-stream",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return _npz(model, f"convscope-lenet-{state.job.id if state.job else 'trained'}.npz")
 
     @router.get(
         "/api/training/events",
@@ -113,9 +104,8 @@ def training_router() -> APIRouter:
         if job is None:
             raise field_error("training", "no training job yet: start one with POST /api/training", 404)
         last = request.headers.get("last-event-id", "")
-        first = int(last) + 1 if last.isdigit() else 0
         return StreamingResponse(
-            _stream(job, first),
+            _stream(job, first=int(last) + 1 if last.isdigit() else 0),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -141,6 +131,19 @@ async def _stream(job: TrainingJob, first: int) -> AsyncIterator[str]:
             if quiet >= KEEPALIVE_SECONDS:
                 yield ": keep-alive\n\n"
                 quiet = 0.0
+
+
+def _npz(model: Sequential, name: str) -> Response:
+    """The model as a downloadable .npz (``convscope.nn.save`` writes to a path, so via a temporary one)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "lenet.npz"
+        save(model, path)
+        content = path.read_bytes()
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _status(state: NetworkState) -> dict[str, Any]:
