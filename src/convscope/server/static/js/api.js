@@ -47,8 +47,8 @@ export function createApi(base = "/api") {
     predict: (request) => postJson(`${base}/network/predict`, request),
     /** @param {NetworkInput & {layer: string, unit: number[]}} request @returns {Promise<any>} */
     unit: (request) => postJson(`${base}/network/unit`, request),
-    /** @returns {Promise<any>} */
-    model: () => requestJson(`${base}/network/model`),
+    /** @param {"pretrained" | "trained"} [which]  default: the active model @returns {Promise<any>} */
+    model: (which) => requestJson(`${base}/network/model${which ? `?model=${which}` : ""}`),
     /** @returns {Promise<any>} the job's status and history so far */
     training: () => requestJson(`${base}/training`),
     /** @param {Record<string, string | number | boolean>} settings @returns {Promise<{job: string}>} */

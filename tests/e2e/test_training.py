@@ -1,0 +1,142 @@
+"""Live training in a real browser against the real server: a tiny job run to the end, another stopped
+halfway, a second start refused while one runs, and the page catching up after a reload.
+
+The job is the server's (one per server), so each test waits for its own job to end, and the model put
+in use is handed back to the pretrained one so other tests see the shipped network.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+STATUS = "[data-testid=training-status]"
+
+
+@pytest.fixture
+def post(server: str) -> Any:
+    def send(path: str, body: Any) -> Any:
+        request = urllib.request.Request(
+            server + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    return send
+
+
+@pytest.fixture
+def pretrained_after(post: Any) -> Iterator[None]:
+    """Whatever a test puts in use, the shipped model is the active one again afterwards."""
+    yield
+    post("/api/training/stop", {})
+    post("/api/training/use", {"model": "pretrained"})
+
+
+def fill(page: Any, settings: dict[str, str]) -> None:
+    for name, value in settings.items():
+        field = page.get_by_test_id(f"field-{name}")
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def status(page: Any) -> dict[str, str]:
+    return page.locator(STATUS).evaluate("el => ({...el.dataset})")
+
+
+def held_out(page: Any) -> list[float]:
+    text = page.get_by_test_id("accuracy-chart").get_attribute("data-held-out")
+    return [float(v) for v in text.split(",")] if text else []
+
+
+def test_a_tiny_training_runs_to_the_end_and_a_reload_catches_up(
+    page: Any, server: str, api: Any, post: Any, screenshot: Any, pretrained_after: None
+) -> None:
+    page.goto(f"{server}/#/training")
+    fill(
+        page,
+        {"conv1_channels": "4", "train_size": "128", "epochs": "2", "batch_size": "32", "optimizer": "adam"},
+    )
+    page.get_by_test_id("start").click()
+    page.wait_for_selector(f"{STATUS}[data-status='done']", timeout=90_000)
+    server_status = api("/api/training")
+    assert server_status["state"] == "done"
+    assert server_status["config"]["train_size"] == 128
+    expected = [e["val_accuracy"] for e in server_status["epochs"]]
+    assert len(expected) == 2
+    assert held_out(page) == pytest.approx(expected, abs=1e-4)
+    assert status(page)["epochs"] == "2"
+    assert int(page.get_by_test_id("loss-chart").get_attribute("data-points")) >= 2
+    assert page.get_by_test_id("filters").get_attribute("data-count") == "4"
+    assert "images/s" in page.get_by_test_id("speed").text_content()
+    assert page.get_by_test_id("download").get_attribute("href") == "/api/training/weights"
+    screenshot(page, "training-done")
+
+    page.reload()
+    page.wait_for_selector(f"{STATUS}[data-status='done']")
+    assert held_out(page) == pytest.approx(expected, abs=1e-4)
+    page.wait_for_selector("[data-testid=filters][data-count='4']")  # read from the trained model
+
+    page.get_by_test_id("use").click()
+    page.wait_for_selector("[data-testid=used] a[href='#/network']")
+    page.goto(f"{server}/#/network?digit=2&index=0")
+    page.wait_for_selector("[data-source='trained']")
+    page.wait_for_selector(".network[data-busy='false']")
+    answer = post("/api/network/predict", {"digit": 2, "index": 0})
+    assert answer["model"] == "trained"
+    assert page.get_by_test_id("prediction").get_attribute("data-prediction") == str(answer["prediction"])
+
+
+def test_a_second_start_is_refused_and_stop_leaves_the_app_usable(
+    page: Any, server: str, post: Any, screenshot: Any, pretrained_after: None
+) -> None:
+    page.goto(f"{server}/#/training")
+    fill(page, {"train_size": "8000", "epochs": "20", "batch_size": "32"})
+    page.get_by_test_id("start").click()
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=loss-chart]').dataset.points) >= 3", timeout=30_000
+    )
+    assert status(page)["status"] == "running"
+    assert page.get_by_test_id("start").is_disabled()
+
+    # A second page (another tab) tries to start while the first job runs: the server's message shows.
+    other = page.context.new_page()
+    other.goto(f"{server}/#/training")
+    other.wait_for_selector(f"{STATUS}[data-status='running']")
+    other.evaluate("document.querySelector('[data-testid=start]').disabled = false")
+    other.get_by_test_id("start").click()
+    message = other.get_by_test_id("training-message")
+    message.wait_for()
+    assert "already training" in message.text_content()
+    screenshot(other, "training-already-running")
+    other.close()
+
+    page.get_by_test_id("stop").click()
+    page.wait_for_selector(f"{STATUS}[data-status='stopped']", timeout=30_000)
+    assert "stopped" in page.get_by_test_id("training-message").text_content().lower()
+    assert not page.get_by_test_id("start").is_disabled()
+    screenshot(page, "training-stopped")
+
+    page.goto(f"{server}/#/network?digit=5&index=0")
+    page.wait_for_selector(".network[data-busy='false']")
+    answer = post("/api/network/predict", {"digit": 5, "index": 0})
+    assert page.get_by_test_id("prediction").get_attribute("data-prediction") == str(answer["prediction"])
+
+
+def test_the_training_view_fits_a_phone(phone_page: Any, server: str, screenshot: Any) -> None:
+    phone_page.goto(f"{server}/#/training")
+    phone_page.wait_for_selector(STATUS)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    form = phone_page.get_by_test_id("training-form").bounding_box()
+    chart = phone_page.get_by_test_id("loss-chart").bounding_box()
+    assert chart["y"] > form["y"] + form["height"], "stacked: the charts come below the settings"
+    screenshot(phone_page, "training-phone")
+    screenshot(phone_page, "training-phone-full", full_page=True)
