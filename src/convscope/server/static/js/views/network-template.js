@@ -24,6 +24,8 @@ export const NETWORK_HTML = `
   <div class="nw-main">
     <section class="panel nw-prep" aria-labelledby="nw-prep-title">
       <h2 id="nw-prep-title">What the network sees</h2>
+      <p class="hint" data-part="stages-empty">Draw a digit (or pick a sample) to see it boxed, fitted into
+        20×20, centred by its centre of mass in 28×28 and padded to the network's 32×32 input.</p>
       <div class="nw-stages" data-part="stages" data-testid="preprocessing"></div>
     </section>
     <section class="panel nw-layers-panel" aria-labelledby="nw-layers-title">

@@ -60,6 +60,7 @@ export function mount(el, { api, state: initial, onState }) {
     renderPrediction(part("prediction"), result);
     renderPreprocessing(part("stages"), result.preprocessing, picture, answer.input.digit !== undefined);
     part("stages").hidden = Boolean(result.empty);
+    part("stages-empty").hidden = !result.empty;
     if (result.empty) field = [];
     drawLayers();
     explain();
