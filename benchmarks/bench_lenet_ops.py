@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
 
 from convscope.ops.activations import relu, relu_backward
-from convscope.ops.conv import conv2d, conv2d_backward
+from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
 from convscope.ops.linear import linear, linear_backward
 from convscope.ops.losses import cross_entropy, cross_entropy_backward
 from convscope.ops.pool import max_pool2d, max_pool2d_backward
@@ -96,7 +96,9 @@ def ours_step(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> float:
     g, grads["conv2.w"], grads["conv2.b"] = t("conv2.b", conv2d_backward, g, m1, p["conv2.w"], p["conv2.b"])
     g = t("pool1.b", max_pool2d_backward, g, r1, 2)
     g = t("relu1.b", relu_backward, g, a1)
-    _, grads["conv1.w"], grads["conv1.b"] = t("conv1.b", conv2d_backward, g, x, p["conv1.w"], p["conv1.b"])
+    # the first layer's input gradient would go nowhere: ask for the weight and bias gradients only
+    w1, b1 = p["conv1.w"], p["conv1.b"]
+    grads["conv1.w"], grads["conv1.b"] = t("conv1.b", conv2d_backward_weight, g, x, w1, b1)
     for name, grad in grads.items():
         p[name] -= LR * grad  # float32: LR * float32 array stays float32
     return float(loss)

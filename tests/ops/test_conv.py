@@ -10,11 +10,20 @@ from typing import Any
 import numpy as np
 import pytest
 import scipy.signal
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.nn import functional
 
-from convscope.ops.conv import conv1d, conv1d_backward, conv2d, conv2d_backward, flip_kernel
+from convscope.ops.conv import (
+    conv1d,
+    conv1d_backward,
+    conv2d,
+    conv2d_backward,
+    conv2d_backward_input,
+    conv2d_backward_weight,
+    flip_kernel,
+)
 from convscope.ops.conv_naive import (
     conv1d_backward_naive,
     conv1d_naive,
@@ -101,6 +110,50 @@ def test_batch_last_layout_matches_torch(dtype: Any, rng: np.random.Generator) -
     assert conv_geometry(x.shape, w.shape, **settings).batch_last
     ours, backward = partial(conv2d, **settings), partial(conv2d_backward, **settings)
     check_against_torch(ours, backward, torch_conv(functional.conv2d, settings), [x, w, b], rng, dtype)
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=conv_cases())
+def test_backward_parts_match_torch_grad(case: Case) -> None:
+    # conv2d_backward_input / _weight are torch.nn.grad.conv2d_input / conv2d_weight, and the two
+    # halves of conv2d_backward.
+    x, w, b = case.arrays()
+    s = case.settings
+    grad = np.random.default_rng(case.seed).standard_normal(conv2d(x, w, b, **s).shape)
+    grad_x, grad_w, grad_b = conv2d_backward(grad, x, w, b, **s)
+    part_w, part_b = conv2d_backward_weight(grad, x, w, b, **s)
+    np.testing.assert_array_equal(conv2d_backward_input(grad, x, w, b, **s), grad_x)
+    np.testing.assert_array_equal(part_w, grad_w)
+    assert (part_b is None) == (b is None)
+    if b is not None:
+        np.testing.assert_array_equal(part_b, grad_b)
+    if s["padding"] == "same":  # torch.nn.grad takes numeric padding only
+        return
+    t = {**s, "padding": 0 if s["padding"] == "valid" else s["padding"]}
+    gt = torch.from_numpy(grad)
+    their_x = torch.nn.grad.conv2d_input(x.shape, torch.from_numpy(w), gt, **t)
+    their_w = torch.nn.grad.conv2d_weight(torch.from_numpy(x), w.shape, gt, **t)
+    np.testing.assert_allclose(grad_x, their_x.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(grad_w, their_w.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_backward_parts_reject_what_conv2d_backward_rejects() -> None:
+    x, w = np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2))
+    for part in (conv2d_backward_input, conv2d_backward_weight):
+        with pytest.raises(ValueError, match="grad_output must have the forward output's shape"):
+            part(np.zeros((1, 1, 2, 2)), x, w)
+        with pytest.raises(ValueError, match="bias must have one value per output channel"):
+            part(np.zeros((1, 1, 3, 3)), x, w, np.zeros(2))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_backward_parts_keep_the_dtype(dtype: Any, rng: np.random.Generator) -> None:
+    x, w = rng.standard_normal((2, 3, 6, 6)).astype(dtype), rng.standard_normal((4, 3, 3, 3)).astype(dtype)
+    grad = rng.standard_normal((2, 4, 4, 4)).astype(dtype)
+    grad_w, grad_b = conv2d_backward_weight(grad, x, w, np.zeros(4, dtype))
+    assert conv2d_backward_input(grad, x, w).dtype == grad_w.dtype == dtype
+    assert grad_b is not None
+    assert grad_b.dtype == dtype
 
 
 @settings(max_examples=30, deadline=None)

@@ -15,7 +15,10 @@ import numpy as np
 from convscope._validate import as_array, check_int
 from convscope.ops.im2col import Array, ConvGeometry, col2im, conv_geometry, im2col
 
-__all__ = ["conv1d", "conv1d_backward", "conv2d", "conv2d_backward", "flip_kernel"]
+__all__ = [
+    "conv1d", "conv1d_backward", "conv2d", "conv2d_backward", "conv2d_backward_input",
+    "conv2d_backward_weight", "flip_kernel",
+]
 
 
 def conv2d(
@@ -50,7 +53,7 @@ def conv2d(
 
     See Also
     --------
-    conv2d_backward : its gradients.
+    conv2d_backward : its gradients (`conv2d_backward_input`, `conv2d_backward_weight`: one part each).
     convscope.ops.conv_naive.conv2d_naive : the same numbers from plain loops.
     flip_kernel : turns cross-correlation into true convolution.
 
@@ -114,17 +117,88 @@ def conv2d_backward(
     array([4.])
     """
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    grad = check_grad_output(grad_output, geom, x.dtype)
-    g, c_out = geom.groups, geom.out_channels
-    grad_rows = np.ascontiguousarray(geom.to_columns(grad)).reshape(g, c_out // g, -1)
-    # grad_rows: (G, C_out/G, N*H_out*W_out), the same layout as the forward product's result.
-    cols = im2col(x, geom).reshape(g, -1, grad_rows.shape[-1])  # (G, C_in/G*kH*kW, N*H_out*W_out)
+    grad_rows = _grad_rows(check_grad_output(grad_output, geom, x.dtype), geom)
+    grad_weight, grad_bias = _weight_gradient(grad_rows, x, weight, bias, geom)
+    return _input_gradient(grad_rows, weight, geom), grad_weight, grad_bias
+
+
+def conv2d_backward_input(
+    grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+    dilation: Any = 1, groups: Any = 1,
+) -> Array:
+    """The input gradient of `conv2d` alone, as ``torch.nn.grad.conv2d_input``.
+
+    Takes the forward's arguments, like `conv2d_backward` (``bias`` is checked but does not enter), and
+    skips the weight and bias gradients, which a frozen layer does not need.
+
+    Returns
+    -------
+    grad_x : ndarray, (N, C_in, H, W)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, w = np.arange(9.0).reshape(1, 1, 3, 3), np.ones((1, 1, 2, 2))
+    >>> conv2d_backward_input(np.ones((1, 1, 2, 2)), x, w)[0, 0]
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    return _input_gradient(_grad_rows(check_grad_output(grad_output, geom, x.dtype), geom), weight, geom)
+
+
+def conv2d_backward_weight(
+    grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+    dilation: Any = 1, groups: Any = 1,
+) -> tuple[Array, Array | None]:
+    """The weight and bias gradients of `conv2d` alone, as ``torch.nn.grad.conv2d_weight``.
+
+    A network's first convolution has no layer below it to receive dLoss/dx, and building that
+    gradient (a matrix product and a col2im scatter) is about half of the full backward's work.
+    Takes the forward's arguments, like `conv2d_backward`.
+
+    Returns
+    -------
+    grad_weight : ndarray, (C_out, C_in / groups, kH, kW)
+    grad_bias : ndarray, (C_out,), or None when ``bias`` is None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, w = np.arange(9.0).reshape(1, 1, 3, 3), np.ones((1, 1, 2, 2))
+    >>> grad_w, grad_b = conv2d_backward_weight(np.ones((1, 1, 2, 2)), x, w, bias=np.zeros(1))
+    >>> grad_w[0, 0], grad_b
+    (array([[ 8., 12.],
+           [20., 24.]]), array([4.]))
+    """
+    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    grad_rows = _grad_rows(check_grad_output(grad_output, geom, x.dtype), geom)
+    return _weight_gradient(grad_rows, x, weight, bias, geom)
+
+
+def _grad_rows(grad: Array, geom: ConvGeometry) -> Array:
+    """grad_output (N, C_out, H_out, W_out) as (G, C_out/G, N*H_out*W_out), the forward product's layout."""
+    g = geom.groups
+    return np.ascontiguousarray(geom.to_columns(grad)).reshape(g, geom.out_channels // g, -1)
+
+
+def _weight_gradient(
+    grad_rows: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
+) -> tuple[Array, Array | None]:
+    """dLoss/dweight = grad_rows @ columns^T per group; dLoss/dbias = grad_rows summed along its long axis."""
+    cols = im2col(x, geom).reshape(geom.groups, -1, grad_rows.shape[-1])  # (G, C_in/G*kH*kW, N*H_out*W_out)
     grad_weight = np.matmul(grad_rows, cols.transpose(0, 2, 1)).reshape(weight.shape)
+    grad_bias = None if bias is None else grad_rows.reshape(geom.out_channels, -1).sum(axis=1)
+    return grad_weight, grad_bias
+
+
+def _input_gradient(grad_rows: Array, weight: Array, geom: ConvGeometry) -> Array:
+    """dLoss/dx: each column's gradient (weights^T @ grad_rows) added back where im2col took it from."""
+    g, c_out = geom.groups, geom.out_channels
     kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     grad_cols = np.matmul(kernels.transpose(0, 2, 1), grad_rows)  # (G, C_in/G*kH*kW, N*H_out*W_out)
-    grad_x = col2im(grad_cols.reshape(geom.in_channels, *geom.kernel_size, *geom.column_shape), geom)
-    grad_bias = None if bias is None else grad_rows.reshape(c_out, -1).sum(axis=1)
-    return grad_x, grad_weight, grad_bias
+    return col2im(grad_cols.reshape(geom.in_channels, *geom.kernel_size, *geom.column_shape), geom)
 
 
 def flip_kernel(weight: Any) -> Array:
