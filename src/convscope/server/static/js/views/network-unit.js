@@ -95,15 +95,16 @@ function barRow(label, values) {
   const row = node("div", "nw-unit-row");
   row.append(node("span", "nw-unit-label", label));
   const canvas = document.createElement("canvas");
-  drawBars(canvas, values, { width: Math.min(300, Math.max(100, values.length * 3)), height: 36, scale: layerScale(values) });
+  // The panel leaves about 210 px beside the label; a long vector gets thin bars rather than overflow.
+  drawBars(canvas, values, { width: Math.min(210, Math.max(100, values.length * 3)), height: 36, scale: layerScale(values) });
   row.append(canvas);
   return row;
 }
 
 /** @param {any} info */
 function equation(info) {
-  const p = node("p", "nw-equation", `Σ weights × inputs = ${formatValue(info.dot)};  `
-    + `+ bias ${formatValue(info.bias)} = ${formatValue(info.computed)}`);
+  const p = node("p", "nw-equation", `Σ weights × inputs = ${formatValue(info.dot)}\n`
+    + `+ bias (${formatValue(info.bias)}) = ${formatValue(info.computed)}`);
   p.dataset.testid = "unit-equation";
   return p;
 }
