@@ -194,7 +194,9 @@ def test_nan_unknown_fields_and_oversized_drawings_are_refused(client: TestClien
         "/api/network/unit", json={"digit": 1, "layer": "conv1", "unit": [0, 0, 0], "x": 1}
     )
     assert response.status_code == 422
-    assert response.json()["message"].startswith("x: unknown field")
+    # The allowed fields listed are this route's own, not another route's.
+    allowed = "image, digit, index, model, layer, unit"
+    assert response.json()["message"] == f"x: unknown field; allowed fields are {allowed}"
     # A full-resolution 280x280 canvas of floats is over the body limit: the page sends it downsampled.
     response = client.post(
         "/api/network/predict",

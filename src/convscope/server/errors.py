@@ -19,8 +19,6 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from convscope.server.schemas import ConvolveRequest
-
 # The tags of the `kernel` union appear in pydantic's locations; the learner only knows `kernel`.
 _UNION_TAGS = frozenset({"name", "matrix"})
 _SOURCES = frozenset({"body", "query", "path"})
@@ -79,11 +77,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = exc.errors()
+        fields = _body_fields(request)
         return JSONResponse(
             status_code=422,
             content={
-                "message": "; ".join(_describe(error) for error in errors),
-                "detail": [_trimmed(error) for error in errors],
+                "message": "; ".join(_describe(error, fields) for error in errors),
+                "detail": [_trimmed(error, fields) for error in errors],
             },
         )
 
@@ -117,13 +116,20 @@ def field_name(loc: Sequence[int | str]) -> str:
     return name or "body"
 
 
-def _describe(error: Any) -> str:
+def _body_fields(request: Request) -> list[str]:
+    """The JSON fields the matched route's body model accepts (so "unknown field" can list them)."""
+    body = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(body.field_info, "annotation", None) if body is not None else None
+    return list(getattr(model, "model_fields", {}))
+
+
+def _describe(error: Any, fields: Sequence[str] = ()) -> str:
     """One pydantic error as ``"field: what is allowed (got value)"``."""
     kind, ctx = error["type"], error.get("ctx") or {}
     field = field_name(error["loc"])
     if kind == "json_invalid":
         return f"body: not valid JSON ({ctx.get('error', 'decode error')} at character {error['loc'][-1]})"
-    problem = _problem(kind, ctx, error["msg"])
+    problem = _problem(kind, ctx, error["msg"], fields)
     if isinstance(error.get("input"), bytes):  # FastAPI hands over raw bytes when the body is not JSON
         problem += " sent with Content-Type: application/json"
     shown = _shown(error.get("input"))
@@ -134,7 +140,7 @@ def _describe(error: Any) -> str:
     return f"{field}: {problem} (got {shown})"
 
 
-def _problem(kind: str, ctx: dict[str, Any], msg: str) -> str:
+def _problem(kind: str, ctx: dict[str, Any], msg: str, fields: Sequence[str]) -> str:
     """What is allowed, in the words of the playground rather than pydantic's."""
     phrases = {
         "less_than_equal": f"must be <= {ctx.get('le')}",
@@ -153,7 +159,7 @@ def _problem(kind: str, ctx: dict[str, Any], msg: str) -> str:
         "model_attributes_type": "must be a JSON object",
         "dict_type": "must be a JSON object",
         "model_type": "must be a JSON object",
-        "extra_forbidden": "unknown field; allowed fields are " + ", ".join(ConvolveRequest.model_fields),
+        "extra_forbidden": "unknown field; allowed fields are " + ", ".join(fields),
     }
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
@@ -170,7 +176,7 @@ def _shown(value: Any) -> str | None:
         return None
 
 
-def _trimmed(error: Any) -> dict[str, Any]:
+def _trimmed(error: Any, fields: Sequence[str]) -> dict[str, Any]:
     """pydantic's error without the documentation link, and without echoing large inputs."""
     out: dict[str, Any] = {"type": error["type"], "loc": list(error["loc"]), "msg": error["msg"]}
     if _shown(error.get("input")) is not None:
@@ -179,5 +185,5 @@ def _trimmed(error: Any) -> dict[str, Any]:
             out["input"] = error["input"]
         except ValueError:
             pass
-    out["message"] = _describe(error)
+    out["message"] = _describe(error, fields)
     return out
