@@ -156,6 +156,28 @@ def test_backward_parts_keep_the_dtype(dtype: Any, rng: np.random.Generator) -> 
     assert grad_b.dtype == dtype
 
 
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "padding"),
+    [
+        ((150, 6, 14, 14), (16, 6, 5, 5), 0),  # LeNet's conv2: chunks of 69, 69, 12 images (short rows:
+        # batch-last, then batch-first for the last, shorter chunk)
+        ((2, 32, 64, 64), (8, 32, 3, 3), 1),  # 4.7M numbers of columns per image: one image per chunk
+    ],
+)
+def test_batch_chunks_match_torch(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], padding: int, rng: np.random.Generator
+) -> None:
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[0])
+    geom = conv_geometry(x.shape, w.shape, 1, padding, 1, 1)
+    chunks = list(geom.batch_chunks())
+    assert len(chunks) > 1
+    assert [c.batch for _, c in chunks] == [s.stop - s.start for s, _ in chunks]
+    assert sum(c.batch for _, c in chunks) == x_shape[0]
+    ours, backward = partial(conv2d, padding=padding), partial(conv2d_backward, padding=padding)
+    theirs = torch_conv(functional.conv2d, {"padding": padding})
+    check_against_torch(ours, backward, theirs, [x, w, b], rng, np.float64)  # float32 sums 15,000 terms
+
+
 @settings(max_examples=30, deadline=None)
 @given(case=conv_cases(ndim=1))
 def test_conv1d_matches_torch(case: Case) -> None:

@@ -70,12 +70,15 @@ def conv2d(
     """
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
     g = geom.groups
-    cols = im2col(x, geom).reshape(g, -1, np.prod(geom.column_shape))  # (G, C_in/G*kH*kW, N*H_out*W_out)
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    out = np.matmul(kernels, cols).reshape(geom.out_channels, *geom.column_shape)  # (C_out, <columns>)
+    out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
+    for images, chunk in geom.batch_chunks():
+        cols = im2col(x[images], chunk).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+        product = np.matmul(kernels, cols).reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
+        out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
     if bias is not None:
-        out += bias[:, None, None, None]
-    return np.ascontiguousarray(geom.from_columns(out))  # (N, C_out, H_out, W_out)
+        out += bias[:, None, None]  # along the long H_out*W_out rows of each (image, channel)
+    return out
 
 
 def conv2d_backward(
@@ -117,9 +120,11 @@ def conv2d_backward(
     array([4.])
     """
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    grad_rows = _grad_rows(check_grad_output(grad_output, geom, x.dtype), geom)
-    grad_weight, grad_bias = _weight_gradient(grad_rows, x, weight, bias, geom)
-    return _input_gradient(grad_rows, weight, geom), grad_weight, grad_bias
+    grad = check_grad_output(grad_output, geom, x.dtype)
+    grad_x, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=True, for_weight=True)
+    assert grad_x is not None
+    assert grad_weight is not None
+    return grad_x, grad_weight, grad_bias
 
 
 def conv2d_backward_input(
@@ -145,7 +150,10 @@ def conv2d_backward_input(
            [1., 2., 1.]])
     """
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    return _input_gradient(_grad_rows(check_grad_output(grad_output, geom, x.dtype), geom), weight, geom)
+    grad = check_grad_output(grad_output, geom, x.dtype)
+    grad_x, _, _ = _gradients(grad, x, weight, None, geom, for_input=True, for_weight=False)
+    assert grad_x is not None
+    return grad_x
 
 
 def conv2d_backward_weight(
@@ -173,32 +181,39 @@ def conv2d_backward_weight(
            [20., 24.]]), array([4.]))
     """
     x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    grad_rows = _grad_rows(check_grad_output(grad_output, geom, x.dtype), geom)
-    return _weight_gradient(grad_rows, x, weight, bias, geom)
-
-
-def _grad_rows(grad: Array, geom: ConvGeometry) -> Array:
-    """grad_output (N, C_out, H_out, W_out) as (G, C_out/G, N*H_out*W_out), the forward product's layout."""
-    g = geom.groups
-    return np.ascontiguousarray(geom.to_columns(grad)).reshape(g, geom.out_channels // g, -1)
-
-
-def _weight_gradient(
-    grad_rows: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
-) -> tuple[Array, Array | None]:
-    """dLoss/dweight = grad_rows @ columns^T per group; dLoss/dbias = grad_rows summed along its long axis."""
-    cols = im2col(x, geom).reshape(geom.groups, -1, grad_rows.shape[-1])  # (G, C_in/G*kH*kW, N*H_out*W_out)
-    grad_weight = np.matmul(grad_rows, cols.transpose(0, 2, 1)).reshape(weight.shape)
-    grad_bias = None if bias is None else grad_rows.reshape(geom.out_channels, -1).sum(axis=1)
+    grad = check_grad_output(grad_output, geom, x.dtype)
+    _, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=False, for_weight=True)
+    assert grad_weight is not None
     return grad_weight, grad_bias
 
 
-def _input_gradient(grad_rows: Array, weight: Array, geom: ConvGeometry) -> Array:
-    """dLoss/dx: each column's gradient (weights^T @ grad_rows) added back where im2col took it from."""
+def _gradients(
+    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, *, for_input: bool,
+    for_weight: bool,
+) -> tuple[Array | None, Array | None, Array | None]:
+    """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
+
+    Chunk by chunk of the batch (see `ConvGeometry.batch_chunks`): the weight gradients add up over
+    chunks, the input gradient is filled in a chunk of images at a time.
+    """
     g, c_out = geom.groups, geom.out_channels
     kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    grad_cols = np.matmul(kernels.transpose(0, 2, 1), grad_rows)  # (G, C_in/G*kH*kW, N*H_out*W_out)
-    return col2im(grad_cols.reshape(geom.in_channels, *geom.kernel_size, *geom.column_shape), geom)
+    grad_x = np.empty(x.shape, dtype=x.dtype) if for_input else None
+    grad_weight = np.zeros(kernels.shape, dtype=x.dtype) if for_weight else None
+    grad_bias = np.zeros(c_out, dtype=x.dtype) if for_weight and bias is not None else None
+    for images, chunk in geom.batch_chunks():
+        # grad_output in the forward product's layout: (G, C_out/G, n*H_out*W_out)
+        grad_rows = np.ascontiguousarray(chunk.to_columns(grad[images])).reshape(g, c_out // g, -1)
+        if grad_weight is not None:
+            cols = im2col(x[images], chunk).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_oW_o)
+            grad_weight += np.matmul(grad_rows, cols.transpose(0, 2, 1))
+        if grad_bias is not None:
+            grad_bias += grad_rows.reshape(c_out, -1).sum(axis=1)  # a sum along the long axis
+        if grad_x is not None:
+            grad_cols = np.matmul(kernels.transpose(0, 2, 1), grad_rows)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+            shaped = grad_cols.reshape(geom.in_channels, *geom.kernel_size, *chunk.column_shape)
+            grad_x[images] = col2im(shaped, chunk)  # the assignment reorders to NCHW
+    return grad_x, None if grad_weight is None else grad_weight.reshape(weight.shape), grad_bias
 
 
 def flip_kernel(weight: Any) -> Array:

@@ -15,7 +15,8 @@ the same matrix product, with the copies running along the long batch axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,12 @@ Padding = tuple[Pair, Pair]  # ((top, bottom), (left, right))
 # Below this output width, with at least this many images, columns go batch-last. Measured on LeNet's
 # conv2 (W_out = 10, N = 128): building its columns took ~0.2 ms batch-last against ~0.8 ms batch-first.
 _SHORT_ROW = 16
+
+# The columns hold every input pixel kH*kW times: 20 MB for LeNet's conv1 at batch 256, 4.7 MB *per
+# image* for a 32-channel 3x3 layer on 64x64 images. Once they outgrow the CPU caches every pass over
+# them (the copies, the matrix product) runs at memory speed, so the fast ops walk the batch in chunks
+# whose columns hold at most this many numbers (4 MB of float32). Measured in benchmarks/RESULTS_perf.md.
+_COLUMN_BUDGET = 2**20
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,15 @@ class ConvGeometry:
     def from_columns(self, a: Array) -> Array:
         """Undo `to_columns`: back to (N, C, H, W) (a view)."""
         return a.transpose(3, 0, 1, 2) if self.batch_last else a.transpose(1, 0, 2, 3)
+
+    def batch_chunks(self) -> Iterator[tuple[slice, ConvGeometry]]:
+        """Split the batch into runs of images whose columns fit `_COLUMN_BUDGET`: (images, geometry)."""
+        (kh, kw), (oh, ow) = self.kernel_size, self.output_size
+        per_image = self.in_channels * kh * kw * oh * ow
+        step = max(1, _COLUMN_BUDGET // per_image)
+        for start in range(0, self.batch, step):
+            n = min(step, self.batch - start)
+            yield slice(start, start + n), replace(self, batch=n, batch_last=_batch_last(ow, n))
 
     def window_slices(self, r: int, c: int) -> tuple[slice, slice]:
         """Rows and columns of the padded input under the window that makes output (r, c)."""
@@ -131,12 +147,17 @@ def conv_geometry(
                 "or more padding"
             )
         output.append((padded - span) // s + 1)
+    return ConvGeometry(
+        n, c_in, c_out, groups, (h, w), (kh, kw), stride_, pad, dilation_, (output[0], output[1]),
+        _batch_last(output[1], n),
+    )
+
+
+def _batch_last(width_out: int, batch: int) -> bool:
+    """Whether columns go (..., H_out, W_out, N): short output rows and a long batch."""
     # Copies along a short innermost axis are slow in NumPy (a C-level loop per few elements): when
     # the output rows are short and the batch long, put the batch innermost instead.
-    batch_last = output[1] < _SHORT_ROW <= n
-    return ConvGeometry(
-        n, c_in, c_out, groups, (h, w), (kh, kw), stride_, pad, dilation_, (output[0], output[1]), batch_last
-    )
+    return width_out < _SHORT_ROW <= batch
 
 
 def _check_channels(c_in: int, c_out: int, c_per_group: int, groups: int) -> None:
@@ -172,14 +193,17 @@ def im2col(x: Array, geom: ConvGeometry) -> Array:
 
 
 def col2im(cols: Array, geom: ConvGeometry) -> Array:
-    """Add columns (C, kH, kW, *geom.column_shape) back onto the input they came from: (N, C, H, W)."""
+    """Add columns (C, kH, kW, *geom.column_shape) back onto the input they came from: (N, C, H, W).
+
+    The result is a strided view in the columns' axis order; copy it (or assign it) for NCHW memory.
+    """
     kh, kw = geom.kernel_size
     padded = _padded_zeros(geom, cols.dtype)
     # Windows overlap, so a pixel collects from several taps: one slice-add per tap does the sum.
     for i in range(kh):
         for j in range(kw):
             padded[geom.offset_index(i, j)] += cols[:, i, j]
-    return np.ascontiguousarray(geom.from_columns(padded[_inner(geom)]))  # drop the padding: (N, C, H, W)
+    return geom.from_columns(padded[_inner(geom)])  # drop the padding: (N, C, H, W)
 
 
 def _padded_zeros(geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
