@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,10 @@ def test_endless_chunked_body_is_refused_at_the_first_chunk_past_the_limit() -> 
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests' Playwright session keeps an event loop running in the
+    # main thread for the whole test session, and asyncio.run refuses to start inside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     assert sent[0]["status"] == 413
     assert json.loads(sent[1]["body"])["message"] == LIMIT
     assert chunks_read == 262_144 // 16_384 + 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -76,7 +77,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     """
     config = config or ServerConfig()
     source = DigitSource.from_config(config.mnist_dir)
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from the installed package: nothing from a CDN, so
+    # /docs works on a classroom machine with no internet.
+    app = FastAPIOffline(
+        static_url="/api/docs-assets",
         title="convscope",
         version=__version__,
         description=_DESCRIPTION.format(limit=config.max_body_bytes, kib=config.max_body_bytes // 1024),
