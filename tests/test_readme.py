@@ -1,0 +1,36 @@
+"""The README's Python examples run as written and say what they claim."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_python_examples_run_and_match_their_comments() -> None:
+    blocks = _python_blocks()
+    assert len(blocks) >= 2
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    convscope = namespace["convscope"]
+    assert convscope.output_size(20, kernel_size=3, padding=0, stride=2) == 9
+    assert namespace["y"].shape == (8, 6, 28, 28)
+    assert namespace["grad_b"] is None
+    assert len(namespace["steps"]) == 400
+    assert namespace["probabilities"].shape == (1, 10)
+    assert int(namespace["probabilities"].argmax()) == 7
+
+
+def test_readme_quick_start_names_the_scripts_ci_runs() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "scripts/serve" in text
+    assert "scripts/test" in text
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/test" in ci
