@@ -32,11 +32,12 @@ from convscope.ops.pool_windows import (
 
 def _window_max(xp: Array, win: Windows) -> Array:
     """Maximum over each window of the padded input: (N, C, Hp, Wp) -> (N, C, H_out, W_out)."""
-    best: Array | None = None
-    for _, i, j in win.offsets():
-        part = xp[(..., *win.slices(i, j))]
-        best = part.copy() if best is None else np.maximum(best, part, out=best)
-    assert best is not None
+    parts = [xp[(..., *win.slices(i, j))] for _, i, j in win.offsets()]
+    if len(parts) == 1:
+        return parts[0].copy()
+    best: Array = np.maximum(parts[0], parts[1])  # the first two offsets at once: one pass fewer than a copy
+    for part in parts[2:]:
+        np.maximum(best, part, out=best)
     return best
 
 
@@ -117,9 +118,21 @@ def max_pool2d_backward(
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
     xp = pad_with(arr, win.padding, -np.inf)
+    best = _window_max(xp, win)
     grad = np.zeros_like(xp)
-    for _, i, j, hit in _first_max_hits(xp, _window_max(xp, win), win):
-        grad[(..., *win.slices(i, j))] += g * hit
+    # Offsets in row-major order; a window's gradient goes to the first offset holding its maximum and
+    # is then used up, so tied maxima after it get nothing (PyTorch's rule).
+    unrouted = g.copy()
+    disjoint = win.stride == win.kernel and win.dilation == (1, 1)  # every input in at most one window
+    for _, i, j in win.offsets():
+        where = (..., *win.slices(i, j))
+        hit = xp[where] == best
+        if disjoint:  # nothing to add to: write straight into the gradient (no temporary)
+            share = np.multiply(unrouted, hit, out=grad[where])
+        else:
+            share = unrouted * hit
+            grad[where] += share
+        unrouted -= share
     return unpad(grad, win.padding)
 
 
