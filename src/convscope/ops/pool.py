@@ -11,7 +11,7 @@ Arguments mean what they mean in ``torch.nn.functional``: ``stride=None`` is ``s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,28 +30,42 @@ from convscope.ops.pool_windows import (
 # ---------------------------------------------------------------- max pooling
 
 
-def _window_max(xp: Array, win: Windows) -> Array:
-    """Maximum over each window of the padded input: (N, C, Hp, Wp) -> (N, C, H_out, W_out)."""
-    parts = [xp[(..., *win.slices(i, j))] for _, i, j in win.offsets()]
-    if len(parts) == 1:
-        return parts[0].copy()
-    best: Array = np.maximum(parts[0], parts[1])  # the first two offsets at once: one pass fewer than a copy
-    for part in parts[2:]:
+def _offset_views(xp: Array, win: Windows) -> list[Array]:
+    """Kernel offset k's input in every window, k in row-major order: strided (N, C, H_out, W_out) views."""
+    return [xp[(..., *win.slices(i, j))] for _, i, j in win.offsets()]
+
+
+def _offset_values(xp: Array, win: Windows) -> list[Array]:
+    """`_offset_views` copied into contiguous memory (rows of one (kH*kW, N, C, H_out, W_out) array).
+
+    The backward reads each offset several times: after one strided copy per offset, those passes run
+    on contiguous memory along one long axis, which NumPy does much faster than on strided slices with
+    short rows (benchmarks/RESULTS_perf.md). The forward reads each offset once and uses the views.
+    """
+    return list(np.stack(_offset_views(xp, win)))
+
+
+def _window_max(values: Sequence[Array]) -> Array:
+    """Maximum over each window, from its offsets' values (kH*kW of (N, C, H_out, W_out))."""
+    if len(values) == 1:
+        return np.array(values[0])
+    best: Array = np.maximum(values[0], values[1])  # two offsets at once: one pass fewer than a copy
+    for part in values[2:]:
         np.maximum(best, part, out=best)
     return best
 
 
-def _first_max_hits(xp: Array, best: Array, win: Windows) -> Iterator[tuple[int, int, int, Array]]:
-    """Yield (k, i, j, hit) per kernel offset; hit (N, C, H_out, W_out) marks windows whose max it holds.
+def _first_max_hits(values: Sequence[Array], best: Array) -> Iterator[tuple[int, Array]]:
+    """Yield (k, hit) per kernel offset; hit (N, C, H_out, W_out) marks windows whose max it holds.
 
     Offsets come in row-major order and a window stops matching once hit, so among tied maxima the
     first one wins, as in PyTorch. (Boolean masks and multiplication: much faster than np.where here.)
     """
     taken = np.zeros(best.shape, dtype=bool)
-    for k, i, j in win.offsets():
-        hit = (xp[(..., *win.slices(i, j))] == best) & ~taken
+    for k, part in enumerate(values):
+        hit = (part == best) & ~taken
         taken |= hit
-        yield k, i, j, hit
+        yield k, hit
 
 
 def _flat_indices(offset: Array, x_shape: tuple[int, ...], win: Windows) -> Array:
@@ -91,12 +105,12 @@ def max_pool2d(
     """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
-    xp = pad_with(arr, win.padding, -np.inf)
-    out = _window_max(xp, win)
+    values = _offset_views(pad_with(arr, win.padding, -np.inf), win)
+    out = _window_max(values)
     if not return_indices:
         return out
     offset = np.zeros(out.shape, dtype=np.int64)  # kernel offset k of each window's first maximum
-    for k, _, _, hit in _first_max_hits(xp, out, win):
+    for k, hit in _first_max_hits(values, out):
         offset += k * hit
     return out, _flat_indices(offset, arr.shape, win)
 
@@ -118,19 +132,21 @@ def max_pool2d_backward(
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
     xp = pad_with(arr, win.padding, -np.inf)
-    best = _window_max(xp, win)
+    values = _offset_values(xp, win)
+    best = _window_max(values)
     grad = np.zeros_like(xp)
     # Offsets in row-major order; a window's gradient goes to the first offset holding its maximum and
     # is then used up, so tied maxima after it get nothing (PyTorch's rule).
-    unrouted = g.copy()
-    disjoint = win.stride == win.kernel and win.dilation == (1, 1)  # every input in at most one window
-    for _, i, j in win.offsets():
+    unrouted, share = g.copy(), np.empty_like(g)
+    # Windows that step at least their own size never share an input; then each offset's share is
+    # assigned, which spares reading the strided destination back (1.3x faster for LeNet's 2x2/2 pools).
+    disjoint = win.dilation == (1, 1) and all(s >= k for s, k in zip(win.stride, win.kernel, strict=True))
+    for k, i, j in win.offsets():
+        np.multiply(unrouted, values[k] == best, out=share)
         where = (..., *win.slices(i, j))
-        hit = xp[where] == best
-        if disjoint:  # nothing to add to: write straight into the gradient (no temporary)
-            share = np.multiply(unrouted, hit, out=grad[where])
+        if disjoint:
+            grad[where] = share
         else:
-            share = unrouted * hit
             grad[where] += share
         unrouted -= share
     return unpad(grad, win.padding)
