@@ -144,7 +144,7 @@ def test_every_suggestion_is_valid_new_and_sorted() -> None:
         suggestions = info["suggestions"]
         assert (suggestions == []) == info["valid"]
         assert len(suggestions) <= 8
-        ranks = [(len(s["changes"]), s["cost"]) for s in suggestions]
+        ranks = [s["cost"] for s in suggestions]
         seen = set()
         for s, rank in zip(suggestions, ranks, strict=True):
             setting = (tuple(s["kernel_size"]), tuple(s["padding"]), tuple(s["stride"]))
@@ -158,8 +158,11 @@ def test_every_suggestion_is_valid_new_and_sorted() -> None:
                 s["output_size"]
             )
             original = (kernel, padding, stride)
-            assert len(s["changes"]) == sum(a[0] != b for a, b in zip(setting, original, strict=True))
-            assert rank[1] == sum(abs(a[0] - b) for a, b in zip(setting, original, strict=True))
+            changed = sum(a[0] != b for a, b in zip(setting, original, strict=True))
+            assert len(s["changes"]) == changed
+            # each absolute change, plus 2 for every setting changed after the first
+            distance = sum(abs(a[0] - b) for a, b in zip(setting, original, strict=True))
+            assert rank == distance + 2 * (changed - 1)
         assert ranks == sorted(ranks)
 
 
@@ -180,6 +183,46 @@ def test_the_nearest_fixes_come_first() -> None:
     # padding cannot help (2P is even, 17 is odd); one-step changes of stride or kernel can
     assert changes[:3] == [["stride 2 → 1"], ["kernel size 3 → 2"], ["kernel size 3 → 4"]]
     assert explain_convolution(7, 3, stride=3)["suggestions"][0]["changes"] == ["padding 0 → 1"]
+
+
+def test_a_big_single_change_does_not_outrank_two_small_ones() -> None:
+    # 20, kernel 3, stride 2: padding alone cannot help (2P is even, 17 is odd)
+    changes = [s["changes"] for s in explain_convolution(20, 3, padding=0, stride=2)["suggestions"]]
+    two = ["padding 0 → 2", "stride 2 → 3"]  # (20 - 3 + 4)/3 + 1 = 8, cost 2 + 1 + 2
+    assert two in changes
+    assert ["kernel size 3 → 12"] not in changes  # cost 9: learners get the nudges instead
+    assert changes.index(two) < changes.index(["kernel size 3 → 10"])
+
+
+def test_no_suggestion_makes_a_change_it_does_not_need() -> None:
+    for args in list(square_cases())[::7]:
+        for s in explain_convolution(*args)["suggestions"]:
+            size, kernel, padding, stride, dilation = args
+            new = {"kernel_size": s["kernel_size"][0], "padding": s["padding"][0], "stride": s["stride"][0]}
+            old = {"kernel_size": kernel, "padding": padding, "stride": stride}
+            if len(s["changes"]) > 1:
+                for name in new:
+                    undone = {**new, name: old[name]}
+                    if undone != new:
+                        assert not valid_convolution(size, dilation=dilation, **undone), (args, s["changes"])
+
+
+@pytest.mark.parametrize(
+    "args", [(20, 3, 0, 2, 65_536), (65_536, 15, 0, 65_535, 65_536), (20, 65_536, 65_536, 7, 65_536)]
+)
+def test_the_largest_settings_are_explained_at_once(args) -> None:
+    # the padding search is arithmetic, not a scan up to K_eff (which a dilation of 65,536 makes huge)
+    info = explain_convolution(*args)
+    assert len(info["suggestions"]) <= 8
+    for s in info["suggestions"]:
+        assert valid_convolution(args[0], s["kernel_size"], s["padding"], s["stride"], s["dilation"])
+
+
+@pytest.mark.parametrize("name", ["input_size", "kernel_size", "padding", "stride", "dilation"])
+def test_explain_refuses_sizes_past_its_bound(name) -> None:
+    settings = {"input_size": 20, "kernel_size": 3, "padding": 0, "stride": 1, "dilation": 1, name: 65_537}
+    with pytest.raises(ValueError, match=f"{name} must be <= 65536, got 65537"):
+        explain_convolution(**settings)
 
 
 def test_suggestions_are_deterministic() -> None:

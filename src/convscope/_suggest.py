@@ -1,10 +1,12 @@
 """The nearest valid convolution settings to an invalid one, for ``explain_convolution``.
 
-A suggestion changes as few settings as it can (one before two), then as little as it can (the sum of
-the absolute changes), then prefers padding to stride to kernel size (padding leaves the model alone).
-Dilation is kept: kernel size 1 with stride 1 is always valid, so changing it is never the only way.
-The search is bounded (kernel 1..15, stride 1..8, padding 0..K_eff-1) and stops at the first number of
-changed settings that yields enough suggestions, which keeps it well under a millisecond.
+A suggestion's cost is the sum of the absolute changes plus 2 for every setting changed after the first,
+so one small change comes first, yet "kernel size 3 → 12" (cost 9) does not push out "padding 0 → 1;
+stride 2 → 3" (cost 4): a learner is better served by two nudges than by one leap. Ties prefer padding
+to stride to kernel size (padding leaves the model alone). Dilation is kept: kernel size 1 with stride 1
+is always valid, so changing it is never the only way. The search is bounded (kernel 1..15, stride
+1..8, the valid paddings below K_eff nearest the original, found by arithmetic rather than by a scan so a
+huge dilation costs nothing), which keeps it around a millisecond.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
+from math import gcd
 from typing import Any
 
 from convscope._axis import effective_kernel, floor_output, is_valid
@@ -22,6 +25,7 @@ LABELS = {"padding": "padding", "stride": "stride", "kernel_size": "kernel size"
 MAX_SUGGESTIONS = 8
 MAX_KERNEL = 15
 MAX_STRIDE = 8
+EXTRA_SETTING_COST = 2  # added per setting changed after the first
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,23 @@ def _kernels(axis: AxisProblem, change: bool) -> list[int]:
     return [k for k in range(1, top + 1) if k != axis.kernel_size]
 
 
-def _paddings(axis: AxisProblem, kernel: int, change: bool) -> list[int]:
-    """Paddings to try: the original, or 0..K_eff-1 (more padding only adds windows of zeros)."""
+def _paddings(axis: AxisProblem, kernel: int, stride: int, change: bool) -> list[int]:
+    """Paddings to try: the original, or the valid ones below K_eff nearest to it (more adds only zeros)."""
     if not change:
         return [axis.padding]
-    return [p for p in range(effective_kernel(kernel, axis.dilation)) if p != axis.padding]
+    span = effective_kernel(kernel, axis.dilation)
+    least = max(0, -(-(span - axis.size) // 2))  # ceil: the least padding with which one window fits
+    # Valid means 2P = span - size (mod S): solvable for odd S, or for even S when the residue is even.
+    residue = (span - axis.size) % stride
+    if stride % 2 == 0 and residue % 2:
+        return []
+    period = stride // gcd(2, stride)
+    target = residue // 2 if stride % 2 == 0 else residue * (stride + 1) // 2 % stride
+    first = least + (target - least) % period  # the least valid padding
+    start = max(first, axis.padding - MAX_SUGGESTIONS * period)
+    start = first + (start - first) // period * period
+    stop = min(span, start + (2 * MAX_SUGGESTIONS + 1) * period)
+    return [p for p in range(start, stop, period) if p != axis.padding]
 
 
 def _strides(axis: AxisProblem, change: bool) -> list[int]:
@@ -71,8 +87,8 @@ def _axis_options(axis: AxisProblem, changed: frozenset[str]) -> list[_Option]:
     """The best valid settings of one axis that change exactly the settings in ``changed``."""
     found = []
     for k in _kernels(axis, "kernel_size" in changed):
-        for p in _paddings(axis, k, "padding" in changed):
-            for s in _strides(axis, "stride" in changed):
+        for s in _strides(axis, "stride" in changed):
+            for p in _paddings(axis, k, s, "padding" in changed):
                 if is_valid(axis.size, k, p, s, axis.dilation):
                     cost = abs(k - axis.kernel_size) + abs(p - axis.padding) + abs(s - axis.stride)
                     found.append(_Option(k, p, s, cost))
@@ -93,28 +109,42 @@ def nearest_valid(axes: Sequence[AxisProblem]) -> list[dict[str, Any]]:
             memo[i, changed] = _axis_options(axes[i], changed)
         return memo[i, changed]
 
-    result: list[dict[str, Any]] = []
-    for level in range(1, len(SETTINGS) + 1):
-        batch = []
-        for sets in product(subsets, repeat=len(axes)):
-            union = frozenset().union(*sets)
-            if len(union) != level:
-                continue
-            lists = [options(i, changed) for i, changed in enumerate(sets)]
-            for combo in product(*lists):
-                batch.append((union, combo))
-        batch.sort(key=lambda item: _rank(*item))
-        result.extend(_suggestion(axes, union, combo) for union, combo in batch)
-        if len(result) >= MAX_SUGGESTIONS:
-            break
-    return result[:MAX_SUGGESTIONS]
+    batch: list[tuple[frozenset[str], tuple[_Option, ...]]] = []
+    for sets in product(subsets, repeat=len(axes)):
+        union = frozenset().union(*sets)
+        if not union:
+            continue
+        lists = [options(i, changed) for i, changed in enumerate(sets)]
+        batch.extend((union, combo) for combo in product(*lists) if _needs_every_change(axes, union, combo))
+    batch.sort(key=lambda item: _rank(*item))
+    return [_suggestion(axes, union, combo) for union, combo in batch[:MAX_SUGGESTIONS]]
+
+
+def _needs_every_change(axes: Sequence[AxisProblem], union: frozenset[str], combo: Sequence[_Option]) -> bool:
+    """Whether undoing any one changed setting makes it invalid again (else that change is not needed)."""
+    # "padding 0 → 1; stride 2 → 1" would otherwise follow "stride 2 → 1", which shows padding is moot.
+    if len(union) == 1:
+        return True
+    for name in union:
+        kept = [{**vars(o), name: getattr(a, name)} for a, o in zip(axes, combo, strict=True)]
+        if all(
+            is_valid(a.size, k["kernel_size"], k["padding"], k["stride"], a.dilation)
+            for a, k in zip(axes, kept, strict=True)
+        ):
+            return False
+    return True
 
 
 def _rank(union: frozenset[str], combo: tuple[_Option, ...]) -> tuple[Any, ...]:
-    """Sort key: total change, then which settings change (padding first), then the new values."""
+    """Sort key: cost, then which settings change (fewer, padding first), then the new values."""
     which = sorted(SETTINGS.index(name) for name in union)
     values = [(o.padding, o.stride, o.kernel_size) for o in combo]
-    return (sum(o.cost for o in combo), which, values)
+    return (_cost(union, combo), len(which), which, values)
+
+
+def _cost(union: frozenset[str], combo: Sequence[_Option]) -> int:
+    """The size of a suggestion: every absolute change, plus a charge per setting after the first."""
+    return sum(o.cost for o in combo) + EXTRA_SETTING_COST * (len(union) - 1)
 
 
 def _pair(values: Sequence[int]) -> list[int]:
@@ -148,5 +178,5 @@ def _suggestion(
         "dilation": dilation,
         "output_size": _pair([int(o or 0) for o in outputs]),
         "changes": changes,
-        "cost": sum(o.cost for o in combo),
+        "cost": _cost(union, combo),
     }

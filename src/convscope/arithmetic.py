@@ -16,16 +16,21 @@ from convscope._validate import as_pair
 
 Pair = tuple[int, int]
 AXES = ("height", "width")
+# explain_convolution lists dropped indices (up to stride - 1 of them) and searches nearby settings, so it
+# takes sizes up to 2**16, more than any image it will be asked about; the formulas alone take any size.
+MAX_EXPLAINED = 65_536
 
 
-def _settings(input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any) -> list[Pair]:
-    """Check the five settings and return them as pairs, in argument order."""
+def _settings(
+    input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any, maximum: int | None = None
+) -> list[Pair]:
+    """Check the five settings (each at most ``maximum``) and return them as pairs, in argument order."""
     return [
-        as_pair(input_size, "input_size", minimum=1),
-        as_pair(kernel_size, "kernel_size", minimum=1),
-        as_pair(padding, "padding", minimum=0),
-        as_pair(stride, "stride", minimum=1),
-        as_pair(dilation, "dilation", minimum=1),
+        as_pair(input_size, "input_size", minimum=1, maximum=maximum),
+        as_pair(kernel_size, "kernel_size", minimum=1, maximum=maximum),
+        as_pair(padding, "padding", minimum=0, maximum=maximum),
+        as_pair(stride, "stride", minimum=1, maximum=maximum),
+        as_pair(dilation, "dilation", minimum=1, maximum=maximum),
     ]
 
 
@@ -224,13 +229,13 @@ def explain_convolution(
     Whether the setting is valid (the kernel fits and ``O = (W - K + 2P)/S + 1`` is a whole number) and
     why not in plain words, the formula with the user's numbers (``K_eff`` when dilated), the padded
     coordinates past the last window that a framework which floors silently drops, and up to eight
-    nearest valid settings (fewest settings changed, then smallest change). A too-large kernel is
-    explained rather than raised; arguments of the wrong type or range still raise.
+    nearest valid settings (smallest change first). A too-large kernel is explained rather than raised;
+    arguments of the wrong type or range still raise.
 
     Parameters
     ----------
     input_size, kernel_size, padding, stride, dilation : int or (int, int)
-        As in `output_size`.
+        As in `output_size`, each at most ``MAX_EXPLAINED`` (65,536).
 
     Returns
     -------
@@ -253,5 +258,7 @@ def explain_convolution(
     >>> explain_convolution(7, 3, stride=2)["summary"]
     'Valid: a 3×3 kernel with stride 2 and padding 0 turns the 7×7 input into a 3×3 output.'
     """
-    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
+    size, kernel, pad, step, dil = _settings(
+        input_size, kernel_size, padding, stride, dilation, maximum=MAX_EXPLAINED
+    )
     return explain_axes(size, kernel, pad, step, dil)
