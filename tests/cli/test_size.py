@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from convscope.arithmetic import explain_convolution
-from convscope.cli import main
+from convscope.cli import BROKEN_PIPE_STATUS, main
 from convscope.receptive import receptive_field
 
 
@@ -78,6 +79,14 @@ def test_a_kernel_that_does_not_fit_is_explained_then_exits_2(capsys: pytest.Cap
         (["--input", "32", "--layers", "conv5,dense10"], "unknown layer token 'dense10'"),
         (["--input", "8", "--layers", "conv5,pool2,conv5"], r"layer 3 \(conv5\): kernel_size 5 does not fit"),
         (["--input", "8", "--kernel", "3", "--layers", "conv3"], "either --kernel"),
+        (["--input", "abc", "--kernel", "3"], "--input must be a whole number"),
+        (["--input", "20x", "--kernel", "3"], "--input must be a whole number"),
+        (["--input", "0", "--kernel", "3"], "input_size must be >= 1, got 0"),
+        (["--input", "20", "--layers", "conv5,foo"], "unknown layer token 'foo'"),
+        # explain_convolution lists dropped indices and searches nearby settings: sizes are bounded
+        (["--input", "999999999", "--kernel", "3"], "input_size must be <= 65536, got 999999999"),
+        (["--input", "20", "--kernel", "3", "--dilation", "99999999999"], "dilation must be <= 65536"),
+        (["--input", "99999", "--kernel", "1", "--stride", "60000"], "input_size must be <= 65536"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(
@@ -101,3 +110,23 @@ def test_the_console_script_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Output size: 2x2\nInvalid:")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `convscope size ... | head -1`: the pipe closes before we write; say nothing, exit as SIGPIPE would.
+    script = Path(sys.executable).with_name("convscope")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(script), "size", "--input", "20", "--kernel", "3", "--stride", "2"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == BROKEN_PIPE_STATUS
