@@ -76,7 +76,10 @@ def test_evaluate_a_saved_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["--lr", "-1"], r"argument --lr: must be a finite number > 0, got -1"),
         (["--lr", "nan"], r"argument --lr: must be a finite number > 0"),
         (["--optimizer", "rmsprop"], r"argument --optimizer: invalid choice: 'rmsprop'"),
-        (["--augment", "-2"], r"argument --augment: must be >= 0"),
+        (["--augment", "-2"], r"argument --augment: must be between 0 and 8, got -2"),
+        (["--augment", "20"], r"argument --augment: must be between 0 and 8, got 20"),
+        (["--batch-size", "0"], r"argument --batch-size: must be >= 1, got 0"),
+        (["--lr", "inf"], r"argument --lr: must be a finite number > 0, got inf"),
         (["--limit", "0"], r"argument --limit: must be >= 1"),
     ],
 )
@@ -90,20 +93,64 @@ def test_bad_arguments_exit_2_with_a_message(
 
 
 def test_values_argparse_cannot_check_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    status, _, err = run_train(capsys, "--augment", "20", "--epochs", "1", "--limit", "8")
-    assert status == 2
-    assert "convscope train: error: augment must be <= 8, got 20" in err
     status, _, err = run_train(capsys, "--weights", "x.npz")
     assert status == 2
     assert "--weights only goes with --evaluate" in err
-    bad = tmp_path / "bad.npz"
-    bad.write_bytes(b"not a model")
-    status, _, err = run_train(capsys, "--evaluate", "--weights", str(bad))
+
+
+def _not_a_model(tmp_path: Path, kind: str) -> Path:
+    """A path that holds something other than a model file."""
+    path = tmp_path / f"{kind}.npz"
+    if kind == "directory":
+        path.mkdir()
+    elif kind != "missing":
+        path.write_bytes({"text": b"hello, I am text\n", "empty": b""}[kind])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("text", "not a readable .npz file"),
+        ("empty", "not a readable .npz file"),
+        ("directory", "a directory; give the .npz file"),
+        ("missing", "no such file"),
+    ],
+)
+def test_weights_that_are_not_a_model_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str, message: str
+) -> None:
+    path = _not_a_model(tmp_path, kind)
+    status, _, err = run_train(capsys, "--evaluate", "--weights", str(path))
     assert status == 2
-    assert f"{bad}: not a readable .npz file" in err
-    status, _, err = run_train(capsys, "--evaluate", "--weights", str(tmp_path / "missing.npz"))
+    assert err.startswith("convscope train: error: ")
+    assert err.count("\n") == 1
+    assert message in err
+    assert str(path) in err
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("missing/dir/x.npz", "the folder .*missing/dir does not exist"),
+        (".", "a directory; give a file name"),
+    ],
+)
+def test_an_unwritable_out_fails_before_training(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    message: str,
+) -> None:
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained before checking --out")
+
+    monkeypatch.setattr("convscope.cli.train.fit", no_training)
+    status, out, err = run_train(capsys, "--epochs", "1", "--limit", "8", "--out", str(tmp_path / where))
     assert status == 2
-    assert "missing.npz: no such file" in err
+    assert re.search(f"convscope train: error: --out .*: {message}", err)
+    assert out == ""
 
 
 def test_a_terminal_gets_one_rewritten_line() -> None:

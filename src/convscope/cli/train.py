@@ -8,7 +8,9 @@ held-out accuracy. The defaults are the recipe of the shipped model (``convscope
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -29,14 +31,20 @@ def _non_negative_int(text: str) -> int:
     return _int_at_least(text, 0)
 
 
-def _int_at_least(text: str, minimum: int) -> int:
-    """``text`` as an int >= minimum, or an argparse error (exit status 2) saying what is allowed."""
+def _shift(text: str) -> int:
+    """argparse type: an integer in 0..8 (TrainConfig's bound on augmentation shifts)."""
+    return _int_at_least(text, 0, maximum=8)
+
+
+def _int_at_least(text: str, minimum: int, maximum: int | None = None) -> int:
+    """``text`` as an int in [minimum, maximum], or an argparse error (exit status 2) naming the range."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+    if value < minimum or (maximum is not None and value > maximum):
+        allowed = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
+        raise argparse.ArgumentTypeError(f"must be {allowed}, got {value}")
     return value
 
 
@@ -70,7 +78,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--augment",
-        type=_non_negative_int,
+        type=_shift,
         default=DEFAULTS.augment,
         metavar="N",
         help="shift each training digit by up to N pixels (0: off)",
@@ -105,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.weights is not None:
             raise ValueError("--weights only goes with --evaluate (training starts from random weights)")
+        _check_writable(args.out)  # now, not after minutes of training
         if args.limit is not None and args.limit < len(train_idx):
             # The indices are grouped by class: take evenly spaced ones so every digit is represented.
             train_idx = train_idx[np.linspace(0, len(train_idx) - 1, args.limit).astype(int)]
@@ -119,13 +128,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _load_weights(path: str | None) -> Sequential:
     """The model at ``path``, or the shipped one."""
-    from pathlib import Path
-
     from convscope.nn import load, pretrained
 
+    if path is not None and Path(path).is_dir():
+        raise ValueError(f"--weights {path}: a directory; give the .npz file saved by convscope train")
     if path is not None and not Path(path).is_file():
-        raise ValueError(f"{path}: no such file")
+        raise ValueError(f"--weights {path}: no such file")
     return pretrained() if path is None else load(path)
+
+
+def _check_writable(path: str) -> None:
+    """A ValueError naming ``--out`` unless a file can be written at ``path``."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise ValueError(f"--out {path}: a directory; give a file name such as {target / 'lenet_mnist.npz'}")
+    if not folder.is_dir():
+        raise ValueError(f"--out {path}: the folder {folder} does not exist; create it or choose another")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ValueError(f"--out {path}: not writable; choose a folder you can write to")
 
 
 def _train(args: argparse.Namespace, x: np.ndarray, y: np.ndarray, out: TextIO) -> Sequential:
