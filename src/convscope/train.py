@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from convscope import ops
 from convscope._validate import as_array, check_int
+from convscope.augment import random_shift
 from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.optim import SGD, Adam, Optimizer
@@ -53,8 +54,10 @@ class TrainConfig:
         check_int(self.seed, "seed", minimum=0)
         for name in ("lr", "momentum", "weight_decay"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise TypeError(f"{name} must be a finite number, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{name} must be a number, got {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}")
             if value < 0 or (name == "lr" and value == 0):
                 raise ValueError(f"{name} must be {'> 0' if name == 'lr' else '>= 0'}, got {value}")
         for name, allowed in (("optimizer", OPTIMIZERS), ("loss", LOSSES), ("lr_schedule", SCHEDULES)):
@@ -139,6 +142,8 @@ def fit(
     (2, False)
     """
     train_x = as_array(train_x, "train_x", ndim=4, layout="(N, C, H, W)")
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a np.random.Generator or None, got {type(rng).__name__}")
     run = _Run(
         net=logits_model(model) if config.loss == "cross_entropy" else model,
         optimizer=make_optimizer(model, config),
@@ -227,34 +232,6 @@ def scheduled_lr(config: TrainConfig, step: int, total_steps: int) -> float:
     if config.lr_schedule == "constant":
         return config.lr
     return config.lr * 0.5 * (1 + math.cos(math.pi * step / total_steps))
-
-
-def random_shift(x: FloatArray, max_shift: int, rng: np.random.Generator) -> FloatArray:
-    """Shift each image by its own random (dy, dx) in [-max_shift, max_shift], filling with zeros.
-
-    Vectorised: pad once, view every shifted window, and pick one window per image.
-
-    Parameters
-    ----------
-    x : (N, C, H, W) images
-    max_shift : the largest shift in pixels along each axis
-    rng : draws the shifts
-
-    Examples
-    --------
-    >>> x = np.zeros((1, 1, 5, 5)); x[0, 0, 2, 2] = 1
-    >>> y = random_shift(x, 1, np.random.default_rng(0))
-    >>> float(y.sum()), y.shape
-    (1.0, (1, 1, 5, 5))
-    """
-    s = check_int(max_shift, "max_shift", minimum=0)
-    n, _, h, w = x.shape
-    padded = np.pad(x, ((0, 0), (0, 0), (s, s), (s, s)))  # (N, C, H+2s, W+2s)
-    windows = np.lib.stride_tricks.sliding_window_view(
-        padded, (h, w), axis=(2, 3)
-    )  # (N, C, 2s+1, 2s+1, H, W)
-    oy, ox = rng.integers(0, 2 * s + 1, size=(2, n))
-    return np.ascontiguousarray(windows[np.arange(n), :, oy, ox])  # (N, C, H, W)
 
 
 @dataclass
