@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,16 +11,32 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convscope.trace import convolution_output, pad_image, trace_convolution, trace_convolution_naive
+from convscope.trace import (
+    MAX_TAPS,
+    convolution_output,
+    pad_image,
+    trace_convolution,
+    trace_convolution_naive,
+)
 
 KEYS = {"out", "positions", "padding", "values", "products", "sum"}
 
 
-def torch_output(image: np.ndarray, kernel: np.ndarray, padding: tuple[int, int], stride: tuple[int, int],
-                 dilation: tuple[int, int]) -> np.ndarray:
+def torch_output(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    padding: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+) -> np.ndarray:
     """The oracle: PyTorch's conv2d on one image and one kernel, (H_out, W_out)."""
-    out = torch.nn.functional.conv2d(torch.tensor(image)[None, None], torch.tensor(kernel)[None, None],
-                                     stride=stride, padding=padding, dilation=dilation)
+    out = torch.nn.functional.conv2d(
+        torch.tensor(image)[None, None],
+        torch.tensor(kernel)[None, None],
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
     return out[0, 0].numpy()  # type: ignore[no-any-return]
 
 
@@ -129,3 +146,20 @@ def test_bad_input(
     for f in (trace_convolution, trace_convolution_naive, convolution_output):
         with pytest.raises(error, match=match):
             f(image, kernel, **kwargs)
+
+
+@pytest.mark.parametrize("trace", [trace_convolution, trace_convolution_naive])
+def test_a_trace_too_large_to_hold_is_refused_before_it_is_built(trace: Any) -> None:
+    # 998 x 998 windows of 9 taps: ~9 million taps, gigabytes of Python objects.
+    with pytest.raises(ValueError, match=r"the trace would record 8,964,036 taps .* at most 2,097,152"):
+        trace(np.ones((1000, 1000)), np.ones((3, 3)))
+    # the playground's largest (64x64 image, 15x15 kernel, padding 16) stays allowed
+    assert MAX_TAPS >= 82 * 82 * 15 * 15
+
+
+def test_padding_that_would_allocate_gigabytes_is_refused() -> None:
+    with pytest.raises(
+        ValueError, match=r"padding \(1000000, 1000000\) makes a 2000002×2000002 padded image"
+    ):
+        pad_image(np.ones((2, 2)), 10**6)
+    assert pad_image(np.ones((2, 2)), 2000).shape == (4002, 4002)

@@ -22,6 +22,11 @@ __all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convol
 
 Array = npt.NDArray[np.float64]
 Step = dict[str, Any]
+# A traced tap costs ~200 bytes of Python objects: 2**21 taps (~400 MB) is past anything worth animating
+# (the playground's largest, a 64x64 image with a 15x15 kernel and padding 16, has 1,512,900) but refuses
+# the gigabytes a photograph would take. pad_image is bounded at 2**24 cells (128 MB of float64).
+MAX_TAPS = 2**21
+MAX_PADDED_CELLS = 2**24
 
 
 def pad_image(image: Any, padding: Any) -> Array:
@@ -46,6 +51,12 @@ def pad_image(image: Any, padding: Any) -> Array:
     """
     img = _as_image(image, "image", "(H, W)")
     ph, pw = as_pair(padding, "padding", minimum=0)
+    h, w = img.shape[0] + 2 * ph, img.shape[1] + 2 * pw
+    if h * w > MAX_PADDED_CELLS:
+        raise ValueError(
+            f"padding ({ph}, {pw}) makes a {h}×{w} padded image ({h * w:,} cells); "
+            f"at most {MAX_PADDED_CELLS:,} are allowed: use less padding"
+        )
     return np.pad(img, ((ph, ph), (pw, pw)))
 
 
@@ -112,7 +123,8 @@ def trace_convolution(
     ------
     ValueError
         If the (dilated) kernel does not fit the padded image (message from
-        `convscope.arithmetic.output_size`), or an array is not 2-D, empty or not finite.
+        `convscope.arithmetic.output_size`), an array is not 2-D, empty or not finite, or the trace would
+        hold more than ``MAX_TAPS`` (2**21) taps (use `convolution_output` for the numbers alone).
 
     Examples
     --------
@@ -125,6 +137,7 @@ def trace_convolution(
     """
     img, k, (p, s, d), (oh, ow) = _prepare(image, kernel, padding, stride, dilation)
     (H, W), (kh, kw) = img.shape, k.shape
+    _check_taps(oh * ow * kh * kw)
     rows = (np.arange(oh) * s[0])[:, None] + np.arange(kh) * d[0]  # (H_out, kH) padded row of each tap
     cols = (np.arange(ow) * s[1])[:, None] + np.arange(kw) * d[1]  # (W_out, kW)
     pr = np.broadcast_to(rows[:, None, :, None], (oh, ow, kh, kw))  # (H_out, W_out, kH, kW)
@@ -142,8 +155,13 @@ def trace_convolution(
     return [
         {"out": o, "positions": q, "padding": f, "values": v, "products": m, "sum": t}
         for o, q, f, v, m, t in zip(
-            outs.tolist(), positions.tolist(), flags.tolist(), values.tolist(), products.tolist(),
-            sums.tolist(), strict=True,
+            outs.tolist(),
+            positions.tolist(),
+            flags.tolist(),
+            values.tolist(),
+            products.tolist(),
+            sums.tolist(),
+            strict=True,
         )
     ]
 
@@ -160,6 +178,7 @@ def trace_convolution_naive(
     """
     img, k, (p, s, d), (oh, ow) = _prepare(image, kernel, padding, stride, dilation)
     (H, W), (kh, kw) = img.shape, k.shape
+    _check_taps(oh * ow * kh * kw)
     steps = []
     for r in range(oh):
         for c in range(ow):
@@ -180,6 +199,15 @@ def trace_convolution_naive(
             step["sum"] = total
             steps.append(step)
     return steps
+
+
+def _check_taps(taps: int) -> None:
+    """Refuse a trace too large to hold in memory, saying how large it would be."""
+    if taps > MAX_TAPS:
+        raise ValueError(
+            f"the trace would record {taps:,} taps (H_out × W_out × kH × kW); at most {MAX_TAPS:,} are "
+            "allowed: use a smaller image, a larger stride, or convolution_output for the numbers alone"
+        )
 
 
 def _as_image(x: Any, name: str, layout: str) -> Array:
