@@ -22,6 +22,7 @@ from convscope.nn import (
     Sigmoid,
     Softmax,
     Tanh,
+    lenet,
 )
 from convscope.nn.init import fan_in, he_normal, kaiming_uniform, uniform_bias
 from tests.oracle import numerical_gradient
@@ -164,6 +165,17 @@ def test_backward_before_forward_is_a_clear_error() -> None:
         (lambda: MaxPool2d(2, stride=0), ValueError, r"stride must be >= 1"),
         (lambda: AvgPool2d(2, count_include_pad=1), TypeError, r"count_include_pad must be True or False"),
         (lambda: Softmax(dim=1.5), TypeError, r"dim must be an integer"),
+        (lambda: Linear(4, 3, rng=None), TypeError, r"rng must be a np.random.Generator .*got None"),
+        (lambda: Conv2d(1, 2, 3, rng=0), TypeError, r"rng must be a np.random.Generator .*got 0"),
+        # would ask NumPy for terabytes before failing; refused with the size instead
+        (
+            lambda: Linear(10**6, 10**6, rng=RNG0),
+            ValueError,
+            r"shape \(1000000, 1000000\) holds 1,000,000,000,000",
+        ),
+        (lambda: Conv2d(10**4, 10**4, 15, rng=RNG0), ValueError, r"at most 67,108,864 are allowed"),
+        (lambda: lenet(conv1_channels=10**6, rng=RNG0), ValueError, r"use fewer channels or features"),
+        (lambda: lenet(rng=None), TypeError, r"rng must be a np.random.Generator"),
     ],
 )
 def test_bad_arguments_are_named(make: Callable[[], Any], error: type[Exception], message: str) -> None:

@@ -18,6 +18,20 @@ import numpy.typing as npt
 from convscope._validate import check_int
 
 FloatArray = npt.NDArray[np.floating[Any]]
+# 2**26 values (256 MB of float32) per array: a thousand times LeNet's largest layer, and far from the
+# terabytes a typo such as Linear(10**6, 10**6) would ask for before failing inside NumPy.
+MAX_PARAMETERS = 2**26
+
+
+def _check_draw(shape: tuple[int, ...], rng: Any) -> None:
+    """A TypeError for a non-Generator ``rng``, a ValueError for a parameter array too large to hold."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a np.random.Generator (np.random.default_rng(seed)), got {rng!r}")
+    if math.prod(shape) > MAX_PARAMETERS:
+        raise ValueError(
+            f"a parameter of shape {shape} holds {math.prod(shape):,} values; at most {MAX_PARAMETERS:,} "
+            "are allowed: use fewer channels or features"
+        )
 
 
 def fan_in(shape: tuple[int, ...]) -> int:
@@ -54,6 +68,7 @@ def kaiming_uniform(
     >>> w.shape, bool(np.abs(w).max() <= 1 / 5)
     ((6, 1, 5, 5), True)
     """
+    _check_draw(shape, rng)
     bound = 1.0 / math.sqrt(fan_in(shape))
     return rng.uniform(-bound, bound, size=shape).astype(dtype)
 
@@ -68,7 +83,7 @@ def uniform_bias(
     >>> uniform_bias(3, 4, np.random.default_rng(0)).shape
     (3,)
     """
-    check_int(out_features, "out_features", minimum=1)
+    _check_draw((check_int(out_features, "out_features", minimum=1),), rng)
     bound = 1.0 / math.sqrt(check_int(fan, "fan_in", minimum=1))
     return rng.uniform(-bound, bound, size=(out_features,)).astype(dtype)
 
@@ -84,6 +99,7 @@ def he_normal(
     >>> round(float(w.std() * np.sqrt(400 / 2)), 1)
     1.0
     """
+    _check_draw(shape, rng)
     return (rng.standard_normal(size=shape) * math.sqrt(2.0 / fan_in(shape))).astype(dtype)
 
 
