@@ -164,6 +164,10 @@ def test_prepare_input_scales_and_pads_digits() -> None:
         (np.zeros((2, 3, 28, 28)), ValueError, r"images must be \(H, W\), \(N, H, W\) or \(N, 1, H, W\)"),
         (np.zeros((40, 40)), ValueError, r"do not fit the \(32, 32\) input"),
         (np.array([["a"]]), TypeError, r"images must be an array of numbers"),
+        # complex was cast to real with only a ComplexWarning; empty and ragged input gave NumPy's words
+        (np.zeros((28, 28), complex), TypeError, r"images must be real, got dtype complex128"),
+        (np.zeros((0, 0)), ValueError, r"images must not be empty, got shape \(0, 0\)"),
+        ([[0.0, 1.0], [0.0]], ValueError, r"images must be a rectangular array of numbers"),
     ],
 )
 def test_prepare_input_refuses_what_it_cannot_read(

@@ -42,9 +42,16 @@ def prepare_input(images: Any, input_shape: tuple[int, int, int] = (1, 32, 32)) 
     >>> prepare_input(np.full((28, 28), 255, dtype=np.uint8)).shape
     (1, 1, 32, 32)
     """
-    arr = np.asarray(images)
+    try:
+        arr = np.asarray(images)
+    except ValueError:  # ragged nested lists
+        raise ValueError("images must be a rectangular array of numbers (rows of equal length)") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"images must be an array of numbers, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"images must be real, got dtype {arr.dtype}")
+    if arr.size == 0:
+        raise ValueError(f"images must not be empty, got shape {arr.shape}")
     if np.issubdtype(arr.dtype, np.integer):
         if arr.size and (arr.min() < 0 or arr.max() > 255):
             raise ValueError("integer images must hold pixels in [0, 255]")
