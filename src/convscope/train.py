@@ -167,22 +167,27 @@ def fit(
         if val is not None:
             history.val_accuracy.append(val.accuracy)
         rate = len(train_x) / (time.perf_counter() - epoch_start)
-        run.callback(
-            Progress(
-                "epoch",
-                epoch,
-                config.epochs,
-                run.batches,
-                run.batches,
-                loss,
-                accuracy,
-                rate,
-                run.optimizer.lr,
-                None if val is None else val.loss,
-                None if val is None else val.accuracy,
-            )
-        )
+        run.callback(_epoch_progress(run, epoch, loss, accuracy, rate, val))
     return _finish(history, start, stopped=False)
+
+
+def _epoch_progress(
+    run: _Run, epoch: int, loss: float, accuracy: float, rate: float, val: Evaluation | None
+) -> Progress:
+    """The end-of-epoch report, with the validation numbers when there is a validation set."""
+    return Progress(
+        "epoch",
+        epoch,
+        run.config.epochs,
+        run.batches,
+        run.batches,
+        loss,
+        accuracy,
+        rate,
+        run.optimizer.lr,
+        None if val is None else val.loss,
+        None if val is None else val.accuracy,
+    )
 
 
 def evaluate(model: Sequential, x: FloatArray, y: npt.ArrayLike, batch_size: int = 1000) -> Evaluation:
