@@ -87,8 +87,10 @@ def main() -> None:
     torch.set_num_threads(2)
     rng = np.random.default_rng(0)
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())  # a busy machine slows both sides unevenly
+    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS_NUM", "MALLOC_"))} or "none"
     print(f"float32, forward + backward, median of {args.repeats} repeats; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads; numpy {np.__version__}; load average {load}\n")
+          f"{torch.get_num_threads()} threads; numpy {np.__version__}; environment {env}; "
+          f"load average {load}\n")
     print("| layer | batch | convscope (ms) | PyTorch (ms) | torch / ours |")
     print("|---|---:|---:|---:|---:|")
     for layer in LAYERS:

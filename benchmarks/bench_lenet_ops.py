@@ -9,13 +9,16 @@ op engine's speed apart from anything the ``nn`` layer adds. Each repeat times o
 2 threads) back to back on the same batch, so a noisy neighbour slows both; the table gives medians and
 the median of the same-repeat ratios ours/torch in images per second (above 1: convscope is faster).
 
-``--profile`` prints where our step's time goes instead (per op, summed over repeats).
+``--profile`` also prints where our step's time goes (per op). ``--torch-alone`` also times PyTorch's
+step with no NumPy step in between: NumPy's OpenBLAS threads spin after each product and slow the
+PyTorch step that follows (RESULTS_perf.md; run with ``OPENBLAS_NUM_THREADS=1`` to avoid it).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -144,24 +147,40 @@ def measure(batch: int, repeats: int, rng: np.random.Generator, timer: Timer) ->
     return batch / float(np.median(t[:, 0])), batch / float(np.median(t[:, 1])), ratio
 
 
+def torch_alone(batch: int, repeats: int, rng: np.random.Generator) -> float:
+    """PyTorch's median images/s when our step does not run in between (no NumPy BLAS threads spinning)."""
+    x = torch.from_numpy(rng.standard_normal((batch, 1, 32, 32)).astype(np.float32))
+    y = torch.from_numpy(rng.integers(0, 10, batch))
+    theirs = {k: torch.tensor(v, requires_grad=True) for k, v in init_params(rng).items()}
+    torch_step(theirs, x, y)
+    return batch / statistics.median(seconds(lambda: torch_step(theirs, x, y)) for _ in range(repeats))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--batches", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--profile", action="store_true", help="print our time per op")
+    parser.add_argument("--torch-alone", action="store_true",
+                        help="also time PyTorch's step with no NumPy step between its repeats")
     args = parser.parse_args()
     torch.set_num_threads(2)
     rng = np.random.default_rng(0)
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    # Both change the numbers a lot (see RESULTS_perf.md): NumPy's OpenBLAS threads keep spinning after a
+    # product and take CPU from everything else, PyTorch included; glibc's malloc gives freed memory back
+    # to the system and every step then page-faults it in again.
+    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS_NUM", "MALLOC_"))} or "none"
     print(f"float32 LeNet step (forward, loss, backward, SGD); median of {args.repeats} repeats; torch "
           f"{torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
-          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}; load average {load}\n")
+          f"environment {env}; load average {load}\n")
     print("| batch | convscope (img/s) | PyTorch (img/s) | ours / torch |")
     print("|---:|---:|---:|---:|")
     for batch in args.batches:
         timer = Timer(args.profile)
         ours, theirs, ratio = measure(batch, args.repeats, rng, timer)
-        print(f"| {batch} | {ours:,.0f} | {theirs:,.0f} | {ratio:.2f} |")
+        alone = f" ({torch_alone(batch, args.repeats, rng):,.0f} alone)" if args.torch_alone else ""
+        print(f"| {batch} | {ours:,.0f} | {theirs:,.0f}{alone} | {ratio:.2f} |")
         if args.profile:
             total = sum(timer.totals.values())
             for name, sec in sorted(timer.totals.items(), key=lambda kv: -kv[1]):

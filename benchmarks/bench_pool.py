@@ -8,6 +8,7 @@ so a ratio of 1 means as fast as PyTorch and 0.5 means twice as slow.
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
@@ -76,8 +77,10 @@ def main() -> None:
     torch.set_num_threads(1)
     single = rows(np.random.default_rng(0))
     torch.set_num_threads(2)
+    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS_NUM", "MALLOC_"))} or "none"
     print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}; "
-          f"numpy {np.__version__}, torch {torch.__version__}; float32, median of {REPEATS}")
+          f"numpy {np.__version__}, torch {torch.__version__}; float32, median of {REPEATS}; "
+          f"environment {env}; load average {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     print("| case | ours (ms) | torch 2 threads (ms) | torch/ours | torch 1 thread (ms) | torch/ours |")
     print("|---|---:|---:|---:|---:|---:|")
     for (case, ours, theirs), (_, _, one) in zip(rows(np.random.default_rng(0)), single, strict=True):
