@@ -190,3 +190,36 @@ def test_phone_width_stacks_without_horizontal_scroll(phone_page: Any, server: s
     assert "digit=" not in phone_page.url, "a drawing replaces the sample in the address"
     screenshot(phone_page, "network-phone")
     screenshot(phone_page, "network-phone-full", full_page=True)
+
+
+def in_view(selector: str) -> str:
+    """A predicate for wait_for_function: the element's top edge is on screen."""
+    return (
+        f"() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+        " return r.top >= 0 && r.top < innerHeight - 100; }"
+    )
+
+
+def test_a_tapped_unit_is_explained_in_view_on_a_phone_with_a_way_back(phone_page: Any, server: str) -> None:
+    open_network(phone_page, server, "digit=4&index=0")
+    target = phone_page.locator("canvas[data-layer='conv2']").nth(3)
+    target.scroll_into_view_if_needed()
+    assert phone_page.locator(".nw-unit").bounding_box()["y"] > 844, "the panel starts below the screen"
+    target.click(position={"x": 20, "y": 20})
+    phone_page.wait_for_selector("[data-testid=unit][data-busy='false'][data-layer='conv2']")
+    phone_page.wait_for_function(in_view(".nw-unit"))
+    back = phone_page.get_by_test_id("back-to-layer")
+    assert back.text_content() == "↑ back to conv2"
+    back.click()
+    phone_page.wait_for_function(in_view("canvas[data-layer='conv2'][data-channel='3']"))
+    assert phone_page.evaluate("document.activeElement.dataset.layer + document.activeElement.dataset.channel") == (
+        "conv23"
+    )
+
+
+def test_the_desktop_keeps_its_place_and_hides_the_way_back(page: Any, server: str) -> None:
+    open_network(page, server, "digit=4&index=0")
+    page.locator("canvas[data-layer='conv1']").nth(0).click(position={"x": 20, "y": 20})
+    page.wait_for_selector("[data-testid=unit][data-busy='false'][data-layer='conv1']")
+    assert page.evaluate("scrollY") == 0, "the unit panel is beside the layers: nothing to scroll to"
+    assert not page.get_by_test_id("back-to-layer").is_visible()

@@ -44,7 +44,7 @@ export function stepUnit(unit, shape, channel, key) {
 
 /**
  * @param {HTMLElement} el  emptied and filled with one row per layer
- * @param {{onSelect: (selection: Selection) => void}} hooks
+ * @param {{onSelect: (selection: Selection, via: "pointer" | "key") => void}} hooks
  * @returns {{render: (layers: Layer[], selection: Selection | null, field: FieldPart[]) => void}}
  */
 export function createLayers(el, { onSelect }) {
@@ -88,7 +88,7 @@ export function createLayers(el, { onSelect }) {
       : `${layer.name}, ${layer.shape[0]} values: click a bar, or arrow keys, to explain a unit`);
     canvas.addEventListener("click", (event) => {
       const unit = unitAt(layer.name, channel, event.offsetX, event.offsetY);
-      if (unit) onSelect({ layer: layer.name, unit });
+      if (unit) onSelect({ layer: layer.name, unit }, "pointer");
     });
     canvas.addEventListener("keydown", (event) => {
       const current = shown.find((s) => s.layer.name === layer.name);
@@ -99,7 +99,7 @@ export function createLayers(el, { onSelect }) {
         ?? (event.key === "Enter" || event.key === " " ? (isMap ? [channel, 0, 0] : [0]) : null);
       if (!next) return;
       event.preventDefault();
-      onSelect({ layer: layer.name, unit: next });
+      onSelect({ layer: layer.name, unit: next }, "key");
     });
     return canvas;
   }

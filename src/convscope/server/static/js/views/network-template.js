@@ -37,6 +37,7 @@ export const NETWORK_HTML = `
   </div>
   <aside class="panel nw-unit" aria-labelledby="nw-unit-title">
     <h2 id="nw-unit-title">One unit</h2>
+    <button type="button" class="nw-back" data-part="back" data-testid="back-to-layer" hidden></button>
     <div data-part="unit" data-testid="unit" data-busy="false" aria-live="polite"></div>
   </aside>
 </div>`;

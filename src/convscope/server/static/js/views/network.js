@@ -26,6 +26,8 @@ export function mount(el, { api, state: initial, onState }) {
   let shown = null;
   /** @type {import("./network-layers.js").FieldPart[]} */
   let field = [];
+  /** Whether the next explanation was asked for by a click or tap (then it is brought into view). */
+  let reveal = false;
 
   const selection = () => (state.layer && state.unit ? { layer: state.layer, unit: state.unit } : null);
   const layers = createLayers(part("layers"), { onSelect: select });
@@ -47,6 +49,8 @@ export function mount(el, { api, state: initial, onState }) {
       field = info.receptive_field.per_layer;
       renderUnit(part("unit"), info, shown?.result.preprocessing?.padded ?? null);
       drawLayers();
+      if (reveal) revealUnit();
+      reveal = false;
     },
     onError: showError,
     onBusy: (busy) => { part("unit").dataset.busy = String(busy); },
@@ -82,17 +86,35 @@ export function mount(el, { api, state: initial, onState }) {
     explainer.ask({ ...shown.input, ...sel });
   }
 
-  /** @param {import("./network-layers.js").Selection} sel */
-  function select(sel) {
+  /** @param {import("./network-layers.js").Selection} sel @param {"pointer" | "key"} via */
+  function select(sel, via) {
+    reveal = via === "pointer";
     publish({ layer: sel.layer, unit: sel.unit });
     field = [];
     drawLayers();
     explain();
   }
 
+  /** Stacked on a narrow screen, the unit panel is far below the tapped map: scroll it up into view. */
+  function revealUnit() {
+    const panel = /** @type {HTMLElement} */ (part("unit").closest(".nw-unit"));
+    const top = panel.getBoundingClientRect().top;
+    if (top >= 0 && top < window.innerHeight - 120) return;
+    panel.scrollIntoView({ block: "start", behavior: motion() });
+  }
+
+  /** The selected unit's map (or bar chart), the way back from the unit panel. */
+  function selectedCanvas() {
+    const sel = selection();
+    const canvases = sel ? part("layers").querySelectorAll(`canvas[data-layer="${sel.layer}"]`) : [];
+    return /** @type {HTMLCanvasElement | undefined} */ (sel && canvases[sel.unit.length === 3 ? sel.unit[0] : 0]);
+  }
+
   /** @param {Partial<NetworkState>} patch */
   function publish(patch) {
     state = { ...state, ...patch };
+    part("back").hidden = !state.layer;
+    part("back").textContent = `↑ back to ${state.layer}`;
     for (const button of part("samples").children) {
       button.setAttribute("aria-pressed", String(button.textContent === String(state.digit)));
     }
@@ -130,6 +152,11 @@ export function mount(el, { api, state: initial, onState }) {
     button.addEventListener("click", () => pickSample(digit, digit === state.digit ? state.index + 1 : 0));
     return button;
   }));
+  part("back").addEventListener("click", () => {
+    const canvas = selectedCanvas();
+    canvas?.scrollIntoView({ block: "center", behavior: motion() });
+    canvas?.focus({ preventScroll: true });
+  });
   part("clear").addEventListener("click", () => {
     predictor.drop();
     pad.clear();
@@ -147,6 +174,7 @@ export function mount(el, { api, state: initial, onState }) {
     (err) => showError(err instanceof Error ? err : new Error(String(err))),
   );
 
+  publish({});
   renderPrediction(part("prediction"), null);
   renderUnit(part("unit"), null, null);
   if (state.digit !== null) pickSample(state.digit, state.index);
@@ -159,4 +187,9 @@ export function mount(el, { api, state: initial, onState }) {
       el.replaceChildren();
     },
   };
+}
+
+/** Smooth scrolling, unless the reader asked for less motion. @returns {ScrollBehavior} */
+function motion() {
+  return window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
 }
