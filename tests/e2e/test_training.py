@@ -94,6 +94,21 @@ def test_a_tiny_training_runs_to_the_end_and_a_reload_catches_up(
     assert answer["model"] == "trained"
     assert page.get_by_test_id("prediction").get_attribute("data-prediction") == str(answer["prediction"])
 
+    # The way back: the network view switches to the shipped model (and can return to the trained one).
+    switch = page.get_by_test_id("switch-model")
+    assert switch.text_content() == "Back to the pretrained model"
+    switch.click()
+    page.wait_for_selector("[data-testid=model][data-source='pretrained']")
+    page.wait_for_selector(".network[data-busy='false']")
+    assert api("/api/training")["active_model"] == "pretrained"
+    shipped = post("/api/network/predict", {"digit": 2, "index": 0})
+    assert shipped["model"] == "pretrained"
+    assert page.get_by_test_id("prediction").get_attribute("data-prediction") == str(shipped["prediction"])
+    assert page.get_by_test_id("probabilities").get_attribute("data-probabilities") == ",".join(
+        f"{p:.6f}" for p in shipped["probabilities"]
+    )
+    assert switch.text_content() == "Use the model you trained"
+
 
 def test_a_second_start_is_refused_and_stop_leaves_the_app_usable(
     page: Any, server: str, post: Any, screenshot: Any, pretrained_after: None

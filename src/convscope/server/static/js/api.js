@@ -57,6 +57,8 @@ export function createApi(base = "/api") {
     stopTraining: () => postJson(`${base}/training/stop`, {}),
     /** @returns {Promise<any>} */
     useTrained: () => postJson(`${base}/training/use`, {}),
+    /** @param {"pretrained" | "trained"} model  the network view's model from now on @returns {Promise<any>} */
+    useModel: (model) => postJson(`${base}/training/use`, { model }),
     /** The trained weights' address, for a download link (the browser fetches it). */
     weightsUrl: () => `${base}/training/weights`,
     /**

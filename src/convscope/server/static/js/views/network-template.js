@@ -29,7 +29,10 @@ export const NETWORK_HTML = `
       <div class="nw-stages" data-part="stages" data-testid="preprocessing"></div>
     </section>
     <section class="panel nw-layers-panel" aria-labelledby="nw-layers-title">
-      <h2 id="nw-layers-title">Every layer <span class="size" data-part="model"></span></h2>
+      <div class="nw-layers-head">
+        <h2 id="nw-layers-title">Every layer <span class="size" data-part="model" data-testid="model"></span></h2>
+        <button type="button" data-part="switch-model" data-testid="switch-model" hidden></button>
+      </div>
       <p class="hint">Each map shares one colour scale per layer: white is zero, red positive, blue negative
         (greys where a layer has no negatives). Click any unit to explain it.</p>
       <div class="nw-layers" data-part="layers" data-testid="layers"></div>

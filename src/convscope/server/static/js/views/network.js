@@ -3,6 +3,7 @@
 // gives its value. The server computes every number; this module wires the pad, requests and drawing.
 
 import { createLayers } from "./network-layers.js";
+import { mountModelSwitch } from "./network-model.js";
 import { mountPad } from "./network-pad.js";
 import { renderPrediction, renderPreprocessing } from "./network-prediction.js";
 import { createLatest } from "./network-queue.js";
@@ -165,14 +166,14 @@ export function mount(el, { api, state: initial, onState }) {
   });
   const onResize = () => drawLayers();
   window.addEventListener("resize", onResize);
-  api.model().then(
-    (model) => {
-      const accuracy = typeof model.accuracy === "number" ? `, ${(model.accuracy * 100).toFixed(1)}% on held-out digits` : "";
-      part("model").textContent = `${model.source} model${accuracy}`;
-      part("model").dataset.source = model.source;
+  mountModelSwitch(part("model"), /** @type {HTMLButtonElement} */ (part("switch-model")), {
+    api,
+    onError: showError,
+    onChange: () => {
+      const last = shown;
+      if (last) predictor.ask(() => ({ input: last.input, picture: last.picture }));
     },
-    (err) => showError(err instanceof Error ? err : new Error(String(err))),
-  );
+  }).refresh();
 
   publish({});
   renderPrediction(part("prediction"), null);
