@@ -155,3 +155,48 @@ def test_the_training_view_fits_a_phone(phone_page: Any, server: str, screenshot
     assert chart["y"] > form["y"] + form["height"], "stacked: the charts come below the settings"
     screenshot(phone_page, "training-phone")
     screenshot(phone_page, "training-phone-full", full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("lr", "", "Enter a number from 0.00001 to 1."),
+        ("lr", "-1", "Must be a number from 0.00001 to 1 (got -1)."),
+        ("batch_size", "1e9", "Must be a whole number from 8 to 512 (got 1e9)."),
+        ("conv1_channels", "2.5", "Must be a whole number from 1 to 32 (got 2.5)."),
+    ],
+)
+def test_a_bad_setting_is_explained_beside_its_field_and_nothing_is_sent(
+    page: Any, server: str, screenshot: Any, name: str, value: str, message: str
+) -> None:
+    starts: list[str] = []
+    page.on("request", lambda r: starts.append(r.url) if r.method == "POST" else None)
+    page.goto(f"{server}/#/training")
+    page.wait_for_selector(STATUS)
+    fill(page, {name: value})
+    for _ in range(3):
+        page.get_by_test_id("start").click()
+    note = page.get_by_test_id(f"invalid-{name}")
+    assert note.is_visible()
+    assert note.text_content() == message
+    field = page.get_by_test_id(f"field-{name}")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.name") == name
+    screenshot(page, f"qa-net-training-invalid-{name}")
+    fill(page, {name: "16" if name != "lr" else "0.01"})
+    assert not note.is_visible(), "the message goes as soon as the value is allowed"
+    assert field.get_attribute("aria-invalid") == "false"
+    assert starts == [], "no request while a field is invalid"
+
+
+def test_the_loss_key_names_each_curves_loss(page: Any, server: str) -> None:
+    page.goto(f"{server}/#/training")
+    key = page.get_by_test_id("loss-key")
+    key.wait_for()
+    assert key.text_content() == "training cross-entropy (per batch)held-out cross-entropy (per epoch)"
+    fill(page, {"loss": "half_squared_error"})
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=loss-key]').textContent.includes('half squared error')"
+    )
+    assert "held-out cross-entropy" in key.text_content(), "held-out loss is always cross-entropy"
+    assert page.get_by_text("they are different quantities").is_visible()

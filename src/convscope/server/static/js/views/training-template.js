@@ -5,13 +5,14 @@
 const number = (name, label, value, min, max, step, hint) => `
   <label>${label}
     <input type="number" name="${name}" value="${value}" min="${min}" max="${max}" step="${step}" required
-      data-testid="field-${name}">
+      data-testid="field-${name}" aria-describedby="tr-invalid-${name}">
     <span class="hint">${hint}</span>
+    <span class="tr-invalid" id="tr-invalid-${name}" data-testid="invalid-${name}" hidden></span>
   </label>`;
 
 export const TRAINING_HTML = `
 <div class="training">
-  <form class="panel tr-form" data-part="form" data-testid="training-form" aria-labelledby="tr-form-title">
+  <form class="panel tr-form" data-part="form" data-testid="training-form" aria-labelledby="tr-form-title" novalidate>
     <h2 id="tr-form-title">Train a LeNet</h2>
     <div class="tr-fields">
     ${number("conv1_channels", "conv1 filters", 6, 1, 32, 1, "maps of the first convolution")}
@@ -29,7 +30,7 @@ export const TRAINING_HTML = `
         <option value="adam" selected>Adam</option><option value="sgd">SGD with momentum</option>
       </select>
     </label>
-    <label>Loss
+    <label class="tr-wide">Loss
       <select name="loss" data-testid="field-loss">
         <option value="cross_entropy" selected>cross-entropy</option>
         <option value="half_squared_error">half squared error</option>
@@ -62,7 +63,9 @@ export const TRAINING_HTML = `
       <section class="panel" aria-labelledby="tr-loss-title">
         <h2 id="tr-loss-title">Loss</h2>
         <canvas data-part="loss-chart" data-testid="loss-chart" role="img" aria-label="loss against epochs"></canvas>
-        <div class="tr-key"><span style="--key:#0b5fff">training (per batch)</span><span style="--key:#e8590c">held-out (per epoch)</span></div>
+        <div class="tr-key" data-testid="loss-key"><span style="--key:#0b5fff" data-part="loss-key-train">training (per batch)</span><span style="--key:#e8590c">held-out cross-entropy (per epoch)</span></div>
+        <p class="hint" data-part="loss-note" hidden>Training minimises half squared error; held-out loss is always
+          cross-entropy (so runs with either loss compare): they are different quantities.</p>
       </section>
       <section class="panel" aria-labelledby="tr-acc-title">
         <h2 id="tr-acc-title">Accuracy</h2>

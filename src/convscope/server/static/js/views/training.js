@@ -9,6 +9,9 @@ import { TRAINING_HTML } from "./training-template.js";
 
 const COLORS = Object.freeze({ train: "#0b5fff", held: "#e8590c" });
 const ENDINGS = ["done", "stopped", "error"];
+const LOSS_NAMES = /** @type {Record<string, string>} */ ({
+  cross_entropy: "cross-entropy", half_squared_error: "half squared error",
+});
 const INTEGER_FIELDS = ["conv1_channels", "conv2_channels", "kernel_size", "batch_size", "epochs", "train_size"];
 
 /**
@@ -65,6 +68,9 @@ export function mount(el, { api }) {
 
   function drawCharts() {
     const c = curves(record);
+    const loss = record.config?.loss ?? /** @type {HTMLSelectElement} */ (form.elements.namedItem("loss")).value;
+    part("loss-key-train").textContent = `training ${LOSS_NAMES[loss] ?? loss} (per batch)`;
+    part("loss-note").hidden = loss !== "half_squared_error";
     const width = Math.max(240, part("loss-chart").parentElement?.clientWidth ?? 400) - 30;
     const chart = { width, height: 220, xMax: c.epochs, xLabel: "epoch" };
     drawCurves(/** @type {HTMLCanvasElement} */ (part("loss-chart")), { ...chart, yLabel: "loss", series: [
@@ -129,8 +135,23 @@ export function mount(el, { api }) {
     }, (err) => showMessage(err instanceof Error ? err.message : String(err)));
   }
 
+  /** Say next to each number field what is wrong with it; true when all are fine. */
+  function checkFields() {
+    const inputs = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[type=number]")]);
+    for (const input of inputs) showProblem(input);
+    const bad = inputs.find((input) => !input.validity.valid);
+    bad?.focus();
+    return !bad;
+  }
+
+  form.addEventListener("change", () => schedule());  // the loss key names the chosen loss
+  form.addEventListener("input", (event) => {
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    if (input.type === "number" && input.getAttribute("aria-invalid") === "true") showProblem(input);
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!checkFields()) return;  // nothing is sent until every field holds an allowed value
     showMessage("");
     part("used").textContent = "";
     const wanted = settings();
@@ -197,4 +218,18 @@ function drawFilters(el, filters) {
   const scale = range.kind === "diverging" ? range : layerScale([-1e-9, ...filters.flat(2)]);
   filters.forEach((filter, i) => drawMap(/** @type {HTMLCanvasElement} */ (el.children[i]), filter, { cell: 60 / filter.length, scale }));
   el.dataset.count = String(filters.length);
+}
+
+/**
+ * Show (or clear) the message under a number field: what is allowed, in the field's own range.
+ * @param {HTMLInputElement} input
+ */
+function showProblem(input) {
+  const note = /** @type {HTMLElement} */ (document.getElementById(`tr-invalid-${input.name}`));
+  const { valid, valueMissing, badInput } = input.validity;
+  const kind = input.step === "any" ? "a number" : "a whole number";
+  const allowed = `${kind} from ${input.min} to ${input.max}`;
+  note.textContent = valid ? "" : valueMissing || badInput ? `Enter ${allowed}.` : `Must be ${allowed} (got ${input.value}).`;
+  note.hidden = valid;
+  input.setAttribute("aria-invalid", String(!valid));
 }
