@@ -10,7 +10,8 @@ Columns are laid out ``(C, kH, kW, N, H_out, W_out)``: the weight, reshaped to
 each kernel offset ``(i, j)`` is one strided slice of the padded input, so building (or scattering) the
 columns costs kH*kW array copies rather than a Python loop over output positions. When output rows are
 short and the batch long, the columns are ``(C, kH, kW, H_out, W_out, N)`` instead (``batch_last``):
-the same matrix product, with the copies running along the long batch axis.
+the same matrix product, with the copies running along the long batch axis. Columns are built for a
+chunk of the batch at a time (`ConvGeometry.batch_chunks`) so that they stay cache-sized.
 """
 
 from __future__ import annotations
