@@ -222,3 +222,44 @@ def test_the_desktop_keeps_its_place_and_hides_the_way_back(page: Any, server: s
     page.wait_for_selector("[data-testid=unit][data-busy='false'][data-layer='conv1']")
     assert page.evaluate("scrollY") == 0, "the unit panel is beside the layers: nothing to scroll to"
     assert not page.get_by_test_id("back-to-layer").is_visible()
+
+
+def test_asking_while_drawing_sends_requests_before_the_pen_stops(page: Any, server: str) -> None:
+    """A pointer moving every few ms must not hold the prediction back until it pauses."""
+    open_network(page, server)
+    sends_while_asking = page.evaluate(
+        """async () => {
+          const { createLatest } = await import("/js/views/network-queue.js");
+          let sends = 0;
+          const latest = createLatest(async () => { sends += 1; }, { onResult: () => {}, onError: () => {} });
+          for (let i = 0; i < 40; i += 1) {
+            latest.ask(i);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          const during = sends;
+          latest.cancel();
+          return during;
+        }"""
+    )
+    assert sends_while_asking >= 2
+
+
+def test_a_map_is_drawn_in_its_scales_colours(page: Any, server: str) -> None:
+    open_network(page, server)
+    got = page.evaluate(
+        """async () => {
+          const { drawMap } = await import("/js/draw/maps.js");
+          const { greys } = await import("/js/draw/colors.js");
+          const canvas = document.createElement("canvas");
+          const map = [[0, 0.25, 1], [0.5, null, 0.75]];
+          drawMap(canvas, map, { cell: 10, scale: null });
+          const ctx = canvas.getContext("2d");
+          const ratio = canvas.width / 30;
+          const at = (r, c) =>
+            Array.from(ctx.getImageData((c * 10 + 5) * ratio, (r * 10 + 5) * ratio, 1, 1).data);
+          return { pixels: map.map((row, r) => row.map((_, c) => at(r, c))),
+                   greys: map.map((row) => row.map((v) => (v === null ? null : [...greys(v), 255]))) };
+        }"""
+    )
+    expected = [[g if g is not None else [217, 221, 227, 255] for g in row] for row in got["greys"]]
+    assert got["pixels"] == expected

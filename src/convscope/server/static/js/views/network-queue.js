@@ -1,5 +1,6 @@
-// Ask the server about the newest input only: requests are debounced and at most one is in flight, so
-// fast drawing never piles requests up. While drawing, each answer is still the newest one there is and
+// Ask the server about the newest input only: asks within `delay` ms are merged (the timer is not
+// restarted, so continuous drawing still sends a request every `delay` ms or so) and at most one is in
+// flight, so fast drawing never piles requests up. While drawing, each answer is still the newest one there is and
 // is shown; after `drop()` (the pad was cleared, a sample picked) the answer in flight is stale and dropped.
 
 /**
@@ -9,7 +10,7 @@
  *   onBusy?: (busy: boolean) => void, delay?: number}} hooks  onBusy: whether an answer is still to come
  * @returns {{ask: (request: Q) => void, drop: () => void, cancel: () => void}}
  */
-export function createLatest(send, { onResult, onError, onBusy = () => {}, delay = 30 }) {
+export function createLatest(send, { onResult, onError, onBusy = () => {}, delay = 16 }) {
   /** @type {{request: Q} | null} */
   let waiting = null;
   let busy = false;
@@ -19,6 +20,7 @@ export function createLatest(send, { onResult, onError, onBusy = () => {}, delay
   let timer;
 
   async function flush() {
+    timer = undefined;
     if (busy || !waiting || closed) return;
     const { request } = waiting;
     const mine = generation;
@@ -40,8 +42,8 @@ export function createLatest(send, { onResult, onError, onBusy = () => {}, delay
     ask(request) {
       waiting = { request };
       onBusy(true);
-      clearTimeout(timer);
-      timer = setTimeout(flush, delay);
+      // A trailing debounce (restarting the timer) would send nothing while the pen keeps moving.
+      if (timer === undefined) timer = setTimeout(flush, delay);
     },
     drop() {
       generation += 1;
