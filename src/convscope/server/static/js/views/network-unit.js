@@ -15,8 +15,11 @@ function node(tag, className, text) {
   return el;
 }
 
+/** "row 4" or "rows 4–8". @param {string} noun @param {number} a @param {number} b */
+const span = (noun, a, b) => (a === b ? `${noun} ${a}` : `${noun}s ${a}–${b}`);
+
 /** @param {number[]} box [r0, r1, c0, c1] */
-const boxText = (box) => `rows ${box[0]}–${box[1]}, columns ${box[2]}–${box[3]}`;
+const boxText = (box) => `${span("row", box[0], box[1])}, ${span("column", box[2], box[3])}`;
 
 /**
  * @param {HTMLElement} el  emptied and refilled
@@ -62,8 +65,8 @@ function fieldFigure(field, input) {
   const list = node("ul", "nw-per-layer");
   for (const part of field.per_layer) {
     const text = part.box
-      ? `${boxText(part.box)}, maps ${part.channels[0]}–${part.channels[1]}`
-      : `entries ${part.indices[0]}–${part.indices[1]}`;
+      ? `${boxText(part.box)}, ${span("map", part.channels[0], part.channels[1])}`
+      : span("entry", part.indices[0], part.indices[1]).replace("entrys", "entries");
     const item = node("li", "", "");
     item.append(node("strong", "", part.layer), document.createTextNode(` ${text}`));
     list.append(item);
