@@ -143,7 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--images", type=int, default=1024, help="digits per timed training pass")
-    parser.add_argument("--skip-accuracy", action="store_true", help="skip the time-to-98.5% runs")
+    parser.add_argument("--skip-accuracy", action="store_true", help="skip the time-to-98.5%% runs")
     args = parser.parse_args()
     torch.set_num_threads(2)
     digits = load_digits()

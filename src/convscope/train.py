@@ -293,7 +293,7 @@ def _step(
         # Summed over classes (integer labels become one-hot), averaged over the batch: the classic LeNet's.
         value = float(ops.half_squared_error(out, y)) / n
         grad = ops.half_squared_error_backward(np.float64(1.0 / n), out, y)
-    net.backward(grad.astype(out.dtype, copy=False))
+    net.backward_parameters(grad.astype(out.dtype, copy=False))
     optimizer.step()
     return value, int(np.sum(np.argmax(out, axis=1) == y))
 

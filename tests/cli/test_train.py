@@ -163,3 +163,18 @@ def test_a_terminal_gets_one_rewritten_line() -> None:
     assert text.count("\r") == 3
     assert text.count("\n") == 1
     assert text.endswith("1,000 images/s\n")
+
+
+def test_train_runs_blas_on_one_thread(capsys: pytest.CaptureFixture[str]) -> None:
+    """Spinning BLAS threads made training steps 2-3x slower (convscope._runtime): the CLI turns them off."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    with threadpool_limits(limits=None):  # puts the test process back as it was
+        threadpool_limits(limits=2, user_api="blas")
+        assert blas_threads() == {2}
+        assert main(["train", "--evaluate"]) == 0
+        assert blas_threads() == {1}
+    assert "held-out accuracy" in capsys.readouterr().out

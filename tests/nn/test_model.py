@@ -64,6 +64,25 @@ def test_lenet_forward_and_every_gradient_match_torch(rng: np.random.Generator) 
         np.testing.assert_allclose(p.grad, tp.grad.numpy(), rtol=1e-9, atol=1e-14, err_msg=name)
 
 
+def test_backward_parameters_fills_the_same_gradients_as_backward(rng: np.random.Generator) -> None:
+    """Training's backward skips dL/dx (and layers before the first parameter) but no parameter grad."""
+    model = lenet(rng=rng, dtype=np.float64)
+    params = model.parameters()
+    x = rng.random((3, 1, 32, 32))
+    grad = rng.standard_normal(model.forward(x).shape)
+    model.backward(grad)
+    full = {name: p.grad.copy() for name, p in params.items()}
+    for p in params.values():
+        p.grad[...] = np.nan  # a grad left unfilled would stay NaN
+    model.backward_parameters(grad)
+    for name, p in params.items():
+        np.testing.assert_allclose(p.grad, full[name], rtol=1e-12, atol=1e-15, err_msg=name)
+    headless = Sequential([("relu", ReLU()), *model.layers], (1, 32, 32))  # a layer before conv1 (x >= 0)
+    headless.forward(x)
+    headless.backward_parameters(grad)
+    np.testing.assert_allclose(params["conv1.weight"].grad, full["conv1.weight"], rtol=1e-12, atol=1e-15)
+
+
 def test_lenet_has_stable_names_and_shapes(rng: np.random.Generator) -> None:
     model = lenet(rng=rng)
     assert [name for name, _ in model] == LENET_NAMES

@@ -44,8 +44,10 @@ def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; a busy port or a bad ``--mnist-dir`` is a ValueError (exit status 2)."""
     import uvicorn  # late: `convscope size` should not pay for the web stack
 
+    from convscope._runtime import one_blas_thread
     from convscope.server import ServerConfig, create_app
 
+    one_blas_thread()  # the page's requests and a training job share 2 cores with no spinning threads
     config = ServerConfig(host=args.host, port=args.port, mnist_dir=args.mnist_dir)
     try:
         app = create_app(config)

@@ -103,7 +103,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train (or evaluate) as ``args`` says; returns the exit status."""
+    from convscope._runtime import one_blas_thread
     from convscope.data import load_digits, train_test_split
+
+    one_blas_thread()
 
     digits = load_digits()
     train_idx, test_idx = train_test_split()
@@ -167,7 +170,8 @@ def _train(args: argparse.Namespace, x: np.ndarray, y: np.ndarray, out: TextIO) 
     history = fit(model, config, x, y, callback=show, rng=fit_rng)
     save(model, args.out)
     print(
-        f"trained {len(x)} digits for {config.epochs} epochs in {history.seconds:.1f} s; saved {args.out}",
+        f"trained {len(x)} digits for {config.epochs} epoch{'s' if config.epochs != 1 else ''} "
+        f"in {history.seconds:.1f} s; saved {args.out}",
         file=out,
     )
     return model

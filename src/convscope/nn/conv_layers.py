@@ -114,6 +114,16 @@ class Conv2d(Layer):
             _store(self.bias, grad_b)
         return grad_x
 
+    def backward_parameters(self, grad_output: FloatArray) -> None:
+        # As the first layer, the input gradient (a matmul and a col2im) would be thrown away.
+        bias = None if self.bias is None else self.bias.data
+        grad_w, grad_b = ops.conv2d_backward_weight(
+            grad_output, self._cached_input(), self.weight.data, bias, **self._settings()
+        )
+        _store(self.weight, grad_w)
+        if self.bias is not None:
+            _store(self.bias, grad_b)
+
     def parameters(self) -> dict[str, Parameter]:
         return _named(weight=self.weight, bias=self.bias)
 

@@ -60,6 +60,13 @@ class Layer:
         """Return dL/dx for the last ``forward``'s input; fill each parameter's ``grad``."""
         raise NotImplementedError
 
+    def backward_parameters(self, grad_output: FloatArray) -> None:
+        """Fill each parameter's ``grad`` when nothing needs dL/dx (the network's first layer).
+
+        Layers that can skip computing dL/dx override this (``Conv2d``); the rest just run ``backward``.
+        """
+        self.backward(grad_output)
+
     def __call__(self, x: FloatArray) -> FloatArray:
         return self.forward(x)
 

@@ -158,6 +158,18 @@ class Sequential:
             grad_output = layer.backward(grad_output)
         return grad_output
 
+    def backward_parameters(self, grad_output: FloatArray) -> None:
+        """Like ``backward``, for training: fill every parameter's grad, compute no gradient nobody needs.
+
+        Layers before the first one with parameters, and that layer's dL/dx, only matter for dL/dx of
+        the input, which training never uses.
+        """
+        first = next((i for i, (_, layer) in enumerate(self.layers) if layer.parameters()), len(self.layers))
+        for _, layer in reversed(self.layers[first + 1 :]):
+            grad_output = layer.backward(grad_output)
+        if first < len(self.layers):
+            self.layers[first][1].backward_parameters(grad_output)
+
     def parameters(self) -> dict[str, Parameter]:
         """Every trainable parameter, named ``"<layer>.<parameter>"`` (``"conv1.weight"``), in order."""
         return {

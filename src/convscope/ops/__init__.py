@@ -19,7 +19,15 @@ from convscope.ops.activations import (
     tanh,
     tanh_backward,
 )
-from convscope.ops.conv import conv1d, conv1d_backward, conv2d, conv2d_backward, flip_kernel
+from convscope.ops.conv import (
+    conv1d,
+    conv1d_backward,
+    conv2d,
+    conv2d_backward,
+    conv2d_backward_input,
+    conv2d_backward_weight,
+    flip_kernel,
+)
 from convscope.ops.conv_naive import (
     conv1d_backward_naive,
     conv1d_naive,
@@ -65,7 +73,9 @@ __all__ = [
     "conv1d_naive",
     "conv2d",
     "conv2d_backward",
+    "conv2d_backward_input",
     "conv2d_backward_naive",
+    "conv2d_backward_weight",
     "conv2d_naive",
     "cross_entropy",
     "cross_entropy_backward",
