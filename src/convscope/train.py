@@ -36,7 +36,7 @@ SCHEDULES = ("constant", "cosine")
 class TrainConfig:
     """How to train; every field has a default that trains the shipped LeNet."""
 
-    epochs: int = 30  # passes over the training set
+    epochs: int = 40  # passes over the training set
     batch_size: int = 64  # images per gradient step
     lr: float = 3e-3  # initial learning rate (peak of the schedule)
     optimizer: str = "adam"  # "adam" (torch.optim.Adam) or "sgd" (torch.optim.SGD)
