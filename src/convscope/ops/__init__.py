@@ -20,14 +20,13 @@ from convscope.ops.activations import (
     tanh_backward,
 )
 from convscope.ops.conv import (
-    conv1d,
-    conv1d_backward,
     conv2d,
     conv2d_backward,
     conv2d_backward_input,
     conv2d_backward_weight,
     flip_kernel,
 )
+from convscope.ops.conv1d import conv1d, conv1d_backward
 from convscope.ops.conv_naive import (
     conv1d_backward_naive,
     conv1d_naive,

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from convscope._validate import as_array
-from convscope.ops.conv import check_grad_output, conv1d_as_conv2d, prepare_conv2d_args
+from convscope.ops.conv import check_grad_output, prepare_conv2d_args
+from convscope.ops.conv1d import conv1d_as_conv2d
 from convscope.ops.im2col import Array, ConvGeometry, pad_input
 
 __all__ = ["conv1d_backward_naive", "conv1d_naive", "conv2d_backward_naive", "conv2d_naive"]
