@@ -19,21 +19,12 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import platform
-import re
-import select
-import shutil
-import statistics
-import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import numpy as np
+from common import add_blas_option, limit_blas, machine, running_server, summary, timings
 from fastapi.responses import JSONResponse
 from starlette.exceptions import StarletteDeprecationWarning
 
@@ -51,50 +42,13 @@ with warnings.catch_warnings():
 BODY = {"digit": 3, "index": 0, "kernel": "ones", "kernel_size": 3, "padding": 1, "stride": 1}
 
 
-def summary(times: list[float]) -> tuple[float, float, float]:
-    """Median, 90th percentile and minimum, in milliseconds (the minimum is what a quiet machine gives)."""
-    ms = sorted(t * 1e3 for t in times)
-    return statistics.median(ms), ms[int(0.9 * (len(ms) - 1))], ms[0]
-
-
-def timed(call: Callable[[], object], requests: int, warmup: int) -> list[float]:
-    """Wall time of each of ``requests`` calls after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def start_server() -> tuple[subprocess.Popen[str], str, int]:
-    """``convscope serve`` on a free port; the process, its host and port."""
-    exe = shutil.which("convscope", path=str(Path(sys.executable).parent)) or "convscope"
-    process = subprocess.Popen(
-        [exe, "serve", "--no-browser", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if select.select([process.stdout], [], [], 0.5)[0]:
-            match = re.search(r"http://([\d.]+):(\d+)/", process.stdout.readline())
-            if match:
-                return process, match[1], int(match[2])
-    process.kill()
-    raise RuntimeError("convscope serve printed no URL within 60 s")
-
-
 def bench_server(requests: int, warmup: int) -> tuple[list[float], int]:
     """Per-request latency over one keep-alive loopback connection, and the response size in bytes."""
-    process, host, port = start_server()
     payload = json.dumps(BODY).encode()
     headers = {"Content-Type": "application/json"}
     size = 0
-    try:
-        connection = http.client.HTTPConnection(host, port, timeout=30)
+    with running_server() as url:
+        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=30)
 
         def call() -> None:
             nonlocal size
@@ -103,20 +57,15 @@ def bench_server(requests: int, warmup: int) -> tuple[list[float], int]:
             size = len(response.read())
             assert response.status == 200
 
-        times = timed(call, requests, warmup)
+        times = timings(call, requests, warmup)
         connection.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        if process.stdout is not None:
-            process.stdout.close()
     return times, size
 
 
 def bench_testclient(requests: int, warmup: int) -> list[float]:
     """Per-request latency through FastAPI's TestClient."""
     with TestClient(create_app()) as client:
-        return timed(lambda: client.post("/api/convolve", json=BODY).raise_for_status(), requests, warmup)
+        return timings(lambda: client.post("/api/convolve", json=BODY).raise_for_status(), requests, warmup)
 
 
 def bench_stages(requests: int, warmup: int) -> dict[str, list[float]]:
@@ -146,34 +95,32 @@ def bench_stages(requests: int, warmup: int) -> dict[str, list[float]]:
             slim
         ),
     }
-    return {name: timed(call, requests, warmup) for name, call in stages.items()}
+    return {name: timings(call, requests, warmup) for name, call in stages.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="timed requests per measurement")
     parser.add_argument("--warmup", type=int, default=50, help="untimed requests first")
+    add_blas_option(parser)
     args = parser.parse_args()
-
-    load = os.getloadavg()
+    limit_blas(args.blas_threads)  # the in-process rows; the server sets its own (one thread)
     server_times, size = bench_server(args.requests, args.warmup)
     client_times = bench_testclient(args.requests, args.warmup)
     stages = bench_stages(args.requests, args.warmup)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}, numpy {np.__version__}; load average before: "
-          f"{' '.join(f'{x:.1f}' for x in load)}")
+    print(f"machine: {machine()}")
     print(f"request: {json.dumps(BODY)}; response {size:,} bytes; {args.requests} timed after "
           f"{args.warmup} warm-up\n")
     print("| path | median ms | p90 ms | min ms |\n|---|---:|---:|---:|")
     for name, times in (("real uvicorn server, loopback, keep-alive (http.client)", server_times),
                         ("FastAPI TestClient (in process)", client_times)):
-        median, p90, least = summary(times)
-        print(f"| {name} | {median:.2f} | {p90:.2f} | {least:.2f} |")
+        s = summary(times)
+        print(f"| {name} | {s.median:.2f} | {s.p90:.2f} | {s.min:.2f} |")
     print("\n| stage (in process) | median ms | p90 ms | min ms |\n|---|---:|---:|---:|")
     for name, times in stages.items():
-        median, p90, least = summary(times)
-        print(f"| {name} | {median:.3f} | {p90:.3f} | {least:.3f} |")
+        s = summary(times)
+        print(f"| {name} | {s.median:.3f} | {s.p90:.3f} | {s.min:.3f} |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """conv2d forward + backward: convscope (NumPy) against PyTorch CPU, both float32, in the same run.
 
-Run: ``.venv/bin/python benchmarks/bench_conv.py [--repeats 9]``. PyTorch gets 2 threads; each repeat
+Run: ``.venv/bin/python benchmarks/bench_conv.py [--repeats 9] [--blas-threads 1]``. PyTorch gets 2
+threads, NumPy's BLAS 1 (as convscope's CLI sets; ``--blas-threads 0`` keeps OpenBLAS's default); each repeat
 times both libraries back to back, so a noisy neighbour slows both, and the table reports the median of
 those same-repeat ratios (torch time / our time: above 1 means convscope is faster).
 """
@@ -8,13 +9,12 @@ those same-repeat ratios (torch time / our time: above 1 means convscope is fast
 from __future__ import annotations
 
 import argparse
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+from common import add_blas_option, paired, settle, summary
 
 from convscope.ops.conv import conv2d, conv2d_backward
 
@@ -60,37 +60,24 @@ def torch_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Cal
     return step
 
 
-def seconds(step: Callable[[], object]) -> float:
-    """Wall time of one call."""
-    start = time.perf_counter()
-    step()
-    return time.perf_counter() - start
-
-
 def measure(layer: Layer, repeats: int, rng: np.random.Generator) -> tuple[float, float, float]:
     """Median ours (ms), median torch (ms) and the median of same-repeat ratios torch/ours."""
     x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
     w = rng.standard_normal((layer.out_channels, layer.in_channels, layer.kernel_size, layer.kernel_size))
     w, b = w.astype(np.float32), rng.standard_normal(layer.out_channels).astype(np.float32)
-    ours, theirs = ours_step(layer, x, w, b), torch_step(layer, x, w, b)
-    for _ in range(2):  # warm-up: allocator, BLAS threads, oneDNN kernels
-        ours(), theirs()
-    times = np.array([(seconds(ours), seconds(theirs)) for _ in range(repeats)])
-    ratios = times[:, 1] / times[:, 0]
-    return 1e3 * np.median(times[:, 0]), 1e3 * np.median(times[:, 1]), float(np.median(ratios))
+    # two warm-up rounds: allocator, BLAS, oneDNN kernels
+    times = paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
+    return summary(times.ours).median, summary(times.peer).median, times.ratio
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9, help="timed repeats per layer (>= 7)")
+    add_blas_option(parser)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    settle(args.blas_threads, torch_threads=2)
     rng = np.random.default_rng(0)
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())  # a busy machine slows both sides unevenly
-    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS_NUM", "MALLOC_"))} or "none"
-    print(f"float32, forward + backward, median of {args.repeats} repeats; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads; numpy {np.__version__}; environment {env}; "
-          f"load average {load}\n")
+    print(f"float32, forward + backward, median of {args.repeats} repeats\n")
     print("| layer | batch | convscope (ms) | PyTorch (ms) | torch / ours |")
     print("|---|---:|---:|---:|---:|")
     for layer in LAYERS:

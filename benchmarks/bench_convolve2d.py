@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import scipy.ndimage
 import scipy.signal
+from common import add_blas_option, limit_blas, machine, summary, timings
 
 from convscope.signal import choose_method, convolve2d, next_fast_length
 
@@ -29,13 +29,7 @@ Array = np.ndarray[Any, Any]
 
 def median_time(f: Callable[[], object], repeats: int) -> float:
     """Median wall-clock seconds of ``repeats`` calls after one warm-up call."""
-    f()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return summary(timings(f, repeats), scale=1).median
 
 
 def scipy_peers(image: Array, kernel: Array) -> dict[str, Callable[[], Array]]:
@@ -53,6 +47,7 @@ def compare(size: int, kernel_sizes: list[int], repeats: int, rng: np.random.Gen
     """Print the markdown table of ours vs SciPy for one image size."""
     image = rng.standard_normal((size, size))
     names = list(scipy_peers(image, image[:1, :1]))
+    print(f"float64 image {size}x{size}, median of {repeats}\n")
     print(f"| kernel | auto picks | convscope (ms) | {' | '.join(names)} (ms) | best SciPy | ratio |")
     print("|---|---|---:|" + "---:|" * len(names) + "---|---:|")
     for k in kernel_sizes:
@@ -94,8 +89,11 @@ def main() -> None:
     parser.add_argument("--kernels", type=int, nargs="+", default=[3, 15, 63])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--calibrate", action="store_true")
+    add_blas_option(parser)
     args = parser.parse_args()
+    limit_blas(args.blas_threads)
     rng = np.random.default_rng(0)
+    print(f"machine: {machine()}\n")
     if args.calibrate:
         calibrate(args.repeats, rng)
     else:

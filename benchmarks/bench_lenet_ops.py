@@ -10,15 +10,14 @@ op engine's speed apart from anything the ``nn`` layer adds. Each repeat times o
 the median of the same-repeat ratios ours/torch in images per second (above 1: convscope is faster).
 
 ``--profile`` also prints where our step's time goes (per op). ``--torch-alone`` also times PyTorch's
-step with no NumPy step in between: NumPy's OpenBLAS threads spin after each product and slow the
-PyTorch step that follows (RESULTS_perf.md; run with ``OPENBLAS_NUM_THREADS=1`` to avoid it).
+step with no NumPy step in between: with more than one BLAS thread (``--blas-threads 0`` keeps OpenBLAS's
+default), NumPy's idle threads spin after each product and slow the PyTorch step that follows
+(RESULTS_perf.md). The default is one BLAS thread, the setting convscope's CLI applies.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
+from common import add_blas_option, paired, settle, summary, timings
 
 from convscope.ops.activations import relu, relu_backward
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
@@ -121,12 +121,6 @@ def torch_step(p: dict[str, torch.Tensor], x: torch.Tensor, y: torch.Tensor) -> 
     return float(loss.detach())
 
 
-def seconds(f: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    f()
-    return time.perf_counter() - start
-
-
 def measure(batch: int, repeats: int, rng: np.random.Generator, timer: Timer) -> tuple[float, float, float]:
     """Median images/s for ours and torch, and the median same-repeat ratio ours/torch."""
     x = rng.standard_normal((batch, 1, 32, 32)).astype(np.float32)
@@ -138,13 +132,8 @@ def measure(batch: int, repeats: int, rng: np.random.Generator, timer: Timer) ->
     loss1 = torch_step(theirs, xt, yt)
     assert abs(loss0 - loss1) < 1e-4, (loss0, loss1)  # the same step from the same parameters
     assert all(v.dtype == np.float32 for v in ours.values()), "an op upcast a parameter"
-    times = [
-        (seconds(lambda: ours_step(ours, x, y, timer)), seconds(lambda: torch_step(theirs, xt, yt)))
-        for _ in range(repeats)
-    ]
-    t = np.array(times)
-    ratio = float(np.median(t[:, 1] / t[:, 0]))
-    return batch / float(np.median(t[:, 0])), batch / float(np.median(t[:, 1])), ratio
+    t = paired(lambda: ours_step(ours, x, y, timer), lambda: torch_step(theirs, xt, yt), repeats, warmup=0)
+    return batch / summary(t.ours, 1).median, batch / summary(t.peer, 1).median, t.ratio
 
 
 def torch_alone(batch: int, repeats: int, rng: np.random.Generator) -> float:
@@ -152,8 +141,7 @@ def torch_alone(batch: int, repeats: int, rng: np.random.Generator) -> float:
     x = torch.from_numpy(rng.standard_normal((batch, 1, 32, 32)).astype(np.float32))
     y = torch.from_numpy(rng.integers(0, 10, batch))
     theirs = {k: torch.tensor(v, requires_grad=True) for k, v in init_params(rng).items()}
-    torch_step(theirs, x, y)
-    return batch / statistics.median(seconds(lambda: torch_step(theirs, x, y)) for _ in range(repeats))
+    return batch / summary(timings(lambda: torch_step(theirs, x, y), repeats), 1).median
 
 
 def main() -> None:
@@ -163,17 +151,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print our time per op")
     parser.add_argument("--torch-alone", action="store_true",
                         help="also time PyTorch's step with no NumPy step between its repeats")
+    add_blas_option(parser)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    # BLAS threads and MALLOC_* both change the numbers a lot (RESULTS_perf.md): machine() prints them.
+    settle(args.blas_threads, torch_threads=2)
     rng = np.random.default_rng(0)
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    # Both change the numbers a lot (see RESULTS_perf.md): NumPy's OpenBLAS threads keep spinning after a
-    # product and take CPU from everything else, PyTorch included; glibc's malloc gives freed memory back
-    # to the system and every step then page-faults it in again.
-    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS_NUM", "MALLOC_"))} or "none"
-    print(f"float32 LeNet step (forward, loss, backward, SGD); median of {args.repeats} repeats; torch "
-          f"{torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
-          f"environment {env}; load average {load}\n")
+    print(f"float32 LeNet step (forward, loss, backward, SGD); median of {args.repeats} repeats\n")
     print("| batch | convscope (img/s) | PyTorch (img/s) | ours / torch |")
     print("|---:|---:|---:|---:|")
     for batch in args.batches:

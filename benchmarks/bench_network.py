@@ -20,21 +20,13 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import platform
-import re
-import select
-import shutil
-import statistics
-import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
+from common import add_blas_option, limit_blas, machine, running_server, summary, timings
 from fastapi.responses import JSONResponse
 from starlette.exceptions import StarletteDeprecationWarning
 
@@ -61,50 +53,11 @@ PREDICT = {"image": drawing()}
 UNIT = {"image": drawing(), "layer": "conv2", "unit": [5, 4, 4]}
 
 
-def summary(times: list[float]) -> tuple[float, float, float]:
-    """Median, 90th percentile and minimum, in milliseconds."""
-    ms = sorted(t * 1e3 for t in times)
-    return statistics.median(ms), ms[int(0.9 * (len(ms) - 1))], ms[0]
-
-
-def timed(call: Callable[[], object], requests: int, warmup: int) -> list[float]:
-    """Wall time of each of ``requests`` calls after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def start_server() -> tuple[subprocess.Popen[str], str, int]:
-    """``convscope serve`` on a free port; the process, its host and port."""
-    exe = shutil.which("convscope", path=str(Path(sys.executable).parent)) or "convscope"
-    process = subprocess.Popen(
-        [exe, "serve", "--no-browser", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if select.select([process.stdout], [], [], 0.5)[0]:
-            match = re.search(r"http://([\d.]+):(\d+)/", process.stdout.readline())
-            if match:
-                return process, match[1], int(match[2])
-    process.kill()
-    raise RuntimeError("convscope serve printed no URL within 60 s")
-
-
 def bench_server(bodies: dict[str, tuple[str, dict[str, Any]]], requests: int, warmup: int) -> dict[str, Any]:
     """Per-request latency of each (path, body) over one keep-alive loopback connection, and sizes."""
-    process, host, port = start_server()
     results = {}
-    try:
-        connection = http.client.HTTPConnection(host, port, timeout=30)
+    with running_server() as url:
+        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=30)
         for name, (path, body) in bodies.items():
             payload, sizes = json.dumps(body).encode(), [0]
 
@@ -114,13 +67,8 @@ def bench_server(bodies: dict[str, tuple[str, dict[str, Any]]], requests: int, w
                 sizes[0] = len(response.read())
                 assert response.status == 200
 
-            results[name] = (timed(call, requests, warmup), len(payload), sizes[0])
+            results[name] = (timings(call, requests, warmup), len(payload), sizes[0])
         connection.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        if process.stdout is not None:
-            process.stdout.close()
     return results
 
 
@@ -130,7 +78,7 @@ def bench_testclient(
     """Per-request latency of each (path, body) through FastAPI's TestClient."""
     with TestClient(create_app()) as client:
         return {
-            name: timed(lambda p=path, b=body: client.post(p, json=b).raise_for_status(), requests, warmup)
+            name: timings(lambda p=path, b=body: client.post(p, json=b).raise_for_status(), requests, warmup)
             for name, (path, body) in bodies.items()
         }
 
@@ -151,24 +99,24 @@ def bench_stages(requests: int, warmup: int) -> dict[str, list[float]]:
         "activations rounded to lists (layer_activations)": lambda: layer_activations(steps),
         "JSON encoding of the layers (JSONResponse)": lambda: JSONResponse(body),
     }
-    return {name: timed(call, requests, warmup) for name, call in stages.items()}
+    return {name: timings(call, requests, warmup) for name, call in stages.items()}
 
 
 def row(name: str, times: list[float]) -> str:
-    median, p90, fastest = summary(times)
-    return f"| {name} | {median:.2f} | {p90:.2f} | {fastest:.2f} |"
+    """A table row: name, median, p90 and minimum in ms."""
+    s = summary(times)
+    return f"| {name} | {s.median:.2f} | {s.p90:.2f} | {s.min:.2f} |"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=30)
+    add_blas_option(parser)
     args = parser.parse_args()
+    limit_blas(args.blas_threads)  # the in-process rows; the server sets its own (one thread)
     bodies = {"predict": ("/api/network/predict", PREDICT), "unit (conv2)": ("/api/network/unit", UNIT)}
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
-        f"Python {platform.python_version()}, numpy {np.__version__}\n"
-    )
+    print(f"machine: {machine()}\n")
     server = bench_server(bodies, args.requests, args.warmup)
     client = bench_testclient(bodies, args.requests, args.warmup)
     print("| path | median ms | p90 ms | min ms |\n|---|---:|---:|---:|")

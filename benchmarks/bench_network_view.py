@@ -19,14 +19,9 @@ Medians and p90 (ms). Target: under 50 ms from stroke to update.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
-import statistics
-import subprocess
-import sys
 from typing import Any
 
+from common import machine, running_server, summary
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -42,31 +37,6 @@ new MutationObserver((records) => {
     window.__stamps.updates.push(performance.now());
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-probabilities"] });
 """
-
-
-def serve() -> tuple[subprocess.Popen[str], str]:
-    """The real server in a subprocess, and its base URL."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from convscope.cli import main; sys.exit(main())",
-            "serve",
-            "--no-browser",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        match = re.search(r"(http://[\d.]+:\d+)/", line)
-        if match:
-            return process, match.group(1)
-    raise RuntimeError("convscope serve printed no address")
 
 
 def latencies(starts: list[float], updates: list[float]) -> list[float]:
@@ -95,10 +65,10 @@ def draw_strokes(page: Any, strokes: int, move_ms: int) -> None:
         page.wait_for_selector(".network[data-busy='false']")
 
 
-def summary(name: str, values: list[float]) -> str:
-    ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p90:.1f} | {ordered[0]:.1f} |"
+def row(name: str, values: list[float]) -> str:
+    """A table row: name, count, median, p90 and minimum (values already in ms)."""
+    s = summary(values, scale=1)
+    return f"| {name} | {len(values)} | {s.median:.1f} | {s.p90:.1f} | {s.min:.1f} |"
 
 
 def main() -> None:
@@ -106,34 +76,28 @@ def main() -> None:
     parser.add_argument("--strokes", type=int, default=30)
     parser.add_argument("--move-ms", type=int, default=16)
     args = parser.parse_args()
-    process, url = serve()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.add_init_script(STAMPS)
-            page.goto(f"{url}/#/network")
-            page.wait_for_selector(".network[data-busy='false']")
-            draw_strokes(page, 2, args.move_ms)  # warm-up: the first requests pay for imports and caches
-            page.evaluate("window.__stamps = { moves: [], ups: [], updates: [] }")
-            draw_strokes(page, args.strokes, args.move_ms)
-            stamps = page.evaluate("window.__stamps")
-            fetches = page.evaluate(
-                "performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/predict'))"
-                ".slice(-100).map((e) => e.responseEnd - e.startTime)"
-            )
-            browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
-        f"chromium headless; {args.strokes} strokes, a move every {args.move_ms} ms"
-    )
+    with running_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.add_init_script(STAMPS)
+        page.goto(f"{url}/#/network")
+        page.wait_for_selector(".network[data-busy='false']")
+        draw_strokes(page, 2, args.move_ms)  # warm-up: the first requests pay for imports and caches
+        page.evaluate("window.__stamps = { moves: [], ups: [], updates: [] }")
+        draw_strokes(page, args.strokes, args.move_ms)
+        stamps = page.evaluate("window.__stamps")
+        fetches = page.evaluate(
+            "performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/predict'))"
+            ".slice(-100).map((e) => e.responseEnd - e.startTime)"
+        )
+        browser.close()
+    print(f"machine: {machine()}")
+    print(f"chromium headless; server `convscope serve` (one BLAS thread, as the CLI sets); {args.strokes} "
+          f"strokes, a move every {args.move_ms} ms")
     print("| from | n | median ms | p90 ms | min ms |\n|---|---:|---:|---:|---:|")
-    print(summary("stroke end (pointerup) -> update", latencies(stamps["ups"], stamps["updates"])))
-    print(summary("pointermove -> update, while drawing", latencies(stamps["moves"], stamps["updates"])))
-    print(summary("of which: the predict request (fetch start -> response end)", fetches))
+    print(row("stroke end (pointerup) -> update", latencies(stamps["ups"], stamps["updates"])))
+    print(row("pointermove -> update, while drawing", latencies(stamps["moves"], stamps["updates"])))
+    print(row("of which: the predict request (fetch start -> response end)", fetches))
 
 
 if __name__ == "__main__":

@@ -1,22 +1,21 @@
 """Time max pooling (forward + backward) and relu at LeNet's shapes against PyTorch on the CPU.
 
-Run: .venv/bin/python benchmarks/bench_pool.py
-Both sides see the same float32 arrays in the same process; PyTorch is limited to 2 threads.
+Run: .venv/bin/python benchmarks/bench_pool.py [--blas-threads 1]
+Both sides see the same float32 arrays in the same process; PyTorch is limited to 2 threads, NumPy's BLAS
+to 1 as in convscope's CLI (pooling and relu call no BLAS themselves).
 Each number is the median of REPEATS timed runs (after one warm-up); ratio = torch time / our time,
 so a ratio of 1 means as fast as PyTorch and 0.5 means twice as slow.
 """
 
 from __future__ import annotations
 
-import os
-import platform
-import statistics
-import time
+import argparse
 from collections.abc import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
+from common import add_blas_option, limit_blas, machine, summary, timings
 
 from convscope.ops.activations import relu, relu_backward
 from convscope.ops.pool import max_pool2d, max_pool2d_backward
@@ -26,14 +25,8 @@ SHAPES = [(128, 6, 28, 28), (128, 16, 10, 10)]  # LeNet's two pooling inputs at 
 
 
 def median_ms(f: Callable[[], object]) -> float:
-    """Median wall time of f() in milliseconds."""
-    f()  # warm-up: first-touch allocation, torch's lazy init
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+    """Median wall time of f() in milliseconds, after one warm-up call (first touch, torch's lazy init)."""
+    return summary(timings(f, REPEATS)).median
 
 
 def torch_forward_backward(op: Callable[[torch.Tensor], torch.Tensor], x: np.ndarray,
@@ -72,15 +65,16 @@ def rows(rng: np.random.Generator) -> list[tuple[str, float, float]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_blas_option(parser)
+    limit_blas(parser.parse_args().blas_threads)
     # Two threads is the comparison asked for; one thread is printed too because on a busy 2-core
     # machine PyTorch's two threads wait on each other and some medians jump by whole milliseconds.
     torch.set_num_threads(1)
     single = rows(np.random.default_rng(0))
     torch.set_num_threads(2)
-    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS_NUM", "MALLOC_"))} or "none"
-    print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}; "
-          f"numpy {np.__version__}, torch {torch.__version__}; float32, median of {REPEATS}; "
-          f"environment {env}; load average {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(f"machine: {machine()}")
+    print(f"float32, median of {REPEATS}")
     print("| case | ours (ms) | torch 2 threads (ms) | torch/ours | torch 1 thread (ms) | torch/ours |")
     print("|---|---:|---:|---:|---:|---:|")
     for (case, ours, theirs), (_, _, one) in zip(rows(np.random.default_rng(0)), single, strict=True):

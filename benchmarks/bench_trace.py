@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import add_blas_option, limit_blas, machine, summary, timings
 from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse
 
@@ -32,13 +32,7 @@ DIGITS = Path(convscope.__file__).parent / "data" / "mnist_10k.npz"
 
 def median_ms(f: Callable[[], object], repeats: int) -> float:
     """Median wall-clock milliseconds of ``repeats`` calls after one warm-up call."""
-    f()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1e3
+    return summary(timings(f, repeats)).median
 
 
 def digit_image() -> np.ndarray[Any, Any]:
@@ -51,7 +45,10 @@ def digit_image() -> np.ndarray[Any, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=200)
+    add_blas_option(parser)
     args = parser.parse_args()
+    limit_blas(args.blas_threads)
+    print(f"machine: {machine()}\n")
     images = {"MNIST digit": digit_image(), "random [0, 1)": np.random.default_rng(0).random((20, 20))}
     k = kernel("ones", 3)
     print("| image | steps | JSON bytes | trace (ms) | json.dumps (ms) | trace + dumps (ms) "

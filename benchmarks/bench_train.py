@@ -1,6 +1,7 @@
 """Training LeNet: convscope (NumPy) against PyTorch CPU, same model, same data, in the same run.
 
-Run: ``.venv/bin/python benchmarks/bench_train.py [--repeats 5] [--images 1024] [--skip-accuracy]``.
+Run: ``.venv/bin/python benchmarks/bench_train.py [--repeats 5] [--images 1024] [--skip-accuracy]``
+``[--blas-threads 1]``.
 
 1. Training throughput (images/s) at batch 64 and 256: each repeat trains both libraries for one pass
    over the same ``--images`` digits (Adam, cross-entropy, no augmentation), back to back; medians, and
@@ -8,20 +9,20 @@ Run: ``.venv/bin/python benchmarks/bench_train.py [--repeats 5] [--images 1024] 
 2. One digit through the network keeping every layer's activation (what the network view asks for).
 3. Time to 98.5% held-out accuracy with the shipped recipe (``TrainConfig()``), evaluated each epoch.
 
-PyTorch gets ``torch.set_num_threads(2)``; NumPy uses whatever OpenBLAS is told by
-``OPENBLAS_NUM_THREADS`` (printed with the results).
+PyTorch gets ``torch.set_num_threads(2)``; NumPy's BLAS gets one thread, as ``convscope train`` sets
+(``--blas-threads N`` to change it, 0 for OpenBLAS's default; printed with the results).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 from collections.abc import Callable
 
 import numpy as np
 import torch
+from common import Paired, add_blas_option, settle, summary, timings
 from torch import nn
 
 from convscope.data import load_digits, train_test_split
@@ -68,22 +69,22 @@ def torch_epoch(
 def throughput(batch: int, x: np.ndarray, y: np.ndarray, repeats: int) -> tuple[float, float, float]:
     """(ours, torch, median ratio ours/torch) images/s for one pass over x at this batch size."""
     config = TrainConfig(epochs=1, batch_size=batch, augment=0, lr_schedule="constant")
-    ours_rates, torch_rates = [], []
+    ours_times, torch_times = [], []
     for r in range(repeats + 1):  # the first repeat warms up both and is dropped
         model = lenet(rng=np.random.default_rng(r))
         net = torch_lenet(model)
         opt = torch.optim.Adam(net.parameters(), lr=config.lr)
         start = time.perf_counter()
         fit(model, config, x, y, rng=np.random.default_rng(r))
-        ours = len(x) / (time.perf_counter() - start)
+        ours = time.perf_counter() - start
         start = time.perf_counter()
         torch_epoch(net, opt, config, x, y, np.random.default_rng(r), 0, 1)
-        theirs = len(x) / (time.perf_counter() - start)
+        theirs = time.perf_counter() - start
         if r:
-            ours_rates.append(ours)
-            torch_rates.append(theirs)
-    ratio = statistics.median(o / t for o, t in zip(ours_rates, torch_rates, strict=True))
-    return statistics.median(ours_rates), statistics.median(torch_rates), ratio
+            ours_times.append(ours)
+            torch_times.append(theirs)
+    times = Paired(ours_times, torch_times)
+    return len(x) / summary(times.ours, 1).median, len(x) / summary(times.peer, 1).median, times.ratio
 
 
 def inference(image: np.ndarray, repeats: int = 200) -> tuple[float, float]:
@@ -104,14 +105,7 @@ def inference(image: np.ndarray, repeats: int = 200) -> tuple[float, float]:
 
 def _median_us(f: Callable[[], object], repeats: int) -> float:
     """Median wall time of f() in microseconds, after 5 warm-up calls."""
-    for _ in range(5):
-        f()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
+    return summary(timings(f, repeats, warmup=5), scale=1e6).median
 
 
 def time_to_target(data: tuple[np.ndarray, ...]) -> tuple[tuple[int, float] | None, tuple[int, float] | None]:
@@ -144,16 +138,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--images", type=int, default=1024, help="digits per timed training pass")
     parser.add_argument("--skip-accuracy", action="store_true", help="skip the time-to-98.5%% runs")
+    add_blas_option(parser)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    settle(args.blas_threads, torch_threads=2)
     digits = load_digits()
     train_idx, test_idx = train_test_split()
     x, y = prepare_input(digits.images[train_idx]), digits.labels[train_idx].astype(np.int64)
     tx, ty = prepare_input(digits.images[test_idx]), digits.labels[test_idx].astype(np.int64)
-    print(
-        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, torch threads 2, "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
     print("| batch | convscope (images/s) | PyTorch (images/s) | ours / torch |\n|---:|---:|---:|---:|")
     subset = np.random.default_rng(0).permutation(len(x))[: args.images]
     for batch in (64, 256):
