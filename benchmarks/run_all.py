@@ -1,0 +1,153 @@
+"""Run every benchmark in sequence and write ``benchmarks/RESULTS.md`` from what they print.
+
+Run: ``.venv/bin/python benchmarks/run_all.py [--quick] [--output benchmarks/RESULTS.md]``.
+
+Each script runs in its own process (as its RESULTS_*.md says to run it), with repeat counts chosen so
+the whole run takes a few minutes on a 2-core machine; ``--quick`` uses tiny counts, to check that the
+scripts and this file work, not to quote. RESULTS.md gets a header (date, command, machine, commit), a
+headline table read off the scripts' own tables (``headline.py``), every script's full output, and links
+to the detail and history files. A script that fails is reported as failed and the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from common import limit_blas, machine
+from headline import READERS, Row
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One script and the flags it runs with: moderate counts, and ``quick`` ones for a smoke run."""
+
+    script: str
+    flags: tuple[str, ...] = ()
+    quick: tuple[str, ...] = ()
+
+
+BENCHES = (
+    Bench("bench_api.py", ("--requests", "200", "--warmup", "30"), ("--requests", "5", "--warmup", "2")),
+    Bench("bench_trace.py", ("--repeats", "200"), ("--repeats", "10")),
+    Bench("bench_network.py", ("--requests", "150", "--warmup", "30"), ("--requests", "5", "--warmup", "2")),
+    Bench("bench_network_view.py", ("--strokes", "30"), ("--strokes", "3")),
+    # The time to 98.5% (about half a minute each side) runs once, in this script only.
+    Bench("bench_train.py", ("--repeats", "5"), ("--repeats", "1", "--images", "256", "--skip-accuracy")),
+    Bench("bench_lenet_ops.py", ("--repeats", "15", "--torch-alone"), ("--repeats", "2", "--torch-alone")),
+    Bench("bench_conv.py", ("--repeats", "11"), ("--repeats", "2")),
+    # SciPy's direct 63x63 convolutions take seconds a call on 1024x1024: 3 repeats keep the run short.
+    Bench("bench_convolve2d.py", ("--size", "1024", "--repeats", "3"), ("--size", "256", "--repeats", "1")),
+    Bench("bench_pool.py"),
+)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """One script's command, what it printed, whether it succeeded and how long it took."""
+
+    command: str
+    output: str
+    ok: bool
+    seconds: float
+
+
+def run(bench: Bench, quick: bool) -> Ran:
+    """Run one script from the repository root and capture its output."""
+    flags = bench.quick if quick else bench.flags
+    path = f"benchmarks/{bench.script}"
+    command = " ".join([".venv/bin/python", path, *flags])
+    print(f"running: {command}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, path, *flags], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    output = done.stdout.rstrip()
+    if done.returncode:
+        tail = indent(done.stderr[-3000:])
+        output += f"\n\nexit status {done.returncode}; the end of its stderr:\n\n{tail}"
+    return Ran(command, output, done.returncode == 0, seconds)
+
+
+def headline_rows(bench: Bench, ran: Ran) -> list[Row]:
+    """The script's headline rows, or one row saying why there are none."""
+    if not ran.ok:
+        return [(f"`{bench.script}`", "failed (see its output below)", "—", "—", "—")]
+    try:
+        return READERS[bench.script](ran.output)
+    except (LookupError, ValueError) as err:  # a table changed shape: say so rather than guess
+        return [(f"`{bench.script}`", f"could not read its table: {err}", "—", "—", "—")]
+
+
+def indent(text: str) -> str:
+    """Text as a markdown code block (four spaces)."""
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def as_markdown(output: str) -> str:
+    """A script's output with blank lines between its printed lines (tables aside), so each one renders."""
+    lines: list[str] = []
+    for line in output.splitlines():
+        if lines and lines[-1].strip() and line.strip() and not (line[0] == lines[-1][0] == "|"):
+            lines.append("")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def git_commit() -> str:
+    """HEAD's short hash, and whether the working tree had uncommitted changes to tracked files."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + (" (working tree with uncommitted changes)" if dirty else "")
+
+
+def report(command: str, started: str, total: float, runs: list[tuple[Bench, Ran]]) -> str:
+    """The whole RESULTS.md."""
+    rows = [r for bench, ran in runs for r in headline_rows(bench, ran)]
+    details = sorted(HERE.glob("RESULTS_*.md"))
+    parts = [
+        "# convscope benchmarks",
+        f"Written by `{command}` on {started} (the run took {total:.0f} s), at commit {git_commit()}.\n\n"
+        f"Machine: {machine()}.\n\n"
+        "Every number below is from this run. Medians; the machine is shared, so compare ratios, which "
+        "pair ours and the peer in the same process and, where the script interleaves them, the same "
+        "repeat. Ratio = peer time / our time (for throughput: ours / peer): above 1 means convscope is "
+        "faster. NumPy's BLAS runs on one thread, as convscope's CLI sets it; PyTorch on two.",
+        "## Headline",
+        "| measured | convscope | peer | ratio | target |\n|---|---:|---:|---:|---|\n"
+        + "\n".join("| " + " | ".join(r) + " |" for r in rows),
+        "## Full output of each script",
+        *(f"### {bench.script}\n\n`{ran.command}` ({ran.seconds:.0f} s)\n\n{as_markdown(ran.output)}"
+          for bench, ran in runs),
+        "## Detail and history\n\nWhat each benchmark found while the code was being written, older runs, "
+        "and the settings tried:\n\n" + "\n".join(f"- [{p.name}]({p.name})" for p in details),
+    ]  # fmt: skip
+    return "\n\n".join(parts) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny repeat counts: a smoke run, not to quote")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    limit_blas(1)  # what each script sets by default, so that the header's machine() line says it
+    command = " ".join([".venv/bin/python benchmarks/run_all.py", *sys.argv[1:]])
+    started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    start = time.perf_counter()
+    runs = [(bench, run(bench, args.quick)) for bench in BENCHES]
+    args.output.write_text(report(command, started, time.perf_counter() - start, runs))
+    print(f"wrote {args.output} in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    sys.exit(0 if all(ran.ok for _, ran in runs) else 1)
+
+
+if __name__ == "__main__":
+    main()
