@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/run_all.py [--quick] [--output benchmarks/RESULTS.md]``.
 
 Each script runs in its own process (as its RESULTS_*.md says to run it), with repeat counts chosen so
-the whole run takes a few minutes on a 2-core machine; ``--quick`` uses tiny counts, to check that the
+the whole run takes about three minutes on a 2-core machine; ``--quick`` uses tiny counts, to check that the
 scripts and this file work, not to quote. RESULTS.md gets a header (date, command, machine, commit), a
 headline table read off the scripts' own tables (``headline.py``), every script's full output, and links
 to the detail and history files. A script that fails is reported as failed and the others still run.
@@ -36,16 +36,16 @@ class Bench:
 
 
 BENCHES = (
-    Bench("bench_api.py", ("--requests", "200", "--warmup", "30"), ("--requests", "5", "--warmup", "2")),
+    Bench("bench_api.py", ("--requests", "300", "--warmup", "50"), ("--requests", "5", "--warmup", "2")),
     Bench("bench_trace.py", ("--repeats", "200"), ("--repeats", "10")),
-    Bench("bench_network.py", ("--requests", "150", "--warmup", "30"), ("--requests", "5", "--warmup", "2")),
+    Bench("bench_network.py", ("--requests", "200", "--warmup", "30"), ("--requests", "5", "--warmup", "2")),
     Bench("bench_network_view.py", ("--strokes", "30"), ("--strokes", "3")),
     # The time to 98.5% (about half a minute each side) runs once, in this script only.
-    Bench("bench_train.py", ("--repeats", "5"), ("--repeats", "1", "--images", "256", "--skip-accuracy")),
-    Bench("bench_lenet_ops.py", ("--repeats", "15", "--torch-alone"), ("--repeats", "2", "--torch-alone")),
-    Bench("bench_conv.py", ("--repeats", "11"), ("--repeats", "2")),
-    # SciPy's direct 63x63 convolutions take seconds a call on 1024x1024: 3 repeats keep the run short.
-    Bench("bench_convolve2d.py", ("--size", "1024", "--repeats", "3"), ("--size", "256", "--repeats", "1")),
+    Bench("bench_train.py", ("--repeats", "9"), ("--repeats", "1", "--images", "256", "--skip-accuracy")),
+    Bench("bench_lenet_ops.py", ("--repeats", "31", "--torch-alone"), ("--repeats", "2", "--torch-alone")),
+    Bench("bench_conv.py", ("--repeats", "21"), ("--repeats", "2")),
+    # SciPy's direct 63x63 convolutions take seconds a call on 1024x1024: the most time, fewest repeats.
+    Bench("bench_convolve2d.py", ("--size", "1024", "--repeats", "5"), ("--size", "256", "--repeats", "1")),
     Bench("bench_pool.py"),
 )
 
