@@ -85,7 +85,7 @@ def conv1d_naive(
     x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
     groups: Any = 1,
 ) -> Array:
-    """`convscope.ops.conv.conv1d` by the loops of `conv2d_naive` on one-pixel-tall images.
+    """`convscope.ops.conv1d.conv1d` by the loops of `conv2d_naive` on one-pixel-tall images.
 
     Examples
     --------
@@ -101,7 +101,7 @@ def conv1d_backward_naive(
     grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
     dilation: Any = 1, groups: Any = 1,
 ) -> tuple[Array, Array, Array | None]:
-    """`convscope.ops.conv.conv1d_backward` by the loops of `conv2d_backward_naive`.
+    """`convscope.ops.conv1d.conv1d_backward` by the loops of `conv2d_backward_naive`.
 
     Examples
     --------
