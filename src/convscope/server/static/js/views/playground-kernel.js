@@ -46,6 +46,7 @@ export function mountKernel(el, { onChange }) {
     if (same && grid.rows.length === next.length) return;
     grid.replaceChildren();
     grid.classList.toggle("is-large", next.length > 5);
+    grid.style.setProperty("--k", String(next[0]?.length ?? 1));
     next.forEach((row, r) => {
       const tr = grid.insertRow();
       row.forEach((v, c) => {

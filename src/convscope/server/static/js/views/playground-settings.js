@@ -41,7 +41,7 @@ export function speedLabel(level) {
 export function mountSettings(el, keys, { onChange }) {
   const all = [...SLIDERS, {
     key: /** @type {SliderKey} */ ("speed"), label: "Speed", format: speedLabel,
-    hint: "One step a second to follow each sum; instant to see the whole output.",
+    hint: "Slow to follow each sum; instant to see the whole output.",
   }];
   const rows = keys.map((key) => /** @type {(typeof all)[number]} */ (all.find((s) => s.key === key))).map(({ key, label, hint, format }) => {
     const id = `pg-${key}`;

@@ -66,6 +66,9 @@ export function createStage(root) {
       dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: windowStep?.positions ?? null,
       hovering: Boolean(hoveredOut), pixel, maxWidth: inputWrap.clientWidth,
     });
+    // Without an output (the kernel fits nowhere) an empty bordered canvas would show as a stray dot.
+    outputWrap.hidden = output.length === 0;
+    part("output-legend").hidden = output.length === 0;
     const range = /** @type {[number, number]} */ (result.output_range ?? [0, 1]);
     const scale = outputScale(range, result.diverging);
     cells.output = drawOutput(outputCanvas, {

@@ -7,46 +7,46 @@ export const PLAYGROUND_HTML = `
     <h2 id="pg-settings-title">Settings</h2>
     <div data-part="sliders"></div>
     <div class="setting" data-part="kernel"></div>
-    <div data-part="speed"></div>
   </aside>
   <div class="pg-main">
-    <section class="validity" data-part="validity" data-testid="validity" aria-live="polite"
-      aria-label="output size and validity"></section>
-    <p class="error" data-part="error" data-testid="error" role="alert" hidden></p>
-    <div class="pg-panels">
-      <section class="panel pg-input" aria-labelledby="pg-input-title">
-        <h2 id="pg-input-title">Input <span class="size" data-part="input-size"></span></h2>
-        <div data-part="input-controls"></div>
-        <div class="grid-wrap" data-part="input-wrap" data-testid="input-grid" data-highlight="" tabindex="0"
-          aria-label="padded input; arrow keys probe a pixel and light the outputs it feeds"><canvas></canvas></div>
-        <div class="legend" data-part="input-legend"></div>
-        <div class="swatches" data-part="input-swatches"></div>
-      </section>
-      <section class="panel pg-window" aria-labelledby="pg-window-title">
-        <h2 id="pg-window-title">Step by step</h2>
-        <div class="transport" role="group" aria-label="animation">
-          <button type="button" class="primary" data-part="play" data-testid="play">▶ Play</button>
-          <button type="button" data-part="reset" data-testid="reset" aria-label="reset to step 0" title="Reset"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2h2v12H3zM14 2v12L6 8z"/></svg></button>
-          <button type="button" data-part="back" data-testid="step-back" aria-label="step back" title="Step back"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M12 2v12L4 8z"/></svg></button>
-          <button type="button" data-part="forward" data-testid="step-forward" aria-label="step forward" title="Step forward"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2v12l8-6z"/></svg></button>
-          <button type="button" data-part="end" data-testid="to-end" aria-label="compute every cell" title="Compute all"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z"/></svg></button>
-          <label class="scrub">
-            <span class="visually-hidden">step</span>
-            <input type="range" min="0" max="0" value="0" step="1" data-part="scrubber" data-testid="scrubber">
-          </label>
-          <span class="counter" data-part="counter" data-testid="step-counter"></span>
-        </div>
-        <div data-part="window" data-testid="window"></div>
-      </section>
-      <section class="panel pg-output" aria-labelledby="pg-output-title">
-        <h2 id="pg-output-title">Output <span class="size" data-part="output-size" data-testid="output-size"></span></h2>
-        <div class="grid-wrap" data-part="output-wrap" data-testid="output-grid" data-lit="" tabindex="0"
-          aria-label="output; arrow keys probe a cell and light its window on the input"><canvas></canvas></div>
-        <div class="legend" data-part="output-legend"></div>
-        <p class="hint" data-part="output-range" data-testid="output-range"></p>
-        <table hidden data-part="output-values" data-testid="output-values"></table>
-      </section>
+    <div class="pg-status">
+      <section class="validity" data-part="validity" data-testid="validity" aria-live="polite"
+        aria-label="output size and validity"></section>
+      <p class="error" data-part="error" data-testid="error" role="alert" hidden></p>
     </div>
-    </div>
+    <section class="panel pg-input" aria-labelledby="pg-input-title">
+      <h2 id="pg-input-title">Input <span class="size" data-part="input-size"></span></h2>
+      <div data-part="input-controls"></div>
+      <div class="grid-wrap" data-part="input-wrap" data-testid="input-grid" data-highlight="" tabindex="0"
+        aria-label="padded input; arrow keys probe a pixel and light the outputs it feeds"><canvas></canvas></div>
+      <div class="legend" data-part="input-legend"></div>
+      <div class="swatches" data-part="input-swatches"></div>
+    </section>
+    <section class="panel pg-window" aria-labelledby="pg-window-title">
+      <h2 id="pg-window-title">Step by step</h2>
+      <div class="transport" role="group" aria-label="animation">
+        <button type="button" class="primary" data-part="play" data-testid="play">▶ Play</button>
+        <button type="button" data-part="reset" data-testid="reset" aria-label="reset to step 0" title="Reset"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2h2v12H3zM14 2v12L6 8z"/></svg></button>
+        <button type="button" data-part="back" data-testid="step-back" aria-label="step back" title="Step back"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M12 2v12L4 8z"/></svg></button>
+        <button type="button" data-part="forward" data-testid="step-forward" aria-label="step forward" title="Step forward"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2v12l8-6z"/></svg></button>
+        <button type="button" data-part="end" data-testid="to-end" aria-label="compute every cell" title="Compute all"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z"/></svg></button>
+        <label class="scrub">
+          <span class="visually-hidden">step</span>
+          <input type="range" min="0" max="0" value="0" step="1" data-part="scrubber" data-testid="scrubber">
+        </label>
+        <span class="counter" data-part="counter" data-testid="step-counter"></span>
+      </div>
+      <div class="pg-speed" data-part="speed"></div>
+      <div data-part="window" data-testid="window"></div>
+    </section>
+    <section class="panel pg-output" aria-labelledby="pg-output-title">
+      <h2 id="pg-output-title">Output <span class="size" data-part="output-size" data-testid="output-size"></span></h2>
+      <p class="output-empty" data-part="output-empty" data-testid="output-empty" hidden></p>
+      <div class="grid-wrap" data-part="output-wrap" data-testid="output-grid" data-lit="" tabindex="0"
+        aria-label="output; arrow keys probe a cell and light its window on the input"><canvas></canvas></div>
+      <div class="legend" data-part="output-legend"></div>
+      <p class="hint" data-part="output-range" data-testid="output-range"></p>
+      <table hidden data-part="output-values" data-testid="output-values"></table>
+    </section>
   </div>
 </div>`;

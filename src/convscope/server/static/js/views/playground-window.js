@@ -25,7 +25,7 @@ export function renderWindow(el, result, step) {
   heading.className = "window-heading";
   heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>] = sum of pixel × weight`;
   const table = document.createElement("table");
-  table.className = "products";
+  table.className = cols > 5 ? "products is-large" : "products";
   table.dataset.testid = "window-products";
   table.setAttribute("aria-label", "pixel times weight for each kernel position");
   kernel.forEach((row, r) => {

@@ -98,7 +98,9 @@ export function mount(el, { api, state: initial, onState }) {
     input.update(state, state.drawing ? null : count);
     const [h, w] = result.explanation.input_size;
     part("input-size").textContent = `${h}×${w}, padded ${result.padded.length}×${result.padded[0]?.length ?? 0}`;
-    part("output-size").textContent = result.output_size ? result.output_size.join("×") : "none";
+    part("output-size").textContent = result.output_size ? result.output_size.join("×") : "";
+    part("output-empty").hidden = result.output_size !== null;
+    part("output-empty").textContent = result.output_size ? "" : noOutput(result.explanation);
     show(step);
   }
 
@@ -176,4 +178,11 @@ export function mount(el, { api, state: initial, onState }) {
   loadCount(state.digit);
   refresh();
   return { unmount: () => { player.pause(); ticket += 1; stage.destroy(); el.replaceChildren(); } };
+}
+
+/** Why there is no output, in one sentence. @param {any} explanation */
+function noOutput(explanation) {
+  const [kh, kw] = explanation.effective_kernel_size;
+  const [ph, pw] = explanation.axes.map((/** @type {any} */ a) => a.input + 2 * a.padding);
+  return `No output: a ${kh}×${kw} window does not fit inside the ${ph}×${pw} padded input.`;
 }
