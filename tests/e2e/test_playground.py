@@ -240,3 +240,126 @@ def test_phone_width_has_no_horizontal_scroll(phone_page: Any, server: str, scre
     screenshot(page, "phone-draw", full_page=True)
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"page is {width[0]} px wide in a {width[1]} px viewport"
+
+
+def in_viewport(page: Any, testid: str) -> bool:
+    box = page.get_by_test_id(testid).bounding_box()
+    size = page.viewport_size
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"])
+
+
+def test_speed_play_and_kernel_grid_fit_a_laptop_screen(page: Any, server: str) -> None:
+    open_playground(page, server)
+    assert page.evaluate("window.scrollY") == 0
+    for testid in ("speed", "play", "weight-2-2"):
+        assert in_viewport(page, testid), f"{testid} needs a scroll at 1280x800"
+
+
+def test_a_7x7_kernel_grid_fits_the_settings_column(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=7")
+    panel = page.locator(".pg-settings").bounding_box()
+    boxes = page.eval_on_selector_all(
+        "[data-testid=kernel-grid] input",
+        "xs => xs.map(x => { const b = x.getBoundingClientRect();"
+        " return {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; })",
+    )
+    assert len(boxes) == 49
+    for box in boxes:
+        assert panel["x"] <= box["left"], box
+        assert box["right"] <= panel["x"] + panel["width"], box
+        assert panel["y"] <= box["top"], box
+        assert box["bottom"] <= panel["y"] + panel["height"], box
+
+
+def test_the_digit_stays_put_when_the_settings_turn_invalid(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&padding=0&stride=1")
+    canvas = page.get_by_test_id("input-grid").locator("canvas")
+    top = canvas.bounding_box()["y"]
+    set_slider(page, "stride", 2)
+    assert page.get_by_test_id("validity").get_attribute("data-valid") == "false"
+    assert page.get_by_test_id("suggestion-0").is_visible()
+    assert abs(canvas.bounding_box()["y"] - top) <= 2
+    set_slider(page, "stride", 1)
+    assert abs(canvas.bounding_box()["y"] - top) <= 2
+
+
+def test_a_kernel_that_fits_nowhere_says_so_in_the_output_panel(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=7&padding=0&stride=1&dilation=5")
+    empty = page.get_by_test_id("output-empty")
+    assert empty.inner_text() == "No output: a 31×31 window does not fit inside the 20×20 padded input."
+    assert page.get_by_test_id("output-size").inner_text() == ""
+    assert not page.get_by_test_id("output-grid").is_visible()  # no empty canvas drawn as a stray dot
+    set_slider(page, "dilation", 1)
+    assert not empty.is_visible()
+    assert page.get_by_test_id("output-size").inner_text() == "14×14"
+
+
+def test_arrow_keys_probe_the_input_and_light_the_outputs(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=4&index=0&kernel=ones&size=3&padding=0&stride=1")
+    grid = page.get_by_test_id("input-grid")
+    grid.focus()
+    page.keyboard.press("ArrowRight")  # the first arrow puts the probe on the corner pixel
+    assert grid.get_attribute("data-pixel") == "0,0"
+    assert page.get_by_test_id("output-grid").get_attribute("data-lit") == "0,0"
+    for key, times in (("ArrowDown", 5), ("ArrowRight", 7)):
+        for _ in range(times):
+            page.keyboard.press(key)
+    assert grid.get_attribute("data-pixel") == "5,7"
+    lit = set(page.get_by_test_id("output-grid").get_attribute("data-lit").split())
+    assert lit == {f"{r},{c}" for r in range(3, 6) for c in range(5, 8)}
+    page.keyboard.press("ArrowUp")
+    assert grid.get_attribute("data-pixel") == "4,7"
+    page.keyboard.press("Escape")
+    assert grid.get_attribute("data-pixel") == ""
+    assert page.get_by_test_id("output-grid").get_attribute("data-lit") == ""
+
+
+def test_arrow_keys_probe_the_output_and_light_its_window(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=2&index=0&kernel=ones&size=3&padding=1&stride=2&dilation=2&step=0")
+    grid = page.get_by_test_id("output-grid")
+    grid.focus()
+    page.keyboard.press("ArrowDown")
+    assert (grid.get_attribute("data-hover"), highlight(page)) == ("0,0", "0,0,4,4")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    assert (grid.get_attribute("data-hover"), highlight(page)) == ("1,1", "2,2,6,6")  # stride 2, dilation 2
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # stops at the edge
+    assert grid.get_attribute("data-hover") == "1,0"
+    page.keyboard.press("Tab")  # leaving the grid ends the probe
+    assert (grid.get_attribute("data-hover"), highlight(page)) == ("", "")
+
+
+def inked_outputs(page: Any) -> set[tuple[int, int]]:
+    """Output cells that are not zero once every window is computed."""
+    page.get_by_test_id("to-end").click()
+    return {(r, c) for r, row in enumerate(table_values(page)) for c, v in enumerate(row) if float(v) != 0}
+
+
+def test_the_drawing_pad_works_from_the_keyboard(page: Any, server: str) -> None:
+    # A 3x3 all-ones kernel with padding 1: an inked pixel (r, c) makes outputs r-1..r+1, c-1..c+1 non-zero.
+    open_playground(page, server, "kernel=ones&size=3&padding=1&stride=1&speed=7")
+    page.get_by_test_id("draw-toggle").click()
+    settle(page)
+    assert inked_outputs(page) == set()
+    sketch = page.get_by_test_id("sketch")
+    sketch.focus()
+    page.keyboard.press(" ")  # the cursor starts at the pad's centre, (10, 10)
+    settle(page)
+    assert inked_outputs(page) == {(r, c) for r in range(9, 12) for c in range(9, 12)}
+    sketch.focus()  # the cursor stays where it was while the pad is not focused
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press(" ")
+    settle(page)
+    assert inked_outputs(page) == {(r, c) for r in range(9, 12) for c in range(9, 12)} | {
+        (r, c) for r in range(10, 13) for c in range(10, 13)}
+    sketch.focus()
+    page.keyboard.press("Delete")
+    settle(page)
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Delete")
+    settle(page)
+    assert inked_outputs(page) == set()
