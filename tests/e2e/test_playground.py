@@ -284,6 +284,27 @@ def test_the_digit_stays_put_when_the_settings_turn_invalid(page: Any, server: s
     assert abs(canvas.bounding_box()["y"] - top) <= 2
 
 
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 1024, "height": 768}],
+                         ids=["laptop", "projector"])
+def test_play_and_the_output_stay_put_and_on_screen_when_settings_turn_invalid(
+    browser: Any, server: str, viewport: dict[str, int]
+) -> None:
+    page = browser.new_page(viewport=viewport)
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&padding=0&stride=1")
+    boxes = {name: page.get_by_test_id(name).bounding_box() for name in ("play", "output-grid")}
+    settings = ({"stride": 2}, {"stride": 1, "size": 7, "dilation": 5}, {"size": 5, "padding": 1, "stride": 7, "dilation": 4},
+                {"size": 3, "padding": 0, "stride": 2, "dilation": 1})
+    for change in settings:
+        for name, value in change.items():
+            set_slider(page, name, value)
+        assert page.get_by_test_id("validity").get_attribute("data-valid") == "false", change
+        assert page.get_by_test_id("play").bounding_box()["y"] == boxes["play"]["y"], change
+        assert in_viewport(page, "play") and in_viewport(page, "suggestion-0"), change
+    assert page.get_by_test_id("output-grid").bounding_box()["y"] == boxes["output-grid"]["y"]
+    assert in_viewport(page, "output-grid")
+    page.close()
+
+
 def test_a_kernel_that_fits_nowhere_says_so_in_the_output_panel(page: Any, server: str) -> None:
     open_playground(page, server, "digit=3&index=0&kernel=ones&size=7&padding=0&stride=1&dilation=5")
     empty = page.get_by_test_id("output-empty")

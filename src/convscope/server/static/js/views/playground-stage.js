@@ -108,7 +108,7 @@ export function createStage(root) {
     renderSwatches(part("input-swatches"), [
       { className: "swatch-padding", text: "padding (zeros)" },
       { className: "swatch-window", text: "window" },
-      ...(dropped ? [{ className: "swatch-dropped", text: "dropped by the floor rule" }] : []),
+      ...(dropped ? [{ className: "swatch-dropped", text: "dropped: no window reaches it" }] : []),
     ]);
     const caption = scale.kind === "diverging"
       ? "output: blue < 0 < red (diverging)" : "output value (paper → ink); grey: not yet computed";

@@ -42,12 +42,18 @@ export function renderValidity(el, explanation, canApply, onFix) {
     line.append(label, formula);
     formulas.append(line);
   }
-  if (valid) el.replaceChildren(head, formulas);
-  else {
-    head.append(formulas);
-    el.replaceChildren(head);
+  if (valid) {
+    // The box keeps one height whether valid or not (the panels below stay put), so the valid state
+    // spends the room on reading the formula.
+    const key = document.createElement("p");
+    key.className = "hint";
+    key.textContent = "W input, K kernel (dilated), P padding, S stride. The windows tile the input exactly " +
+      "when the kernel fits and W − K + 2P is a multiple of S.";
+    el.replaceChildren(head, formulas, key);
+    return;
   }
-  if (valid) return;
+  head.append(formulas);
+  el.replaceChildren(head);
 
   const reasons = document.createElement("ul");
   reasons.className = "validity-reasons";
@@ -57,41 +63,35 @@ export function renderValidity(el, explanation, canApply, onFix) {
     li.textContent = text;
     reasons.append(li);
   }
-  const dropped = droppedText(explanation.axes);
-  if (dropped) {
-    const li = document.createElement("li");
-    li.textContent = dropped;
-    reasons.append(li);
-  }
-  el.append(reasons);
+  // Fixes before the prose: the box has a fixed height, and what scrolls should be the long reading.
+  el.append(...fixButtons(explanation, canApply, onFix), reasons);
+}
 
-  // The nearest few the sliders can reach; a fix the controls would have to clamp is no fix.
+/**
+ * The nearest few fixes the sliders can reach (a fix the controls would have to clamp is no fix).
+ * @param {any} explanation @param {(fix: Suggestion) => boolean} canApply @param {(fix: Suggestion) => void} onFix
+ * @returns {HTMLElement[]}  [] when there is none
+ */
+function fixButtons(explanation, canApply, onFix) {
   const suggestions = /** @type {Suggestion[]} */ (explanation.suggestions ?? []).filter(canApply).slice(0, 4);
-  if (suggestions.length === 0) return;
+  if (suggestions.length === 0) return [];
   const fixes = document.createElement("div");
   fixes.className = "validity-fixes";
   fixes.setAttribute("role", "group");
   fixes.setAttribute("aria-label", "nearest valid settings");
   const label = document.createElement("span");
-  label.textContent = "Nearest valid settings:";
+  label.textContent = "Nearest valid:";
   fixes.append(label);
   suggestions.forEach((fix, i) => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "fix";
     button.dataset.testid = `suggestion-${i}`;
-    button.textContent = `${fix.changes.join(", ")} → output ${fix.output_size.join("×")}`;
+    button.textContent = `${fix.changes.join(", ")}: ${fix.output_size.join("×")}`;
+    button.setAttribute("aria-label", `${fix.changes.join(", ")}, output ${fix.output_size.join("×")}`);
     button.addEventListener("click", () => onFix(fix));
     fixes.append(button);
   });
-  el.append(fixes);
+  return [fixes];
 }
 
-/**
- * Where the dropped cells are drawn, when a floor-rounding framework would drop any; else "".
- * @param {any[]} axes
- */
-function droppedText(axes) {
-  const dropped = axes.some((a) => (a.dropped ?? []).length > 0);
-  return dropped ? "The cells no window reaches are marked red on the input." : "";
-}
