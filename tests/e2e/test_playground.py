@@ -384,3 +384,33 @@ def test_the_drawing_pad_works_from_the_keyboard(page: Any, server: str) -> None
     page.keyboard.press("Delete")
     settle(page)
     assert inked_outputs(page) == set()
+
+
+def test_a_hand_edited_link_falls_back_with_a_visible_note(page: Any, server: str) -> None:
+    # Before: an unknown kernel or a sample number past the end left a blank page and a 400 in the console
+    # (the fixture fails the test on console errors); malformed numbers fell back without a word.
+    open_playground(page, server, "digit=banana&index=999999&kernel=%3Cscript%3E&size=99&padding=-3&stride=x&step=-1")
+    note = page.get_by_test_id("link-note")
+    text = note.inner_text()
+    for phrase in ("digit=banana is not a whole number", "size=99 is outside 1..7, so size is 7",
+                   "padding=-3 is outside 0..10", "stride=x is not a whole number",
+                   "no kernel called “script”", "samples of 3 here, so this is sample 1"):
+        assert phrase in text
+    assert [page.get_by_test_id(name).input_value() for name in ("size", "padding", "stride")] == ["7", "0", "1"]
+    assert page.get_by_test_id("kernel").input_value() == "ones"
+    assert "sample 1 of" in page.get_by_test_id("sample-info").inner_text()
+    assert page.get_by_test_id("output-size").inner_text() == "14×14"
+    assert not page.get_by_test_id("error").is_visible()
+    page.get_by_test_id("link-note-close").click()
+    assert not note.is_visible()
+    page.goto("about:blank")  # a fresh load, not a hash change
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&draw=garbage&matrix=3x3_1_2")
+    assert "drawing is damaged" in note.inner_text() and "custom kernel is damaged" in note.inner_text()
+    assert page.get_by_test_id("draw-toggle").get_attribute("aria-pressed") == "false"
+
+
+def test_a_good_link_shows_no_note(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=3&index=4&kernel=sobel_y&size=5&padding=2&stride=1&dilation=1&speed=2&step=3")
+    assert not page.get_by_test_id("link-note").is_visible()
+    assert page.get_by_test_id("kernel").input_value() == "sobel_y"
+    assert counter(page)[0] == 3

@@ -103,36 +103,59 @@ export function decodeMatrix(text) {
   return Array.from({ length: rows }, (_, r) => numbers.slice(r * cols, (r + 1) * cols));
 }
 
+/** A URL value short enough to quote in a note. @param {string} text */
+const clip = (text) => (text.length > 16 ? `${text.slice(0, 16)}…` : text);
+
 /**
- * An integer parameter inside [lo, hi], or the fallback when missing or malformed.
- * @param {URLSearchParams} params @param {string} key @param {number} fallback @param {number[]} range
+ * An integer parameter inside [lo, hi], or the fallback when missing; a malformed or out-of-range value
+ * is replaced and `notes` gets a sentence saying so (a hand-edited link must never fail silently).
+ * @param {URLSearchParams} params @param {string} key @param {number} fallback @param {readonly number[]} range
+ * @param {string[]} notes
  */
-function intParam(params, key, fallback, [lo, hi]) {
-  const value = Number(params.get(key));
-  if (!params.has(key) || !Number.isInteger(value)) return fallback;
-  return Math.min(hi, Math.max(lo, value));
+function intParam(params, key, fallback, [lo, hi], notes) {
+  if (!params.has(key)) return fallback;
+  const text = params.get(key) ?? "";
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value)) {
+    notes.push(`${key}=${clip(text)} is not a whole number, so ${key} is ${fallback}.`);
+    return fallback;
+  }
+  const kept = Math.min(hi, Math.max(lo, value));
+  if (kept !== value) notes.push(`${key}=${clip(text)} is outside ${lo}..${hi}, so ${key} is ${kept}.`);
+  return kept;
 }
 
 /**
+ * The state a URL asks for, plus `notes`: one sentence per value that could not be used as written.
+ * (Values only the server can check, such as kernel names and sample numbers, are checked by the view.)
  * @param {URLSearchParams} params
- * @returns {PlaygroundState}
+ * @returns {PlaygroundState & {notes: string[]}}
  */
 export function playgroundFromParams(params) {
   const d = DEFAULT_PLAYGROUND;
+  /** @type {string[]} */
+  const notes = [];
   const matrix = params.has("matrix") ? decodeMatrix(params.get("matrix") ?? "") : null;
+  if (params.has("matrix") && !matrix) notes.push("The link's custom kernel is damaged, so the kernel is a named one.");
+  const drawing = params.has("draw") ? decodeImage(params.get("draw") ?? "") : null;
+  if (params.has("draw") && !drawing) notes.push("The link's drawing is damaged, so the input is an MNIST digit.");
+  const kernel = (params.get("kernel") ?? d.kernel).replace(/[^a-z0-9_]/g, "") || d.kernel;
   const stepText = params.get("step");
+  const step = stepText !== null && /^\d+$/.test(stepText) ? Number(stepText) : null;
+  if (stepText !== null && step === null) notes.push(`step=${clip(stepText)} is not a step number, so the view starts at step 1.`);
   return {
-    digit: intParam(params, "digit", d.digit, LIMITS.digit),
-    index: intParam(params, "index", d.index, LIMITS.index),
-    drawing: params.has("draw") ? decodeImage(params.get("draw") ?? "") : null,
-    kernel: matrix ? "custom" : (params.get("kernel") ?? d.kernel).replace(/[^a-z0-9_]/g, "") || d.kernel,
+    digit: intParam(params, "digit", d.digit, LIMITS.digit, notes),
+    index: intParam(params, "index", d.index, LIMITS.index, notes),
+    drawing,
+    kernel: matrix ? "custom" : kernel,
     matrix,
-    size: matrix ? matrix.length : intParam(params, "size", d.size, LIMITS.size),
-    padding: intParam(params, "padding", d.padding, LIMITS.padding),
-    stride: intParam(params, "stride", d.stride, LIMITS.stride),
-    dilation: intParam(params, "dilation", d.dilation, LIMITS.dilation),
-    speed: intParam(params, "speed", d.speed, LIMITS.speed),
-    step: stepText !== null && /^\d+$/.test(stepText) ? Number(stepText) : null,
+    size: matrix ? matrix.length : intParam(params, "size", d.size, LIMITS.size, notes),
+    padding: intParam(params, "padding", d.padding, LIMITS.padding, notes),
+    stride: intParam(params, "stride", d.stride, LIMITS.stride, notes),
+    dilation: intParam(params, "dilation", d.dilation, LIMITS.dilation, notes),
+    speed: intParam(params, "speed", d.speed, LIMITS.speed, notes),
+    step,
+    notes,
   };
 }
 

@@ -13,6 +13,9 @@ export const PLAYGROUND_HTML = `
       <section class="validity" data-part="validity" data-testid="validity" aria-live="polite"
         aria-label="output size and validity"></section>
       <p class="error" data-part="error" data-testid="error" role="alert" hidden></p>
+      <p class="note" data-part="link-note" data-testid="link-note" role="status" hidden>
+        <span data-part="link-note-text"></span>
+        <button type="button" data-part="link-note-close" data-testid="link-note-close">OK</button></p>
     </div>
     <section class="panel pg-input" aria-labelledby="pg-input-title">
       <h2 id="pg-input-title">Input <span class="size" data-part="input-size"></span></h2>

@@ -21,8 +21,12 @@ import { renderWindow } from "./playground-window.js";
  */
 export function mount(el, { api, state: initial, onState }) {
   el.innerHTML = PLAYGROUND_HTML;
-  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
-  let state = { ...initial };
+  // Parts are found in this view's own root: if a quick second navigation (the router does not cancel
+  // the first) mounts another view into `el`, late answers land in a detached tree, not on null.
+  const root = /** @type {HTMLElement} */ (el.querySelector(".playground"));
+  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  const { notes: linkNotes = [], ...given } = /** @type {PlaygroundState & {notes?: string[]}} */ (initial);
+  let state = given;
   /** @type {any} */
   let result = null;
   let step = 0;
@@ -32,8 +36,9 @@ export function mount(el, { api, state: initial, onState }) {
   let count = null;
   let note = "";
   let ticket = 0;
+  let alive = true;
 
-  const stage = createStage(el);
+  const stage = createStage(root);
   const sliders = mountSettings(part("sliders"), ["size", "padding", "stride", "dilation"], { onChange: apply });
   const speed = mountSettings(part("speed"), ["speed"], { onChange: apply });
   const kernel = mountKernel(part("kernel"), { onChange: apply });
@@ -141,7 +146,6 @@ export function mount(el, { api, state: initial, onState }) {
 
   /** Tests (and styles) can tell when the page shows the answer to the latest request. */
   function busy(/** @type {boolean} */ waiting) {
-    const root = /** @type {HTMLElement} */ (el.querySelector(".playground"));
     root.dataset.busy = String(waiting);
   }
 
@@ -174,10 +178,30 @@ export function mount(el, { api, state: initial, onState }) {
   part("end").addEventListener("click", () => jump(stepCount()));
   scrubber.addEventListener("input", () => jump(Number(scrubber.value)));
 
-  api.kernels().then((list) => { kernels = list; if (result) render(); }, (err) => showError(String(err)));
-  loadCount(state.digit);
-  refresh();
-  return { unmount: () => { player.pause(); ticket += 1; stage.destroy(); el.replaceChildren(); } };
+  /** Check what only the server knows (kernel names, samples per digit) before the first request. */
+  async function start() {
+    const [list, info] = await Promise.allSettled([api.kernels(), api.digit(state.digit, 0)]);
+    if (!alive || !root.isConnected) return;
+    if (list.status === "fulfilled") kernels = list.value;
+    else showError(String(list.reason));
+    if (info.status === "fulfilled") count = info.value.count;
+    const notes = [...linkNotes];
+    if (!state.matrix && kernels.length && !kernels.some((k) => k.name === state.kernel)) {
+      notes.push(`There is no kernel called “${state.kernel.slice(0, 16)}”, so the kernel is all ones.`);
+      state = { ...state, kernel: "ones" };
+    }
+    if (!state.drawing && count !== null && state.index >= count) {
+      notes.push(`There are ${count.toLocaleString("en")} samples of ${state.digit} here, so this is sample 1.`);
+      state = { ...state, index: 0 };
+    }
+    part("link-note-text").textContent = notes.length ? `This link could not be used as written. ${notes.join(" ")}` : "";
+    part("link-note").hidden = notes.length === 0;
+    apply({});
+  }
+  part("link-note-close").addEventListener("click", () => { part("link-note").hidden = true; });
+
+  start();
+  return { unmount: () => { alive = false; player.pause(); ticket += 1; stage.destroy(); el.replaceChildren(); } };
 }
 
 /** Why there is no output, in one sentence. @param {any} explanation */
