@@ -414,3 +414,14 @@ def test_a_good_link_shows_no_note(page: Any, server: str) -> None:
     assert not page.get_by_test_id("link-note").is_visible()
     assert page.get_by_test_id("kernel").input_value() == "sobel_y"
     assert counter(page)[0] == 3
+
+
+def test_settings_changed_while_playing_reach_the_url(page: Any, server: str) -> None:
+    # Before: the URL was written only when paused, so a link copied mid-animation shared old settings.
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&padding=0&stride=1&speed=0")
+    page.get_by_test_id("play").click()
+    set_slider(page, "padding", 2)
+    set_slider(page, "size", 5)
+    assert page.get_by_test_id("play").get_attribute("aria-pressed") == "true"  # still playing
+    url = page.evaluate("location.hash")
+    assert "padding=2" in url and "size=5" in url

@@ -86,7 +86,9 @@ export function mount(el, { api, state: initial, onState }) {
       step = Math.min(n, Math.max(0, wanted));
       showError("");
       render();
-      publish();
+      // Settings reach the URL even mid-animation (a link copied while playing must share them);
+      // only the step waits for a pause, so frames don't flood the history API.
+      onState({ ...state, step });
     } catch (err) {
       if (mine === ticket) showError(err instanceof Error ? err.message : String(err));
     } finally {
