@@ -425,3 +425,29 @@ def test_settings_changed_while_playing_reach_the_url(page: Any, server: str) ->
     assert page.get_by_test_id("play").get_attribute("aria-pressed") == "true"  # still playing
     url = page.evaluate("location.hash")
     assert "padding=2" in url and "size=5" in url
+
+
+def edit_weight(page: Any, row: int, col: int, text: str) -> None:
+    cell = page.get_by_test_id(f"weight-{row}-{col}")
+    cell.fill(text)
+    cell.press("Enter")
+    settle(page)
+
+
+def test_custom_weights_refuse_blanks_and_overflow_with_a_message(page: Any, server: str) -> None:
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&padding=1&stride=1&step=400")
+    edit_weight(page, 1, 1, "-0.5")
+    edit_weight(page, 0, 0, "1e-7")
+    assert page.get_by_test_id("weight-0-0").input_value() == "1e-7"  # shown, not rounded to 0
+    edit_weight(page, 0, 0, "")
+    error = page.get_by_test_id("kernel-error")
+    assert error.inner_text() == "Row 1, column 1: “” is not a finite number; the weight stays 1e-7."
+    assert page.get_by_test_id("weight-0-0").input_value() == "1e-7"
+    edit_weight(page, 2, 2, "1e300")
+    assert not error.is_visible()
+    assert page.get_by_test_id("output-range").inner_text().endswith("to 1e+300")
+    # Before: 1e308 reached the server, which answered 400 (a console error) and the view kept the bad kernel.
+    edit_weight(page, 2, 1, "1e308")
+    assert "would make the sums overflow; the weight stays 1." in error.inner_text()
+    assert "matrix=3x3_1e-7_1_1_1_-0.5_1_1_1_1e%2B300" in page.evaluate("location.hash")
+    assert not page.get_by_test_id("error").is_visible()

@@ -14,7 +14,8 @@ export function mountKernel(el, { onChange }) {
     <label class="setting-label" for="pg-kernel">Kernel</label>
     <select id="pg-kernel" data-testid="kernel" aria-describedby="pg-kernel-hint"></select>
     <p class="hint" id="pg-kernel-hint" data-testid="kernel-hint"></p>
-    <table class="kernel-grid" data-testid="kernel-grid" aria-label="kernel weights (editable)"></table>`;
+    <table class="kernel-grid" data-testid="kernel-grid" aria-label="kernel weights (editable)"></table>
+    <p class="kernel-error" data-testid="kernel-error" role="alert" hidden></p>`;
   const select = /** @type {HTMLSelectElement} */ (el.querySelector("select"));
   const hint = /** @type {HTMLElement} */ (el.querySelector(".hint"));
   const grid = /** @type {HTMLTableElement} */ (el.querySelector("table"));
@@ -25,17 +26,25 @@ export function mountKernel(el, { onChange }) {
     if (select.value === "custom") onChange({ kernel: "custom", matrix: weights.map((row) => [...row]) });
     else onChange({ kernel: select.value, matrix: null });
   });
+  const error = /** @type {HTMLElement} */ (el.querySelector(".kernel-error"));
   grid.addEventListener("change", (event) => {
     const input = /** @type {HTMLInputElement} */ (event.target);
+    const [r, c] = [Number(input.dataset.row), Number(input.dataset.col)];
     const v = Number(input.value);
-    if (input.value.trim() === "" || !Number.isFinite(v)) {
-      input.setCustomValidity("a number, please");
-      input.reportValidity();
+    const matrix = weights.map((row) => [...row]);
+    matrix[r][c] = v;
+    // The server's bound (pixels are at most 1): the largest |weight| times the number of taps is finite.
+    const flat = matrix.flat();
+    const problem = input.value.trim() === "" || !Number.isFinite(v) ? "is not a finite number"
+      : !Number.isFinite(Math.max(...flat.map(Math.abs)) * flat.length) ? "would make the sums overflow" : "";
+    error.hidden = problem === "";
+    if (problem) {
+      // No damage: the cell goes back to the weight in use, and the message says what happened.
+      error.textContent = `Row ${r + 1}, column ${c + 1}: “${input.value.slice(0, 24)}” ${problem}; ` +
+        `the weight stays ${shown(weights[r][c])}.`;
+      input.value = shown(weights[r][c]);
       return;
     }
-    input.setCustomValidity("");
-    const matrix = weights.map((row) => [...row]);
-    matrix[Number(input.dataset.row)][Number(input.dataset.col)] = v;
     onChange({ kernel: "custom", matrix });
   });
 
@@ -51,7 +60,7 @@ export function mountKernel(el, { onChange }) {
       const tr = grid.insertRow();
       row.forEach((v, c) => {
         const input = document.createElement("input");
-        Object.assign(input, { type: "number", step: "any", value: String(Number(v.toFixed(4))) });
+        Object.assign(input, { type: "number", step: "any", value: shown(v) });
         input.dataset.row = String(r);
         input.dataset.col = String(c);
         input.dataset.testid = `weight-${r}-${c}`;
@@ -81,4 +90,9 @@ export function mountKernel(el, { onChange }) {
       if (next) drawGrid(next);
     },
   };
+}
+
+/** A weight as the grid shows it: four significant digits (1/9, 1e-7 and 1e300 all stay visible). */
+function shown(/** @type {number} */ v) {
+  return String(Number(v.toPrecision(4)));
 }
