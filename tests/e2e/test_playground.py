@@ -292,14 +292,18 @@ def test_play_and_the_output_stay_put_and_on_screen_when_settings_turn_invalid(
     page = browser.new_page(viewport=viewport)
     open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&padding=0&stride=1")
     boxes = {name: page.get_by_test_id(name).bounding_box() for name in ("play", "output-grid")}
-    settings = ({"stride": 2}, {"stride": 1, "size": 7, "dilation": 5}, {"size": 5, "padding": 1, "stride": 7, "dilation": 4},
-                {"size": 3, "padding": 0, "stride": 2, "dilation": 1})
+    settings = (
+        {"stride": 2}, {"stride": 1, "size": 7, "dilation": 5},
+        {"size": 5, "padding": 1, "stride": 7, "dilation": 4},
+        {"size": 3, "padding": 0, "stride": 2, "dilation": 1},
+    )
     for change in settings:
         for name, value in change.items():
             set_slider(page, name, value)
         assert page.get_by_test_id("validity").get_attribute("data-valid") == "false", change
         assert page.get_by_test_id("play").bounding_box()["y"] == boxes["play"]["y"], change
-        assert in_viewport(page, "play") and in_viewport(page, "suggestion-0"), change
+        assert in_viewport(page, "play"), change
+        assert in_viewport(page, "suggestion-0"), change
     assert page.get_by_test_id("output-grid").bounding_box()["y"] == boxes["output-grid"]["y"]
     assert in_viewport(page, "output-grid")
     page.close()
@@ -389,14 +393,16 @@ def test_the_drawing_pad_works_from_the_keyboard(page: Any, server: str) -> None
 def test_a_hand_edited_link_falls_back_with_a_visible_note(page: Any, server: str) -> None:
     # Before: an unknown kernel or a sample number past the end left a blank page and a 400 in the console
     # (the fixture fails the test on console errors); malformed numbers fell back without a word.
-    open_playground(page, server, "digit=banana&index=999999&kernel=%3Cscript%3E&size=99&padding=-3&stride=x&step=-1")
+    query = "digit=banana&index=999999&kernel=%3Cscript%3E&size=99&padding=-3&stride=x&step=-1"
+    open_playground(page, server, query)
     note = page.get_by_test_id("link-note")
     text = note.inner_text()
     for phrase in ("digit=banana is not a whole number", "size=99 is outside 1..7, so size is 7",
                    "padding=-3 is outside 0..10", "stride=x is not a whole number",
                    "no kernel called “script”", "samples of 3 here, so this is sample 1"):
         assert phrase in text
-    assert [page.get_by_test_id(name).input_value() for name in ("size", "padding", "stride")] == ["7", "0", "1"]
+    sliders = [page.get_by_test_id(name).input_value() for name in ("size", "padding", "stride")]
+    assert sliders == ["7", "0", "1"]
     assert page.get_by_test_id("kernel").input_value() == "ones"
     assert "sample 1 of" in page.get_by_test_id("sample-info").inner_text()
     assert page.get_by_test_id("output-size").inner_text() == "14×14"
@@ -405,12 +411,13 @@ def test_a_hand_edited_link_falls_back_with_a_visible_note(page: Any, server: st
     assert not note.is_visible()
     page.goto("about:blank")  # a fresh load, not a hash change
     open_playground(page, server, "digit=3&index=0&kernel=ones&size=3&draw=garbage&matrix=3x3_1_2")
-    assert "drawing is damaged" in note.inner_text() and "custom kernel is damaged" in note.inner_text()
+    assert "drawing is damaged" in note.inner_text()
+    assert "custom kernel is damaged" in note.inner_text()
     assert page.get_by_test_id("draw-toggle").get_attribute("aria-pressed") == "false"
 
 
 def test_a_good_link_shows_no_note(page: Any, server: str) -> None:
-    open_playground(page, server, "digit=3&index=4&kernel=sobel_y&size=5&padding=2&stride=1&dilation=1&speed=2&step=3")
+    open_playground(page, server, "digit=3&index=4&kernel=sobel_y&size=5&padding=2&stride=1&speed=2&step=3")
     assert not page.get_by_test_id("link-note").is_visible()
     assert page.get_by_test_id("kernel").input_value() == "sobel_y"
     assert counter(page)[0] == 3
@@ -424,7 +431,8 @@ def test_settings_changed_while_playing_reach_the_url(page: Any, server: str) ->
     set_slider(page, "size", 5)
     assert page.get_by_test_id("play").get_attribute("aria-pressed") == "true"  # still playing
     url = page.evaluate("location.hash")
-    assert "padding=2" in url and "size=5" in url
+    assert "padding=2" in url
+    assert "size=5" in url
 
 
 def edit_weight(page: Any, row: int, col: int, text: str) -> None:
