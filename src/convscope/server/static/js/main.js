@@ -42,8 +42,10 @@ const ROUTES = {
 export function startRouter(main, api) {
   /** @type {{unmount: () => void} | null} */
   let mounted = null;
+  let latest = 0; // the newest navigation; an older one still loading its module must not mount
 
   async function route() {
+    const navigation = ++latest;
     const { view, params } = parseHash(location.hash);
     const entry = ROUTES[view];
     mounted?.unmount();
@@ -59,6 +61,7 @@ export function startRouter(main, api) {
     }
     document.title = `${entry.title} · convscope`;
     const module = await entry.load();
+    if (navigation !== latest) return; // the address changed while the module loaded
     const onState = (/** @type {any} */ state) => {
       history.replaceState(null, "", formatHash(view, entry.toParams(state)));
     };
