@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from convscope._validate import check_int
+from convscope.records import KernelRecord
 
 __all__ = ["KERNELS", "KernelInfo", "kernel", "kernel_catalogue"]
 
@@ -105,7 +105,7 @@ def kernel(name: str, size: int = 3) -> Kernel:
     return _BUILDERS[name](k)
 
 
-def kernel_catalogue() -> list[dict[str, Any]]:
+def kernel_catalogue() -> list[KernelRecord]:
     """Every kernel's `KernelInfo` as JSON-ready dicts, in menu order (served by ``GET /api/kernels``).
 
     Examples
@@ -113,7 +113,11 @@ def kernel_catalogue() -> list[dict[str, Any]]:
     >>> kernel_catalogue()[0]["name"], kernel_catalogue()[0]["sizes"]
     ('ones', [1, 2, 3, 4, 5, 6, 7])
     """
-    return [{**dataclasses.asdict(info), "sizes": list(info.sizes)} for info in KERNELS]
+    return [
+        {"name": i.name, "label": i.label, "description": i.description, "sizes": list(i.sizes),
+         "diverging": i.diverging}
+        for i in KERNELS
+    ]
 
 
 def _binomial(n: int) -> Kernel:
