@@ -29,10 +29,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import StarletteDeprecationWarning
 
 from convscope.arithmetic import explain_convolution
+from convscope.data import DigitSource
 from convscope.kernels import kernel
 from convscope.server import create_app
-from convscope.server.routes_digits import DigitSource
-from convscope.server.schemas import ConvolveRequest
+from convscope.server.schemas.playground import ConvolveRequest
 from convscope.trace import pad_image, trace_convolution
 
 with warnings.catch_warnings():

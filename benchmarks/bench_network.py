@@ -34,7 +34,7 @@ from convscope.data import to_mnist
 from convscope.explore import layer_activations, run_layers
 from convscope.nn import pretrained
 from convscope.server import create_app
-from convscope.server.schemas_network import PredictRequest
+from convscope.server.schemas.network import PredictRequest
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)  # httpx -> httpx2 deprecation

@@ -15,13 +15,14 @@ from convscope import __version__
 from convscope.kernels import kernel_catalogue
 from convscope.server import ServerConfig, create_app
 from convscope.server.app import STATIC_DIR
+from tests.server.contract import ContractClient
 
 LIMIT = "body: the request is larger than the 262,144-byte limit (256 KiB); send a smaller image"
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as test_client:
+    with ContractClient(create_app()) as test_client:
         yield test_client
 
 
@@ -76,7 +77,7 @@ def test_openapi_documents_routes_limits_and_errors(client: TestClient) -> None:
     assert all(props[name]["description"] for name in props)
     convolve = doc["paths"]["/api/convolve"]["post"]["responses"]
     assert {"200", "400", "413", "422"} <= set(convolve)
-    assert convolve["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ConvolveResponse")
+    assert convolve["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PlaygroundLesson")
     assert "262,144 bytes (256 KiB)" in doc["info"]["description"]
     digit_params = {p["name"]: p for p in doc["paths"]["/api/digits/{number}"]["get"]["parameters"]}
     assert digit_params["number"]["schema"]["maximum"] == 9
@@ -84,7 +85,7 @@ def test_openapi_documents_routes_limits_and_errors(client: TestClient) -> None:
 
 
 def test_page_is_served_at_root(site: Path) -> None:
-    with TestClient(create_app(ServerConfig(static_dir=site))) as client:
+    with ContractClient(create_app(ServerConfig(static_dir=site))) as client:
         page = client.get("/")
         script = client.get("/js/main.js")
     assert page.status_code == 200
@@ -108,7 +109,7 @@ def test_page_is_served_at_root(site: Path) -> None:
     ],
 )
 def test_static_files_never_leave_their_folder(site: Path, path: str) -> None:
-    with TestClient(create_app(ServerConfig(static_dir=site))) as client:
+    with ContractClient(create_app(ServerConfig(static_dir=site))) as client:
         response = client.get(path)
     assert response.status_code == 404
     assert "do not serve" not in response.text
@@ -116,7 +117,7 @@ def test_static_files_never_leave_their_folder(site: Path, path: str) -> None:
 
 
 def test_missing_page_files_are_a_clear_503_not_a_crash(tmp_path: Path) -> None:
-    with TestClient(create_app(ServerConfig(static_dir=tmp_path / "nowhere"))) as client:
+    with ContractClient(create_app(ServerConfig(static_dir=tmp_path / "nowhere"))) as client:
         response = client.get("/")
         health = client.get("/api/health")
     assert response.status_code == 503
@@ -160,7 +161,7 @@ def test_endless_chunked_body_is_refused_at_the_first_chunk_past_the_limit() -> 
 
 
 def test_body_limit_comes_from_the_config() -> None:
-    with TestClient(create_app(ServerConfig(max_body_bytes=2048))) as client:
+    with ContractClient(create_app(ServerConfig(max_body_bytes=2048))) as client:
         small = client.post("/api/convolve", json={"image": [[1.0] * 8] * 8})
         large = client.post("/api/convolve", json={"image": [[1.0] * 40] * 40})
     assert small.status_code == 200
@@ -173,3 +174,19 @@ def test_unknown_path_and_wrong_method_say_what_was_asked(client: TestClient) ->
     wrong = client.delete("/api/health")
     assert (missing.status_code, missing.json()["message"]) == (404, "Not Found: GET /api/nothing")
     assert (wrong.status_code, wrong.json()["message"]) == (405, "Method Not Allowed: DELETE /api/health")
+
+
+def test_every_json_route_declares_the_record_it_answers(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    undeclared = []
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            ok = operation["responses"].get("200") or operation["responses"].get("202")
+            json_answer = ok.get("content", {}).get("application/json")
+            if path.startswith("/api/") and json_answer is not None and not json_answer.get("schema"):
+                undeclared.append(f"{method.upper()} {path}")
+    assert undeclared == []
+    lesson = doc["components"]["schemas"]["PlaygroundLesson"]
+    assert lesson["additionalProperties"] is False  # an answer with a key the record lacks is a drift
+    assert lesson["properties"]["output"]["description"].startswith("oH x oW cross-correlation")
+    assert doc["components"]["schemas"]["TraceStep"]["properties"]["sum"]["description"]

@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 
 from convscope.data import count, crop_digit, digit
 from convscope.server import ServerConfig, create_app
+from tests.server.contract import ContractClient
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as test_client:
+    with ContractClient(create_app()) as test_client:
         yield test_client
 
 
@@ -73,7 +74,7 @@ def test_mnist_dir_serves_the_users_idx_files(tmp_path: Path, rng: np.random.Gen
     write_idx(tmp_path / "train-labels-idx1-ubyte", np.array([5, 1, 5], dtype=np.uint8))
     write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", test, compress=True)
     write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.array([5, 2], dtype=np.uint8), compress=True)
-    with TestClient(create_app(ServerConfig(mnist_dir=tmp_path))) as client:
+    with ContractClient(create_app(ServerConfig(mnist_dir=tmp_path))) as client:
         fives = [client.get("/api/digits/5", params={"index": i}).json() for i in range(3)]
         missing = client.get("/api/digits/5", params={"index": 3})
         none = client.get("/api/digits/0")

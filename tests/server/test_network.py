@@ -12,9 +12,11 @@ import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
 from convscope.data import digit, to_mnist
+from convscope.lessons.network import BLANK
 from convscope.nn import Sequential, lenet, pretrained
 from convscope.server import create_app
-from convscope.server.routes_network import BLANK, NetworkState
+from convscope.server.state import NetworkState
+from tests.server.contract import ContractClient
 
 with warnings.catch_warnings():
     # Starlette 1.10 deprecates httpx (installed) in favour of httpx2 (not in the dev extra yet).
@@ -24,7 +26,7 @@ with warnings.catch_warnings():
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as test_client:
+    with ContractClient(create_app()) as test_client:
         yield test_client
 
 
@@ -121,7 +123,7 @@ def test_state_is_per_app(model: Sequential) -> None:
     """Two apps, two states: an app built around another model answers with that model."""
     app = create_app()
     app.state.network = NetworkState(lenet(rng=np.random.default_rng(5)))
-    with TestClient(app) as other:
+    with ContractClient(app) as other:
         theirs = other.post("/api/network/predict", json={"digit": 4}).json()["probabilities"]
     ours = model.predict(to_mnist(digit(4)).padded)[0]
     assert not np.allclose(theirs, ours, atol=1e-3)

@@ -24,11 +24,11 @@ from starlette.exceptions import StarletteDeprecationWarning
 from convscope.data import digit, to_mnist
 from convscope.nn import load
 from convscope.server import create_app
-from convscope.server.routes_network import NetworkState
+from convscope.server.state import NetworkState
+from tests.server.contract import ContractClient
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
 
 TINY = {"epochs": 1, "train_size": 256, "batch_size": 32}
 LONG = {"epochs": 2, "train_size": 8000, "batch_size": 64}  # ~15 s: always stopped long before the end
@@ -159,7 +159,7 @@ def test_a_job_nobody_ever_listens_to_stops_and_the_hard_cap_stops_any_job() -> 
     quiet = NetworkState(idle_timeout=0.3)
     capped = NetworkState(idle_timeout=60, max_seconds=0.3)
     for state, reason in [(quiet, "no page listening for 0.3 s"), (capped, "time limit of 0.3 s reached")]:
-        with TestClient(create_app()) as client:
+        with ContractClient(create_app()) as client:
             client.app.state.network = state  # type: ignore[attr-defined]
             assert client.post("/api/training", json=LONG).status_code == 202
             assert state.job is not None
@@ -169,7 +169,7 @@ def test_a_job_nobody_ever_listens_to_stops_and_the_hard_cap_stops_any_job() -> 
 
 
 def test_nothing_to_stream_use_or_download_before_any_job() -> None:
-    with TestClient(create_app()) as client:
+    with ContractClient(create_app()) as client:
         for method, path in [
             ("GET", "/api/training/events"),
             ("GET", "/api/training/weights"),
@@ -205,7 +205,7 @@ def test_nothing_to_stream_use_or_download_before_any_job() -> None:
     ],
 )
 def test_bad_training_settings_name_the_field(body: dict[str, Any], message: str) -> None:
-    with TestClient(create_app()) as client:
+    with ContractClient(create_app()) as client:
         response = client.post("/api/training", json=body)
         assert response.status_code == 422
         assert message in response.json()["message"]

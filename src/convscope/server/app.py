@@ -16,13 +16,14 @@ from fastapi_offline import FastAPIOffline
 
 from convscope import __version__
 from convscope._validate import check_int
+from convscope.data import DigitSource
+from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.server.errors import BodyLimit, install_error_handlers
-from convscope.server.routes_convolve import convolve_router
-from convscope.server.routes_digits import DigitSource, digits_router
-from convscope.server.routes_kernels import kernels_router
-from convscope.server.routes_network import NetworkState, network_router
-from convscope.server.routes_training import training_router
-from convscope.server.schemas import ErrorResponse, HealthResponse
+from convscope.server.routes.network import network_router
+from convscope.server.routes.playground import playground_router
+from convscope.server.routes.training import training_router
+from convscope.server.schemas.common import ErrorResponse, HealthResponse
+from convscope.server.state import NetworkState
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -42,7 +43,7 @@ class ServerConfig:
     mnist_dir: Path | None = None  # standard MNIST IDX files to use instead of the bundled digits
     static_dir: Path = STATIC_DIR  # the browser app's files, served at /
     max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
-    max_trace_values: int = 250_000  # refuse a convolution whose steps x kernel taps exceed this
+    max_trace_values: int = MAX_TRACE_VALUES  # refuse a convolution whose steps x kernel taps exceed this
 
     def __post_init__(self) -> None:
         check_int(self.port, "port", minimum=0, maximum=65535)
@@ -76,7 +77,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     ['/api/convolve', '/api/digits/{number}', '/api/health', '/api/kernels']
     """
     config = config or ServerConfig()
-    source = DigitSource.from_config(config.mnist_dir)
+    source = DigitSource.from_dir(config.mnist_dir)
     # FastAPIOffline serves Swagger UI and ReDoc from the installed package: nothing from a CDN, so
     # /docs works on a classroom machine with no internet.
     app = FastAPIOffline(
@@ -95,9 +96,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         """The server is up; which convscope it runs."""
         return HealthResponse(status="ok", version=__version__)
 
-    app.include_router(digits_router(source))
-    app.include_router(kernels_router())
-    app.include_router(convolve_router(source, config.max_trace_values))
+    app.include_router(playground_router(source, config.max_trace_values))
     app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
     app.include_router(network_router(source))
     app.include_router(training_router())

@@ -2,7 +2,8 @@
 
 pydantic's 422 keeps its list of errors in ``detail`` (trimmed: no echo of a 64x64 image, no links) and
 gains ``message``, e.g. ``"padding: must be <= 16 (got 40)"``. Other HTTP errors (400 from the routes,
-404, 405, 413 from the body limit) answer ``{"message": ..., "detail": ...}`` with the same text.
+404, 405, 413 from the body limit) answer ``{"message": ..., "detail": ...}`` with the same text. A
+`convscope.errors.SettingError` from a lesson is answered the same way, its kind deciding the status.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from convscope.errors import Kind, SettingError
+
 # The tags of the `kernel` union appear in pydantic's locations; the learner only knows `kernel`.
 _UNION_TAGS = frozenset({"name", "matrix"})
 _SOURCES = frozenset({"body", "query", "path"})
-
-
-def field_error(field: str, problem: str, status_code: int = 400) -> HTTPException:
-    """An HTTP error whose message names the field: ``field_error("kernel", "unknown name 'x'")``."""
-    return HTTPException(status_code=status_code, detail=f"{field}: {problem}")
+STATUS: dict[Kind, int] = {"invalid": 400, "missing": 404, "busy": 409}
 
 
 class BodyLimit:
@@ -96,8 +95,14 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code, content={"message": message, "detail": message}, headers=exc.headers
         )
 
+    async def on_setting_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, SettingError)
+        message = str(exc)
+        return JSONResponse(status_code=STATUS[exc.kind], content={"message": message, "detail": message})
+
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(SettingError, on_setting_error)
 
 
 def field_name(loc: Sequence[int | str]) -> str:

@@ -1,10 +1,10 @@
 """``/api/training*``: train a LeNet live, watch it learn over an event stream, stop it, use or download it.
 
-One job per server (``app.state.network.job``, see `NetworkState`); starting a second while one runs is
-409. Events are Server-Sent Events, one JSON object per ``data:`` line, each with an ``id`` so a client
-that reconnects (``Last-Event-ID``) gets only what it missed; the stream ends after the job's final
-event (``done``, ``stopped`` or ``error``), so the page should close its EventSource then, or the browser
-reconnects and is told the same ending again.
+One job per server (``app.state.network.job``, see `convscope.server.state.NetworkState`); starting a
+second while one runs is 409. Events are Server-Sent Events, one JSON object per ``data:`` line, each
+with an ``id`` so a client that reconnects (``Last-Event-ID``) gets only what it missed; the stream ends
+after the job's final event (``done``, ``stopped`` or ``error``), so the page should close its
+EventSource then, or the browser reconnects and is told the same ending again.
 """
 
 from __future__ import annotations
@@ -14,66 +14,52 @@ import json
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
 
+from convscope.errors import SettingError
+from convscope.lessons.training import TrainingStarted, TrainingStatus, status
+from convscope.lessons.training_job import JobSettings, TrainingJob
 from convscope.nn import Sequential, save
-from convscope.server.errors import field_error
-from convscope.server.routes_network import NetworkState, network_state
-from convscope.server.schemas import ErrorResponse
-from convscope.server.schemas_network import ModelChoice, TrainingRequest, TrainingStarted, TrainingStatus
-from convscope.server.training_job import JobSettings, TrainingJob
+from convscope.server.routes.network import network_state
+from convscope.server.schemas.common import error_answers
+from convscope.server.schemas.training import TrainingRequest, UseRequest
+from convscope.server.state import NetworkState
 
 ENDINGS = frozenset({"done", "stopped", "error"})
 POLL_SECONDS = 0.1  # how often a stream looks for new events
 KEEPALIVE_SECONDS = 10.0  # a comment line this often keeps proxies from closing a quiet stream
-
-
-class UseRequest(BaseModel):
-    """Which model the network view should use."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    model: ModelChoice = Field("trained", description="`trained` (the last job's model) or `pretrained`.")
+_NO_MODEL = error_answers(**{"404": "Nothing has been trained yet.",
+                             "409": "Training is still running, or it failed."})
 
 
 def training_router() -> APIRouter:
     """The training routes; the job lives in ``request.app.state.network``."""
     router = APIRouter(tags=["training"])
-    no_model: dict[int | str, dict[str, Any]] = {
-        404: {"model": ErrorResponse, "description": "Nothing has been trained yet."},
-        409: {"model": ErrorResponse, "description": "Training is still running, or it failed."},
-    }
 
-    @router.post(
-        "/api/training",
-        status_code=202,
-        response_model=TrainingStarted,
-        responses={409: {"model": ErrorResponse, "description": "Already training."}},
-    )
-    def start(body: TrainingRequest, request: Request) -> dict[str, Any]:
+    @router.post("/api/training", status_code=202, response_model=TrainingStarted,
+                 responses=error_answers(**{"409": "Already training."}))
+    def start(body: TrainingRequest, request: Request) -> TrainingStarted:
         """Start training a fresh LeNet in the background; follow it at GET /api/training/events."""
         job = network_state(request).start(JobSettings(**body.model_dump()))
         return {"job": job.id}
 
     @router.get("/api/training", response_model=TrainingStatus)
-    def status(request: Request) -> dict[str, Any]:
+    def get_status(request: Request) -> TrainingStatus:
         """Where training stands, with every progress and epoch event so far (filters only in `last`)."""
         return _status(network_state(request))
 
     @router.post("/api/training/stop", response_model=TrainingStatus)
-    def stop(request: Request) -> dict[str, Any]:
+    def stop(request: Request) -> TrainingStatus:
         """Stop the running job after its current batch (harmless when nothing runs)."""
         state = network_state(request)
         if state.job is not None:
             state.job.stop()
         return _status(state)
 
-    @router.post("/api/training/use", response_model=TrainingStatus, responses=no_model)
-    def use(request: Request, body: UseRequest | None = None) -> dict[str, Any]:
+    @router.post("/api/training/use", response_model=TrainingStatus, responses=_NO_MODEL)
+    def use(request: Request, body: UseRequest | None = None) -> TrainingStatus:
         """Make the last job's model (with `{"model": "pretrained"}`: the shipped one) the active model."""
         state = network_state(request)
         state.use(body.model if body is not None else "trained")
@@ -82,7 +68,7 @@ def training_router() -> APIRouter:
     @router.get(
         "/api/training/weights",
         response_class=Response,
-        responses={200: {"content": {"application/octet-stream": {}}}, **no_model},
+        responses={200: {"content": {"application/octet-stream": {}}}, **_NO_MODEL},
     )
     def weights(request: Request) -> Response:
         """The last job's model as a .npz file (``convscope.nn.load`` reads it back)."""
@@ -95,14 +81,15 @@ def training_router() -> APIRouter:
         response_class=StreamingResponse,
         responses={
             200: {"content": {"text/event-stream": {}}, "description": "One JSON event per message."},
-            404: {"model": ErrorResponse, "description": "No training job yet."},
+            **error_answers(**{"404": "No training job yet."}),
         },
     )
     def events(request: Request) -> StreamingResponse:
         """The job's events as Server-Sent Events, from the start (or after ``Last-Event-ID``)."""
         job = network_state(request).job
         if job is None:
-            raise field_error("training", "no training job yet: start one with POST /api/training", 404)
+            raise SettingError("training", "no training job yet: start one with POST /api/training",
+                               "missing")
         last = request.headers.get("last-event-id", "")
         return StreamingResponse(
             _stream(job, first=int(last) + 1 if last.isdigit() else 0),
@@ -111,6 +98,10 @@ def training_router() -> APIRouter:
         )
 
     return router
+
+
+def _status(state: NetworkState) -> TrainingStatus:
+    return status(state.job, state.active)
 
 
 async def _stream(job: TrainingJob, first: int) -> AsyncIterator[str]:
@@ -144,33 +135,3 @@ def _npz(model: Sequential, name: str) -> Response:
         media_type="application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _status(state: NetworkState) -> dict[str, Any]:
-    """The status document: state, config, history, latest event, active model."""
-    job = state.job
-    if job is None:
-        return {
-            "state": "idle",
-            "job": None,
-            "active_model": state.active,
-            "config": None,
-            "progress": [],
-            "epochs": [],
-            "last": None,
-        }
-    events = job.events_since(0)
-    return {
-        "state": job.state,
-        "job": job.id,
-        "active_model": state.active,
-        "config": job.settings.to_dict(),
-        "progress": [_without_filters(e) for e in events if e["type"] == "progress"],
-        "epochs": [_without_filters(e) for e in events if e["type"] == "epoch"],
-        "last": events[-1] if events else None,
-    }
-
-
-def _without_filters(event: dict[str, Any]) -> dict[str, Any]:
-    """The event without its (large) conv1 filters."""
-    return {k: v for k, v in event.items() if k != "conv1_filters"}

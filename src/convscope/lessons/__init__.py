@@ -1,0 +1,58 @@
+"""Lessons: what each page draws, computed by the engine and returned as typed, JSON-ready records.
+
+A lesson is a plain function: validated settings in, a ``TypedDict`` out, with nothing of HTTP in it.
+The server's routes call them (validate, call the lesson, encode); so can a script, a notebook widget,
+an export, or the page itself running Python in the browser. Importing this package imports NumPy and
+convscope's engine, never FastAPI, uvicorn or orjson (``tests/test_architecture.py`` holds it to that).
+
+Examples
+--------
+>>> import numpy as np
+>>> from convscope.lessons import Convolution, convolution_lesson
+>>> lesson = convolution_lesson(Convolution(np.eye(4), np.ones((2, 2)), stride=2))
+>>> lesson["output"], lesson["valid"]
+([[2.0, 0.0], [0.0, 2.0]], True)
+"""
+
+from __future__ import annotations
+
+from convscope.lessons import network, playground
+from convscope.lessons.network import (
+    ModelChoice,
+    ModelLesson,
+    PredictLesson,
+    explain,
+    predict,
+    preprocess,
+    summary,
+)
+from convscope.lessons.playground import (
+    Convolution,
+    DigitLesson,
+    PlaygroundLesson,
+    convolution_lesson,
+    digit_lesson,
+    kernel_weights,
+    kernels,
+)
+
+# The modules whose TypedDicts cross to the page (the server documents each as a schema).
+RECORD_MODULES = (playground, network)
+
+__all__ = [
+    "RECORD_MODULES",
+    "Convolution",
+    "DigitLesson",
+    "ModelChoice",
+    "ModelLesson",
+    "PlaygroundLesson",
+    "PredictLesson",
+    "convolution_lesson",
+    "digit_lesson",
+    "explain",
+    "kernel_weights",
+    "kernels",
+    "predict",
+    "preprocess",
+    "summary",
+]

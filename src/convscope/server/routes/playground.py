@@ -1,0 +1,75 @@
+"""The playground's routes: real MNIST digits, the kernel catalogue, and one convolution traced.
+
+Each route validates its request (``convscope.server.schemas.playground``), calls its lesson
+(``convscope.lessons.playground``) and encodes the answer. Nothing else happens here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+
+from convscope.data import DigitSource
+from convscope.lessons.playground import (
+    Convolution,
+    DigitLesson,
+    PlaygroundLesson,
+    convolution_lesson,
+    digit_lesson,
+    kernel_weights,
+    kernels,
+)
+from convscope.records import KernelRecord
+from convscope.server.responses import FastJSONResponse
+from convscope.server.schemas.common import error_answers
+from convscope.server.schemas.playground import ConvolveRequest
+
+
+def playground_router(source: DigitSource, max_trace_values: int) -> APIRouter:
+    """The routes, reading digits from ``source`` and tracing at most ``max_trace_values`` numbers."""
+    router = APIRouter(tags=["playground"])
+
+    @router.get(
+        "/api/digits/{number}",
+        response_model=DigitLesson,
+        responses=error_answers(**{"400": "`index` is past the last example."}),
+    )
+    def get_digit(
+        number: Annotated[int, PathParam(ge=0, le=9, description="The digit class, 0..9.")],
+        index: Annotated[int, Query(ge=0, description="Which example of that class (0..count-1).")] = 0,
+    ) -> DigitLesson:
+        """One real MNIST digit: its 20x20 box (what the playground convolves) and the full 28x28 image."""
+        return digit_lesson(source, number, index)
+
+    @router.get("/api/kernels", response_model=list[KernelRecord])
+    def get_kernels() -> list[KernelRecord]:
+        """Every named kernel in menu order (convscope.kernels.kernel_catalogue)."""
+        return kernels()
+
+    @router.post(
+        "/api/convolve",
+        response_model=PlaygroundLesson,
+        response_class=FastJSONResponse,
+        responses=error_answers(**{
+            "400": "Unknown kernel name, unsupported or mismatched `kernel_size`, `index` past the last "
+            "example, a trace too large to show, or values so large the products overflow.",
+            "413": "The body is over the documented size limit.",
+        }),
+    )
+    def convolve(request: ConvolveRequest) -> FastJSONResponse:
+        """Slide the kernel over the image; return the output, the size arithmetic and every window."""
+        if request.image is not None:
+            image = np.asarray(request.image, dtype=np.float64)  # (H, W)
+        else:
+            assert request.digit is not None  # the request model requires image or digit
+            image = source.crop(request.digit, request.index or 0)
+        spec = request.kernel if isinstance(request.kernel, str) else np.asarray(request.kernel, dtype=float)
+        weights, name = kernel_weights(spec, request.kernel_size)
+        setting = Convolution(image, weights, name, request.padding, request.stride, request.dilation)
+        # Encoded straight from the lesson: a 400-window trace is not validated a second time.
+        return FastJSONResponse(convolution_lesson(setting, max_trace_values))
+
+    return router

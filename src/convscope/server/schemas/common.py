@@ -1,0 +1,72 @@
+"""What every route's schema shares: strict parsing, finite numbers, rectangular grids, the error answer.
+
+Requests are validated strictly (``"3"`` is not an integer, ``true`` is not a number, NaN and Infinity
+are refused, unknown fields are rejected) so a mistake in the page shows up as a clear 4xx instead of a
+silently coerced value. Each check is written once here and used by every concept's request models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+STRICT = ConfigDict(strict=True, extra="forbid")
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Grid = list[list[float]]
+
+
+def rectangular(rows: Grid) -> Grid:
+    """Refuse ragged nested lists, naming the first row whose length differs."""
+    for i, row in enumerate(rows):
+        if len(row) != len(rows[0]):
+            raise ValueError(
+                f"must be rectangular: row 0 has {len(rows[0])} values but row {i} has {len(row)}"
+            )
+    return rows
+
+
+def within_unit_interval(rows: Grid) -> Grid:
+    """Refuse ink outside [0, 1] with one message (not one per pixel of a canvas)."""
+    values = np.asarray(rows, dtype=np.float64)  # (H, W)
+    outside = (values < 0) | (values > 1)
+    if outside.any():
+        r, c = (int(i) for i in np.argwhere(outside)[0])
+        raise ValueError(
+            f"every value must be in [0, 1] (ink 0..1, not 0..255); image[{r}][{c}] is {values[r, c]:g} "
+            f"and {int(outside.sum())} values are outside"
+        )
+    return rows
+
+
+def one_source(image: Any, digit: int | None, index: int | None, sides: str) -> None:
+    """Exactly one of a drawn ``image`` and an MNIST ``digit``; ``index`` only with ``digit``."""
+    if image is not None and digit is not None:
+        raise ValueError("give either `image` or `digit` (with `index`), not both")
+    if image is None and digit is None:
+        raise ValueError(f"give `image` (a 2-D list, each side {sides}) or `digit` (0..9, with `index`)")
+    if index is not None and digit is None:
+        raise ValueError("`index` picks an example of `digit`; give `digit` too, or drop `index`")
+
+
+class HealthResponse(BaseModel):
+    """The server is up."""
+
+    status: Literal["ok"]
+    version: str = Field(description="convscope's version.")
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx answer: `message` is one readable line naming the field and what is allowed."""
+
+    message: str = Field(description='e.g. "padding: must be <= 16 (got 40)"')
+    detail: str | list[dict[str, Any]] = Field(
+        description="The same as `message` (400, 404, 413), or pydantic's list of errors (422)."
+    )
+
+
+def error_answers(**described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error statuses: ``error_answers(**{"404": "Nothing trained yet."})``."""
+    return {int(code): {"model": ErrorResponse, "description": text} for code, text in described.items()}

@@ -1,0 +1,47 @@
+"""The training routes' requests: how to train a LeNet live, and which model the network view uses.
+
+Every field is bounded so that a job stays short. The answers are records of
+``convscope.lessons.training``; see `convscope.server.schemas`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from convscope.lessons.network import ModelChoice
+from convscope.server.schemas.common import STRICT
+
+TRAIN_SET_SIZE = 8000  # convscope.data.train_test_split's training part
+
+
+class TrainingRequest(BaseModel):
+    """How to train a LeNet on the bundled digits; every field is bounded so a job stays short."""
+
+    model_config = STRICT
+
+    conv1_channels: int = Field(6, ge=1, le=32, description="Feature maps of conv1.")
+    conv2_channels: int = Field(16, ge=1, le=32, description="Feature maps of conv2.")
+    kernel_size: Literal[3, 5] = Field(5, description="Side of both convolutions' kernels.")
+    lr: float = Field(2e-3, gt=0, le=1, allow_inf_nan=False, description="Learning rate (cosine decay).")
+    batch_size: int = Field(64, ge=8, le=512, description="Images per gradient step.")
+    epochs: int = Field(3, ge=1, le=20, description="Passes over the training digits.")
+    optimizer: Literal["sgd", "adam"] = Field("adam", description="Adam, or SGD with momentum 0.9.")
+    loss: Literal["cross_entropy", "half_squared_error"] = Field("cross_entropy")
+    augment: int = Field(0, ge=0, le=4, description="Shift each training digit by up to this many pixels.")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Initial weights, shuffles and shifts.")
+    train_size: int = Field(
+        TRAIN_SET_SIZE,
+        ge=64,
+        le=TRAIN_SET_SIZE,
+        description="How many of the 8,000 training digits to use (fewer: a quick demo).",
+    )
+
+
+class UseRequest(BaseModel):
+    """Which model the network view should use."""
+
+    model_config = STRICT
+
+    model: ModelChoice = Field("trained", description="`trained` (the last job's model) or `pretrained`.")

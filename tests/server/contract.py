@@ -1,0 +1,62 @@
+"""Every 200 answer a test receives is checked against the response model its route declares.
+
+`ContractClient` is FastAPI's ``TestClient`` with that check after each request; `check_answer` does
+it for any response (e.g. from ``httpx`` against a real server). The check is strict JSON validation
+with unknown keys forbidden, so an answer that drifts from its documented record fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cache
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
+from starlette.routing import BaseRoute
+
+
+def check_answer(app: FastAPI, response: httpx.Response) -> None:
+    """Validate a 200 JSON ``response`` against its route's ``response_model`` (raise if it differs)."""
+    json_answer = "json" in response.headers.get("content-type", "")
+    if response.status_code != 200 or not json_answer or not response.request.url.path.startswith("/api/"):
+        return  # /openapi.json and the page's files are not part of the contract
+    route = _route(app, response.request.method, response.request.url.path)
+    assert route is not None, f"no route answers {response.request.method} {response.request.url.path}"
+    assert route.response_model is not None, f"{route.path} declares no response model"
+    _adapter(route.response_model).validate_json(response.content, strict=True)
+
+
+def _route(app: FastAPI, method: str, path: str) -> APIRoute | None:
+    for route in _api_routes(app.routes):
+        if method in route.methods and route.path_regex.match(path):
+            return route
+    return None
+
+
+def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every APIRoute, including those of included routers (FastAPI keeps those behind a wrapper)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)  # no prefixes are used, so paths are as declared
+        if included is not None:
+            yield from _api_routes(included.routes)
+
+
+@cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+class ContractClient(TestClient):
+    """``TestClient`` that checks every 200 JSON answer against its declared response model."""
+
+    def request(self, method: str, url: httpx._types.URLTypes, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        response = super().request(method, url, **kwargs)
+        assert isinstance(self.app, FastAPI)
+        check_answer(self.app, response)
+        return response
