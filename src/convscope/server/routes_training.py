@@ -21,11 +21,12 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from convscope.nn import Sequential, save
+from convscope.recipe import Recipe
 from convscope.server.errors import field_error
 from convscope.server.routes_network import NetworkState, network_state
 from convscope.server.schemas import ErrorResponse
 from convscope.server.schemas_network import ModelChoice, TrainingRequest, TrainingStarted, TrainingStatus
-from convscope.server.training_job import JobSettings, TrainingJob
+from convscope.server.training_job import TrainingJob
 
 ENDINGS = frozenset({"done", "stopped", "error"})
 POLL_SECONDS = 0.1  # how often a stream looks for new events
@@ -56,7 +57,7 @@ def training_router() -> APIRouter:
     )
     def start(body: TrainingRequest, request: Request) -> dict[str, Any]:
         """Start training a fresh LeNet in the background; follow it at GET /api/training/events."""
-        job = network_state(request).start(JobSettings(**body.model_dump()))
+        job = network_state(request).start(Recipe.from_dict(body.model_dump()))
         return {"job": job.id}
 
     @router.get("/api/training", response_model=TrainingStatus)

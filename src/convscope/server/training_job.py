@@ -4,7 +4,8 @@ batch, its progress kept as a list of JSON events that any number of event-strea
 The job is the only owner of the model it trains; nothing else touches it until the job has ended
 (``state`` is no longer ``"running"``), after which the model never changes again and may be served.
 Three things stop a job besides finishing: ``stop()``; nobody listening (no event-stream client for
-``idle_timeout`` seconds: the page was closed); and the hard cap of ``max_seconds``.
+``idle_timeout`` seconds: the page was closed); and the hard cap of ``max_seconds``. The run is built by
+``convscope.recipe.prepare``, as ``convscope train``'s is: the same recipe gives the same weights.
 """
 
 from __future__ import annotations
@@ -14,49 +15,18 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from convscope.data import load_digits, train_test_split
-from convscope.nn import Conv2d, Sequential, lenet, prepare_input
-from convscope.train import Progress, TrainConfig, fit
+from convscope.nn import Conv2d, Sequential
+from convscope.recipe import Recipe, Run, prepare
+from convscope.train import Progress
 
 State = Literal["running", "done", "stopped", "error"]
 
-
-@dataclass(frozen=True)
-class JobSettings:
-    """A validated training request (see ``schemas_network.TrainingRequest`` for the bounds)."""
-
-    conv1_channels: int = 6
-    conv2_channels: int = 16
-    kernel_size: int = 5
-    lr: float = 2e-3
-    batch_size: int = 64
-    epochs: int = 3
-    optimizer: str = "adam"
-    loss: str = "cross_entropy"
-    augment: int = 0
-    seed: int = 0
-    train_size: int = 8000  # the first ``train_size`` of a seeded shuffle of the 8,000 training digits
-
-    def train_config(self) -> TrainConfig:
-        """The ``convscope.train`` configuration for these settings."""
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            optimizer=self.optimizer,
-            loss=self.loss,
-            augment=self.augment,
-            seed=self.seed,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return asdict(self)
+# routes_network.py (NetworkState.start) still imports the old name; drop this when it names Recipe.
+JobSettings = Recipe
 
 
 class _DivergedError(Exception):
@@ -64,11 +34,11 @@ class _DivergedError(Exception):
 
 
 class TrainingJob:
-    """Train a fresh LeNet with ``settings`` in a daemon thread, publishing events as it goes.
+    """Train the run ``settings`` describes in a daemon thread, publishing events as it goes.
 
     Parameters
     ----------
-    settings : what to train
+    settings : what to train (the page's JSON for it is ``settings.to_dict()``)
     job_id : the id clients see
     idle_timeout : seconds without any event-stream client after which the job stops itself
     max_seconds : hard cap on the job's wall time
@@ -77,7 +47,8 @@ class TrainingJob:
 
     Examples
     --------
-    >>> job = TrainingJob(JobSettings(epochs=1, train_size=64, batch_size=32), "demo")
+    >>> from convscope.train import TrainConfig
+    >>> job = TrainingJob(Recipe(train_size=64, fit=TrainConfig(epochs=1, batch_size=32)), "demo")
     >>> job.start()
     >>> job.wait(60)
     True
@@ -87,7 +58,7 @@ class TrainingJob:
 
     def __init__(
         self,
-        settings: JobSettings,
+        settings: Recipe,
         job_id: str,
         *,
         idle_timeout: float = 30.0,
@@ -101,12 +72,8 @@ class TrainingJob:
         self.max_seconds = max_seconds
         self.progress_every = progress_every
         self.filters_every = filters_every
-        self.model: Sequential = lenet(
-            settings.conv1_channels,
-            settings.conv2_channels,
-            settings.kernel_size,
-            rng=np.random.default_rng(settings.seed),
-        )
+        run = prepare(settings)  # ~0.1 s (the bundle is read once per process): fine in the request
+        self.model: Sequential = run.model
         self.accuracy: float | None = None  # held-out accuracy after the last finished epoch
         self._lock = threading.Lock()
         self._events: list[dict[str, Any]] = []
@@ -116,7 +83,10 @@ class TrainingJob:
         self._last_listener = time.monotonic()  # when the last client left (or the job began)
         self._started = time.monotonic()
         self._finished = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"convscope-training-{job_id}", daemon=True)
+        # Only the thread holds the run, so its digits are freed when training ends.
+        self._thread = threading.Thread(
+            target=self._run, args=(run,), name=f"convscope-training-{job_id}", daemon=True
+        )
 
     # -- control, from request threads ---------------------------------------------------------------
 
@@ -160,20 +130,10 @@ class TrainingJob:
 
     # -- the training thread --------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        """Load the digits, train, and publish the ending event; never raises."""
+    def _run(self, run: Run) -> None:
+        """Train, validating after every epoch, and publish the ending event; never raises."""
         try:
-            x, y, val_x, val_y = _data(self.settings)
-            history = fit(
-                self.model,
-                self.settings.train_config(),
-                x,
-                y,
-                val_x,
-                val_y,
-                callback=self._on_progress,
-                should_stop=self._should_stop,
-            )
+            history = run.fit(self._on_progress, self._should_stop, validate=True)
             if history.stopped:
                 self._end("stopped", {"reason": self._stop_reason})
             else:
@@ -229,16 +189,6 @@ class TrainingJob:
             self._events.append(event)
             self._state = state
         self._finished.set()
-
-
-def _data(settings: JobSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Network-ready training digits (a seeded subset of ``train_size``) and the 2,000 held-out ones."""
-    digits = load_digits()
-    train, held_out = train_test_split()
-    chosen = np.random.default_rng(settings.seed).permutation(train)[: settings.train_size]
-    x = prepare_input(digits.images[chosen])  # (n, 1, 32, 32)
-    val_x = prepare_input(digits.images[held_out])  # (2000, 1, 32, 32)
-    return x, digits.labels[chosen].astype(np.int64), val_x, digits.labels[held_out].astype(np.int64)
 
 
 def _finite(values: dict[str, Any]) -> dict[str, Any]:
