@@ -3,7 +3,8 @@
 ``fit`` reports every batch through a callback (epoch, batch, loss, accuracy, images/s), so a live UI can
 stream progress, and asks ``should_stop()`` after every batch, so the UI can stop it. Everything random
 (initial shuffles, augmentation) comes from one ``np.random.Generator``: the same seed gives the same
-weights, bit for bit.
+weights, bit for bit. ``convscope.recipe`` builds the run of LeNet on the bundled digits that the CLI and
+the Training page both train.
 
 With cross-entropy the loss takes the logits before the model's final ``Softmax`` (``model[:-1]``), as
 ``F.cross_entropy`` does: fusing softmax and log keeps the gradient exact for confident predictions.
@@ -45,7 +46,7 @@ class TrainConfig:
     lr_schedule: str = "cosine"  # "constant", or "cosine": decay to 0 over all steps (CosineAnnealingLR)
     loss: str = "cross_entropy"  # "cross_entropy" on logits, or "half_squared_error" on the output vs one-hot
     augment: int = 2  # shift each training image by up to this many pixels (0 = no augmentation)
-    seed: int = 0  # seeds the generator fit uses when none is passed
+    seed: int = 0  # seeds fit's generator when none is passed (a Recipe splits it: init and fit)
 
     def __post_init__(self) -> None:
         check_int(self.epochs, "epochs", minimum=1)

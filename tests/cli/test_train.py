@@ -81,6 +81,8 @@ def test_evaluate_a_saved_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["--batch-size", "0"], r"argument --batch-size: must be >= 1, got 0"),
         (["--lr", "inf"], r"argument --lr: must be a finite number > 0, got inf"),
         (["--limit", "0"], r"argument --limit: must be >= 1"),
+        # Newer Pythons quote the choices.
+        (["--loss", "hinge"], r"--loss: invalid choice: 'hinge' \(choose from '?cross_entropy'?, '?half_"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(
@@ -90,6 +92,15 @@ def test_bad_arguments_exit_2_with_a_message(
         main(["train", *args])
     assert exit_info.value.code == 2
     assert re.search(message, capsys.readouterr().err)
+
+
+def test_help_documents_the_loss(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal's width
+    assert "--loss {cross_entropy,half_squared_error}" in help_text
+    assert "half_squared_error (output vs one-hot, the classic LeNet's)" in help_text
 
 
 def test_values_argparse_cannot_check_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -144,9 +155,9 @@ def test_an_unwritable_out_fails_before_training(
     message: str,
 ) -> None:
     def no_training(*args: object, **kwargs: object) -> None:
-        raise AssertionError("trained before checking --out")
+        raise AssertionError("prepared a run before checking --out")
 
-    monkeypatch.setattr("convscope.cli.train.fit", no_training)
+    monkeypatch.setattr("convscope.cli.train.prepare", no_training)
     status, out, err = run_train(capsys, "--epochs", "1", "--limit", "8", "--out", str(tmp_path / where))
     assert status == 2
     assert re.search(f"convscope train: error: --out .*: {message}", err)

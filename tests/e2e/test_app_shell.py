@@ -26,7 +26,7 @@ def test_a_quick_second_navigation_wins_over_a_view_still_loading(page: Any, ser
     page.wait_for_selector(".playground[data-busy='false']")
     # Once the network module has arrived, a stale navigation would have mounted it by the next frame.
     page.wait_for_function(
-        "performance.getEntriesByType('resource').some((e) => e.name.endsWith('/js/views/network.js'))"
+        "performance.getEntriesByType('resource').some((e) => e.name.endsWith('/js/views/network/index.js'))"
     )
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
     assert page.locator("#app .network").count() == 0

@@ -229,7 +229,7 @@ def test_asking_while_drawing_sends_requests_before_the_pen_stops(page: Any, ser
     open_network(page, server)
     sends_while_asking = page.evaluate(
         """async () => {
-          const { createLatest } = await import("/js/views/network-queue.js");
+          const { createLatest } = await import("/js/components/latest.js");
           let sends = 0;
           const latest = createLatest(async () => { sends += 1; }, { onResult: () => {}, onError: () => {} });
           for (let i = 0; i < 40; i += 1) {

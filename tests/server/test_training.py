@@ -25,7 +25,7 @@ from convscope.data import digit, to_mnist
 from convscope.nn import load
 from convscope.server import create_app
 from convscope.server.state import NetworkState
-from tests.server.contract import ContractClient
+from tests.server.contract import ContractClient, check_answer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -46,7 +46,14 @@ def serve(state: NetworkState) -> Iterator[httpx.Client]:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        # Every JSON answer is checked against its route's record as it arrives (streams are left alone).
+        def check(response: httpx.Response) -> None:
+            if "json" in response.headers.get("content-type", ""):
+                response.read()
+                check_answer(app, response)
+
+        hooks = {"response": [check]}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, event_hooks=hooks) as client:
             yield client
     finally:
         if state.job is not None:
@@ -75,7 +82,8 @@ def test_a_short_job_streams_progress_epochs_and_done_then_serves_its_model(tmp_
         assert started.status_code == 202
         second = client.post("/api/training", json=TINY)
         assert second.status_code == 409
-        assert second.json()["message"].startswith(f"already training (job {started.json()['job']})")
+        job = started.json()["job"]
+        assert second.json()["message"].startswith(f"training: already training (job {job})")
         assert client.post("/api/training/use").status_code == 409  # not while it runs
 
         received = list(events(client))

@@ -2,7 +2,9 @@
 
 Training uses the fixed split of ``convscope.data.train_test_split`` (8,000 to train, 2,000 held out),
 shows progress (one rewritten line on a terminal, plain lines in a log), saves the weights and prints the
-held-out accuracy. The defaults are the recipe of the shipped model (``convscope.nn.pretrained``).
+held-out accuracy. The run is built by ``convscope.recipe.prepare``, as the Training page's is, so the
+same settings and seed give the same weights from either; the defaults are the recipe of the shipped model
+(``convscope.nn.pretrained``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from convscope.nn.model import Sequential, lenet, prepare_input
-from convscope.train import OPTIMIZERS, Progress, TrainConfig, evaluate, fit
+from convscope.nn.model import Sequential
+from convscope.recipe import TRAIN_DIGITS, Recipe, Run, held_out_digits, prepare
+from convscope.train import LOSSES, OPTIMIZERS, Progress, TrainConfig, evaluate
 
 DEFAULTS = TrainConfig()
 
@@ -77,6 +80,12 @@ def add_parser(sub: Any) -> None:
         "--optimizer", choices=OPTIMIZERS, default=DEFAULTS.optimizer, help="adam or sgd (momentum 0.9)"
     )
     p.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=DEFAULTS.loss,
+        help="cross_entropy (on the logits) or half_squared_error (output vs one-hot, the classic LeNet's)",
+    )
+    p.add_argument(
         "--augment",
         type=_shift,
         default=DEFAULTS.augment,
@@ -91,7 +100,7 @@ def add_parser(sub: Any) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="train on the first N training digits only (quick runs)",
+        help="train on N of the 8,000 training digits, evenly spaced so every class is in (quick runs)",
     )
     p.add_argument("--out", default="lenet_mnist.npz", metavar="PATH", help="where to save the weights")
     p.add_argument("--evaluate", action="store_true", help="only measure the held-out accuracy of --weights")
@@ -104,23 +113,19 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train (or evaluate) as ``args`` says; returns the exit status."""
     from convscope._runtime import one_blas_thread
-    from convscope.data import load_digits, train_test_split
 
     one_blas_thread()
 
-    digits = load_digits()
-    train_idx, test_idx = train_test_split()
-    test_x, test_y = prepare_input(digits.images[test_idx]), digits.labels[test_idx]
     if args.evaluate:
         model = _load_weights(args.weights)
+        test_x, test_y = held_out_digits()
     else:
         if args.weights is not None:
             raise ValueError("--weights only goes with --evaluate (training starts from random weights)")
         _check_writable(args.out)  # now, not after minutes of training
-        if args.limit is not None and args.limit < len(train_idx):
-            # The indices are grouped by class: take evenly spaced ones so every digit is represented.
-            train_idx = train_idx[np.linspace(0, len(train_idx) - 1, args.limit).astype(int)]
-        model = _train(args, prepare_input(digits.images[train_idx]), digits.labels[train_idx], sys.stdout)
+        run = prepare(_recipe(args))
+        model = _train(run, args.out, sys.stdout)
+        test_x, test_y = run.held_out_x, run.held_out_y
     result = evaluate(model, test_x, test_y)
     print(
         f"held-out accuracy: {result.accuracy:.2%} ({round(result.accuracy * result.count)}/{result.count}), "
@@ -152,29 +157,33 @@ def _check_writable(path: str) -> None:
         raise ValueError(f"--out {path}: not writable; choose a folder you can write to")
 
 
-def _train(args: argparse.Namespace, x: np.ndarray, y: np.ndarray, out: TextIO) -> Sequential:
-    """Build a LeNet, train it with the flags' settings, save it to ``--out``."""
-    from convscope.nn import save
-
-    config = TrainConfig(
+def _recipe(args: argparse.Namespace) -> Recipe:
+    """The flags as a recipe; a ``--limit`` past the 8,000 training digits means all of them."""
+    fit = TrainConfig(
         epochs=args.epochs,
         batch_size=args.batch_size,
         lr=args.lr,
         optimizer=args.optimizer,
+        loss=args.loss,
         augment=args.augment,
         seed=args.seed,
     )
-    init_rng, fit_rng = np.random.default_rng(config.seed).spawn(2)
-    model = lenet(rng=init_rng)
-    show = _progress_printer(out, out.isatty())
-    history = fit(model, config, x, y, callback=show, rng=fit_rng)
-    save(model, args.out)
+    return Recipe(train_size=min(args.limit or TRAIN_DIGITS, TRAIN_DIGITS), fit=fit)
+
+
+def _train(run: Run, path: str, out: TextIO) -> Sequential:
+    """Train the run's LeNet, showing progress on ``out``; save it to ``path``."""
+    from convscope.nn import save
+
+    history = run.fit(callback=_progress_printer(out, out.isatty()))
+    save(run.model, path)
+    epochs = run.config.epochs
     print(
-        f"trained {len(x)} digits for {config.epochs} epoch{'s' if config.epochs != 1 else ''} "
-        f"in {history.seconds:.1f} s; saved {args.out}",
+        f"trained {len(run.train_x)} digits for {epochs} epoch{'s' if epochs != 1 else ''} "
+        f"in {history.seconds:.1f} s; saved {path}",
         file=out,
     )
-    return model
+    return run.model
 
 
 def _progress_printer(out: TextIO, tty: bool) -> Any:

@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from convscope.lessons import network, playground
+from convscope.lessons import network, playground, training, training_job
 from convscope.lessons.network import (
     ModelChoice,
     ModelLesson,
@@ -35,9 +35,11 @@ from convscope.lessons.playground import (
     kernel_weights,
     kernels,
 )
+from convscope.lessons.training import TrainingStatus, status
+from convscope.lessons.training_job import TrainingJob
 
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
-RECORD_MODULES = (playground, network)
+RECORD_MODULES = (playground, network, training, training_job)
 
 __all__ = [
     "RECORD_MODULES",
@@ -47,6 +49,8 @@ __all__ = [
     "ModelLesson",
     "PlaygroundLesson",
     "PredictLesson",
+    "TrainingJob",
+    "TrainingStatus",
     "convolution_lesson",
     "digit_lesson",
     "explain",
@@ -54,5 +58,6 @@ __all__ = [
     "kernels",
     "predict",
     "preprocess",
+    "status",
     "summary",
 ]

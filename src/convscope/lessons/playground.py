@@ -148,7 +148,7 @@ def convolution_lesson(setting: Convolution, max_trace_values: int = MAX_TRACE_V
     >>> lesson["output_size"], len(lesson["steps"]), lesson["steps"][0]["sum"] == lesson["output"][0][0]
     ([20, 20], 400, True)
     >>> convolution_lesson(Convolution(three, np.ones((3, 3)), stride=2))["explanation"]["reasons"][0][:40]
-    'O = (20 - 3 + 2×0)/2 + 1 = 9.5 is not a '
+    '20 - 3 + 2×0 = 17 is not a multiple of t'
     """
     image, weights = setting.image, setting.weights
     explanation = explain_convolution(image.shape, weights.shape, setting.padding, setting.stride,

@@ -4,7 +4,8 @@ batch, its progress kept as a list of JSON events that any number of event-strea
 The job is the only owner of the model it trains; nothing else touches it until the job has ended
 (``state`` is no longer ``"running"``), after which the model never changes again and may be served.
 Three things stop a job besides finishing: ``stop()``; nobody listening (no event-stream client for
-``idle_timeout`` seconds: the page was closed); and the hard cap of ``max_seconds``.
+``idle_timeout`` seconds: the page was closed); and the hard cap of ``max_seconds``. The run is built by
+``convscope.recipe.prepare``, as ``convscope train``'s is: the same recipe gives the same weights.
 """
 
 from __future__ import annotations
@@ -14,49 +15,59 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Literal, NotRequired
 
 import numpy as np
+from typing_extensions import TypedDict
 
-from convscope.data import load_digits, train_test_split
-from convscope.nn import Conv2d, Sequential, lenet, prepare_input
-from convscope.train import Progress, TrainConfig, fit
+from convscope.nn import Conv2d, Sequential
+from convscope.recipe import Recipe, Run, prepare
+from convscope.train import Progress
 
 State = Literal["running", "done", "stopped", "error"]
+Filters = list[list[list[float]]]  # (C, kH, kW)
 
 
-@dataclass(frozen=True)
-class JobSettings:
-    """A validated training request (see ``schemas_network.TrainingRequest`` for the bounds)."""
+class ProgressEvent(TypedDict):
+    """After a batch (``progress``) or an epoch (``epoch``, with the held-out numbers)."""
 
-    conv1_channels: int = 6
-    conv2_channels: int = 16
-    kernel_size: int = 5
-    lr: float = 2e-3
-    batch_size: int = 64
-    epochs: int = 3
-    optimizer: str = "adam"
-    loss: str = "cross_entropy"
-    augment: int = 0
-    seed: int = 0
-    train_size: int = 8000  # the first ``train_size`` of a seeded shuffle of the 8,000 training digits
+    id: int
+    type: Literal["progress", "epoch"]
+    epoch: int
+    """1-based."""
+    epochs: int
+    batch: int
+    """1-based, within the epoch."""
+    batches: int
+    loss: float | None
+    """This batch's mean loss (an epoch's: its mean); null if not a finite number."""
+    accuracy: float | None
+    images_per_second: float | None
+    lr: float | None
+    val_loss: float | None
+    """Held-out loss, in epoch events."""
+    val_accuracy: float | None
+    """Held-out accuracy, in epoch events."""
+    conv1_filters: NotRequired[Filters]
+    """(C, kH, kW): conv1's weights, in epoch events and every few batches."""
 
-    def train_config(self) -> TrainConfig:
-        """The ``convscope.train`` configuration for these settings."""
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            optimizer=self.optimizer,
-            loss=self.loss,
-            augment=self.augment,
-            seed=self.seed,
-        )
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return asdict(self)
+class EndEvent(TypedDict):
+    """The job's last event: it finished, was stopped (and why), or failed (and why)."""
+
+    id: int
+    type: Literal["done", "stopped", "error"]
+    accuracy: float | None
+    """Held-out accuracy after the last finished epoch; null if none finished."""
+    seconds: NotRequired[float]
+    """How long training took (done)."""
+    reason: NotRequired[str | None]
+    """Why it stopped (stopped)."""
+    message: NotRequired[str]
+    """What went wrong (error)."""
+
+
+TrainingEvent = ProgressEvent | EndEvent
 
 
 class _DivergedError(Exception):
@@ -64,11 +75,11 @@ class _DivergedError(Exception):
 
 
 class TrainingJob:
-    """Train a fresh LeNet with ``settings`` in a daemon thread, publishing events as it goes.
+    """Train the run ``recipe`` describes in a daemon thread, publishing events as it goes.
 
     Parameters
     ----------
-    settings : what to train
+    recipe : what to train (the page's JSON for it is ``recipe.to_dict()``)
     job_id : the id clients see
     idle_timeout : seconds without any event-stream client after which the job stops itself
     max_seconds : hard cap on the job's wall time
@@ -77,7 +88,8 @@ class TrainingJob:
 
     Examples
     --------
-    >>> job = TrainingJob(JobSettings(epochs=1, train_size=64, batch_size=32), "demo")
+    >>> from convscope.train import TrainConfig
+    >>> job = TrainingJob(Recipe(train_size=64, fit=TrainConfig(epochs=1, batch_size=32)), "demo")
     >>> job.start()
     >>> job.wait(60)
     True
@@ -87,7 +99,7 @@ class TrainingJob:
 
     def __init__(
         self,
-        settings: JobSettings,
+        recipe: Recipe,
         job_id: str,
         *,
         idle_timeout: float = 30.0,
@@ -95,28 +107,27 @@ class TrainingJob:
         progress_every: int = 5,
         filters_every: int = 25,
     ) -> None:
-        self.settings = settings
+        self.recipe = recipe
         self.id = job_id
         self.idle_timeout = idle_timeout
         self.max_seconds = max_seconds
         self.progress_every = progress_every
         self.filters_every = filters_every
-        self.model: Sequential = lenet(
-            settings.conv1_channels,
-            settings.conv2_channels,
-            settings.kernel_size,
-            rng=np.random.default_rng(settings.seed),
-        )
+        run = prepare(recipe)  # ~0.1 s (the bundle is read once per process): fine in the request
+        self.model: Sequential = run.model
         self.accuracy: float | None = None  # held-out accuracy after the last finished epoch
         self._lock = threading.Lock()
-        self._events: list[dict[str, Any]] = []
+        self._events: list[TrainingEvent] = []
         self._state: State = "running"
         self._stop_reason: str | None = None
         self._subscribers = 0
         self._last_listener = time.monotonic()  # when the last client left (or the job began)
         self._started = time.monotonic()
         self._finished = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"convscope-training-{job_id}", daemon=True)
+        # Only the thread holds the run, so its digits are freed when training ends.
+        self._thread = threading.Thread(
+            target=self._run, args=(run,), name=f"convscope-training-{job_id}", daemon=True
+        )
 
     # -- control, from request threads ---------------------------------------------------------------
 
@@ -141,7 +152,7 @@ class TrainingJob:
         with self._lock:
             return self._state
 
-    def events_since(self, first: int) -> list[dict[str, Any]]:
+    def events_since(self, first: int) -> list[TrainingEvent]:
         """The events from number ``first`` on (0 for all): what a new or reconnected client missed."""
         with self._lock:
             return self._events[first:]
@@ -160,26 +171,17 @@ class TrainingJob:
 
     # -- the training thread --------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        """Load the digits, train, and publish the ending event; never raises."""
+    def _run(self, run: Run) -> None:
+        """Train, validating after every epoch, and publish the ending event; never raises."""
         try:
-            x, y, val_x, val_y = _data(self.settings)
-            history = fit(
-                self.model,
-                self.settings.train_config(),
-                x,
-                y,
-                val_x,
-                val_y,
-                callback=self._on_progress,
-                should_stop=self._should_stop,
-            )
+            history = run.fit(self._on_progress, self._should_stop, validate=True)
             if history.stopped:
-                self._end("stopped", {"reason": self._stop_reason})
+                reason = self._stop_reason
+                self._end({"id": 0, "type": "stopped", "accuracy": self.accuracy, "reason": reason})
             else:
-                self._end("done", {"seconds": history.seconds})
+                self._end({"id": 0, "type": "done", "accuracy": self.accuracy, "seconds": history.seconds})
         except Exception as err:  # the job must end with an event the page can show, whatever happened
-            self._end("error", {"message": str(err)})
+            self._end({"id": 0, "type": "error", "accuracy": self.accuracy, "message": str(err)})
 
     def _should_stop(self) -> bool:
         """Polled by ``fit`` after every batch."""
@@ -201,46 +203,48 @@ class TrainingJob:
         last = progress.batch == progress.batches
         if progress.kind == "batch" and not (progress.batch % self.progress_every == 0 or last):
             return
-        event = {"type": "progress" if progress.kind == "batch" else "epoch", **_finite(progress.to_dict())}
-        del event["kind"]
+        event: ProgressEvent = {
+            "id": 0,  # numbered when published
+            "type": "progress" if progress.kind == "batch" else "epoch",
+            "epoch": progress.epoch,
+            "epochs": progress.epochs,
+            "batch": progress.batch,
+            "batches": progress.batches,
+            "loss": _finite(progress.loss),
+            "accuracy": _finite(progress.accuracy),
+            "images_per_second": _finite(progress.images_per_second),
+            "lr": _finite(progress.lr),
+            "val_loss": _finite(progress.val_loss),
+            "val_accuracy": _finite(progress.val_accuracy),
+        }
         if progress.kind == "epoch" or progress.batch % self.filters_every == 0:
             event["conv1_filters"] = self.conv1_filters()
         if progress.kind == "epoch":
             self.accuracy = progress.val_accuracy
         self._publish(event)
 
-    def conv1_filters(self) -> list[Any]:
+    def conv1_filters(self) -> Filters:
         """conv1's weights (C, kH, kW) as nested lists, rounded for the page."""
         conv1 = self.model["conv1"]
         assert isinstance(conv1, Conv2d)
-        filters: list[Any] = np.round(conv1.weight.data[:, 0].astype(np.float64), 5).tolist()
+        filters: Filters = np.round(conv1.weight.data[:, 0].astype(np.float64), 5).tolist()
         return filters
 
-    def _publish(self, event: dict[str, Any]) -> None:
+    def _publish(self, event: TrainingEvent) -> None:
+        """Number the event and add it to the list clients read."""
         with self._lock:
             event["id"] = len(self._events)
             self._events.append(event)
 
-    def _end(self, state: State, details: dict[str, Any]) -> None:
+    def _end(self, event: EndEvent) -> None:
         """Publish the final event and mark the job ended (the model is now frozen)."""
-        event = {"type": state, "accuracy": self.accuracy, **details}
         with self._lock:
             event["id"] = len(self._events)
             self._events.append(event)
-            self._state = state
+            self._state = event["type"]
         self._finished.set()
 
 
-def _data(settings: JobSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Network-ready training digits (a seeded subset of ``train_size``) and the 2,000 held-out ones."""
-    digits = load_digits()
-    train, held_out = train_test_split()
-    chosen = np.random.default_rng(settings.seed).permutation(train)[: settings.train_size]
-    x = prepare_input(digits.images[chosen])  # (n, 1, 32, 32)
-    val_x = prepare_input(digits.images[held_out])  # (2000, 1, 32, 32)
-    return x, digits.labels[chosen].astype(np.int64), val_x, digits.labels[held_out].astype(np.int64)
-
-
-def _finite(values: dict[str, Any]) -> dict[str, Any]:
+def _finite(value: float | None) -> float | None:
     """NaN and infinity become None: strict JSON (and the browser's JSON.parse) has no word for them."""
-    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in values.items()}
+    return None if value is None or not math.isfinite(value) else float(value)

@@ -14,8 +14,9 @@ from typing import Any
 
 from convscope.errors import SettingError
 from convscope.lessons.network import ModelChoice, held_out_accuracy
+from convscope.lessons.training_job import TrainingJob
 from convscope.nn import Sequential, pretrained
-from convscope.lessons.training_job import JobSettings, TrainingJob
+from convscope.recipe import Recipe
 
 
 class NetworkState:
@@ -76,7 +77,7 @@ class NetworkState:
             raise SettingError("model", "the last training job failed; its weights are not usable", "busy")
         return job.model
 
-    def start(self, settings: JobSettings) -> TrainingJob:
+    def start(self, recipe: Recipe) -> TrainingJob:
         """Start a training job, or a busy `SettingError` if one is running (one job per server)."""
         with self.lock:
             if self.job is not None and self.job.state == "running":
@@ -84,7 +85,7 @@ class NetworkState:
                     "training", f"already training (job {self.job.id}); stop it first with POST "
                     "/api/training/stop", "busy"
                 )
-            self.job = TrainingJob(settings, uuid.uuid4().hex[:8], **self.job_options)
+            self.job = TrainingJob(recipe, uuid.uuid4().hex[:8], **self.job_options)
             self.job.start()
             return self.job
 

@@ -20,8 +20,9 @@ from fastapi.responses import Response, StreamingResponse
 
 from convscope.errors import SettingError
 from convscope.lessons.training import TrainingStarted, TrainingStatus, status
-from convscope.lessons.training_job import JobSettings, TrainingJob
+from convscope.lessons.training_job import TrainingJob
 from convscope.nn import Sequential, save
+from convscope.recipe import Recipe
 from convscope.server.routes.network import network_state
 from convscope.server.schemas.common import error_answers
 from convscope.server.schemas.training import TrainingRequest, UseRequest
@@ -42,7 +43,7 @@ def training_router() -> APIRouter:
                  responses=error_answers(**{"409": "Already training."}))
     def start(body: TrainingRequest, request: Request) -> TrainingStarted:
         """Start training a fresh LeNet in the background; follow it at GET /api/training/events."""
-        job = network_state(request).start(JobSettings(**body.model_dump()))
+        job = network_state(request).start(Recipe.from_dict(body.model_dump()))
         return {"job": job.id}
 
     @router.get("/api/training", response_model=TrainingStatus)

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, with_config
 from typing_extensions import is_typeddict
 
 import convscope.lessons
+import convscope.recipe
 import convscope.records
 
 
@@ -27,4 +28,4 @@ def _describe_records(*modules: ModuleType) -> None:
                 with_config(ConfigDict(use_attribute_docstrings=True, extra="forbid"))(value)
 
 
-_describe_records(convscope.records, *convscope.lessons.RECORD_MODULES)
+_describe_records(convscope.records, convscope.recipe, *convscope.lessons.RECORD_MODULES)

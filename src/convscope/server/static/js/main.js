@@ -2,36 +2,17 @@
 // in step with the view's state so any moment can be shared by copying the address.
 
 import { createApi } from "./api.js";
-import { formatHash, parseHash, playgroundFromParams, playgroundToParams } from "./state.js";
-import { networkFromParams, networkToParams } from "./views/network-state.js";
+import { formatHash, parseHash } from "./url.js";
 
 /**
- * A view: its nav label, how to load it, and how its state maps to and from URL parameters.
- * Later views (network explorer, training, 1-D convolution) add an entry here and a nav link.
- * @typedef {{title: string, load: () => Promise<{mount: Function}>,
- *   fromParams: (params: URLSearchParams) => any, toParams: (state: any) => URLSearchParams}} Route
+ * Every page, by its route: one folder under views/ and one line here (and a nav link in index.html).
+ * A view's module loads when it is first opened.
+ * @type {Record<string, () => Promise<{view: import("./view.js").View<any>}>>}
  */
-
-/** @type {Record<string, Route>} */
-const ROUTES = {
-  playground: {
-    title: "Convolution playground",
-    load: () => import("./views/playground.js"),
-    fromParams: playgroundFromParams,
-    toParams: playgroundToParams,
-  },
-  network: {
-    title: "Network explorer",
-    load: () => import("./views/network.js"),
-    fromParams: networkFromParams,
-    toParams: networkToParams,
-  },
-  training: {
-    title: "Live training",
-    load: () => import("./views/training.js"),
-    fromParams: () => ({}),
-    toParams: () => new URLSearchParams(),
-  },
+const VIEWS = {
+  playground: () => import("./views/playground/index.js"),
+  network: () => import("./views/network/index.js"),
+  training: () => import("./views/training/index.js"),
 };
 
 /**
@@ -40,32 +21,32 @@ const ROUTES = {
  * @param {HTMLElement} main @param {import("./api.js").Api} api
  */
 export function startRouter(main, api) {
-  /** @type {{unmount: () => void} | null} */
-  let mounted = null;
+  /** @type {(() => void) | null} */
+  let unmount = null;
   let latest = 0; // the newest navigation; an older one still loading its module must not mount
 
   async function route() {
     const navigation = ++latest;
-    const { view, params } = parseHash(location.hash);
-    const entry = ROUTES[view];
-    mounted?.unmount();
-    mounted = null;
+    const { view: name, params } = parseHash(location.hash);
+    const load = VIEWS[name];
+    unmount?.();
+    unmount = null;
     for (const link of document.querySelectorAll("[data-nav]")) {
-      if (link.getAttribute("data-nav") === view) link.setAttribute("aria-current", "page");
+      if (link.getAttribute("data-nav") === name) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
-    if (!entry) {
-      main.innerHTML = `<p class="panel">No view called “${view.replace(/[^\w-]/g, "")}”.
+    if (!load) {
+      main.innerHTML = `<p class="panel">No view called “${name.replace(/[^\w-]/g, "")}”.
         <a href="#/playground">Open the convolution playground</a>.</p>`;
       return;
     }
-    document.title = `${entry.title} · convscope`;
-    const module = await entry.load();
+    const { view } = await load();
     if (navigation !== latest) return; // the address changed while the module loaded
-    const onState = (/** @type {any} */ state) => {
-      history.replaceState(null, "", formatHash(view, entry.toParams(state)));
+    document.title = `${view.title} · convscope`;
+    const onState = (/** @type {unknown} */ state) => {
+      history.replaceState(null, "", formatHash(view.route, view.stateToUrl(state)));
     };
-    mounted = module.mount(main, { api, state: entry.fromParams(params), onState });
+    unmount = view.mount(main, { api, state: view.stateFromUrl(params), onState });
   }
 
   window.addEventListener("hashchange", route);

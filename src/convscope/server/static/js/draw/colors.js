@@ -1,5 +1,7 @@
 // Colour scales as pure functions: a value in, a CSS colour out. Shared by every view.
 
+import { COLORS } from "../config.js";
+
 /** @typedef {[number, number, number]} Rgb */
 /**
  * @typedef {{kind: "sequential" | "diverging", min: number, max: number, color: (v: number) => string}} Scale
@@ -31,7 +33,7 @@ export function css([r, g, b]) {
  * @param {Rgb} rgb
  */
 export function textOn([r, g, b]) {
-  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "#111" : "#fff";
+  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? COLORS.darkText : COLORS.lightText;
 }
 
 /**

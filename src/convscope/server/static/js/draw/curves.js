@@ -1,6 +1,7 @@
 // A line chart on a canvas as a pure function: series of (x, y) points in, axes and lines out.
 // Used for training curves (loss and accuracy against epochs).
 
+import { COLORS } from "../config.js";
 import { formatValue } from "./colors.js";
 import { prepareCanvas } from "./grid.js";
 
@@ -40,8 +41,8 @@ export function drawCurves(canvas, chart) {
   const y = (/** @type {number} */ v) => height - pad.bottom - ((v - lo) / (hi - lo || 1)) * (height - pad.top - pad.bottom);
 
   ctx.font = "12px system-ui, sans-serif";
-  ctx.fillStyle = "#3d3d3d";
-  ctx.strokeStyle = "#e3e6ea";
+  ctx.fillStyle = COLORS.text;
+  ctx.strokeStyle = COLORS.gridline;
   ctx.lineWidth = 1;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
@@ -58,7 +59,7 @@ export function drawCurves(canvas, chart) {
     ctx.fillText(formatValue(t), x(t), height - pad.bottom + 4);
   }
   ctx.fillText(chart.xLabel, pad.left + (width - pad.left - pad.right) / 2, height - 15);
-  ctx.strokeStyle = "#8a8f98";
+  ctx.strokeStyle = COLORS.axis;
   ctx.beginPath();
   ctx.moveTo(pad.left + 0.5, pad.top);
   ctx.lineTo(pad.left + 0.5, height - pad.bottom + 0.5);

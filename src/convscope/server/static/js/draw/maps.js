@@ -1,11 +1,9 @@
 // Pure helpers for a network's activations: a feature map as a small image, a vector as bars, and
 // the scale one layer shares (so its maps can be compared by eye). They draw and keep nothing.
 
+import { COLORS } from "../config.js";
 import { greys, outputScale } from "./colors.js";
 import { outlineBox, outlineCells, prepareCanvas } from "./grid.js";
-
-/** The colour of a missing value (padding): a light grey. */
-const NULL_RGB = Object.freeze([217, 221, 227]);
 
 /** @typedef {ReturnType<typeof outputScale>} Scale */
 
@@ -50,7 +48,7 @@ export function drawMap(canvas, map, style) {
   const cols = map[0]?.length ?? 0;
   const { cell, scale } = style;
   const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
-  const rgb = (/** @type {number | null} */ v) => (v === null ? NULL_RGB : scale ? scale.rgb(v) : greys(v));
+  const rgb = (/** @type {number | null} */ v) => (v === null ? COLORS.missing : scale ? scale.rgb(v) : greys(v));
   // One pixel per value, scaled up in one drawImage: a 140x140 drawing is 19,600 fillRects otherwise,
   // which cost the view more than the server's whole answer while drawing.
   const pixels = new ImageData(Math.max(1, cols), Math.max(1, rows));
@@ -66,7 +64,7 @@ export function drawMap(canvas, map, style) {
   ctx.drawImage(tile, 0, 0, cols * cell, rows * cell);
   if (style.box) {
     const { r0, r1, c0, c1 } = style.box;
-    outlineBox(ctx, [r0, c0, r1, c1], cell, "#e8590c", Math.max(2, Math.min(3, cell / 2)));
+    outlineBox(ctx, [r0, c0, r1, c1], cell, COLORS.window, Math.max(2, Math.min(3, cell / 2)));
   }
   for (const mark of style.marks ?? []) {
     outlineCells(ctx, [mark.cell], cell, { stroke: mark.color, width: Math.max(1.5, Math.min(3, cell / 3)) });
@@ -90,22 +88,22 @@ export function drawBars(canvas, values, style) {
   const span = hi - lo || 1;
   const zero = (hi / span) * (height - 2) + 1;
   if (style.span) {
-    ctx.fillStyle = "rgba(232, 89, 12, 0.16)";
+    ctx.fillStyle = COLORS.windowTint;
     ctx.fillRect(style.span[0] * bar, 0, (style.span[1] - style.span[0] + 1) * bar, height);
   }
   values.forEach((v, i) => {
     const h = (Math.abs(v) / span) * (height - 2);
-    ctx.fillStyle = scale.kind === "diverging" ? scale.color(v) : "#3d4a5c";
+    ctx.fillStyle = scale.kind === "diverging" ? scale.color(v) : COLORS.bars;
     ctx.fillRect(i * bar + (bar > 3 ? 0.5 : 0), v >= 0 ? zero - h : zero, Math.max(1, bar - (bar > 3 ? 1 : 0)), Math.max(h, 0.5));
   });
-  ctx.strokeStyle = "#8a8f98";
+  ctx.strokeStyle = COLORS.axis;
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.moveTo(0, Math.round(zero) + 0.5);
   ctx.lineTo(width, Math.round(zero) + 0.5);
   ctx.stroke();
   if (style.selected !== null && style.selected !== undefined) {
-    ctx.strokeStyle = "#0b5fff";
+    ctx.strokeStyle = COLORS.accent;
     ctx.lineWidth = 2;
     ctx.strokeRect(style.selected * bar + 1, 1, Math.max(2, bar - 2), height - 2);
   }

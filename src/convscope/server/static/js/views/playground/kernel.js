@@ -1,8 +1,8 @@
 // Choosing the kernel: a named one from the server's catalogue, or a custom grid of numbers. The grid
 // always shows the weights in use, so editing any number turns the current kernel into a custom one.
 
-/** @typedef {import("../api.js").KernelInfo} KernelInfo */
-/** @typedef {import("../state.js").PlaygroundState} PlaygroundState */
+/** @typedef {import("../../api.js").KernelInfo} KernelInfo */
+/** @typedef {import("./state.js").PlaygroundState} PlaygroundState */
 
 /**
  * @param {HTMLElement} el

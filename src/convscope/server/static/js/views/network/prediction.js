@@ -1,10 +1,8 @@
 // The network's answer (the predicted digit and its ten probabilities as bars) and the preprocessing
 // strip that shows why an off-centre or oversized drawing still works: box, fit, centre, pad.
 
-import { drawMap } from "../draw/maps.js";
-
-/** Side in CSS pixels of each picture in the preprocessing strip. */
-const STAGE_SIDE = 84;
+import { COLORS, SIZES } from "../../config.js";
+import { drawMap } from "../../draw/maps.js";
 
 /**
  * @param {HTMLElement} el  the prediction panel (its parts found by data-part)
@@ -75,7 +73,7 @@ function stageFigure(stage) {
   const image = /** @type {number[][]} */ (stage.image);
   figure.dataset.size = `${image.length}x${image[0].length}`;
   const canvas = document.createElement("canvas");
-  const cell = STAGE_SIDE / Math.max(image.length, image[0].length);
+  const cell = SIZES.stageSide / Math.max(image.length, image[0].length);
   const box = stage.box ? { r0: stage.box[0], r1: stage.box[1], c0: stage.box[2], c1: stage.box[3] } : null;
   drawMap(canvas, image, { cell, scale: null, box });
   if (stage.centre) crosshair(canvas, image.length * cell);
@@ -91,7 +89,7 @@ function stageFigure(stage) {
 /** Thin guides through the middle: the centre of mass sits where they cross. @param {HTMLCanvasElement} canvas @param {number} side */
 function crosshair(canvas, side) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  ctx.strokeStyle = "rgba(232, 89, 12, 0.7)";
+  ctx.strokeStyle = COLORS.windowGuide;
   ctx.lineWidth = 1;
   ctx.setLineDash([3, 3]);
   ctx.beginPath();

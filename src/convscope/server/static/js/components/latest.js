@@ -3,6 +3,8 @@
 // flight, so fast drawing never piles requests up. While drawing, each answer is still the newest one there is and
 // is shown; after `drop()` (the pad was cleared, a sample picked) the answer in flight is stale and dropped.
 
+import { ASK_DELAY_MS } from "../config.js";
+
 /**
  * @template Q, R
  * @param {(request: Q) => Promise<R>} send
@@ -10,7 +12,7 @@
  *   onBusy?: (busy: boolean) => void, delay?: number}} hooks  onBusy: whether an answer is still to come
  * @returns {{ask: (request: Q) => void, drop: () => void, cancel: () => void}}
  */
-export function createLatest(send, { onResult, onError, onBusy = () => {}, delay = 16 }) {
+export function createLatest(send, { onResult, onError, onBusy = () => {}, delay = ASK_DELAY_MS }) {
   /** @type {{request: Q} | null} */
   let waiting = null;
   let busy = false;

@@ -1,5 +1,7 @@
-// The URL hash is the whole state: `#/playground?digit=3&index=0&kernel=ones&size=3&...`.
-// Pure functions only; main.js reads and writes `location.hash`, views receive plain objects.
+// The playground's URL state: `#/playground?digit=3&index=0&kernel=ones&size=3&...` in and out.
+// Pure functions only; the router reads and writes `location.hash`, the view receives plain objects.
+
+import { LIMITS } from "../../config.js";
 
 /**
  * @typedef {{digit: number, index: number, drawing: number[][] | null, kernel: string,
@@ -9,15 +11,6 @@
  * `step` counts computed windows (null: the view chooses).
  */
 
-/** Slider ranges: what the controls offer (the API accepts more). */
-export const LIMITS = Object.freeze({
-  digit: [0, 9], index: [0, 5000], size: [1, 7], padding: [0, 10], stride: [1, 8], dilation: [1, 5],
-  speed: [0, 7],
-});
-
-/** Steps per second for each speed level; the last one is "instant". */
-export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, Infinity]);
-
 /** @type {PlaygroundState} */
 export const DEFAULT_PLAYGROUND = Object.freeze({
   digit: 3, index: 0, drawing: null, kernel: "ones", matrix: null,
@@ -25,27 +18,6 @@ export const DEFAULT_PLAYGROUND = Object.freeze({
 });
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/**
- * Split a hash like "#/playground?a=1" into its view name and parameters.
- * @param {string} hash
- * @returns {{view: string, params: URLSearchParams}}
- */
-export function parseHash(hash) {
-  const text = hash.replace(/^#\/?/, "");
-  const [view, query = ""] = text.split("?", 2);
-  return { view: view || "playground", params: new URLSearchParams(query) };
-}
-
-/**
- * @param {string} view
- * @param {URLSearchParams} params
- * @returns {string}
- */
-export function formatHash(view, params) {
-  const query = params.toString();
-  return `#/${view}${query ? `?${query}` : ""}`;
-}
 
 /**
  * Encode an image with values in [0, 1] as 64 grey levels, one URL-safe character per pixel; runs of
@@ -177,4 +149,49 @@ export function playgroundToParams(state) {
   }
   if (state.step !== null) params.set("step", String(state.step));
   return params;
+}
+
+/** @typedef {import("../../types.js").KernelInfo} KernelInfo */
+
+/**
+ * Merge a change into the state, keeping kernel and size consistent: a named kernel without the new
+ * size becomes all ones (and `note` says so); a custom matrix grows or shrinks with the size slider.
+ * @param {PlaygroundState} state @param {Partial<PlaygroundState>} patch @param {KernelInfo[]} kernels
+ * @returns {{next: PlaygroundState, note: string}}
+ */
+export function applyPatch(state, patch, kernels) {
+  const next = { ...state, ...patch };
+  let note = "";
+  const info = kernels.find((k) => k.name === next.kernel);
+  if (info && !info.sizes.includes(next.size)) {
+    note = `${info.label} has no ${next.size}×${next.size} version, so the kernel is now all ones.`;
+    next.kernel = "ones";
+  }
+  if (next.matrix && patch.size !== undefined && next.matrix.length !== next.size) {
+    next.matrix = Array.from({ length: next.size }, (_, r) =>
+      Array.from({ length: next.size }, (_, c) => next.matrix?.[r]?.[c] ?? 0));
+  }
+  if (patch.matrix) next.size = patch.matrix.length;
+  return { next, note };
+}
+
+/**
+ * Check what only the server knows (kernel names, samples per digit) against a linked state: each value
+ * that cannot be used is replaced, with a sentence saying so.
+ * @param {PlaygroundState} state @param {KernelInfo[]} kernels @param {number | null} count  samples of the digit
+ * @returns {{state: PlaygroundState, notes: string[]}}
+ */
+export function checkAgainstCatalogue(state, kernels, count) {
+  /** @type {string[]} */
+  const notes = [];
+  let checked = state;
+  if (!checked.matrix && kernels.length && !kernels.some((k) => k.name === checked.kernel)) {
+    notes.push(`There is no kernel called “${checked.kernel.slice(0, 16)}”, so the kernel is all ones.`);
+    checked = { ...checked, kernel: "ones" };
+  }
+  if (!checked.drawing && count !== null && checked.index >= count) {
+    notes.push(`There are ${count.toLocaleString("en")} samples of ${checked.digit} here, so this is sample 1.`);
+    checked = { ...checked, index: 0 };
+  }
+  return { state: checked, notes };
 }

@@ -1,8 +1,8 @@
 // Choosing the input: an MNIST digit by its number, another sample of that number, or a drawing.
 
-import { mountSketch, SKETCH_SIZE } from "./playground-sketch.js";
+import { mountSketch, SKETCH_SIZE } from "./sketch.js";
 
-/** @typedef {import("../state.js").PlaygroundState} PlaygroundState */
+/** @typedef {import("./state.js").PlaygroundState} PlaygroundState */
 
 /**
  * @param {HTMLElement} el

@@ -1,6 +1,6 @@
 // The arithmetic of the current window: each input value times its weight, then the sum.
 
-import { formatValue } from "../draw/colors.js";
+import { formatValue } from "../../draw/colors.js";
 
 /**
  * Show step `step` (1-based; 0 shows a prompt) of `result.steps` as a table of products and a sum.

@@ -2,29 +2,16 @@
 // Pointing at (or focusing and arrowing through) an output cell lights its window on the input;
 // pointing at an input pixel lights every output cell it feeds. Values for tests sit in a hidden table.
 
-import { INPUT_STOPS, outputScale } from "../draw/colors.js";
-import { boundingBox, cellAt } from "../draw/grid.js";
-import { renderColorBar, renderSwatches } from "../draw/legend.js";
-import { drawInput, drawOutput } from "./playground-canvas.js";
+import { moveCell } from "../../components/grid-keys.js";
+import { part as partOf } from "../../components/part.js";
+import { createStage as createResizingStage } from "../../components/stage.js";
+import { INPUT_STOPS, outputScale } from "../../draw/colors.js";
+import { drawInput, drawOutput } from "../../draw/convolution.js";
+import { boundingBox, cellAt } from "../../draw/grid.js";
+import { renderColorBar, renderSwatches } from "../../draw/legend.js";
 
-/** @typedef {import("../draw/grid.js").Cell} Cell */
+/** @typedef {import("../../draw/grid.js").Cell} Cell */
 /** @typedef {{kind: "input" | "output", cell: Cell}} Hover */
-
-const ARROWS = /** @type {Record<string, Cell>} */ ({
-  ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-});
-
-/**
- * The cell an arrow key moves a keyboard probe to, kept inside the grid.
- * @param {Cell | null} cell @param {string} key @param {number} rows @param {number} cols
- * @returns {Cell | null}
- */
-function moveProbe(cell, key, rows, cols) {
-  const delta = ARROWS[key];
-  if (!delta) return cell;
-  if (!cell) return [0, 0];
-  return [Math.min(rows - 1, Math.max(0, cell[0] + delta[0])), Math.min(cols - 1, Math.max(0, cell[1] + delta[1]))];
-}
 
 /** @param {Cell[]} cells */
 const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
@@ -34,7 +21,7 @@ const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
  * @returns {{render: (result: any, step: number) => void, destroy: () => void}}
  */
 export function createStage(root) {
-  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  const part = (/** @type {string} */ name) => partOf(root, name);
   const inputWrap = part("input-wrap");
   const outputWrap = part("output-wrap");
   const inputCanvas = /** @type {HTMLCanvasElement} */ (inputWrap.querySelector("canvas"));
@@ -129,25 +116,26 @@ export function createStage(root) {
     canvas.addEventListener("pointerleave", () => { hover = null; paint(); });
     wrap.addEventListener("keydown", (event) => {
       if (event.key === "Escape") hover = null;
-      else if (ARROWS[event.key] && grid().length) {
+      else {
         const from = hover?.kind === kind ? hover.cell : null;
-        hover = { kind, cell: /** @type {Cell} */ (moveProbe(from, event.key, grid().length, grid()[0].length)) };
+        const cell = grid().length ? moveCell(from, event.key, grid().length, grid()[0].length) : null;
+        if (!cell) return;
+        hover = { kind, cell };
         event.preventDefault();
-      } else return;
+      }
       paint();
     });
     wrap.addEventListener("blur", () => { hover = null; paint(); });
   }
   listen(inputWrap, "input", inputCanvas);
   listen(outputWrap, "output", outputCanvas);
-  const resize = new ResizeObserver(() => paint());
-  resize.observe(root);
+  const resizing = createResizingStage(root, paint);
 
   return {
     render(result, step) {
       shown = { result, step };
       paint();
     },
-    destroy: () => resize.disconnect(),
+    destroy: resizing.destroy,
   };
 }

@@ -1,14 +1,11 @@
 // The training view's markup. Parts that code fills are named by data-part; data-testid names what
 // tests (and people reading the DOM) look for. Field names are the POST /api/training body's.
 
+import { numberFieldHtml } from "../../components/number-field.js";
+
 /** @param {string} name @param {string} label @param {number} value @param {number} min @param {number} max @param {number | string} step @param {string} hint */
-const number = (name, label, value, min, max, step, hint) => `
-  <label>${label}
-    <input type="number" name="${name}" value="${value}" min="${min}" max="${max}" step="${step}" required
-      data-testid="field-${name}" aria-describedby="tr-invalid-${name}">
-    <span class="hint">${hint}</span>
-    <span class="tr-invalid" id="tr-invalid-${name}" data-testid="invalid-${name}" hidden></span>
-  </label>`;
+const number = (name, label, value, min, max, step, hint) =>
+  numberFieldHtml({ name, label, value, min, max, step, hint, idPrefix: "tr" });
 
 export const TRAINING_HTML = `
 <div class="training">
@@ -63,14 +60,14 @@ export const TRAINING_HTML = `
       <section class="panel" aria-labelledby="tr-loss-title">
         <h2 id="tr-loss-title">Loss</h2>
         <canvas data-part="loss-chart" data-testid="loss-chart" role="img" aria-label="loss against epochs"></canvas>
-        <div class="tr-key" data-testid="loss-key"><span style="--key:#0b5fff" data-part="loss-key-train">training (per batch)</span><span style="--key:#e8590c">held-out cross-entropy (per epoch)</span></div>
+        <div class="tr-key" data-testid="loss-key"><span class="tr-key-train" data-part="loss-key-train">training (per batch)</span><span class="tr-key-held">held-out cross-entropy (per epoch)</span></div>
         <p class="hint" data-part="loss-note" hidden>Training minimises half squared error; held-out loss is always
           cross-entropy (so runs with either loss compare): they are different quantities.</p>
       </section>
       <section class="panel" aria-labelledby="tr-acc-title">
         <h2 id="tr-acc-title">Accuracy</h2>
         <canvas data-part="accuracy-chart" data-testid="accuracy-chart" role="img" aria-label="accuracy against epochs"></canvas>
-        <div class="tr-key"><span style="--key:#0b5fff">training (per batch)</span><span style="--key:#e8590c">held-out (per epoch)</span></div>
+        <div class="tr-key"><span class="tr-key-train">training (per batch)</span><span class="tr-key-held">held-out (per epoch)</span></div>
       </section>
     </div>
     <section class="panel" aria-labelledby="tr-filters-title">

@@ -5,7 +5,7 @@
 /**
  * @param {HTMLElement} label  shows "pretrained model, 98.9% on held-out digits"
  * @param {HTMLButtonElement} button  switches to the other model, hidden when there is none
- * @param {{api: import("../api.js").Api, onChange: () => void, onError: (err: Error) => void}} hooks
+ * @param {{api: import("../../api.js").Api, onChange: () => void, onError: (err: Error) => void}} hooks
  *   onChange: the active model changed (the view asks for its answers again)
  * @returns {{refresh: () => Promise<void>}}
  */

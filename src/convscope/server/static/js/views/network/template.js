@@ -5,8 +5,8 @@ export const NETWORK_HTML = `
 <div class="network" data-busy="true">
   <section class="panel nw-input" aria-labelledby="nw-input-title">
     <h2 id="nw-input-title">Draw a digit</h2>
-    <canvas class="nw-pad" data-part="pad" data-testid="pad" width="280" height="280" role="img"
-      aria-label="drawing pad: draw a digit with the mouse, a pen or a finger"></canvas>
+    <canvas class="nw-pad" data-part="pad" data-testid="pad" width="280" height="280" role="img" tabindex="0"
+      aria-label="drawing pad: draw a digit with the mouse, a pen or a finger, or arrows to move and Space to ink, Delete to erase"></canvas>
     <div class="nw-pad-actions">
       <button type="button" data-part="clear" data-testid="clear">Clear</button>
       <span class="hint">or a sample:</span>

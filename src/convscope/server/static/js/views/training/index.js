@@ -2,36 +2,42 @@
 // conv1 filters change as the server trains it. The server owns the job; this view follows its event
 // stream, catches up from GET /api/training after a reload, and can stop it at any time.
 
-import { drawCurves } from "../draw/curves.js";
-import { drawMap, layerScale } from "../draw/maps.js";
-import { applyEvent, curves, emptyRecord, fromStatus } from "./training-record.js";
-import { TRAINING_HTML } from "./training-template.js";
+import { errorMessage } from "../../components/error.js";
+import { checkNumberField } from "../../components/number-field.js";
+import { part as partOf, renderRoot } from "../../components/part.js";
+import { createStage } from "../../components/stage.js";
+import { drawCharts, drawFilters } from "./charts.js";
+import { applyEvent, emptyRecord, fromStatus } from "./record.js";
+import { TRAINING_HTML } from "./template.js";
 
-const COLORS = Object.freeze({ train: "#0b5fff", held: "#e8590c" });
 const ENDINGS = ["done", "stopped", "error"];
-const LOSS_NAMES = /** @type {Record<string, string>} */ ({
-  cross_entropy: "cross-entropy", half_squared_error: "half squared error",
-});
 const INTEGER_FIELDS = ["conv1_channels", "conv2_channels", "kernel_size", "batch_size", "epochs", "train_size"];
+
+/** The training job lives on the server, so this view keeps nothing in the URL. */
+/** @type {import("../../view.js").View<{}>} */
+export const view = {
+  route: "training",
+  title: "Live training",
+  stateFromUrl: () => ({}),
+  stateToUrl: () => new URLSearchParams(),
+  mount,
+};
 
 /**
  * @param {HTMLElement} el
- * @param {{api: import("../api.js").Api}} ctx
- * @returns {{unmount: () => void}}
+ * @param {import("../../view.js").ViewContext<{}>} ctx
+ * @returns {() => void} unmount
  */
-export function mount(el, { api }) {
-  el.innerHTML = TRAINING_HTML;
-  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
+function mount(el, { api }) {
+  const root = renderRoot(el, TRAINING_HTML);
+  const part = (/** @type {string} */ name) => partOf(root, name);
   const form = /** @type {HTMLFormElement} */ (part("form"));
   let record = emptyRecord();
-  let frame = 0;
   let closed = false;
   let stopFollowing = () => {};
-
-  /** Redraw at most once per animation frame, however fast events arrive. */
-  function schedule() {
-    if (!frame && !closed) frame = requestAnimationFrame(() => { frame = 0; render(); });
-  }
+  // Redraw at most once per animation frame, however fast events arrive, and when the view's width changes.
+  const stage = createStage(root, render);
+  const schedule = stage.schedule;
 
   function render() {
     const { state, last, ending } = record;
@@ -62,23 +68,9 @@ export function mount(el, { api }) {
     if (finished) download.href = api.weightsUrl();
     else download.removeAttribute("href");
     download.setAttribute("aria-disabled", String(!finished));
-    drawCharts();
-    drawFilters(part("filters"), record.filters);
-  }
-
-  function drawCharts() {
-    const c = curves(record);
     const loss = record.config?.loss ?? /** @type {HTMLSelectElement} */ (form.elements.namedItem("loss")).value;
-    part("loss-key-train").textContent = `training ${LOSS_NAMES[loss] ?? loss} (per batch)`;
-    part("loss-note").hidden = loss !== "half_squared_error";
-    const width = Math.max(240, part("loss-chart").parentElement?.clientWidth ?? 400) - 30;
-    const chart = { width, height: 220, xMax: c.epochs, xLabel: "epoch" };
-    drawCurves(/** @type {HTMLCanvasElement} */ (part("loss-chart")), { ...chart, yLabel: "loss", series: [
-      { points: c.trainLoss, color: COLORS.train }, { points: c.valLoss, color: COLORS.held, dots: true }] });
-    drawCurves(/** @type {HTMLCanvasElement} */ (part("accuracy-chart")), { ...chart, yLabel: "accuracy", yRange: [0, 1],
-      series: [{ points: c.trainAccuracy, color: COLORS.train }, { points: c.valAccuracy, color: COLORS.held, dots: true }] });
-    part("loss-chart").dataset.points = String(c.trainLoss.length);
-    part("accuracy-chart").dataset.heldOut = c.valAccuracy.map(([, v]) => v.toFixed(4)).join(",");
+    drawCharts(part, record, String(loss));
+    drawFilters(part("filters"), record.filters);
   }
 
   /** @param {string} text @param {boolean} [isError] */
@@ -112,6 +104,7 @@ export function mount(el, { api }) {
   /** Follow the job's event stream until its final event (then the server ends the stream). */
   function follow() {
     stopFollowing();
+    if (closed) return;  // a start answered after the view was left: nothing here to show it
     const close = api.trainingEvents(
       (event) => {
         record = applyEvent(record, event);
@@ -132,13 +125,13 @@ export function mount(el, { api }) {
       if (record.job !== job || record.filters) return;
       record = { ...record, filters: model.conv1_filters };
       schedule();
-    }, (err) => showMessage(err instanceof Error ? err.message : String(err)));
+    }, (err) => showMessage(errorMessage(err)));
   }
 
   /** Say next to each number field what is wrong with it; true when all are fine. */
   function checkFields() {
     const inputs = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[type=number]")]);
-    for (const input of inputs) showProblem(input);
+    for (const input of inputs) checkNumberField(root, input);
     const bad = inputs.find((input) => !input.validity.valid);
     bad?.focus();
     return !bad;
@@ -147,7 +140,7 @@ export function mount(el, { api }) {
   form.addEventListener("change", () => schedule());  // the loss key names the chosen loss
   form.addEventListener("input", (event) => {
     const input = /** @type {HTMLInputElement} */ (event.target);
-    if (input.type === "number" && input.getAttribute("aria-invalid") === "true") showProblem(input);
+    if (input.type === "number" && input.getAttribute("aria-invalid") === "true") checkNumberField(root, input);
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -161,18 +154,18 @@ export function mount(el, { api }) {
       follow();
       schedule();
     } catch (err) {
-      showMessage(err instanceof Error ? err.message : String(err));
+      showMessage(errorMessage(err));
     }
   });
   part("stop").addEventListener("click", () => {
-    api.stopTraining().catch((err) => showMessage(err instanceof Error ? err.message : String(err)));
+    api.stopTraining().catch((err) => showMessage(errorMessage(err)));
   });
   part("use").addEventListener("click", async () => {
     try {
       await api.useTrained();
       part("used").innerHTML = `The network view now uses this model. <a href="#/network">Open it</a>.`;
     } catch (err) {
-      showMessage(err instanceof Error ? err.message : String(err));
+      showMessage(errorMessage(err));
     }
   });
 
@@ -186,50 +179,13 @@ export function mount(el, { api }) {
       else if (!record.filters && (record.state === "done" || record.state === "stopped")) loadFilters(record.job);
       schedule();
     },
-    (err) => showMessage(err instanceof Error ? err.message : String(err)),
+    (err) => showMessage(errorMessage(err)),
   );
-  const onResize = () => schedule();
-  window.addEventListener("resize", onResize);
   render();
-  return {
-    unmount: () => {
-      closed = true;
-      cancelAnimationFrame(frame);
-      stopFollowing();
-      window.removeEventListener("resize", onResize);
-      el.replaceChildren();
-    },
-  };
-}
-
-/**
- * conv1's filters as small images on one shared diverging scale, so their contrast compares.
- * @param {HTMLElement} el @param {number[][][] | null} filters
- */
-function drawFilters(el, filters) {
-  if (!filters) {
+  return () => {
+    closed = true;
+    stage.destroy();
+    stopFollowing();
     el.replaceChildren();
-    el.dataset.count = "0";
-    return;
-  }
-  while (el.children.length > filters.length) el.lastElementChild?.remove();
-  while (el.children.length < filters.length) el.append(document.createElement("canvas"));
-  const range = layerScale(filters);
-  const scale = range.kind === "diverging" ? range : layerScale([-1e-9, ...filters.flat(2)]);
-  filters.forEach((filter, i) => drawMap(/** @type {HTMLCanvasElement} */ (el.children[i]), filter, { cell: 60 / filter.length, scale }));
-  el.dataset.count = String(filters.length);
-}
-
-/**
- * Show (or clear) the message under a number field: what is allowed, in the field's own range.
- * @param {HTMLInputElement} input
- */
-function showProblem(input) {
-  const note = /** @type {HTMLElement} */ (document.getElementById(`tr-invalid-${input.name}`));
-  const { valid, valueMissing, badInput } = input.validity;
-  const kind = input.step === "any" ? "a number" : "a whole number";
-  const allowed = `${kind} from ${input.min} to ${input.max}`;
-  note.textContent = valid ? "" : valueMissing || badInput ? `Enter ${allowed}.` : `Must be ${allowed} (got ${input.value}).`;
-  note.hidden = valid;
-  input.setAttribute("aria-invalid", String(!valid));
+  };
 }

@@ -1,11 +1,9 @@
 // One unit explained (POST /api/network/unit): its receptive field on the 32x32 input, what it reads,
 // the rule it applies, and the numbers that give its value. The server computes all of them.
 
-import { formatValue } from "../draw/colors.js";
-import { drawBars, drawMap, layerScale } from "../draw/maps.js";
-
-/** Side in CSS pixels of the input picture with the receptive field on it. */
-const FIELD_SIDE = 192;
+import { formatValue } from "../../draw/colors.js";
+import { SIZES } from "../../config.js";
+import { drawBars, drawMap, layerScale } from "../../draw/maps.js";
 
 /** @param {string} tag @param {string} className @param {string} [text] */
 function node(tag, className, text) {
@@ -57,7 +55,7 @@ function fieldFigure(field, input) {
     canvas.dataset.receptiveField = field.input.join(",");
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", `receptive field on the 32 by 32 input: ${boxText(field.input)}`);
-    drawMap(canvas, input, { cell: FIELD_SIDE / input.length, scale: null, box: { r0, r1, c0, c1 } });
+    drawMap(canvas, input, { cell: SIZES.fieldSide / input.length, scale: null, box: { r0, r1, c0, c1 } });
     figure.append(canvas);
   }
   const caption = node("figcaption", "", `Receptive field: input ${boxText(field.input)} `

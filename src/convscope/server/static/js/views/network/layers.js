@@ -2,8 +2,10 @@
 // colour scale per layer (diverging where it has negative values). Any unit can be picked with the
 // pointer, or from the keyboard: arrows move within a focused map or bar chart.
 
-import { cellAt } from "../draw/grid.js";
-import { drawBars, drawMap, layerScale } from "../draw/maps.js";
+import { moveCell, moveIndex } from "../../components/grid-keys.js";
+import { COLORS, SIZES } from "../../config.js";
+import { cellAt } from "../../draw/grid.js";
+import { drawBars, drawMap, layerScale } from "../../draw/maps.js";
 
 /**
  * @typedef {{name: string, kind: string, shape: number[], values: any}} Layer
@@ -16,12 +18,6 @@ const KIND_NAMES = /** @type {Record<string, string>} */ ({
   fc: "fully connected", softmax: "softmax",
 });
 
-/** The side in CSS pixels a feature map is drawn at, at most. */
-const MAP_SIDE = 56;
-const ARROWS = /** @type {Record<string, number[]>} */ ({
-  ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-});
-
 /** @param {number} v @param {number} n */
 const clamp = (v, n) => Math.min(n - 1, Math.max(0, v));
 
@@ -32,14 +28,12 @@ const clamp = (v, n) => Math.min(n - 1, Math.max(0, v));
  * @returns {number[] | null}
  */
 export function stepUnit(unit, shape, channel, key) {
-  const delta = ARROWS[key];
-  if (!delta) return null;
   if (shape.length === 1) {
-    const i = unit ? unit[0] + delta[0] + delta[1] : 0;
-    return [clamp(i, shape[0])];
+    const i = moveIndex(unit ? unit[0] : null, key, shape[0]);
+    return i === null ? null : [i];
   }
-  if (!unit) return [channel, 0, 0];
-  return [channel, clamp(unit[1] + delta[0], shape[1]), clamp(unit[2] + delta[1], shape[2])];
+  const cell = moveCell(unit ? [unit[1], unit[2]] : null, key, shape[1], shape[2]);
+  return cell ? [channel, ...cell] : null;
 }
 
 /**
@@ -132,7 +126,7 @@ export function createLayers(el, { onSelect }) {
 
 /** @param {Layer} layer */
 function mapCell(layer) {
-  return Math.max(2, Math.floor(MAP_SIDE / Math.max(layer.shape[1], layer.shape[2])));
+  return Math.max(2, Math.floor(SIZES.mapSide / Math.max(layer.shape[1], layer.shape[2])));
 }
 
 /**
@@ -156,7 +150,7 @@ function drawLayer(el, layer, selection, part, width) {
     const inField = part?.box && part.channels && channel >= part.channels[0] && channel <= part.channels[1];
     const box = inField && part?.box ? { r0: part.box[0], r1: part.box[1], c0: part.box[2], c1: part.box[3] } : null;
     const marks = selected && selected[0] === channel
-      ? [{ cell: /** @type {[number, number]} */ ([selected[1], selected[2]]), color: "#0b5fff" }] : [];
+      ? [{ cell: /** @type {[number, number]} */ ([selected[1], selected[2]]), color: COLORS.accent }] : [];
     drawMap(canvas, layer.values[channel], { cell, scale, box, marks });
     canvas.classList.toggle("is-selected", marks.length > 0);
   });

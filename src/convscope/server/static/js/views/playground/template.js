@@ -27,18 +27,7 @@ export const PLAYGROUND_HTML = `
     </section>
     <section class="panel pg-window" aria-labelledby="pg-window-title">
       <h2 id="pg-window-title">Step by step</h2>
-      <div class="transport" role="group" aria-label="animation">
-        <button type="button" class="primary" data-part="play" data-testid="play">▶ Play</button>
-        <button type="button" data-part="reset" data-testid="reset" aria-label="reset to step 0" title="Reset"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2h2v12H3zM14 2v12L6 8z"/></svg></button>
-        <button type="button" data-part="back" data-testid="step-back" aria-label="step back" title="Step back"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M12 2v12L4 8z"/></svg></button>
-        <button type="button" data-part="forward" data-testid="step-forward" aria-label="step forward" title="Step forward"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2v12l8-6z"/></svg></button>
-        <button type="button" data-part="end" data-testid="to-end" aria-label="compute every cell" title="Compute all"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z"/></svg></button>
-        <label class="scrub">
-          <span class="visually-hidden">step</span>
-          <input type="range" min="0" max="0" value="0" step="1" data-part="scrubber" data-testid="scrubber">
-        </label>
-        <span class="counter" data-part="counter" data-testid="step-counter"></span>
-      </div>
+      <div class="transport" role="group" aria-label="animation" data-part="transport"></div>
       <div class="pg-speed" data-part="speed"></div>
       <div data-part="window" data-testid="window"></div>
     </section>

@@ -1,6 +1,8 @@
 // The validity box: the output-size formula with the user's numbers, and, when the settings do not
 // tile the input, why, which border cells a floor-rounding framework drops, and one-click fixes.
 
+import { LIMITS } from "../../config.js";
+
 /**
  * @typedef {{kernel_size: number[], padding: number[], stride: number[], dilation: number[],
  *   output_size: number[], changes: string[], cost: number}} Suggestion
@@ -95,3 +97,24 @@ function fixButtons(explanation, canApply, onFix) {
   return [fixes];
 }
 
+
+/**
+ * Whether one slider per setting can show a suggestion exactly (a fix the controls would clamp is no fix).
+ * @param {Suggestion} fix @param {import("./state.js").PlaygroundState} state
+ * @param {import("../../types.js").KernelInfo[]} kernels
+ */
+export function slidersReach(fix, state, kernels) {
+  const within = (/** @type {number[]} */ pair, /** @type {readonly number[]} */ [lo, hi]) =>
+    pair[0] === pair[1] && pair[0] >= lo && pair[0] <= hi;
+  const info = kernels.find((k) => k.name === state.kernel);
+  const sized = state.matrix ? fix.kernel_size[0] === state.size : !info || info.sizes.includes(fix.kernel_size[0]);
+  return sized && within(fix.kernel_size, LIMITS.size) && within(fix.padding, LIMITS.padding) &&
+    within(fix.stride, LIMITS.stride) && within(fix.dilation, LIMITS.dilation);
+}
+
+/** Why there is no output, in one sentence. @param {import("../../types.js").Explanation} explanation */
+export function noOutput(explanation) {
+  const [kh, kw] = explanation.effective_kernel_size;
+  const [ph, pw] = explanation.axes.map((a) => a.input + 2 * a.padding);
+  return `No output: a ${kh}×${kw} window does not fit inside the ${ph}×${pw} padded input.`;
+}

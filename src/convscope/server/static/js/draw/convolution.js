@@ -1,18 +1,13 @@
-// Drawing the playground's two grids: the padded input with its window, and the output so far.
-// Pure functions of their arguments (plus the canvas they draw on).
+// Drawing a convolution's two grids (the playground's): the padded input with its window, and the
+// output so far. Pure functions of their arguments (plus the canvas they draw on).
 
-import { css, formatValue, greys, textOn } from "../draw/colors.js";
+import { COLORS, SIZES } from "../config.js";
+import { css, formatValue, greys, textOn } from "./colors.js";
 import {
   boundingBox, cellSize, cellText, fillCells, gridLines, hatchCell, outlineBox, outlineCells, prepareCanvas,
-} from "../draw/grid.js";
+} from "./grid.js";
 
-/** @typedef {import("../draw/grid.js").Cell} Cell */
-
-export const COLORS = Object.freeze({
-  padding: "#f6e7c8", paddingHatch: "#b8924a", dropped: "rgba(200, 30, 30, 0.45)", droppedEdge: "#b71c1c",
-  window: "#e8590c", windowFill: "rgba(232, 89, 12, 0.28)", hover: "#c2185b", hoverFill: "rgba(194, 24, 91, 0.25)",
-  probe: "#0b5fff", probeFill: "rgba(11, 95, 255, 0.22)", lines: "rgba(0, 0, 0, 0.12)", empty: "#dfe3e8",
-});
+/** @typedef {import("./grid.js").Cell} Cell */
 
 /**
  * @typedef {{padded: number[][], padding: number, inputSize: [number, number], dropped: [number[], number[]],
@@ -27,7 +22,7 @@ export const COLORS = Object.freeze({
 export function drawInput(canvas, pic) {
   const rows = pic.padded.length;
   const cols = pic.padded[0]?.length ?? 0;
-  const cell = cellSize(rows, cols, pic.maxWidth, 40);
+  const cell = cellSize(rows, cols, pic.maxWidth, SIZES.inputCell);
   const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
   const [h, w] = pic.inputSize;
   const p = pic.padding;
@@ -36,7 +31,7 @@ export function drawInput(canvas, pic) {
   for (let r = 0; r < rows; r += 1) {
     for (let c = 0; c < cols; c += 1) if (isPad(r, c)) hatchCell(ctx, r, c, cell, COLORS.paddingHatch);
   }
-  gridLines(ctx, rows, cols, cell, COLORS.lines);
+  gridLines(ctx, rows, cols, cell, COLORS.cellLines);
   const [droppedRows, droppedCols] = pic.dropped;
   const droppedCells = /** @type {Cell[]} */ ([]);
   for (let r = 0; r < rows; r += 1) {
@@ -50,12 +45,12 @@ export function drawInput(canvas, pic) {
     outlineCells(ctx, pic.window, cell, { stroke, width: Math.max(1, cell / 12), fill });
     outlineBox(ctx, boundingBox(pic.window), cell, stroke, Math.max(2, cell / 7));
   }
-  if (pic.pixel) outlineCells(ctx, [pic.pixel], cell, { stroke: COLORS.probe, width: 3, fill: COLORS.probeFill });
+  if (pic.pixel) outlineCells(ctx, [pic.pixel], cell, { stroke: COLORS.accent, width: 3, fill: COLORS.accentFill });
   return cell;
 }
 
 /**
- * @typedef {{output: number[][], computed: number, scale: ReturnType<typeof import("../draw/colors.js").outputScale>,
+ * @typedef {{output: number[][], computed: number, scale: ReturnType<typeof import("./colors.js").outputScale>,
  *   current: Cell | null, hovered: Cell | null, lit: Cell[], maxWidth: number}} OutputPicture
  * The first `computed` cells in row-major order (the trace's order) are drawn; the rest are blank.
  */
@@ -67,11 +62,11 @@ export function drawInput(canvas, pic) {
 export function drawOutput(canvas, pic) {
   const rows = pic.output.length;
   const cols = pic.output[0]?.length ?? 0;
-  const cell = cellSize(rows, cols, pic.maxWidth, 48);
+  const cell = cellSize(rows, cols, pic.maxWidth, SIZES.outputCell);
   const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
   const done = (/** @type {number} */ r, /** @type {number} */ c) => r * cols + c < pic.computed;
-  fillCells(ctx, rows, cols, cell, (r, c) => (done(r, c) ? pic.scale.color(pic.output[r][c]) : COLORS.empty));
-  gridLines(ctx, rows, cols, cell, COLORS.lines);
+  fillCells(ctx, rows, cols, cell, (r, c) => (done(r, c) ? pic.scale.color(pic.output[r][c]) : COLORS.notYet));
+  gridLines(ctx, rows, cols, cell, COLORS.cellLines);
   if (cell >= 30) {
     for (let r = 0; r < rows; r += 1) {
       for (let c = 0; c < cols; c += 1) {
@@ -80,7 +75,7 @@ export function drawOutput(canvas, pic) {
       }
     }
   }
-  outlineCells(ctx, pic.lit, cell, { stroke: COLORS.probe, width: 2, fill: COLORS.probeFill });
+  outlineCells(ctx, pic.lit, cell, { stroke: COLORS.accent, width: 2, fill: COLORS.accentFill });
   if (pic.current) outlineCells(ctx, [pic.current], cell, { stroke: COLORS.window, width: Math.max(2, cell / 6) });
   if (pic.hovered) outlineCells(ctx, [pic.hovered], cell, { stroke: COLORS.hover, width: Math.max(2, cell / 6) });
   return cell;
