@@ -24,6 +24,10 @@ def test_readme_python_examples_run_and_match_their_comments() -> None:
     assert namespace["y"].shape == (8, 6, 28, 28)
     assert namespace["grad_b"] is None
     assert len(namespace["steps"]) == 400
+    lesson = namespace["lesson"]
+    assert (lesson["output_size"], lesson["valid"]) == ([20, 20], True)
+    assert lesson["explanation"]["formula"] == "O = (W - K + 2P)/S + 1"
+    assert [step["sum"] for step in lesson["steps"]] == [step["sum"] for step in namespace["steps"]]
     assert namespace["probabilities"].shape == (1, 10)
     assert int(namespace["probabilities"].argmax()) == 7
 

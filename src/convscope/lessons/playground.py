@@ -15,7 +15,7 @@ import numpy.typing as npt
 from typing_extensions import TypedDict
 
 from convscope.arithmetic import explain_convolution
-from convscope.data import DigitSource
+from convscope.data import DigitSource, as_unit
 from convscope.errors import SettingError
 from convscope.kernels import KERNELS, kernel, kernel_catalogue
 from convscope.records import Explanation, Grid, KernelRecord, TraceStep
@@ -96,7 +96,7 @@ def digit_lesson(source: DigitSource, number: int, index: int = 0) -> DigitLesso
         "index": index,
         "count": source.count(number),
         "image": source.crop(number, index).tolist(),
-        "original": (original / 255.0).tolist(),
+        "original": as_unit(original).tolist(),
     }
 
 
