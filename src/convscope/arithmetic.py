@@ -12,7 +12,7 @@ from typing import Any
 
 from convscope._explain import explain_axes
 from convscope._validate import as_pair
-from convscope.window import Window
+from convscope.window import Window, window
 from convscope.window import same_padding as _same_padding_along
 
 Pair = tuple[int, int]
@@ -25,16 +25,9 @@ MAX_EXPLAINED = 65_536
 def _window(
     input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any, maximum: int | None = None
 ) -> Window:
-    """Check the five settings in argument order (each at most ``maximum``) and build their `Window`.
-
-    The arithmetic is taught with the same padding on both sides, so ``padding`` is an int or a pair.
-    """
-    size = as_pair(input_size, "input_size", minimum=1, maximum=maximum)
-    kernel = as_pair(kernel_size, "kernel_size", minimum=1, maximum=maximum)
-    pad = as_pair(padding, "padding", minimum=0, maximum=maximum)
-    step = as_pair(stride, "stride", minimum=1, maximum=maximum)
-    dil = as_pair(dilation, "dilation", minimum=1, maximum=maximum)
-    return Window.of(size, kernel, step, pad, dil)
+    """The checked `Window` of the five settings (each at most ``maximum``); padding the same on both sides."""
+    # Taught as W + 2P: an int or a pair, not "same" (whose halves may differ).
+    return window(input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False)
 
 
 def _all_ints(*values: Any) -> bool:

@@ -300,7 +300,7 @@ def resolve_padding(
 
 def window(
     input_size: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *,
-    ndim: int = 2, maximum: int | None = None,
+    ndim: int = 2, maximum: int | None = None, named_padding: bool = True,
 ) -> Window:
     """Check a user's sliding-window settings and build their `Window` (which may not fit: see `require_fit`).
 
@@ -316,6 +316,8 @@ def window(
         Axes the window slides along.
     maximum : int, optional
         The largest value any setting may take.
+    named_padding : bool, default True
+        Whether "valid" and "same" are allowed; without them padding is the same on both sides.
 
     Returns
     -------
@@ -337,4 +339,6 @@ but the kernel spans 5. Use kernel_size <= 3, padding >= 1, or a larger input.
     kernel = as_sizes(kernel_size, "kernel_size", ndim, 1, maximum)
     step = as_sizes(stride, "stride", ndim, 1, maximum)
     dil = as_sizes(dilation, "dilation", ndim, 1, maximum)
-    return Window.of(size, kernel, step, resolve_padding(padding, kernel, step, dil, maximum), dil)
+    if named_padding:
+        return Window.of(size, kernel, step, resolve_padding(padding, kernel, step, dil, maximum), dil)
+    return Window.of(size, kernel, step, as_sizes(padding, "padding", ndim, 0, maximum), dil)

@@ -31,16 +31,16 @@ Position = tuple[int, int] | None  # (row, col) in the unpadded input; None wher
 
 def _naive_windows(x: Array, win: Window) -> Iterator[tuple[tuple[int, int, int, int], list[Position]]]:
     """Yield each window's output index (n, c, r, q) and its kH*kW input positions, kernel row-major."""
+    # The definition written out (not `AxisWindow.taps`, which the fast ops use and these loops check).
     n_, c_, h, w = x.shape
-    # Input row of tap i of window r: r*stride - padding + i*dilation (and the same for columns).
-    rows, cols = (axis.taps().tolist() for axis in win.axes)  # (H_out, kH), (W_out, kW)
-    for n in range(n_):
-        for c in range(c_):
-            for r, q in itertools.product(range(len(rows)), range(len(cols))):
-                positions: list[Position] = []
-                for row, col in itertools.product(rows[r], cols[q]):
-                    positions.append((row, col) if 0 <= row < h and 0 <= col < w else None)
-                yield (n, c, r, q), positions
+    (sh, sw), (dh, dw), (oh, ow) = win.stride, win.dilation, win.output_size
+    (ph, _), (pw, _) = win.padding
+    for n, c, r, q in itertools.product(range(n_), range(c_), range(oh), range(ow)):
+        positions: list[Position] = []
+        for i, j in win.offsets():
+            row, col = r * sh - ph + i * dh, q * sw - pw + j * dw
+            positions.append((row, col) if 0 <= row < h and 0 <= col < w else None)
+        yield (n, c, r, q), positions
 
 
 def _first_max(x: Array, n: int, c: int, positions: list[Position]) -> tuple[int, int]:
