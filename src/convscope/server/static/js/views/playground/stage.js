@@ -4,7 +4,7 @@
 
 import { moveCell } from "../../components/grid-keys.js";
 import { part as partOf } from "../../components/part.js";
-import { createStage as createResizingStage } from "../../components/stage.js";
+import { createStage } from "../../components/stage.js";
 import { INPUT_STOPS, outputScale } from "../../draw/colors.js";
 import { drawInput, drawOutput } from "../../draw/convolution.js";
 import { boundingBox, cellAt } from "../../draw/grid.js";
@@ -21,7 +21,7 @@ const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
  * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
  * @returns {{render: (result: ConvolveResponse, step: number) => void, destroy: () => void}}
  */
-export function createStage(root) {
+export function createConvolutionStage(root) {
   const part = (/** @type {string} */ name) => partOf(root, name);
   const inputWrap = part("input-wrap");
   const outputWrap = part("output-wrap");
@@ -130,7 +130,7 @@ export function createStage(root) {
   }
   listen(inputWrap, "input", inputCanvas);
   listen(outputWrap, "output", outputCanvas);
-  const resizing = createResizingStage(root, paint);
+  const resizing = createStage(root, paint);
 
   return {
     render(result, step) {
