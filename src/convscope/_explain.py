@@ -5,8 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from convscope import _axis
-from convscope._suggest import AxisProblem, nearest_valid
+from convscope._suggest import nearest_valid
+from convscope.window import AxisWindow, Window
 
 Pair = tuple[int, int]
 FORMULA = "O = (W - K + 2P)/S + 1"
@@ -31,50 +31,46 @@ def _value(numerator: int, stride: int) -> str:
     return f"≈ {float(value):.2f}"
 
 
-def _formula(size: int, kernel: int, padding: int, stride: int, dilation: int) -> str:
+def _formula(axis: AxisWindow) -> str:
     """The formula with the user's numbers, and K_eff spelled out when the kernel is dilated."""
-    span = _axis.effective_kernel(kernel, dilation)
-    n = _axis.numerator(size, kernel, padding, dilation)
-    text = f"O = ({size} - {span} + 2×{padding})/{stride} + 1 {_value(n, stride)}"
-    if dilation > 1:
-        text += f", with K_eff = {dilation}×({kernel} - 1) + 1 = {span}"
+    k, s, d, span = axis.kernel_size, axis.stride, axis.dilation, axis.span
+    text = f"O = ({axis.size} - {span} + 2×{axis.padding[0]})/{s} + 1 {_value(axis.slack, s)}"
+    if d > 1:
+        text += f", with K_eff = {d}×({k} - 1) + 1 = {span}"
     return text
 
 
-def _axis_dict(name: str, size: int, kernel: int, padding: int, stride: int, dilation: int) -> dict[str, Any]:
-    """Numbers, filled-in formula and dropped padded indices for one axis."""
-    n = _axis.numerator(size, kernel, padding, dilation)
-    span = _axis.effective_kernel(kernel, dilation)
+def _axis_dict(name: str, axis: AxisWindow) -> dict[str, Any]:
+    """Numbers, filled-in formula and dropped padded indices for one axis (its padding is symmetric)."""
     return {
         "axis": name,
-        "input": size,
-        "kernel": kernel,
-        "effective_kernel": span,
-        "padding": padding,
-        "stride": stride,
-        "dilation": dilation,
-        "numerator": n,
-        "exact_output": n / stride + 1,
-        "output": _axis.floor_output(size, kernel, padding, stride, dilation),
-        "fits": n >= 0,
-        "divisible": n % stride == 0,
-        "formula": _formula(size, kernel, padding, stride, dilation),
-        "dropped": _axis.dropped(size, kernel, padding, stride, dilation),
+        "input": axis.size,
+        "kernel": axis.kernel_size,
+        "effective_kernel": axis.span,
+        "padding": axis.padding[0],
+        "stride": axis.stride,
+        "dilation": axis.dilation,
+        "numerator": axis.slack,
+        "exact_output": axis.slack / axis.stride + 1,
+        "output": axis.output_size if axis.fits else None,
+        "fits": axis.fits,
+        "divisible": axis.slack % axis.stride == 0,
+        "formula": _formula(axis),
+        "dropped": list(axis.dropped),
     }
 
 
-def _misfit_reason(axis: dict[str, Any], nouns: tuple[str, str, str]) -> str:
+def _misfit_reason(axis: AxisWindow, nouns: tuple[str, str, str]) -> str:
     """Why no window fits, and the smallest fixes."""
-    size, pad, span = axis["input"], axis["padding"], axis["effective_kernel"]
+    size, pad, span = axis.size, axis.padding[0], axis.span
     dilated = ""
-    if axis["dilation"] > 1:
-        dilated = f" (dilation {axis['dilation']} spreads its {axis['kernel']} taps over {span})"
-    need = -(-(span - size) // 2)  # ceil: padding goes on both sides
-    largest = (size + 2 * pad - 1) // axis["dilation"] + 1
+    if axis.dilation > 1:
+        dilated = f" (dilation {axis.dilation} spreads its {axis.kernel_size} taps over {span})"
     return (
         f"The kernel is too big: it spans {span} {nouns[1]}{dilated} but the padded input has only "
-        f"{size} + 2×{pad} = {size + 2 * pad}, so not even one window fits. Add padding of at least {need}, "
-        f"use a kernel size of at most {largest}, or use a larger input."
+        f"{size} + 2×{pad} = {axis.padded_size}, so not even one window fits. Add padding of at least "
+        f"{axis.least_padding_to_fit()}, use a kernel size of at most {axis.largest_kernel_to_fit()}, "
+        "or use a larger input."
     )
 
 
@@ -107,14 +103,14 @@ def _floor_reason(axis: dict[str, Any], nouns: tuple[str, str, str]) -> str:
     )
 
 
-def _reasons(axes: list[dict[str, Any]], square: bool) -> list[str]:
+def _reasons(axes: list[dict[str, Any]], win: Window, square: bool) -> list[str]:
     """Plain sentences for every axis that breaks the rule; one set for a square problem."""
     reasons = []
-    for axis in axes[:1] if square else axes:
+    for axis, along in list(zip(axes, win.axes, strict=True))[: 1 if square else 2]:
         nouns = NOUNS["both" if square else axis["axis"]]
         prefix = "" if square else f"Along the {axis['axis']}: "
         if not axis["fits"]:
-            reasons.append(prefix + _misfit_reason(axis, nouns))
+            reasons.append(prefix + _misfit_reason(along, nouns))
         elif not axis["divisible"]:
             reasons.append(prefix + _floor_reason(axis, nouns))
     return reasons
@@ -168,29 +164,27 @@ def _summary(info: dict[str, Any], axes: list[dict[str, Any]], dil: Pair) -> str
     )
 
 
-def explain_axes(size: Pair, kernel: Pair, pad: Pair, step: Pair, dil: Pair) -> dict[str, Any]:
-    """The ``explain_convolution`` dict for checked settings (see its docstring)."""
-    names = ("height", "width")
-    axes = [_axis_dict(names[i], size[i], kernel[i], pad[i], step[i], dil[i]) for i in range(2)]
-    square = all(p[0] == p[1] for p in (size, kernel, pad, step, dil))
+def explain_axes(win: Window) -> dict[str, Any]:
+    """The ``explain_convolution`` dict for a checked 2-D window, padded evenly (see its docstring)."""
+    axes = [_axis_dict(name, along) for name, along in zip(("height", "width"), win.axes, strict=True)]
+    square = win.axes[0] == win.axes[1]  # every setting the same on both axes
     fits = all(a["fits"] for a in axes)
-    valid = all(a["fits"] and a["divisible"] for a in axes)
-    problems = [AxisProblem(size[i], kernel[i], pad[i], step[i], dil[i]) for i in range(1 if square else 2)]
+    dil = (win.axes[0].dilation, win.axes[1].dilation)
     info: dict[str, Any] = {
-        "valid": valid,
+        "valid": win.tiles,
         "fits": fits,
         "divisible": all(a["divisible"] for a in axes),
-        "input_size": list(size),
-        "kernel_size": list(kernel),
-        "padding": list(pad),
-        "stride": list(step),
+        "input_size": list(win.input_size),
+        "kernel_size": list(win.kernel_size),
+        "padding": [a["padding"] for a in axes],
+        "stride": list(win.stride),
         "dilation": list(dil),
-        "effective_kernel_size": [a["effective_kernel"] for a in axes],
-        "output_size": [a["output"] for a in axes] if fits else None,
+        "effective_kernel_size": list(win.span),
+        "output_size": list(win.output_size) if fits else None,
         "formula": DILATED_FORMULA if any(d > 1 for d in dil) else FORMULA,
         "axes": axes,
-        "reasons": _reasons(axes, square),
-        "suggestions": [] if valid else nearest_valid(problems),
+        "reasons": _reasons(axes, win, square),
+        "suggestions": [] if win.tiles else nearest_valid(win.axes[:1] if square else win.axes),
     }
     info["summary"] = _summary(info, axes, dil)
     return info

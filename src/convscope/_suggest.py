@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations, product
 from math import gcd
 from typing import Any
 
-from convscope._axis import effective_kernel, floor_output, is_valid
+from convscope.window import AxisWindow, effective_kernel_size
 
 # Tie-break order: padding changes no weights, stride changes the output grid, kernel size the model.
 SETTINGS = ("padding", "stride", "kernel_size")
@@ -26,17 +27,6 @@ MAX_SUGGESTIONS = 8
 MAX_KERNEL = 15
 MAX_STRIDE = 8
 EXTRA_SETTING_COST = 2  # added per setting changed after the first
-
-
-@dataclass(frozen=True)
-class AxisProblem:
-    """One axis of a convolution: input length and settings."""
-
-    size: int
-    kernel_size: int
-    padding: int
-    stride: int
-    dilation: int
 
 
 @dataclass(frozen=True)
@@ -49,19 +39,37 @@ class _Option:
     cost: int
 
 
-def _kernels(axis: AxisProblem, change: bool) -> list[int]:
+def _setting(axis: AxisWindow, name: str) -> int:
+    """One of `SETTINGS` of an axis; its padding is the same on both sides."""
+    return axis.padding[0] if name == "padding" else int(getattr(axis, name))
+
+
+def _tiles(axis: AxisWindow, kernel_size: int, padding: int, stride: int) -> bool:
+    """Whether ``axis`` with these settings (and its own size and dilation) is valid."""
+    return _tiles_cached(axis.size, kernel_size, padding, stride, axis.dilation)
+
+
+# The search asks about the same few hundred settings thousands of times (`_needs_every_change` undoes
+# each change of each candidate); remembering the answers keeps explain_convolution as fast as when the
+# rule was written inline (~12 ms for a rectangular problem instead of ~25 ms building a window each time).
+@lru_cache(maxsize=4096)
+def _tiles_cached(size: int, kernel_size: int, padding: int, stride: int, dilation: int) -> bool:
+    return AxisWindow(size, kernel_size, stride, (padding, padding), dilation).tiles
+
+
+def _kernels(axis: AxisWindow, change: bool) -> list[int]:
     """Kernel sizes to try: the original, or every other size up to the padded input (at most 15)."""
     if not change:
         return [axis.kernel_size]
-    top = min(axis.size + 2 * axis.padding, MAX_KERNEL)
+    top = min(axis.padded_size, MAX_KERNEL)
     return [k for k in range(1, top + 1) if k != axis.kernel_size]
 
 
-def _paddings(axis: AxisProblem, kernel: int, stride: int, change: bool) -> list[int]:
+def _paddings(axis: AxisWindow, kernel: int, stride: int, change: bool) -> list[int]:
     """Paddings to try: the original, or the valid ones below K_eff nearest to it (more adds only zeros)."""
     if not change:
-        return [axis.padding]
-    span = effective_kernel(kernel, axis.dilation)
+        return [axis.padding[0]]
+    span = effective_kernel_size(kernel, axis.dilation)
     least = max(0, -(-(span - axis.size) // 2))  # ceil: the least padding with which one window fits
     # Valid means 2P = span - size (mod S): solvable for odd S, or for even S when the residue is even.
     residue = (span - axis.size) % stride
@@ -70,33 +78,33 @@ def _paddings(axis: AxisProblem, kernel: int, stride: int, change: bool) -> list
     period = stride // gcd(2, stride)
     target = residue // 2 if stride % 2 == 0 else residue * (stride + 1) // 2 % stride
     first = least + (target - least) % period  # the least valid padding
-    start = max(first, axis.padding - MAX_SUGGESTIONS * period)
+    start = max(first, axis.padding[0] - MAX_SUGGESTIONS * period)
     start = first + (start - first) // period * period
     stop = min(span, start + (2 * MAX_SUGGESTIONS + 1) * period)
-    return [p for p in range(start, stop, period) if p != axis.padding]
+    return [p for p in range(start, stop, period) if p != axis.padding[0]]
 
 
-def _strides(axis: AxisProblem, change: bool) -> list[int]:
+def _strides(axis: AxisWindow, change: bool) -> list[int]:
     """Strides to try: the original, or every other stride from 1 to 8."""
     if not change:
         return [axis.stride]
     return [s for s in range(1, MAX_STRIDE + 1) if s != axis.stride]
 
 
-def _axis_options(axis: AxisProblem, changed: frozenset[str]) -> list[_Option]:
+def _axis_options(axis: AxisWindow, changed: frozenset[str]) -> list[_Option]:
     """The best valid settings of one axis that change exactly the settings in ``changed``."""
     found = []
     for k in _kernels(axis, "kernel_size" in changed):
         for s in _strides(axis, "stride" in changed):
             for p in _paddings(axis, k, s, "padding" in changed):
-                if is_valid(axis.size, k, p, s, axis.dilation):
-                    cost = abs(k - axis.kernel_size) + abs(p - axis.padding) + abs(s - axis.stride)
+                if _tiles(axis, k, p, s):
+                    cost = abs(k - axis.kernel_size) + abs(p - axis.padding[0]) + abs(s - axis.stride)
                     found.append(_Option(k, p, s, cost))
     found.sort(key=lambda o: (o.cost, o.padding, o.stride, o.kernel_size))
     return found[:MAX_SUGGESTIONS]
 
 
-def nearest_valid(axes: Sequence[AxisProblem]) -> list[dict[str, Any]]:
+def nearest_valid(axes: Sequence[AxisWindow]) -> list[dict[str, Any]]:
     """Up to 8 valid settings nearest to ``axes``: one problem (square, both axes move together) or two.
 
     Returns JSON-ready dicts (see ``explain_convolution``); empty when the settings are already valid.
@@ -120,16 +128,15 @@ def nearest_valid(axes: Sequence[AxisProblem]) -> list[dict[str, Any]]:
     return [_suggestion(axes, union, combo) for union, combo in batch[:MAX_SUGGESTIONS]]
 
 
-def _needs_every_change(axes: Sequence[AxisProblem], union: frozenset[str], combo: Sequence[_Option]) -> bool:
+def _needs_every_change(axes: Sequence[AxisWindow], union: frozenset[str], combo: Sequence[_Option]) -> bool:
     """Whether undoing any one changed setting makes it invalid again (else that change is not needed)."""
     # "padding 0 → 1; stride 2 → 1" would otherwise follow "stride 2 → 1", which shows padding is moot.
     if len(union) == 1:
         return True
     for name in union:
-        kept = [{**vars(o), name: getattr(a, name)} for a, o in zip(axes, combo, strict=True)]
+        kept = [{**vars(o), name: _setting(a, name)} for a, o in zip(axes, combo, strict=True)]
         if all(
-            is_valid(a.size, k["kernel_size"], k["padding"], k["stride"], a.dilation)
-            for a, k in zip(axes, kept, strict=True)
+            _tiles(a, k["kernel_size"], k["padding"], k["stride"]) for a, k in zip(axes, kept, strict=True)
         ):
             return False
     return True
@@ -158,14 +165,14 @@ def _show(values: list[int]) -> str:
 
 
 def _suggestion(
-    axes: Sequence[AxisProblem], union: frozenset[str], combo: Sequence[_Option]
+    axes: Sequence[AxisWindow], union: frozenset[str], combo: Sequence[_Option]
 ) -> dict[str, Any]:
     """The JSON-ready dict for one combination of per-axis options."""
     new = {name: _pair([getattr(o, name) for o in combo]) for name in SETTINGS}
-    old = {name: _pair([getattr(a, name) for a in axes]) for name in SETTINGS}
+    old = {name: _pair([_setting(a, name) for a in axes]) for name in SETTINGS}
     dilation = _pair([a.dilation for a in axes])
     outputs = [
-        floor_output(a.size, o.kernel_size, o.padding, o.stride, a.dilation)
+        AxisWindow(a.size, o.kernel_size, o.stride, (o.padding, o.padding), a.dilation).output_size
         for a, o in zip(axes, combo, strict=True)
     ]
     changes = [
@@ -176,7 +183,7 @@ def _suggestion(
         "padding": new["padding"],
         "stride": new["stride"],
         "dilation": dilation,
-        "output_size": _pair([int(o or 0) for o in outputs]),
+        "output_size": _pair(outputs),
         "changes": changes,
         "cost": _cost(union, combo),
     }

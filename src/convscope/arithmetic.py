@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from convscope import _axis
 from convscope._explain import explain_axes
 from convscope._validate import as_pair
+from convscope.window import Window, window
+from convscope.window import same_padding as _same_padding_along
 
 Pair = tuple[int, int]
 AXES = ("height", "width")
@@ -21,17 +22,12 @@ AXES = ("height", "width")
 MAX_EXPLAINED = 65_536
 
 
-def _settings(
+def _window(
     input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any, maximum: int | None = None
-) -> list[Pair]:
-    """Check the five settings (each at most ``maximum``) and return them as pairs, in argument order."""
-    return [
-        as_pair(input_size, "input_size", minimum=1, maximum=maximum),
-        as_pair(kernel_size, "kernel_size", minimum=1, maximum=maximum),
-        as_pair(padding, "padding", minimum=0, maximum=maximum),
-        as_pair(stride, "stride", minimum=1, maximum=maximum),
-        as_pair(dilation, "dilation", minimum=1, maximum=maximum),
-    ]
+) -> Window:
+    """The checked `Window` of the five settings (each at most ``maximum``); padding the same on both sides."""
+    # Taught as W + 2P: an int or a pair, not "same" (whose halves may differ).
+    return window(input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False)
 
 
 def _all_ints(*values: Any) -> bool:
@@ -79,16 +75,8 @@ def output_size(
     >>> output_size((28, 32), 5, padding=2)
     (28, 32)
     """
-    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
-    result = []
-    for i, name in enumerate(AXES):
-        out = _axis.floor_output(size[i], kernel[i], pad[i], step[i], dil[i])
-        if out is None:
-            raise ValueError(_axis.misfit_message(name, size[i], kernel[i], pad[i], dil[i]))
-        result.append(out)
-    if _all_ints(input_size, kernel_size, padding, stride, dilation):
-        return result[0]
-    return (result[0], result[1])
+    height, width = _window(input_size, kernel_size, padding, stride, dilation).require_fit().output_size
+    return height if _all_ints(input_size, kernel_size, padding, stride, dilation) else (height, width)
 
 
 def valid_convolution(
@@ -118,8 +106,7 @@ def valid_convolution(
     >>> valid_convolution(3, 5, padding=0, stride=2)  # the kernel does not fit
     False
     """
-    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
-    return all(_axis.is_valid(size[i], kernel[i], pad[i], step[i], dil[i]) for i in range(2))
+    return _window(input_size, kernel_size, padding, stride, dilation).tiles
 
 
 def same_padding(kernel_size: Any, dilation: Any = 1) -> tuple[Pair, Pair]:
@@ -152,14 +139,9 @@ def same_padding(kernel_size: Any, dilation: Any = 1) -> tuple[Pair, Pair]:
     >>> same_padding((3, 2), dilation=2)
     ((2, 2), (1, 1))
     """
-    k = as_pair(kernel_size, "kernel_size", minimum=1)
-    d = as_pair(dilation, "dilation", minimum=1)
-    per_axis = []
-    for kernel, dil in zip(k, d, strict=True):
-        total = dil * (kernel - 1)
-        before = total // 2
-        per_axis.append((before, total - before))
-    return (per_axis[0], per_axis[1])
+    kh, kw = as_pair(kernel_size, "kernel_size", minimum=1)
+    dh, dw = as_pair(dilation, "dilation", minimum=1)
+    return (_same_padding_along(kh, dh), _same_padding_along(kw, dw))
 
 
 def conv_transpose_output_size(
@@ -198,21 +180,22 @@ def conv_transpose_output_size(
     >>> conv_transpose_output_size((4, 5), 4, stride=2, padding=1)
     (8, 10)
     """
-    size, kernel, pad, step, dil = _settings(input_size, kernel_size, padding, stride, dilation)
+    win = _window(input_size, kernel_size, padding, stride, dilation)
     extra = as_pair(output_padding, "output_padding", minimum=0)
     result = []
-    for i, name in enumerate(AXES):
-        if extra[i] >= step[i] and extra[i] >= dil[i]:
+    for name, axis, added in zip(AXES, win.axes, extra, strict=True):
+        s, d, p = axis.stride, axis.dilation, axis.padding[0]
+        if added >= s and added >= d:
             raise ValueError(
-                f"output_padding {extra[i]} along the {name} must be smaller than the stride ({step[i]}) "
-                f"or the dilation ({dil[i]}); it only chooses between the input sizes a stride-{step[i]} "
+                f"output_padding {added} along the {name} must be smaller than the stride ({s}) "
+                f"or the dilation ({d}); it only chooses between the input sizes a stride-{s} "
                 "convolution maps to the same output"
             )
-        out = (size[i] - 1) * step[i] - 2 * pad[i] + dil[i] * (kernel[i] - 1) + extra[i] + 1
+        out = axis.transposed_size(added)
         if out < 1:
-            most = (out + 2 * pad[i] - 1) // 2
+            most = (out + 2 * p - 1) // 2  # the padding that leaves one row
             raise ValueError(
-                f"padding {pad[i]} crops away the whole output along the {name}: (W - 1)S - 2P + D(K - 1) "
+                f"padding {p} crops away the whole output along the {name}: (W - 1)S - 2P + D(K - 1) "
                 f"+ output_padding + 1 = {out}; use padding <= {most}"
             )
         result.append(out)
@@ -258,7 +241,4 @@ def explain_convolution(
     >>> explain_convolution(7, 3, stride=2)["summary"]
     'Valid: a 3×3 kernel with stride 2 and padding 0 turns the 7×7 input into a 3×3 output.'
     """
-    size, kernel, pad, step, dil = _settings(
-        input_size, kernel_size, padding, stride, dilation, maximum=MAX_EXPLAINED
-    )
-    return explain_axes(size, kernel, pad, step, dil)
+    return explain_axes(_window(input_size, kernel_size, padding, stride, dilation, maximum=MAX_EXPLAINED))

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from convscope import _axis
 from convscope._validate import as_pair
+from convscope.window import Window, effective_kernel_size
 
 Pair = tuple[int, int]
 KINDS = ("conv", "pool")
@@ -66,7 +66,7 @@ class Layer:
         if self.stride is not None:
             as_pair(self.stride, "stride", minimum=1)
         for k, p, d in zip(kernel, pad, dil, strict=True):
-            if self.kind == "pool" and p > _axis.effective_kernel(k, d) // 2:
+            if self.kind == "pool" and p > effective_kernel_size(k, d) // 2:
                 raise ValueError(
                     f"a pooling layer's padding must be at most half its kernel; got {p} for {k}"
                 )
@@ -218,17 +218,16 @@ def receptive_field(
     for number, layer in enumerate(stack, start=1):
         kernel, pad = as_pair(layer.kernel_size, "kernel_size"), as_pair(layer.padding, "padding")
         dil, stride = as_pair(layer.dilation, "dilation"), layer.strides
-        for i, axis in enumerate(("height", "width")):
-            span = _axis.effective_kernel(kernel[i], dil[i])
+        for i in range(2):
+            span = effective_kernel_size(kernel[i], dil[i])
             field[i] += (span - 1) * jump[i]
             start[i] += ((span - 1) / 2 - pad[i]) * jump[i]
             jump[i] *= stride[i]
-            if size is not None:
-                out = _axis.floor_output(size[i], kernel[i], pad[i], stride[i], dil[i])
-                if out is None:
-                    message = _axis.misfit_message(axis, size[i], kernel[i], pad[i], dil[i])
-                    raise ValueError(f"layer {number} ({layer.token}): {message}")
-                size[i] = out
+        if size is not None:
+            try:
+                size = list(Window.of(size, kernel, stride, pad, dil).require_fit().output_size)
+            except ValueError as err:
+                raise ValueError(f"layer {number} ({layer.token}): {err}") from None
         rows.append(
             {
                 "layer": layer.token,

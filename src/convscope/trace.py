@@ -9,14 +9,15 @@ same lists with array indexing and is tested equal to it, and both agree with ``
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from convscope._validate import Pair, as_array, as_pair
-from convscope.arithmetic import output_size
-from convscope.ops.conv import conv2d
+from convscope._validate import as_array, as_pair
+from convscope.ops.conv import forward
+from convscope.ops.im2col import ConvGeometry
+from convscope.window import Window, window
 
 __all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convolution_naive"]
 
@@ -78,7 +79,7 @@ def convolution_output(
     Returns
     -------
     (H_out, W_out) ndarray of float64
-        Sizes by PyTorch's floor rule (`convscope.arithmetic.output_size`).
+        Sizes by PyTorch's floor rule (`convscope.window.AxisWindow.output_size`).
 
     Examples
     --------
@@ -86,8 +87,8 @@ def convolution_output(
     array([[ 8., 12.],
            [20., 24.]])
     """
-    img, k, (p, s, d), _ = _prepare(image, kernel, padding, stride, dilation)
-    out = conv2d(img[None, None], k[None, None], stride=s, padding=p, dilation=d)  # (1, 1, H_out, W_out)
+    img, k, win = _prepare(image, kernel, padding, stride, dilation)
+    out = forward(img[None, None], k[None, None], None, ConvGeometry(1, 1, 1, 1, win))  # (1, 1, H_out, W_out)
     return np.asarray(out[0, 0], dtype=np.float64)
 
 
@@ -123,7 +124,7 @@ def trace_convolution(
     ------
     ValueError
         If the (dilated) kernel does not fit the padded image (message from
-        `convscope.arithmetic.output_size`), an array is not 2-D, empty or not finite, or the trace would
+        `convscope.window.Window.require_fit`), an array is not 2-D, empty or not finite, or the trace would
         hold more than ``MAX_TAPS`` (2**21) taps (use `convolution_output` for the numbers alone).
 
     Examples
@@ -135,17 +136,17 @@ def trace_convolution(
     {'out': [0, 0], 'positions': [[0, 0], [0, 1], [1, 0], [1, 1]], 'padding': [True, False, True, False], \
 'values': [0.0, 1.0, 0.0, 4.0], 'products': [0.0, 0.0, 0.0, -4.0], 'sum': -4.0}
     """
-    img, k, (p, s, d), (oh, ow) = _prepare(image, kernel, padding, stride, dilation)
-    (H, W), (kh, kw) = img.shape, k.shape
+    img, k, win = _prepare(image, kernel, padding, stride, dilation)
+    (oh, ow), (kh, kw) = win.output_size, k.shape
     _check_taps(oh * ow * kh * kw)
-    rows = (np.arange(oh) * s[0])[:, None] + np.arange(kh) * d[0]  # (H_out, kH) padded row of each tap
-    cols = (np.arange(ow) * s[1])[:, None] + np.arange(kw) * d[1]  # (W_out, kW)
+    height, width = win.axes
+    rows = height.taps() + height.padding[0]  # (H_out, kH) padded row of each tap
+    cols = width.taps() + width.padding[0]  # (W_out, kW)
     pr = np.broadcast_to(rows[:, None, :, None], (oh, ow, kh, kw))  # (H_out, W_out, kH, kW)
     pc = np.broadcast_to(cols[None, :, None, :], (oh, ow, kh, kw))
-    in_pad_row = (rows < p[0]) | (rows >= p[0] + H)  # (H_out, kH)
-    in_pad_col = (cols < p[1]) | (cols >= p[1] + W)  # (W_out, kW)
+    in_pad_row, in_pad_col = ~height.reads_input(), ~width.reads_input()  # (H_out, kH), (W_out, kW)
     flags = (in_pad_row[:, None, :, None] | in_pad_col[None, :, None, :]).reshape(oh * ow, kh * kw)
-    values = np.pad(img, ((p[0], p[0]), (p[1], p[1])))[pr, pc].reshape(oh * ow, kh * kw)  # (L, K)
+    values = np.pad(img, win.padding)[pr, pc].reshape(oh * ow, kh * kw)  # (L, K)
     products = values * k.reshape(-1) + 0.0  # (L, K); "+ 0.0" turns -0.0 into 0.0 for display
     sums = np.zeros(oh * ow)
     for j in range(kh * kw):  # add the products one at a time, in the order the loop (and the page) does
@@ -176,8 +177,9 @@ def trace_convolution_naive(
     >>> trace_convolution_naive([[1, 2], [3, 4]], [[1, 1]])[1]["sum"]
     7.0
     """
-    img, k, (p, s, d), (oh, ow) = _prepare(image, kernel, padding, stride, dilation)
-    (H, W), (kh, kw) = img.shape, k.shape
+    img, k, win = _prepare(image, kernel, padding, stride, dilation)
+    (H, W), (kh, kw), (oh, ow) = img.shape, k.shape, win.output_size
+    s, d, p = win.stride, win.dilation, [before for before, _ in win.padding]
     _check_taps(oh * ow * kh * kw)
     steps = []
     for r in range(oh):
@@ -220,13 +222,9 @@ def _as_image(x: Any, name: str, layout: str) -> Array:
 
 def _prepare(
     image: Any, kernel: Any, padding: Any, stride: Any, dilation: Any
-) -> tuple[Array, Array, tuple[Pair, Pair, Pair], Pair]:
-    """Checked image, kernel and (padding, stride, dilation) pairs, and the output size (floor rule)."""
+) -> tuple[Array, Array, Window]:
+    """Checked image and kernel, and their window (padding the same on both sides), which must fit."""
     img = _as_image(image, "image", "(H, W)")
     k = _as_image(kernel, "kernel", "(kH, kW)")
-    p = as_pair(padding, "padding", minimum=0)
-    s = as_pair(stride, "stride", minimum=1)
-    d = as_pair(dilation, "dilation", minimum=1)
-    # Pairs in, pair out; raises a ValueError that explains a misfit.
-    out = cast(Pair, output_size(img.shape, k.shape, p, s, d))
-    return img, k, (p, s, d), out
+    # Raises a ValueError that explains a misfit, with the fixes.
+    return img, k, window(img.shape, k.shape, stride, padding, dilation, named_padding=False).require_fit()

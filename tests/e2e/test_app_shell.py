@@ -39,3 +39,28 @@ def test_an_unknown_view_says_so_and_links_to_the_playground(page: Any, server: 
     page.get_by_text("No view called “nonsense”").wait_for()
     page.get_by_role("link", name="Open the convolution playground").click()
     page.wait_for_selector(".playground[data-busy='false']")
+
+
+def test_every_view_is_one_folder_with_the_same_shape(page: Any, server: str) -> None:
+    """A page is a folder under js/views/ whose index.js exports `view`; its URL state goes in and out."""
+    page.goto(f"{server}/#/playground")
+    page.wait_for_selector(".playground[data-busy='false']")
+    shapes = page.evaluate(
+        """async () => Promise.all(["playground", "network", "training"].map(async (name) => {
+            const { view } = await import(`/js/views/${name}/index.js`);
+            return [name, view.route, typeof view.title, typeof view.mount,
+                    typeof view.stateFromUrl, typeof view.stateToUrl];
+        }))"""
+    )
+    for name, route, *kinds in shapes:
+        assert route == name
+        assert kinds == ["string", "function", "function", "function"]
+    query = "digit=7&index=0&layer=conv2&unit=3%2C4%2C5"
+    round_trip = page.evaluate(
+        """async (query) => {
+            const { view } = await import("/js/views/network/index.js");
+            return view.stateToUrl(view.stateFromUrl(new URLSearchParams(query))).toString();
+        }""",
+        query,
+    )
+    assert round_trip == query

@@ -130,6 +130,22 @@ def test_a_blank_pad_shows_the_servers_message_not_a_guess(
     screenshot(page, "network-blank")
 
 
+def test_the_pad_draws_and_erases_from_the_keyboard(page: Any, server: str) -> None:
+    """Arrows move the pad's cursor, Space inks a dot there, Delete erases it (as on the playground's pad)."""
+    sent = open_network(page, server)
+    page.get_by_test_id("pad").focus()
+    for key in [" ", "ArrowDown", " ", "ArrowDown", " "]:
+        page.keyboard.press(key)
+    page.wait_for_selector(IDLE)
+    assert any(v > 0 for row in sent[-1]["image"] for v in row), "the keys put ink on the pad"
+    assert prediction(page) != ""
+    for key in ["Delete", "ArrowUp", "Delete", "ArrowUp", "Delete"]:
+        page.keyboard.press(key)
+    page.wait_for_selector(IDLE)
+    assert all(v == 0 for row in sent[-1]["image"] for v in row), "Delete took the ink off again"
+    assert prediction(page) == ""
+
+
 def test_clicking_a_conv2_unit_draws_the_apis_receptive_field(
     page: Any, server: str, post: Any, screenshot: Any
 ) -> None:

@@ -293,9 +293,9 @@ X, W = np.ones((2, 4, 6, 6)), np.ones((3, 4, 3, 3))
         ((X, W), {"padding": -1}, ValueError, r"padding must be >= 0, got -1"),
         ((X, W), {"padding": "full"}, ValueError, r"padding must be an int, a pair \(h, w\), 'valid' or"),
         ((X, W), {"padding": "same", "stride": 2}, ValueError, r"padding='same' needs stride 1"),
-        ((X, np.ones((3, 4, 7, 3))), {}, ValueError, r"kernel height 7 \(dilated to 7\) is larger than"),
-        ((X, W), {"dilation": 4}, ValueError, r"kernel height 3 \(dilated to 9\) is larger than the padded"),
-        ((X, W), {"dilation": (1, 4)}, ValueError, r"padded input width 6 \(= 6 \+ padding 0 \+ 0\)"),
+        ((X, np.ones((3, 4, 7, 3))), {}, ValueError, r"kernel_size 7 does not fit .* the height"),
+        ((X, W), {"dilation": 4}, ValueError, r"the kernel spans 9 \(dilation 4: 4×\(3 - 1\) \+ 1 = 9\)"),
+        ((X, W), {"dilation": (1, 4)}, ValueError, r"along the width: the padded input is 6 \+ 2×0 = 6"),
         ((np.ones((2, 4, 0, 6)), W), {}, ValueError, r"x must have no empty axis"),
         ((np.full((2, 4, 6, 6), np.nan), W), {}, ValueError, r"x contains NaN or infinity"),
         ((X, np.full((3, 4, 3, 3), np.inf)), {}, ValueError, r"weight contains NaN or infinity"),
@@ -323,8 +323,11 @@ def test_backward_rejects_grad_output_of_the_wrong_shape() -> None:
     ("kwargs", "error", "message"),
     [
         ({"stride": (1, 2)}, TypeError, r"stride must be an integer"),
-        ({"padding": "same", "stride": 2}, ValueError, r"needs stride 1 \(as in PyTorch\), got 2"),
+        ({"padding": "same", "stride": 2}, ValueError, r"needs stride 1 \(as in PyTorch\), got stride 2;"),
         ({"padding": -2}, ValueError, r"padding must be >= 0, got -2"),
+        ({"padding": (1, 1)}, TypeError, r"padding must be an integer"),
+        ({"padding": "full"}, ValueError, r"padding must be an int, 'valid' or 'same', got 'full'"),
+        ({"dilation": 4}, ValueError, r"kernel_size 3 does not fit the input along the length: .* spans 9"),
     ],
 )
 def test_conv1d_rejects_bad_settings(kwargs: dict[str, Any], error: type, message: str) -> None:

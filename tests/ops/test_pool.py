@@ -267,9 +267,9 @@ def test_float32_stays_float32() -> None:
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: max_pool2d(np.zeros((4, 4)), 2), ValueError, r"x must be 4-D \(N, C, H, W\)"),
     (lambda: avg_pool2d(np.zeros((1, 4, 4)), 2), ValueError, r"x must be 4-D"),
-    (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), 5), ValueError, r"kernel_size 5 is larger than the padded"),
-    (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), 2, dilation=4), ValueError, r"\(dilated to 5\)"),
-    (lambda: sum_pool2d(np.zeros((1, 1, 4, 4)), (2, 6)), ValueError, r"padded input on the width"),
+    (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), 5), ValueError, r"kernel_size 5 does not fit .* height"),
+    (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), 2, dilation=4), ValueError, r"spans 5 \(dilation 4: "),
+    (lambda: sum_pool2d(np.zeros((1, 1, 4, 4)), (2, 6)), ValueError, r"kernel_size 6 does not fit .* width"),
     (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), 3, padding=2), ValueError, r"padding must be at most half"),
     (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), 2, padding=1, dilation=5), ValueError,
      r"padding 1 with dilation 5 leaves window 0 on the height axis covering only padding"),

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from convscope.explore.steps import Step, geometry
+from convscope.explore.steps import Step, layer_window
 from convscope.nn import Conv2d
 
 Pair = tuple[int, int]
@@ -86,20 +86,20 @@ def back(step: Step, region: Region, clip: bool) -> Region:
 
 def _back_window(step: Step, box: Box, shape: tuple[int, ...], clip: bool) -> Box:
     """Rows/cols a conv or pool window covers; a conv reads every channel of its group."""
-    g = geometry(step.layer)
+    win = layer_window(step.layer, shape[1:])
     ranges = []
-    for axis, (first, last) in enumerate((box.rows, box.cols)):
-        starts = np.arange(first, last + 1) * g.stride[axis] - g.padding[axis]
-        taps = (starts[:, None] + np.arange(g.kernel[axis]) * g.dilation[axis]).ravel()  # every index read
+    for along, (first, last) in zip(win.axes, (box.rows, box.cols), strict=True):
+        outputs = np.arange(first, last + 1)
+        taps = along.taps(outputs).ravel()  # every input index the windows read
         if clip:
             # Not just clamped: a dilated kernel may step over the first real row into the next tap.
-            real = taps[(taps >= 0) & (taps < shape[1 + axis])]
-            taps = real if real.size else np.clip(taps, 0, shape[1 + axis] - 1)
+            real = taps[along.reads_input(outputs).ravel()]
+            taps = real if real.size else np.clip(taps, 0, along.size - 1)
         ranges.append((int(taps.min()), int(taps.max())))
     channels = box.channels
     if isinstance(step.layer, Conv2d):
-        per_out = step.layer.out_channels // g.groups
-        per_in = step.layer.in_channels // g.groups
+        per_out = step.layer.out_channels // step.layer.groups
+        per_in = step.layer.in_channels // step.layer.groups
         channels = (box.channels[0] // per_out * per_in, (box.channels[1] // per_out + 1) * per_in - 1)
     return Box(channels, ranges[0], ranges[1])
 

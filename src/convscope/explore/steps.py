@@ -7,12 +7,12 @@ The network view draws the outputs (``layer_activations``); the unit explanation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from convscope.arithmetic import same_padding
 from convscope.nn import (
     AvgPool2d,
     Conv2d,
@@ -28,8 +28,7 @@ from convscope.nn import (
     prepare_input,
 )
 from convscope.nn.layers import FloatArray
-
-Pair = tuple[int, int]
+from convscope.window import Window, resolve_padding
 
 # What the page calls each layer type; "fc" is the name LeNet's paper gives fully connected layers.
 KINDS: dict[type[Layer], str] = {
@@ -59,17 +58,6 @@ class Step:
     output: FloatArray
 
 
-@dataclass(frozen=True)
-class Geometry:
-    """Where a spatial layer's windows sit: output row r reads rows r*stride - pad + i*dilation."""
-
-    kernel: Pair
-    stride: Pair
-    padding: Pair  # zeros (or -inf for max) before the first row / column: top, left
-    dilation: Pair
-    groups: int = 1
-
-
 def layer_kind(layer: Layer) -> str:
     """The page's name for a layer type: ``"conv"``, ``"pool"``, ``"relu"``, ``"fc"``, ``"softmax"``, ...
 
@@ -84,19 +72,25 @@ def layer_kind(layer: Layer) -> str:
     raise TypeError(f"the network view does not know layers of type {type(layer).__name__}")
 
 
-def geometry(layer: Layer) -> Geometry:
-    """The window geometry of a Conv2d, MaxPool2d or AvgPool2d layer."""
+def layer_window(layer: Layer, input_size: Sequence[int]) -> Window:
+    """The windows of a Conv2d, MaxPool2d or AvgPool2d layer over its (H, W) input.
+
+    Output row r reads input rows ``r*stride - top + i*dilation`` (`convscope.window.AxisWindow.taps`);
+    the padding holds zeros, or -inf for a max pool.
+
+    Examples
+    --------
+    >>> layer_window(MaxPool2d(2), (28, 28)).output_size
+    (14, 14)
+    """
+    # A layer checked its settings when it was built; only "valid" and "same" need resolving.
     if isinstance(layer, Conv2d):
-        if layer.padding == "same":
-            (top, _), (left, _) = same_padding(layer.kernel_size, layer.dilation)
-            pad: Pair = (top, left)
-        else:
-            pad = (0, 0) if layer.padding == "valid" else layer.padding  # type: ignore[assignment]
-        return Geometry(layer.kernel_size, layer.stride, pad, layer.dilation, layer.groups)
+        k, s, d = layer.kernel_size, layer.stride, layer.dilation
+        return Window.of(input_size, k, s, resolve_padding(layer.padding, k, s, d), d)
     if isinstance(layer, MaxPool2d):
-        return Geometry(layer.kernel_size, layer.stride, layer.padding, layer.dilation)
+        return Window.of(input_size, layer.kernel_size, layer.stride, layer.padding, layer.dilation)
     if isinstance(layer, AvgPool2d):
-        return Geometry(layer.kernel_size, layer.stride, layer.padding, (1, 1))
+        return Window.of(input_size, layer.kernel_size, layer.stride, layer.padding)
     raise TypeError(f"{type(layer).__name__} has no window geometry")
 
 

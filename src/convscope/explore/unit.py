@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from convscope.explore.field import trace_receptive_field
-from convscope.explore.steps import Step, geometry, run_layers
+from convscope.explore.steps import Step, layer_window, run_layers
 from convscope.nn import AvgPool2d, Conv2d, Linear, Sequential
 
 _PLURAL = {"channel": "channels", "row": "rows", "column": "columns", "index": "entries"}
@@ -113,12 +113,10 @@ def _conv(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
     layer = step.layer
     assert isinstance(layer, Conv2d)
     c, r, col = unit
-    g = geometry(layer)
-    per_in = layer.in_channels // g.groups
-    channels = np.arange(per_in) + c // (layer.out_channels // g.groups) * per_in
-    rows = r * g.stride[0] - g.padding[0] + np.arange(g.kernel[0]) * g.dilation[0]
-    cols = col * g.stride[1] - g.padding[1] + np.arange(g.kernel[1]) * g.dilation[1]
-    inputs = _window(step.input[channels], rows, cols, fill=0.0)  # (C_in/groups, kH, kW)
+    per_in = layer.in_channels // layer.groups
+    channels = np.arange(per_in) + c // (layer.out_channels // layer.groups) * per_in
+    rows, cols, inside = _taps(step, r, col)
+    inputs = _window(step.input[channels], rows, cols, inside, fill=0.0)  # (C_in/groups, kH, kW)
     weights = layer.weight.data[c].astype(np.float64)  # (C_in/groups, kH, kW)
     bias = 0.0 if layer.bias is None else float(layer.bias.data[c])
     return _dot(weights, inputs, bias) | {
@@ -153,19 +151,14 @@ def _dot(weights: np.ndarray, inputs: np.ndarray, bias: float) -> dict[str, Any]
 def _pool(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
     """The window's positions and values, and the winner (max) or the average."""
     c, r, col = unit
-    g = geometry(step.layer)
-    rows = r * g.stride[0] - g.padding[0] + np.arange(g.kernel[0]) * g.dilation[0]
-    cols = col * g.stride[1] - g.padding[1] + np.arange(g.kernel[1]) * g.dilation[1]
+    rows, cols, inside = _taps(step, r, col)
     if isinstance(step.layer, AvgPool2d):
-        values = _window(step.input[[c]], rows, cols, fill=0.0)[0]  # (kH, kW)
-        real = values.size
-        if not step.layer.count_include_pad:
-            inside = _inside(rows, step.input.shape[1])[:, None] & _inside(cols, step.input.shape[2])
-            real = int(inside.sum())
+        values = _window(step.input[[c]], rows, cols, inside, fill=0.0)[0]  # (kH, kW)
+        real = values.size if step.layer.count_include_pad else int(inside.sum())
         mode = "avg"
         extra: dict[str, Any] = {"winner": None, "average": float(values.sum() / real)}
     else:
-        values = _window(step.input[[c]], rows, cols, fill=-np.inf)[0]  # padding never wins
+        values = _window(step.input[[c]], rows, cols, inside, fill=-np.inf)[0]  # padding never wins
         i, j = np.unravel_index(int(np.argmax(values)), values.shape)
         extra = {"winner": [int(rows[i]), int(cols[j])], "average": None}
         mode = "max"
@@ -193,17 +186,21 @@ def _softmax(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
     return {"inputs": step.input.astype(np.float64).tolist()}
 
 
-def _window(maps: np.ndarray, rows: np.ndarray, cols: np.ndarray, fill: float) -> np.ndarray:
-    """maps (C, H, W) read at rows x cols, ``fill`` where a position falls in the padding -> (C, kH, kW)."""
-    inside = _inside(rows, maps.shape[1])[:, None] & _inside(cols, maps.shape[2])[None, :]  # (kH, kW)
+def _taps(step: Step, r: int, col: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input rows (kH,) and columns (kW,) of output (r, col)'s window, and (kH, kW): which are not padding."""
+    height, width = layer_window(step.layer, step.input.shape[1:]).axes
+    rows, cols = height.taps([r])[0], width.taps([col])[0]
+    inside = height.reads_input([r])[0][:, None] & width.reads_input([col])[0][None, :]
+    return rows, cols, inside
+
+
+def _window(
+    maps: np.ndarray, rows: np.ndarray, cols: np.ndarray, inside: np.ndarray, fill: float
+) -> np.ndarray:
+    """maps (C, H, W) read at rows x cols, ``fill`` where ``inside`` (kH, kW) is False -> (C, kH, kW)."""
     safe_r, safe_c = np.clip(rows, 0, maps.shape[1] - 1), np.clip(cols, 0, maps.shape[2] - 1)
     values = maps[:, safe_r[:, None], safe_c[None, :]].astype(np.float64)  # (C, kH, kW)
     return np.where(inside, values, fill)
-
-
-def _inside(index: np.ndarray, size: int) -> np.ndarray:
-    """Which indices fall inside 0..size-1 (the rest are padding)."""
-    return (index >= 0) & (index < size)
 
 
 _DETAILS = {

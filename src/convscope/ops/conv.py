@@ -68,7 +68,11 @@ def conv2d(
     >>> conv2d(x, w, padding="same").shape
     (1, 1, 4, 4)
     """
-    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    return forward(*prepare_conv_args(x, weight, bias, stride, padding, dilation, groups))
+
+
+def forward(x: Array, weight: Array, bias: Array | None, geom: ConvGeometry) -> Array:
+    """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
     g = geom.groups
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
@@ -119,8 +123,14 @@ def conv2d_backward(
     >>> grad_b
     array([4.])
     """
-    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    grad = check_grad_output(grad_output, geom, x.dtype)
+    x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
+    return backward(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom)
+
+
+def backward(
+    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
+) -> tuple[Array, Array, Array | None]:
+    """`conv2d_backward` on checked arrays: grad (N, C_out, H_out, W_out) and the forward's, of `geom`."""
     grad_x, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=True, for_weight=True)
     assert grad_x is not None
     assert grad_weight is not None
@@ -149,7 +159,7 @@ def conv2d_backward_input(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
     grad = check_grad_output(grad_output, geom, x.dtype)
     grad_x, _, _ = _gradients(grad, x, weight, None, geom, for_input=True, for_weight=False)
     assert grad_x is not None
@@ -180,7 +190,7 @@ def conv2d_backward_weight(
     (array([[ 8., 12.],
            [20., 24.]]), array([4.]))
     """
-    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
     grad = check_grad_output(grad_output, geom, x.dtype)
     _, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=False, for_weight=True)
     assert grad_weight is not None
@@ -251,13 +261,26 @@ def flip_kernel(weight: Any) -> Array:
     return np.ascontiguousarray(np.flip(w, axis=axes))
 
 
-def prepare_conv2d_args(
-    x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: Any
+# The layouts conv1d and conv2d take, for error messages: x, then weight.
+_LAYOUTS = {
+    1: ("(N, C_in, L)", "(C_out, C_in/groups, K)"),
+    2: ("(N, C_in, H, W)", "(C_out, C_in/groups, kH, kW)"),
+}
+
+
+def prepare_conv_args(
+    x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: Any, ndim: int = 2
 ) -> tuple[Array, Array, Array | None, ConvGeometry]:
-    """Check conv2d's arguments and return them as arrays of one float dtype, plus their geometry."""
-    x = as_array(x, "x", ndim=4, layout="(N, C_in, H, W)")
-    weight = as_array(weight, "weight", ndim=4, layout="(C_out, C_in/groups, kH, kW)")
-    geom = conv_geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+    """Check a conv2d (or ``ndim=1`` conv1d) call: NCHW arrays of one float dtype, and their geometry.
+
+    The one place a convolution's arguments are checked; everything after trusts what it returns. In
+    1-D, x (N, C_in, L) comes back as (N, C_in, 1, L) and weight (C_out, C_in/G, K) as (C_out, C_in/G, 1, K).
+    """
+    x = as_array(x, "x", ndim=ndim + 2, layout=_LAYOUTS[ndim][0])
+    weight = as_array(weight, "weight", ndim=ndim + 2, layout=_LAYOUTS[ndim][1])
+    geom = conv_geometry(x.shape, weight.shape, stride, padding, dilation, groups, ndim)
+    if ndim == 1:
+        x, weight = x[:, :, None, :], weight[:, :, None, :]  # one pixel tall: (N, C_in, 1, L), (.., 1, K)
     dtype = np.result_type(x.dtype, weight.dtype)
     if bias is not None:
         bias = as_array(bias, "bias", ndim=1, layout="(C_out,)")

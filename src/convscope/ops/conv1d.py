@@ -1,15 +1,18 @@
 """1-D convolution on (N, C, L): a 2-D convolution on images one pixel tall.
 
-Writing it as `conv2d` on an (N, C, 1, L) view keeps one implementation (and one set of checks) for both.
+Its arguments are checked as 1-D (``convscope.window`` with ``ndim=1``: errors speak of the length), then
+the work is `conv2d`'s on an (N, C, 1, L) view: one implementation for both.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from convscope._validate import as_array, check_int
-from convscope.ops.conv import conv2d, conv2d_backward
-from convscope.ops.im2col import Array
+import numpy as np
+
+from convscope._validate import as_array
+from convscope.ops.conv import backward, check_grad_output, forward, prepare_conv_args
+from convscope.ops.im2col import Array, ConvGeometry
 
 __all__ = ["conv1d", "conv1d_backward"]
 
@@ -47,8 +50,8 @@ def conv1d(
     >>> conv1d(np.array([[[1.0, 2.0, 3.0, 4.0]]]), np.array([[[1.0, -1.0]]]))  # differences
     array([[[-1., -1., -1.]]])
     """
-    args = conv1d_as_conv2d(x, weight, stride, padding, dilation)
-    return conv2d(*args[:2], bias, *args[2:], groups)[:, :, 0, :]  # (N, C_out, 1, L_out) -> (N, C_out, L_out)
+    args = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups, ndim=1)
+    return forward(*args)[:, :, 0, :]  # (N, C_out, 1, L_out) -> (N, C_out, L_out)
 
 
 def conv1d_backward(
@@ -67,24 +70,13 @@ def conv1d_backward(
     >>> grad_w
     array([[[6., 9.]]])
     """
-    x4, w4, stride2, padding2, dilation2 = conv1d_as_conv2d(x, weight, stride, padding, dilation)
-    grad = as_array(grad_output, "grad_output", ndim=3, layout="(N, C_out, L_out)")
-    grad_x, grad_w, grad_b = conv2d_backward(
-        grad[:, :, None, :], x4, w4, bias, stride2, padding2, dilation2, groups  # (N, C_out, 1, L_out)
-    )
+    x4, w4, b, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups, ndim=1)
+    grad = check_grad_output_1d(grad_output, geom, x4.dtype)
+    grad_x, grad_w, grad_b = backward(grad, x4, w4, b, geom)
     return grad_x[:, :, 0, :], grad_w[:, :, 0, :], grad_b  # drop the height-1 axis again
 
 
-def conv1d_as_conv2d(
-    x: Any, weight: Any, stride: Any, padding: Any, dilation: Any
-) -> tuple[Array, Array, tuple[int, int], Any, tuple[int, int]]:
-    """conv1d's arguments as conv2d's: one-pixel-tall images and kernels, settings on the width only."""
-    x = as_array(x, "x", ndim=3, layout="(N, C_in, L)")
-    weight = as_array(weight, "weight", ndim=3, layout="(C_out, C_in/groups, K)")
-    s = check_int(stride, "stride", minimum=1)
-    d = check_int(dilation, "dilation", minimum=1)
-    if padding == "same" and s != 1:
-        raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got {s}")
-    pad = padding if isinstance(padding, str) else (0, check_int(padding, "padding", minimum=0))
-    # (N, C_in, L) -> (N, C_in, 1, L) and (C_out, C_in/groups, K) -> (C_out, C_in/groups, 1, K)
-    return x[:, :, None, :], weight[:, :, None, :], (1, s), pad, (1, d)
+def check_grad_output_1d(grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
+    """grad_output (N, C_out, L_out) as the one-pixel-tall (N, C_out, 1, L_out) the 2-D backward takes."""
+    grad = as_array(grad_output, "grad_output", ndim=3, layout="(N, C_out, L_out)")
+    return check_grad_output(grad[:, :, None, :], geom, dtype)

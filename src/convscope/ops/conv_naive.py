@@ -12,9 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from convscope._validate import as_array
-from convscope.ops.conv import check_grad_output, prepare_conv2d_args
-from convscope.ops.conv1d import conv1d_as_conv2d
+from convscope.ops.conv import check_grad_output, prepare_conv_args
+from convscope.ops.conv1d import check_grad_output_1d
 from convscope.ops.im2col import Array, ConvGeometry, pad_input
 
 __all__ = ["conv1d_backward_naive", "conv1d_naive", "conv2d_backward_naive", "conv2d_naive"]
@@ -37,7 +36,11 @@ def conv2d_naive(
     array([[[[10., 18.],
              [42., 50.]]]])
     """
-    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
+    return _forward(*prepare_conv_args(x, weight, bias, stride, padding, dilation, groups))
+
+
+def _forward(x: Array, weight: Array, bias: Array | None, geom: ConvGeometry) -> Array:
+    """`conv2d_naive` on checked arrays (NCHW) of `geom`."""
     padded = pad_input(x, geom)  # (N, C_in, H_pad, W_pad)
     out = np.zeros((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
     for n, o, r, c in _output_positions(geom):
@@ -65,8 +68,14 @@ def conv2d_backward_naive(
     array([[ 8., 12.],
            [20., 24.]])
     """
-    x, weight, bias, geom = prepare_conv2d_args(x, weight, bias, stride, padding, dilation, groups)
-    grad = check_grad_output(grad_output, geom, x.dtype)
+    x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
+    return _backward(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom)
+
+
+def _backward(
+    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
+) -> tuple[Array, Array, Array | None]:
+    """`conv2d_backward_naive` on checked arrays (NCHW) of `geom`."""
     padded = pad_input(x, geom)  # (N, C_in, H_pad, W_pad)
     grad_padded = np.zeros_like(padded)
     grad_weight = np.zeros_like(weight)
@@ -74,9 +83,8 @@ def conv2d_backward_naive(
         g = grad[n, o, r, c]
         _window(grad_padded, geom, n, o, r, c)[...] += g * weight[o]  # the window is a view: adds in place
         grad_weight[o] += g * _window(padded, geom, n, o, r, c)
-    (top, _), (left, _) = geom.padding
-    h, w = geom.input_size
-    grad_x = grad_padded[:, :, top : top + h, left : left + w]  # drop the padding
+    rows, columns = geom.window.unpadded_index()
+    grad_x = grad_padded[:, :, rows, columns]  # drop the padding
     grad_bias = None if bias is None else grad.sum(axis=(0, 2, 3))
     return grad_x, grad_weight, grad_bias
 
@@ -93,8 +101,8 @@ def conv1d_naive(
     >>> conv1d_naive(np.array([[[1.0, 2.0, 3.0, 4.0]]]), np.array([[[1.0, -1.0]]]))
     array([[[-1., -1., -1.]]])
     """
-    args = conv1d_as_conv2d(x, weight, stride, padding, dilation)
-    return conv2d_naive(*args[:2], bias, *args[2:], groups)[:, :, 0, :]  # (N, C_out, L_out)
+    args = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups, ndim=1)
+    return _forward(*args)[:, :, 0, :]  # (N, C_out, 1, L_out) -> (N, C_out, L_out)
 
 
 def conv1d_backward_naive(
@@ -111,11 +119,8 @@ def conv1d_backward_naive(
     >>> grad_w
     array([[[6., 9.]]])
     """
-    x4, w4, stride2, padding2, dilation2 = conv1d_as_conv2d(x, weight, stride, padding, dilation)
-    grad = as_array(grad_output, "grad_output", ndim=3, layout="(N, C_out, L_out)")
-    grad_x, grad_w, grad_b = conv2d_backward_naive(
-        grad[:, :, None, :], x4, w4, bias, stride2, padding2, dilation2, groups  # (N, C_out, 1, L_out)
-    )
+    x4, w4, b, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups, ndim=1)
+    grad_x, grad_w, grad_b = _backward(check_grad_output_1d(grad_output, geom, x4.dtype), x4, w4, b, geom)
     return grad_x[:, :, 0, :], grad_w[:, :, 0, :], grad_b  # drop the height-1 axis again
 
 
@@ -130,5 +135,5 @@ def _window(padded: Array, geom: ConvGeometry, n: int, o: int, r: int, c: int) -
     """View of the padded input under output (n, o, r, c)'s window: (C_in/groups, kH, kW)."""
     per_group = geom.in_channels // geom.groups
     first = (o // (geom.out_channels // geom.groups)) * per_group  # first input channel of o's group
-    rows, columns = geom.window_slices(r, c)
+    rows, columns = geom.window.window_index((r, c))
     return padded[n, first : first + per_group, rows, columns]

@@ -1,7 +1,8 @@
 """The geometry of a 2-D convolution, and the im2col / col2im copies the fast convolution is built on.
 
-``conv_geometry`` checks every argument once and returns a frozen `ConvGeometry`: the sizes the fast op,
-its backward and the naive loop twins all share. ``im2col`` lays every window of the padded input out
+``conv_geometry`` checks the shapes against the window's geometry (``convscope.window``, checked once by
+the public op) and returns a frozen `ConvGeometry`: the sizes the fast op, its backward and the naive loop
+twins all share. ``im2col`` lays every window of the padded input out
 as a column, so the convolution becomes one matrix product; ``col2im`` is its adjoint (it adds the
 columns back where they came from), which is exactly what the backward pass needs for the input.
 
@@ -23,11 +24,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from convscope._validate import Pair, as_pair, check_int
-from convscope.arithmetic import same_padding
+from convscope._validate import check_int
+from convscope.window import AxisWindow, Padding, Sizes, Window, window
 
 Array = npt.NDArray[np.floating[Any]]
-Padding = tuple[Pair, Pair]  # ((top, bottom), (left, right))
 
 # Below this output width, with at least this many images, columns go batch-last. Measured on LeNet's
 # conv2 (W_out = 10, N = 128): building its columns took ~0.2 ms batch-last against ~0.8 ms batch-first.
@@ -42,25 +42,34 @@ _COLUMN_BUDGET = 2**20
 
 @dataclass(frozen=True)
 class ConvGeometry:
-    """Every size of one 2-D convolution (NCHW), checked and resolved."""
+    """Every size of one 2-D convolution (NCHW): the channels and batch, and the window's geometry."""
 
     batch: int
     in_channels: int
     out_channels: int
     groups: int
-    input_size: Pair  # (H, W)
-    kernel_size: Pair  # (kH, kW)
-    stride: Pair
-    padding: Padding  # ((top, bottom), (left, right)); "same" may be uneven
-    dilation: Pair
-    output_size: Pair  # (H_out, W_out)
+    window: Window  # over (H, W); "same" padding may be uneven
     batch_last: bool = False  # columns' layout: (..., H_out, W_out, N) if True, else (..., N, H_out, W_out)
 
     @property
-    def padded_size(self) -> Pair:
-        """(H + top + bottom, W + left + right)."""
-        (top, bottom), (left, right) = self.padding
-        return (self.input_size[0] + top + bottom, self.input_size[1] + left + right)
+    def input_size(self) -> Sizes:
+        """(H, W)."""
+        return self.window.input_size
+
+    @property
+    def kernel_size(self) -> Sizes:
+        """(kH, kW)."""
+        return self.window.kernel_size
+
+    @property
+    def padding(self) -> Padding:
+        """((top, bottom), (left, right))."""
+        return self.window.padding
+
+    @property
+    def output_size(self) -> Sizes:
+        """(H_out, W_out)."""
+        return self.window.output_size
 
     @property
     def column_shape(self) -> tuple[int, int, int]:
@@ -70,10 +79,8 @@ class ConvGeometry:
 
     def offset_index(self, i: int, j: int) -> tuple[slice, ...]:
         """Index of the padded (C, ...) input that kernel tap (i, j) meets, over all output positions."""
-        (sh, sw), (dh, dw), (oh, ow) = self.stride, self.dilation, self.output_size
-        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-        columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-        every = slice(None)
+        height, width = self.window.axes
+        rows, columns, every = height.offset_slice(i), width.offset_slice(j), slice(None)
         return (every, rows, columns, every) if self.batch_last else (every, every, rows, columns)
 
     def to_columns(self, a: Array) -> Array:
@@ -93,65 +100,30 @@ class ConvGeometry:
             n = min(step, self.batch - start)
             yield slice(start, start + n), replace(self, batch=n, batch_last=_batch_last(ow, n))
 
-    def window_slices(self, r: int, c: int) -> tuple[slice, slice]:
-        """Rows and columns of the padded input under the window that makes output (r, c)."""
-        (sh, sw), (dh, dw), (kh, kw) = self.stride, self.dilation, self.kernel_size
-        return (
-            slice(r * sh, r * sh + dh * (kh - 1) + 1, dh),
-            slice(c * sw, c * sw + dw * (kw - 1) + 1, dw),
-        )
-
-
-def resolve_padding(padding: Any, kernel_size: Pair, stride: Pair, dilation: Pair) -> Padding:
-    """Turn an int, a pair, "valid" or "same" into ((top, bottom), (left, right)), as PyTorch does."""
-    if isinstance(padding, str):
-        if padding == "valid":
-            return ((0, 0), (0, 0))
-        if padding == "same":
-            if stride != (1, 1):
-                raise ValueError(
-                    f"padding='same' needs stride 1 (as in PyTorch), got stride {stride}; "
-                    "use an integer padding with strided convolutions"
-                )
-            return same_padding(kernel_size, dilation)
-        raise ValueError(f"padding must be an int, a pair (h, w), 'valid' or 'same', got {padding!r}")
-    ph, pw = as_pair(padding, "padding", minimum=0)
-    return ((ph, ph), (pw, pw))
-
 
 def conv_geometry(
     x_shape: tuple[int, ...], weight_shape: tuple[int, ...], stride: Any, padding: Any, dilation: Any,
-    groups: Any,
+    groups: Any, ndim: int = 2,
 ) -> ConvGeometry:
-    """Check a conv2d call's shapes and settings and return its `ConvGeometry` (clear errors otherwise)."""
-    n, c_in, h, w = x_shape
-    c_out, c_per_group, kh, kw = weight_shape
+    """Check a conv2d (or, ``ndim=1``, conv1d) call's shapes and settings; return its 2-D `ConvGeometry`.
+
+    A 1-D convolution is a 2-D one on images one pixel tall: its window gains a height axis of one tap.
+    """
+    n, c_in, *size = x_shape
+    c_out, c_per_group, *kernel = weight_shape
+    spatial, taps = ("H, W", "kH, kW") if ndim == 2 else ("L", "K")
     if 0 in x_shape:
-        raise ValueError(f"x must have no empty axis (N, C_in, H, W), got shape {x_shape}")
+        raise ValueError(f"x must have no empty axis (N, C_in, {spatial}), got shape {x_shape}")
     if 0 in weight_shape:
-        raise ValueError(f"weight must have no empty axis (C_out, C_in/groups, kH, kW), got {weight_shape}")
+        raise ValueError(f"weight must have no empty axis (C_out, C_in/groups, {taps}), got {weight_shape}")
     groups = check_int(groups, "groups", minimum=1)
     _check_channels(c_in, c_out, c_per_group, groups)
-    stride_ = as_pair(stride, "stride", minimum=1)
-    dilation_ = as_pair(dilation, "dilation", minimum=1)
-    pad = resolve_padding(padding, (kh, kw), stride_, dilation_)
-    output = []
-    for axis, size, kernel, (before, after), s, d in zip(
-        ("height", "width"), (h, w), (kh, kw), pad, stride_, dilation_, strict=True
-    ):
-        span = d * (kernel - 1) + 1  # the dilated kernel's extent
-        padded = size + before + after
-        if span > padded:
-            raise ValueError(
-                f"kernel {axis} {kernel} (dilated to {span}) is larger than the padded input {axis} "
-                f"{padded} (= {size} + padding {before} + {after}); use a smaller kernel or dilation, "
-                "or more padding"
-            )
-        output.append((padded - span) // s + 1)
-    return ConvGeometry(
-        n, c_in, c_out, groups, (h, w), (kh, kw), stride_, pad, dilation_, (output[0], output[1]),
-        _batch_last(output[1], n),
-    )
+    # One int per axis in 1-D (as `window` takes it), a pair in 2-D.
+    sizes: tuple[Any, Any] = (tuple(size), tuple(kernel)) if ndim == 2 else (size[0], kernel[0])
+    win = window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim).require_fit()
+    if ndim == 1:
+        win = Window((AxisWindow(1, 1), *win.axes))  # (N, C, L) is viewed as (N, C, 1, L)
+    return ConvGeometry(n, c_in, c_out, groups, win, _batch_last(win.output_size[1], n))
 
 
 def _batch_last(width_out: int, batch: int) -> bool:
@@ -176,8 +148,7 @@ def _check_channels(c_in: int, c_out: int, c_per_group: int, groups: int) -> Non
 
 def pad_input(x: Array, geom: ConvGeometry) -> Array:
     """Zero-pad x (N, C, H, W) to (N, C, H + top + bottom, W + left + right)."""
-    (top, bottom), (left, right) = geom.padding
-    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    return np.pad(x, ((0, 0), (0, 0), *geom.padding))
 
 
 def im2col(x: Array, geom: ConvGeometry) -> Array:
@@ -209,14 +180,13 @@ def col2im(cols: Array, geom: ConvGeometry) -> Array:
 
 def _padded_zeros(geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
     """Zeros for the padded input in the columns' order: (C, H_pad, W_pad, N) or (C, N, H_pad, W_pad)."""
-    h, w = geom.padded_size
+    h, w = geom.window.padded_size
     shape = (geom.in_channels, h, w, geom.batch) if geom.batch_last else (geom.in_channels, geom.batch, h, w)
     return np.zeros(shape, dtype=dtype)
 
 
 def _inner(geom: ConvGeometry) -> tuple[slice, ...]:
     """Index of the unpadded input inside `_padded_zeros`."""
-    (top, _), (left, _) = geom.padding
-    h, w = geom.input_size
-    rows, columns, every = slice(top, top + h), slice(left, left + w), slice(None)
+    rows, columns = geom.window.unpadded_index()
+    every = slice(None)
     return (every, rows, columns, every) if geom.batch_last else (every, every, rows, columns)

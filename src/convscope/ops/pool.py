@@ -18,24 +18,25 @@ import numpy as np
 
 from convscope.ops.pool_windows import (
     Array,
-    Windows,
     as_grad_output,
     as_input,
     check_norm_type,
     pad_with,
     pool_windows,
+    spatial,
     unpad,
 )
+from convscope.window import Window
 
 # ---------------------------------------------------------------- max pooling
 
 
-def _offset_views(xp: Array, win: Windows) -> list[Array]:
+def _offset_views(xp: Array, win: Window) -> list[Array]:
     """Kernel offset k's input in every window, k in row-major order: strided (N, C, H_out, W_out) views."""
-    return [xp[(..., *win.slices(i, j))] for _, i, j in win.offsets()]
+    return [xp[spatial(win.offset_index(offset))] for offset in win.offsets()]
 
 
-def _offset_values(xp: Array, win: Windows) -> list[Array]:
+def _offset_values(xp: Array, win: Window) -> list[Array]:
     """`_offset_views` copied into contiguous memory (rows of one (kH*kW, N, C, H_out, W_out) array).
 
     The backward reads each offset several times: after one strided copy per offset, those passes run
@@ -68,11 +69,12 @@ def _first_max_hits(values: Sequence[Array], best: Array) -> Iterator[tuple[int,
         yield k, hit
 
 
-def _flat_indices(offset: Array, x_shape: tuple[int, ...], win: Windows) -> Array:
+def _flat_indices(offset: Array, x_shape: tuple[int, ...], win: Window) -> Array:
     """Turn each window's kernel offset into PyTorch's index: row * W + col in the unpadded input."""
-    kw, (sh, sw), (ph, pw), (dh, dw), (oh, ow) = win.kernel[1], win.stride, win.padding, win.dilation, win.out
-    rows: Array = (np.arange(oh) * sh - ph)[:, None] + (offset // kw) * dh  # (N, C, H_out, W_out)
-    cols: Array = (np.arange(ow) * sw - pw)[None, :] + (offset % kw) * dw
+    height, width = win.axes
+    i, j = np.divmod(offset, width.kernel_size)  # the tap's row and column in the kernel
+    rows: Array = height.starts()[:, None] + i * height.dilation  # (N, C, H_out, W_out)
+    cols: Array = width.starts()[None, :] + j * width.dilation
     return rows * x_shape[3] + cols
 
 
@@ -105,7 +107,7 @@ def max_pool2d(
     """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
-    values = _offset_views(pad_with(arr, win.padding, -np.inf), win)
+    values = _offset_views(pad_with(arr, win, -np.inf), win)
     out = _window_max(values)
     if not return_indices:
         return out
@@ -131,7 +133,7 @@ def max_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
-    xp = pad_with(arr, win.padding, -np.inf)
+    xp = pad_with(arr, win, -np.inf)
     values = _offset_values(xp, win)
     best = _window_max(values)
     grad = np.zeros_like(xp)
@@ -140,52 +142,48 @@ def max_pool2d_backward(
     unrouted, share = g.copy(), np.empty_like(g)
     # Windows that step at least their own size never share an input; then each offset's share is
     # assigned, which spares reading the strided destination back (1.3x faster for LeNet's 2x2/2 pools).
-    disjoint = win.dilation == (1, 1) and all(s >= k for s, k in zip(win.stride, win.kernel, strict=True))
-    for k, i, j in win.offsets():
+    disjoint = win.dilation == (1, 1) and all(a.stride >= a.kernel_size for a in win.axes)
+    for k, offset in enumerate(win.offsets()):
         np.multiply(unrouted, values[k] == best, out=share)
-        where = (..., *win.slices(i, j))
+        where = spatial(win.offset_index(offset))
         if disjoint:
             grad[where] = share
         else:
             grad[where] += share
         unrouted -= share
-    return unpad(grad, win.padding)
+    return unpad(grad, win)
 
 
 # ---------------------------------------------------------------- average, sum and Lp pooling
 
 
-def _window_sum(xp: Array, win: Windows) -> Array:
+def _window_sum(xp: Array, win: Window) -> Array:
     """Sum over each window of the padded input: (N, C, Hp, Wp) -> (N, C, H_out, W_out)."""
     total: Array | None = None
-    for _, i, j in win.offsets():
-        part = xp[(..., *win.slices(i, j))]
+    for offset in win.offsets():
+        part = xp[spatial(win.offset_index(offset))]
         total = part.copy() if total is None else np.add(total, part, out=total)
     assert total is not None
     return total
 
 
-def _window_sum_backward(g: Array, padded_shape: tuple[int, ...], win: Windows) -> Array:
+def _window_sum_backward(g: Array, padded_shape: tuple[int, ...], win: Window) -> Array:
     """Adjoint of _window_sum: each window's gradient g (N, C, H_out, W_out) goes to all its inputs."""
     grad = np.zeros(padded_shape, dtype=g.dtype)
-    for _, i, j in win.offsets():
-        grad[(..., *win.slices(i, j))] += g
+    for offset in win.offsets():
+        grad[spatial(win.offset_index(offset))] += g
     return grad
 
 
-def _padded_shape(x: Array, win: Windows) -> tuple[int, ...]:
-    return (*x.shape[:2], x.shape[2] + 2 * win.padding[0], x.shape[3] + 2 * win.padding[1])
+def _padded_shape(x: Array, win: Window) -> tuple[int, ...]:
+    return (*x.shape[:2], *win.padded_size)
 
 
-def _divisor(x: Array, win: Windows, count_include_pad: bool) -> Array:
+def _divisor(x: Array, win: Window, count_include_pad: bool) -> Array:
     """How many inputs each window averages: kH*kW, or (H_out, W_out) counts of non-padding inputs."""
     if count_include_pad:
-        return np.asarray(win.kernel[0] * win.kernel[1], dtype=x.dtype)
-    counts: list[Array] = []
-    for size, k, s, p, o in zip(x.shape[2:], win.kernel, win.stride, win.padding, win.out, strict=True):
-        first = np.arange(o) * s - p  # first input row (or column) of each window
-        last = first + k - 1
-        counts.append(np.minimum(last, size - 1) - np.maximum(first, 0) + 1)
+        return np.asarray(np.prod(win.kernel_size), dtype=x.dtype)
+    counts = [axis.reads_input().sum(axis=1) for axis in win.axes]  # (H_out,), (W_out,)
     divisor: Array = counts[0][:, None] * counts[1][None, :]  # (H_out, W_out)
     return divisor.astype(x.dtype)
 
@@ -216,7 +214,7 @@ def avg_pool2d(
     """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding)
-    return _window_sum(pad_with(arr, win.padding, 0.0), win) / _divisor(arr, win, count_include_pad)
+    return _window_sum(pad_with(arr, win, 0.0), win) / _divisor(arr, win, count_include_pad)
 
 
 def avg_pool2d_backward(
@@ -234,7 +232,7 @@ def avg_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding)
     g = as_grad_output(grad_output, win, arr) / _divisor(arr, win, count_include_pad)
-    return unpad(_window_sum_backward(g, _padded_shape(arr, win), win), win.padding)
+    return unpad(_window_sum_backward(g, _padded_shape(arr, win), win), win)
 
 
 def sum_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -> Array:
@@ -260,7 +258,7 @@ def sum_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -
     """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, half_kernel=False)
-    return _window_sum(pad_with(arr, win.padding, 0.0), win)
+    return _window_sum(pad_with(arr, win, 0.0), win)
 
 
 def sum_pool2d_backward(
@@ -278,12 +276,12 @@ def sum_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, half_kernel=False)
     g = as_grad_output(grad_output, win, arr)
-    return unpad(_window_sum_backward(g, _padded_shape(arr, win), win), win.padding)
+    return unpad(_window_sum_backward(g, _padded_shape(arr, win), win), win)
 
 
 
 
-def _lp_window_sums(arr: Array, p: float, win: Windows) -> Array:
+def _lp_window_sums(arr: Array, p: float, win: Window) -> Array:
     """Sum of x**p over each window (N, C, H_out, W_out), refusing inputs with no real p-th root."""
     if not p.is_integer() and np.any(arr < 0):
         raise ValueError(f"x must be non-negative when norm_type ({p}) is not a whole number: "

@@ -6,12 +6,14 @@ that the fast, slice-per-offset versions are tested against.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from convscope.ops.pool_windows import Array, Windows, as_grad_output, as_input, check_norm_type, pool_windows
+from convscope.ops.pool_windows import Array, as_grad_output, as_input, check_norm_type, pool_windows
+from convscope.window import Window
 
 __all__ = [
     "avg_pool2d_backward_naive",
@@ -27,19 +29,18 @@ __all__ = [
 Position = tuple[int, int] | None  # (row, col) in the unpadded input; None where the kernel is on padding
 
 
-def _naive_windows(x: Array, win: Windows) -> Iterator[tuple[tuple[int, int, int, int], list[Position]]]:
+def _naive_windows(x: Array, win: Window) -> Iterator[tuple[tuple[int, int, int, int], list[Position]]]:
     """Yield each window's output index (n, c, r, q) and its kH*kW input positions, kernel row-major."""
+    # The definition written out (not `AxisWindow.taps`, which the fast ops use and these loops check).
     n_, c_, h, w = x.shape
-    (sh, sw), (ph, pw), (dh, dw), (oh, ow) = win.stride, win.padding, win.dilation, win.out
-    for n in range(n_):
-        for c in range(c_):
-            for r in range(oh):
-                for q in range(ow):
-                    positions: list[Position] = []
-                    for _, i, j in win.offsets():
-                        row, col = r * sh - ph + i * dh, q * sw - pw + j * dw
-                        positions.append((row, col) if 0 <= row < h and 0 <= col < w else None)
-                    yield (n, c, r, q), positions
+    (sh, sw), (dh, dw), (oh, ow) = win.stride, win.dilation, win.output_size
+    (ph, _), (pw, _) = win.padding
+    for n, c, r, q in itertools.product(range(n_), range(c_), range(oh), range(ow)):
+        positions: list[Position] = []
+        for i, j in win.offsets():
+            row, col = r * sh - ph + i * dh, q * sw - pw + j * dw
+            positions.append((row, col) if 0 <= row < h and 0 <= col < w else None)
+        yield (n, c, r, q), positions
 
 
 def _first_max(x: Array, n: int, c: int, positions: list[Position]) -> tuple[int, int]:
@@ -60,7 +61,7 @@ def max_pool2d_naive(
     """Loop twin of ``max_pool2d``: look at every window and keep its largest value."""
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
-    out = np.zeros((*arr.shape[:2], *win.out), dtype=arr.dtype)
+    out = np.zeros((*arr.shape[:2], *win.output_size), dtype=arr.dtype)
     indices = np.zeros(out.shape, dtype=np.int64)
     for (n, c, r, q), positions in _naive_windows(arr, win):
         row, col = _first_max(arr, n, c, positions)
@@ -95,7 +96,7 @@ def _naive_sum(
     """Loop window sums, divided by the window's count when count_include_pad is not None (averaging)."""
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, half_kernel=half_kernel)
-    out = np.zeros((*arr.shape[:2], *win.out), dtype=arr.dtype)
+    out = np.zeros((*arr.shape[:2], *win.output_size), dtype=arr.dtype)
     for (n, c, r, q), positions in _naive_windows(arr, win):
         real = [pos for pos in positions if pos is not None]
         total = sum(arr[n, c, row, col] for row, col in real)

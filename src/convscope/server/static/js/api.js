@@ -1,29 +1,51 @@
-// The only module that talks to the server. Every call returns parsed JSON or throws an Error whose
-// message is the server's own (what to change), so views can show it instead of failing silently.
+// The only module that talks to the server. Every call returns parsed JSON of the type the server
+// promises (types.js) or throws an Error whose message is the server's own (what to change), so views
+// can show it instead of failing silently.
 
 /**
- * @typedef {{number: number, index: number, count: number, image: number[][], original: number[][]}} Digit
- * @typedef {{name: string, label: string, description: string, sizes: number[], diverging: boolean}} KernelInfo
- * @typedef {{digit?: number, index?: number, image?: number[][], kernel: string | number[][],
- *   kernel_size?: number, padding: number, stride: number, dilation: number}} ConvolveRequest
- * @typedef {{image?: number[][], digit?: number, index?: number, model?: string}} NetworkInput
+ * @typedef {import("./types.js").ConvolveRequest} ConvolveRequest
+ * @typedef {import("./types.js").ConvolveResponse} ConvolveResponse
+ * @typedef {import("./types.js").DigitResponse} DigitResponse
+ * @typedef {import("./types.js").KernelInfo} KernelInfo
+ * @typedef {import("./types.js").NetworkInput} NetworkInput
+ * @typedef {import("./types.js").UnitRequest} UnitRequest
+ * @typedef {import("./types.js").PredictResponse} PredictResponse
+ * @typedef {import("./types.js").UnitResponse} UnitResponse
+ * @typedef {import("./types.js").ModelResponse} ModelResponse
+ * @typedef {import("./types.js").TrainingRequest} TrainingRequest
+ * @typedef {import("./types.js").TrainingStarted} TrainingStarted
+ * @typedef {import("./types.js").TrainingStatus} TrainingStatus
+ * @typedef {import("./types.js").TrainingEvent} TrainingEvent
+ * @typedef {import("./types.js").ErrorResponse} ErrorResponse
  */
 
 /**
+ * The answer as type T: the server's response models promise its shape, so it is not checked again here.
+ * @template T
  * @param {string} url
  * @param {RequestInit} [init]
- * @returns {Promise<any>}
+ * @returns {Promise<T>}
  */
 async function requestJson(url, init) {
   const response = await fetch(url, init);
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     // convscope's errors carry `message`: one line naming the field and what is allowed.
-    const detail = body?.message ?? body?.detail;
+    const error = /** @type {Partial<ErrorResponse> | null} */ (body);
+    const detail = error?.message ?? error?.detail;
     const text = typeof detail === "string" ? detail : JSON.stringify(detail ?? response.statusText);
     throw new Error(`${response.status}: ${text}`);
   }
-  return body;
+  return /** @type {T} */ (body);
+}
+
+/**
+ * @template T
+ * @param {string} url @param {unknown} body
+ * @returns {Promise<T>}
+ */
+function postJson(url, body) {
+  return requestJson(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 }
 
 /**
@@ -32,56 +54,44 @@ async function requestJson(url, init) {
  */
 export function createApi(base = "/api") {
   return {
-    /** @param {number} number @param {number} index @returns {Promise<Digit>} */
+    /** @param {number} number @param {number} index @returns {Promise<DigitResponse>} */
     digit: (number, index) => requestJson(`${base}/digits/${number}?index=${index}`),
     /** @returns {Promise<KernelInfo[]>} */
     kernels: () => requestJson(`${base}/kernels`),
-    /** @param {ConvolveRequest} request @returns {Promise<any>} */
-    convolve: (request) =>
-      requestJson(`${base}/convolve`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(request),
-      }),
-    /** @param {NetworkInput} request @returns {Promise<any>} */
+    /** @param {ConvolveRequest} request @returns {Promise<ConvolveResponse>} */
+    convolve: (request) => postJson(`${base}/convolve`, request),
+    /** @param {NetworkInput} request @returns {Promise<PredictResponse>} */
     predict: (request) => postJson(`${base}/network/predict`, request),
-    /** @param {NetworkInput & {layer: string, unit: number[]}} request @returns {Promise<any>} */
+    /** @param {UnitRequest} request @returns {Promise<UnitResponse>} */
     unit: (request) => postJson(`${base}/network/unit`, request),
-    /** @param {"pretrained" | "trained"} [which]  default: the active model @returns {Promise<any>} */
+    /** @param {"pretrained" | "trained"} [which]  default: the active model @returns {Promise<ModelResponse>} */
     model: (which) => requestJson(`${base}/network/model${which ? `?model=${which}` : ""}`),
-    /** @returns {Promise<any>} the job's status and history so far */
+    /** @returns {Promise<TrainingStatus>} the job's status and history so far */
     training: () => requestJson(`${base}/training`),
-    /** @param {Record<string, string | number | boolean>} settings @returns {Promise<{job: string}>} */
+    /** @param {TrainingRequest} settings @returns {Promise<TrainingStarted>} */
     startTraining: (settings) => postJson(`${base}/training`, settings),
-    /** @returns {Promise<any>} */
+    /** @returns {Promise<TrainingStatus>} */
     stopTraining: () => postJson(`${base}/training/stop`, {}),
-    /** @returns {Promise<any>} */
+    /** @returns {Promise<TrainingStatus>} */
     useTrained: () => postJson(`${base}/training/use`, {}),
-    /** @param {"pretrained" | "trained"} model  the network view's model from now on @returns {Promise<any>} */
+    /** @param {"pretrained" | "trained"} model  the network view's model from now on @returns {Promise<TrainingStatus>} */
     useModel: (model) => postJson(`${base}/training/use`, { model }),
     /** The trained weights' address, for a download link (the browser fetches it). */
     weightsUrl: () => `${base}/training/weights`,
     /**
      * Follow the training job's event stream; returns a function that closes it.
-     * @param {(event: any) => void} onEvent  each event's parsed JSON
+     * @param {(event: TrainingEvent) => void} onEvent  each event
      * @param {(open: boolean) => void} onConnection  whether the stream is connected
+     * @returns {() => void}
      */
     trainingEvents: (onEvent, onConnection) => {
       const source = new EventSource(`${base}/training/events`);
-      source.onmessage = (message) => onEvent(JSON.parse(message.data));
+      source.onmessage = (message) => onEvent(/** @type {TrainingEvent} */ (JSON.parse(message.data)));
       source.onopen = () => onConnection(true);
       source.onerror = () => onConnection(false);
       return () => source.close();
     },
   };
-}
-
-/**
- * @param {string} url @param {unknown} body
- * @returns {Promise<any>}
- */
-function postJson(url, body) {
-  return requestJson(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 }
 
 /** @typedef {ReturnType<typeof createApi>} Api */

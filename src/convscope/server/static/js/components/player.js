@@ -1,9 +1,23 @@
-// The player: play/pause, reset, step back and forward, compute all, a scrubber and a step counter,
-// over any animation counted in whole steps. requestAnimationFrame turns elapsed time into whole steps,
-// so the animation keeps its pace whatever the frame rate, and "instant" jumps to the end in one frame.
-// The view draws each step (onStep) and says how fast (rate: steps per second, Infinity for instant).
+// The player: play/pause, reset, step back and forward, compute all, a scrubber, a step counter and a
+// speed slider, over any animation counted in whole steps. requestAnimationFrame turns elapsed time into
+// whole steps, so the animation keeps its pace whatever the frame rate, and "instant" jumps to the end in
+// one frame. The view draws each step (onStep) and keeps the speed level in its state (speed, onSpeed).
 
+import { LIMITS, SPEEDS } from "../config.js";
 import { part } from "./part.js";
+import { createSliders } from "./sliders.js";
+
+/** A speed level as the slider shows it. @param {number} level */
+export function speedLabel(level) {
+  const rate = SPEEDS[level];
+  return rate === Infinity ? "instant" : `${rate} step${rate === 1 ? "" : "s"}/s`;
+}
+
+/** @type {import("./sliders.js").SliderSpec} */
+const SPEED_SLIDER = {
+  key: "speed", label: "Speed", format: speedLabel, range: LIMITS.speed,
+  hint: "Slow to follow each sum; instant to see the whole output.",
+};
 
 const TRANSPORT_HTML = `
   <button type="button" class="primary" data-part="play" data-testid="play">▶ Play</button>
@@ -19,7 +33,8 @@ const TRANSPORT_HTML = `
 
 /**
  * @typedef {object} PlayerHooks
- * @property {() => number} rate  steps per second; Infinity for instant
+ * @property {() => number} speed  the speed level: an index into config.js's SPEEDS (the last is instant)
+ * @property {(level: number) => void} onSpeed  the reader moved the speed slider
  * @property {() => number | null} count  how many steps there are; null while there is nothing to play
  * @property {(step: number) => void} onStep  draw this step (0: nothing done yet)
  * @property {(playing: boolean) => void} [onPlaying]  the player started or stopped
@@ -27,15 +42,18 @@ const TRANSPORT_HTML = `
  */
 
 /**
- * Fill `el` (a group labelled for the animation) with the controls and run the clock behind them.
- * @param {HTMLElement} el @param {PlayerHooks} hooks
+ * Fill `el` (a group labelled for the animation) with the controls, `speedEl` with the speed slider,
+ * and run the clock behind them.
+ * @param {HTMLElement} el @param {HTMLElement} speedEl @param {PlayerHooks} hooks
+ * @param {string} idPrefix  makes the slider's id unique in the page
  */
-export function createPlayer(el, hooks) {
+export function createPlayer(el, speedEl, hooks, idPrefix) {
   el.innerHTML = TRANSPORT_HTML;
   const scrubber = /** @type {HTMLInputElement} */ (part(el, "scrubber"));
+  const speed = createSliders(speedEl, [SPEED_SLIDER], { idPrefix, onChange: (patch) => hooks.onSpeed(patch.speed) });
   let step = 0;
   const clock = createClock({
-    rate: hooks.rate, step: () => step, count: () => hooks.count() ?? 0, setStep: show,
+    rate: () => SPEEDS[hooks.speed()], step: () => step, count: () => hooks.count() ?? 0, setStep: show,
     onPlaying: (playing) => { draw(); hooks.onPlaying?.(playing); },
   });
 
@@ -79,7 +97,10 @@ export function createPlayer(el, hooks) {
     step: () => step,
     playing: clock.playing,
     /** Draw step `next` without stopping (a new answer keeps its place). @param {number} next */
-    show,
+    show(next) {
+      speed.update({ speed: hooks.speed() });
+      show(next);
+    },
     pause: clock.pause,
   };
 }

@@ -14,7 +14,7 @@
  * @param {HTMLElement} el  where the sliders go
  * @param {SliderSpec[]} specs  in order
  * @param {{idPrefix: string, onChange: (patch: Record<string, number>) => void}} hooks
- * @returns {{update: (state: Record<string, number>) => void}}
+ * @returns {{update: (state: object) => void}}  update: show a state holding every slider's key
  */
 export function createSliders(el, specs, { idPrefix, onChange }) {
   const rows = specs.map((spec) => {
@@ -30,8 +30,9 @@ export function createSliders(el, specs, { idPrefix, onChange }) {
 
   return {
     update(state) {
+      const values = /** @type {Record<string, unknown>} */ (state);
       for (const { spec, input, value } of rows) {
-        const v = state[spec.key];
+        const v = Number(values[spec.key]);
         if (input.ownerDocument.activeElement !== input || input.value !== String(v)) input.value = String(v);
         show(input, value, spec.format(v));
       }

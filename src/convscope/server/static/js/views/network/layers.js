@@ -8,9 +8,9 @@ import { cellAt } from "../../draw/grid.js";
 import { drawBars, drawMap, layerScale } from "../../draw/maps.js";
 
 /**
- * @typedef {{name: string, kind: string, shape: number[], values: any}} Layer
+ * @typedef {import("../../types.js").LayerValues} Layer
  * @typedef {{layer: string, unit: number[]}} Selection
- * @typedef {{layer: string, box: number[] | null, channels: number[] | null, indices: number[] | null}} FieldPart
+ * @typedef {import("../../types.js").FieldPart} FieldPart
  */
 
 const KIND_NAMES = /** @type {Record<string, string>} */ ({

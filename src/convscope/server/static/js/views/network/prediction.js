@@ -1,25 +1,26 @@
 // The network's answer (the predicted digit and its ten probabilities as bars) and the preprocessing
 // strip that shows why an off-centre or oversized drawing still works: box, fit, centre, pad.
 
+import { part as partOf } from "../../components/part.js";
 import { COLORS, SIZES } from "../../config.js";
 import { drawMap } from "../../draw/maps.js";
 
 /**
  * @param {HTMLElement} el  the prediction panel (its parts found by data-part)
- * @param {any} result  POST /api/network/predict's answer, or null before the first one
+ * @param {import("../../types.js").PredictResponse | null} result  POST /api/network/predict's answer, or null before the first one
  */
 export function renderPrediction(el, result) {
-  const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
+  const part = (/** @type {string} */ name) => partOf(el, name);
   const answer = part("answer");
   const message = part("message");
   const bars = part("bars");
   const empty = !result || result.empty;
   answer.dataset.prediction = empty ? "" : String(result.prediction);
   answer.dataset.empty = String(Boolean(result?.empty));
-  answer.querySelector("strong").textContent = empty ? "–" : String(result.prediction);
+  part("answer-digit").textContent = empty ? "–" : String(result.prediction);
   message.hidden = !result?.empty;
-  message.textContent = result?.empty ? result.message : "";
-  const probabilities = /** @type {number[]} */ (empty ? new Array(10).fill(0) : result.probabilities);
+  message.textContent = result?.empty ? result.message ?? "" : "";
+  const probabilities = empty ? new Array(10).fill(0) : result.probabilities;
   bars.dataset.probabilities = probabilities.map((p) => p.toFixed(6)).join(",");
   if (bars.children.length !== probabilities.length) {
     bars.replaceChildren(...probabilities.map((_, digit) => {
@@ -45,7 +46,7 @@ export function renderPrediction(el, result) {
 /**
  * The preprocessing strip: each stage a small picture with a caption.
  * @param {HTMLElement} el  emptied and refilled
- * @param {any} pre  the answer's `preprocessing`
+ * @param {import("../../types.js").Preprocessing | null} pre  the answer's `preprocessing`
  * @param {number[][] | null} drawing  the drawing sent, or the bundled digit's 28x28 original
  * @param {boolean} sample  whether it is a bundled digit
  */

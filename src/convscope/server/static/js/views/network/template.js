@@ -14,7 +14,7 @@ export const NETWORK_HTML = `
     <div class="nw-samples" role="group" aria-label="bundled sample digits" data-part="samples"></div>
     <div class="nw-prediction" data-part="prediction" data-testid="prediction-panel" aria-live="polite">
       <p class="nw-answer" data-part="answer" data-testid="prediction" data-prediction="">
-        <span>Prediction</span> <strong>–</strong>
+        <span>Prediction</span> <strong data-part="answer-digit">–</strong>
       </p>
       <p class="nw-message" data-part="message" data-testid="message" hidden></p>
       <ol class="nw-probs" data-part="bars" data-testid="probabilities" aria-label="probability of each digit"></ol>

@@ -3,6 +3,12 @@
 
 import { formatValue } from "../../draw/colors.js";
 import { SIZES } from "../../config.js";
+
+/** @typedef {import("../../types.js").UnitResponse} UnitResponse */
+/**
+ * @template W
+ * @typedef {import("../../types.js").WeightedSum<W>} WeightedSum
+ */
 import { drawBars, drawMap, layerScale } from "../../draw/maps.js";
 
 /** @param {string} tag @param {string} className @param {string} [text] */
@@ -21,7 +27,7 @@ const boxText = (box) => `${span("row", box[0], box[1])}, ${span("column", box[2
 
 /**
  * @param {HTMLElement} el  emptied and refilled
- * @param {any} info  the unit's explanation, or null before one is chosen
+ * @param {UnitResponse | null} info  the unit's explanation, or null before one is chosen
  * @param {number[][] | null} input  the 32x32 input the network read
  */
 export function renderUnit(el, info, input) {
@@ -41,11 +47,10 @@ export function renderUnit(el, info, input) {
   value.dataset.testid = "unit-value";
   el.append(value, node("p", "nw-rule", info.rule));
   el.append(fieldFigure(info.receptive_field, input));
-  const details = DETAILS[info.kind];
-  if (details) el.append(...details(info));
+  el.append(...details(info));
 }
 
-/** @param {any} field @param {number[][] | null} input */
+/** @param {import("../../types.js").ReceptiveField} field @param {number[][] | null} input */
 function fieldFigure(field, input) {
   const figure = node("figure", "nw-field");
   const [r0, r1, c0, c1] = field.input;
@@ -62,9 +67,10 @@ function fieldFigure(field, input) {
     + `(${r1 - r0 + 1}×${c1 - c0 + 1} of 32×32; geometric ${field.size.join("×")}).`);
   const list = node("ul", "nw-per-layer");
   for (const part of field.per_layer) {
+    const [first, last] = (part.box ? part.channels : part.indices) ?? [0, 0];
     const text = part.box
-      ? `${boxText(part.box)}, ${span("map", part.channels[0], part.channels[1])}`
-      : span("entry", part.indices[0], part.indices[1]).replace("entrys", "entries");
+      ? `${boxText(part.box)}, ${span("map", first, last)}`
+      : span("entry", first, last).replace("entrys", "entries");
     const item = node("li", "", "");
     item.append(node("strong", "", part.layer), document.createTextNode(` ${text}`));
     list.append(item);
@@ -102,7 +108,7 @@ function barRow(label, values) {
   return row;
 }
 
-/** @param {any} info */
+/** @param {WeightedSum<unknown>} info */
 function equation(info) {
   const p = node("p", "nw-equation", `Σ weights × inputs = ${formatValue(info.dot)}\n`
     + `+ bias (${formatValue(info.bias)}) = ${formatValue(info.computed)}`);
@@ -110,43 +116,55 @@ function equation(info) {
   return p;
 }
 
-/** @type {Record<string, (info: any) => HTMLElement[]>} */
-const DETAILS = {
-  conv: (info) => {
-    const channels = info.weights.length;
-    const cell = channels > 1 ? 6 : 14;
-    return [
-      node("p", "hint", `${channels} input map${channels > 1 ? "s" : ""} × ${info.weights[0].length}×`
-        + `${info.weights[0][0].length} window = ${info.weights.flat(2).length} products.`),
-      mapRow("weights", info.weights, cell), mapRow("inputs", info.inputs, cell),
-      mapRow("products", info.products, cell), equation(info),
+/**
+ * The numbers behind the unit's value, by the kind of its layer.
+ * @param {UnitResponse} info @returns {HTMLElement[]}
+ */
+function details(info) {
+  switch (info.kind) {
+    case "conv": return convDetails(info);
+    case "fc": return [
+      node("p", "hint", `${info.weights.length} inputs, each times its own weight.`),
+      barRow("weights", info.weights), barRow("inputs", info.inputs), barRow("products", info.products), equation(info),
     ];
-  },
-  fc: (info) => [
-    node("p", "hint", `${info.weights.length} inputs, each times its own weight.`),
-    barRow("weights", info.weights), barRow("inputs", info.inputs), barRow("products", info.products), equation(info),
-  ],
-  pool: (info) => {
-    const { rows, cols, values } = info.window;
-    const table = node("table", "nw-window");
-    values.forEach((/** @type {(number | null)[]} */ row, i) => {
-      const tr = document.createElement("tr");
-      row.forEach((v, j) => {
-        const win = info.winner && info.winner[0] === rows[i] && info.winner[1] === cols[j];
-        const td = node("td", win ? "is-winner" : "", v === null ? "pad" : formatValue(v));
-        tr.append(td);
-      });
-      table.append(tr);
+    case "pool": return poolDetails(info);
+    case "relu": return [node("p", "nw-equation", `max(0, ${formatValue(info.inputs[0])}) = ${formatValue(info.value)}`)];
+    case "flatten": return [node("p", "nw-equation",
+      `Copied from map ${info.source[0]}, row ${info.source[1]}, column ${info.source[2]}: ${formatValue(info.value)}`)];
+    case "softmax": return [barRow("logits", info.inputs),
+      node("p", "nw-equation", `exp(logit) / Σ exp(logits) = ${formatValue(info.value)}`)];
+    default: return [];
+  }
+}
+
+/** @param {import("../../types.js").ConvUnit} info */
+function convDetails(info) {
+  const channels = info.weights.length;
+  const cell = channels > 1 ? 6 : 14;
+  return [
+    node("p", "hint", `${channels} input map${channels > 1 ? "s" : ""} × ${info.weights[0].length}×`
+      + `${info.weights[0][0].length} window = ${info.weights.flat(2).length} products.`),
+    mapRow("weights", info.weights, cell), mapRow("inputs", info.inputs, cell),
+    mapRow("products", info.products, cell), equation(info),
+  ];
+}
+
+/** @param {import("../../types.js").PoolUnit} info */
+function poolDetails(info) {
+  const { rows, cols, values } = info.window;
+  const winner = info.winner;
+  const table = node("table", "nw-window");
+  values.forEach((row, i) => {
+    const tr = document.createElement("tr");
+    row.forEach((v, j) => {
+      const win = winner && winner[0] === rows[i] && winner[1] === cols[j];
+      tr.append(node("td", win ? "is-winner" : "", v === null ? "pad" : formatValue(v)));
     });
-    const result = info.mode === "max"
-      ? `The largest, at row ${info.winner[0]}, column ${info.winner[1]}, wins: ${formatValue(info.value)}.`
-      : `The average is ${formatValue(info.average)}.`;
-    return [node("p", "hint", `Window on the input map: rows ${rows.join(", ")}; columns ${cols.join(", ")}.`),
-      table, node("p", "nw-equation", result)];
-  },
-  relu: (info) => [node("p", "nw-equation", `max(0, ${formatValue(info.inputs[0])}) = ${formatValue(info.value)}`)],
-  flatten: (info) => [node("p", "nw-equation",
-    `Copied from map ${info.source[0]}, row ${info.source[1]}, column ${info.source[2]}: ${formatValue(info.value)}`)],
-  softmax: (info) => [barRow("logits", info.inputs),
-    node("p", "nw-equation", `exp(logit) / Σ exp(logits) = ${formatValue(info.value)}`)],
-};
+    table.append(tr);
+  });
+  const result = info.mode === "max" && winner
+    ? `The largest, at row ${winner[0]}, column ${winner[1]}, wins: ${formatValue(info.value)}.`
+    : `The average is ${formatValue(info.average ?? info.value)}.`;
+  return [node("p", "hint", `Window on the input map: rows ${rows.join(", ")}; columns ${cols.join(", ")}.`),
+    table, node("p", "nw-equation", result)];
+}

@@ -5,11 +5,10 @@
 import { errorMessage, showError } from "../../components/error.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createPlayer } from "../../components/player.js";
-import { SPEEDS } from "../../config.js";
 import { mountInput } from "./input.js";
 import { mountKernel } from "./kernel.js";
 import { mountSettings } from "./settings.js";
-import { createStage } from "./stage.js";
+import { createConvolutionStage } from "./stage.js";
 import { applyPatch, checkAgainstCatalogue, playgroundFromParams, playgroundToParams } from "./state.js";
 import { PLAYGROUND_HTML } from "./template.js";
 import { noOutput, renderValidity, slidersReach } from "./validity.js";
@@ -49,18 +48,18 @@ function mount(el, { api, state: initial, onState }) {
   let ticket = 0;
   let alive = true;
 
-  const stage = createStage(root);
+  const stage = createConvolutionStage(root);
   const sliders = mountSettings(part("sliders"), ["size", "padding", "stride", "dilation"], { onChange: apply });
-  const speed = mountSettings(part("speed"), ["speed"], { onChange: apply });
   const kernel = mountKernel(part("kernel"), { onChange: apply });
   const input = mountInput(part("input-controls"), { onChange: apply, onAnother: another });
-  const player = createPlayer(part("transport"), {
-    rate: () => SPEEDS[state.speed],
+  const player = createPlayer(part("transport"), part("speed"), {
+    speed: () => state.speed,
+    onSpeed: (level) => apply({ speed: level }),
     count: () => (result ? result.steps.length : null),
     onStep: (step) => { if (result) { stage.render(result, step); renderWindow(part("window"), result, step); } },
     onPlaying: (playing) => { if (!playing) publish(); },
     onSeek: publish,
-  });
+  }, "pg");
 
   /** Merge a change, keep kernel and size consistent (saying so when a choice had to change), reload. */
   function apply(/** @type {Partial<PlaygroundState>} */ patch) {
@@ -103,7 +102,6 @@ function mount(el, { api, state: initial, onState }) {
     renderValidity(part("validity"), shown.explanation, (fix) => slidersReach(fix, state, kernels), (fix) =>
       apply({ size: fix.kernel_size[0], padding: fix.padding[0], stride: fix.stride[0], dilation: fix.dilation[0] }));
     sliders.update(state);
-    speed.update(state);
     kernel.update(state, kernels, shown.kernel, note);
     input.update(state, state.drawing ? null : count);
     const [h, w] = shown.explanation.input_size;

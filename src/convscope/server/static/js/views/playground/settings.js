@@ -1,17 +1,11 @@
-// The playground's sliders: padding, kernel size, stride, dilation and speed, each with one sentence on
-// what it does. components/sliders.js draws them.
+// The playground's sliders: padding, kernel size, stride and dilation, each with one sentence on what
+// it does. components/sliders.js draws them (and the player draws the speed slider).
 
 import { createSliders } from "../../components/sliders.js";
-import { LIMITS, SPEEDS } from "../../config.js";
+import { LIMITS } from "../../config.js";
 
 /** @typedef {import("./state.js").PlaygroundState} PlaygroundState */
-/** @typedef {"padding" | "size" | "stride" | "dilation" | "speed"} SliderKey */
-
-/** @param {number} level */
-export function speedLabel(level) {
-  const rate = SPEEDS[level];
-  return rate === Infinity ? "instant" : `${rate} step${rate === 1 ? "" : "s"}/s`;
-}
+/** @typedef {"padding" | "size" | "stride" | "dilation"} SliderKey */
 
 /** @type {Record<SliderKey, import("../../components/sliders.js").SliderSpec>} */
 const SLIDERS = {
@@ -30,10 +24,6 @@ const SLIDERS = {
   dilation: {
     key: "dilation", label: "Dilation", format: (v) => `${v}`, range: LIMITS.dilation,
     hint: "Spreads the kernel's taps apart: dilation 2 makes a 3×3 kernel see 5×5 pixels with nine weights.",
-  },
-  speed: {
-    key: "speed", label: "Speed", format: speedLabel, range: LIMITS.speed,
-    hint: "Slow to follow each sum; instant to see the whole output.",
   },
 };
 

@@ -4,7 +4,7 @@
 
 import { moveCell } from "../../components/grid-keys.js";
 import { part as partOf } from "../../components/part.js";
-import { createStage as createResizingStage } from "../../components/stage.js";
+import { createStage } from "../../components/stage.js";
 import { INPUT_STOPS, outputScale } from "../../draw/colors.js";
 import { drawInput, drawOutput } from "../../draw/convolution.js";
 import { boundingBox, cellAt } from "../../draw/grid.js";
@@ -12,22 +12,23 @@ import { renderColorBar, renderSwatches } from "../../draw/legend.js";
 
 /** @typedef {import("../../draw/grid.js").Cell} Cell */
 /** @typedef {{kind: "input" | "output", cell: Cell}} Hover */
+/** @typedef {import("../../types.js").ConvolveResponse} ConvolveResponse */
 
 /** @param {Cell[]} cells */
 const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
 
 /**
  * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
- * @returns {{render: (result: any, step: number) => void, destroy: () => void}}
+ * @returns {{render: (result: ConvolveResponse, step: number) => void, destroy: () => void}}
  */
-export function createStage(root) {
+export function createConvolutionStage(root) {
   const part = (/** @type {string} */ name) => partOf(root, name);
   const inputWrap = part("input-wrap");
   const outputWrap = part("output-wrap");
   const inputCanvas = /** @type {HTMLCanvasElement} */ (inputWrap.querySelector("canvas"));
   const outputCanvas = /** @type {HTMLCanvasElement} */ (outputWrap.querySelector("canvas"));
   const table = /** @type {HTMLTableElement} */ (part("output-values"));
-  /** @type {{result: any, step: number} | null} */
+  /** @type {{result: ConvolveResponse, step: number} | null} */
   let shown = null;
   /** @type {Hover | null} */
   let hover = null;
@@ -36,7 +37,7 @@ export function createStage(root) {
   function paint() {
     if (!shown) return;
     const { result, step } = shown;
-    const steps = /** @type {any[]} */ (result.steps);
+    const steps = result.steps;
     const output = /** @type {number[][]} */ (result.output);
     const outCols = output[0]?.length ?? 0;
     const current = step > 0 ? steps[step - 1] : null;
@@ -49,7 +50,7 @@ export function createStage(root) {
       : [];
     const axes = result.explanation.axes;
     cells.input = drawInput(inputCanvas, {
-      padded: result.padded, padding: result.explanation.padding[0], inputSize: result.explanation.input_size,
+      padded: result.padded, padding: result.explanation.padding[0], inputSize: /** @type {[number, number]} */ (result.explanation.input_size),
       dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: windowStep?.positions ?? null,
       hovering: Boolean(hoveredOut), pixel, maxWidth: inputWrap.clientWidth,
     });
@@ -88,9 +89,9 @@ export function createStage(root) {
     table.dataset.computed = String(computed);
   }
 
-  /** @param {any} result @param {ReturnType<typeof outputScale>} scale */
+  /** @param {ConvolveResponse} result @param {ReturnType<typeof outputScale>} scale */
   function writeLegends(result, scale) {
-    const dropped = result.explanation.axes.some((/** @type {any} */ a) => (a.dropped ?? []).length > 0);
+    const dropped = result.explanation.axes.some((a) => (a.dropped ?? []).length > 0);
     renderColorBar(part("input-legend"), { caption: "pixel value (paper 0 → ink 1)", stops: INPUT_STOPS, min: 0, max: 1 });
     renderSwatches(part("input-swatches"), [
       { className: "swatch-padding", text: "padding (zeros)" },
@@ -129,7 +130,7 @@ export function createStage(root) {
   }
   listen(inputWrap, "input", inputCanvas);
   listen(outputWrap, "output", outputCanvas);
-  const resizing = createResizingStage(root, paint);
+  const resizing = createStage(root, paint);
 
   return {
     render(result, step) {

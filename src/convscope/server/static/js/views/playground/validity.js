@@ -3,14 +3,12 @@
 
 import { LIMITS } from "../../config.js";
 
-/**
- * @typedef {{kernel_size: number[], padding: number[], stride: number[], dilation: number[],
- *   output_size: number[], changes: string[], cost: number}} Suggestion
- */
+/** @typedef {import("../../types.js").Suggestion} Suggestion */
+/** @typedef {import("../../types.js").Explanation} Explanation */
 
 /**
  * @param {HTMLElement} el  emptied and refilled
- * @param {any} explanation  explain_convolution(...) from the server
+ * @param {Explanation} explanation  explain_convolution(...) from the server
  * @param {(fix: Suggestion) => boolean} canApply  whether the controls can show a suggestion
  * @param {(fix: Suggestion) => void} onFix
  */
@@ -71,7 +69,7 @@ export function renderValidity(el, explanation, canApply, onFix) {
 
 /**
  * The nearest few fixes the sliders can reach (a fix the controls would have to clamp is no fix).
- * @param {any} explanation @param {(fix: Suggestion) => boolean} canApply @param {(fix: Suggestion) => void} onFix
+ * @param {Explanation} explanation @param {(fix: Suggestion) => boolean} canApply @param {(fix: Suggestion) => void} onFix
  * @returns {HTMLElement[]}  [] when there is none
  */
 function fixButtons(explanation, canApply, onFix) {
@@ -112,7 +110,7 @@ export function slidersReach(fix, state, kernels) {
     within(fix.stride, LIMITS.stride) && within(fix.dilation, LIMITS.dilation);
 }
 
-/** Why there is no output, in one sentence. @param {import("../../types.js").Explanation} explanation */
+/** Why there is no output, in one sentence. @param {Explanation} explanation */
 export function noOutput(explanation) {
   const [kh, kw] = explanation.effective_kernel_size;
   const [ph, pw] = explanation.axes.map((a) => a.input + 2 * a.padding);

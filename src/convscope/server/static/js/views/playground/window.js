@@ -5,11 +5,11 @@ import { formatValue } from "../../draw/colors.js";
 /**
  * Show step `step` (1-based; 0 shows a prompt) of `result.steps` as a table of products and a sum.
  * @param {HTMLElement} el  emptied and refilled
- * @param {any} result  the /api/convolve response
+ * @param {import("../../types.js").ConvolveResponse} result  the /api/convolve response
  * @param {number} step
  */
 export function renderWindow(el, result, step) {
-  const steps = /** @type {any[]} */ (result.steps);
+  const steps = result.steps;
   const kernel = /** @type {number[][]} */ (result.kernel);
   if (steps.length === 0) {
     el.replaceChildren(paragraph("The kernel does not fit inside the padded input, so there is nothing to compute."));

@@ -7,7 +7,7 @@ import { checkNumberField } from "../../components/number-field.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createStage } from "../../components/stage.js";
 import { drawCharts, drawFilters } from "./charts.js";
-import { applyEvent, emptyRecord, fromStatus } from "./record.js";
+import { applyEvent, emptyRecord, fromStatus, isProgress } from "./record.js";
 import { TRAINING_HTML } from "./template.js";
 
 const ENDINGS = ["done", "stopped", "error"];
@@ -48,11 +48,11 @@ function mount(el, { api }) {
     part("status-text").textContent = {
       idle: "No training yet", running: "Training…", done: "Done", stopped: "Stopped", error: "Failed",
     }[state] ?? state;
-    const step = record.progress.at(-1) ?? last;
+    const step = record.progress.at(-1) ?? (isProgress(last) ? last : null);
     part("epoch").textContent = step?.batches ? `epoch ${step.epoch} of ${step.epochs}, batch ${step.batch} of ${step.batches}` : "";
     part("speed").textContent = step?.images_per_second ? `${Math.round(step.images_per_second).toLocaleString("en")} images/s` : "";
     const held = record.epochs.at(-1);
-    part("latest").textContent = held ? `held-out accuracy ${(held.val_accuracy * 100).toFixed(1)}%` : "";
+    part("latest").textContent = held ? `held-out accuracy ${((held.val_accuracy ?? 0) * 100).toFixed(1)}%` : "";
     const progress = /** @type {HTMLProgressElement} */ (part("progress"));
     progress.value = step?.batches ? step.batch / step.batches : 0;
     progress.setAttribute("aria-label", "progress through the epoch");
@@ -81,7 +81,7 @@ function mount(el, { api }) {
     message.classList.toggle("is-note", !isError);
   }
 
-  /** Show the settings of the job on the server (a reloaded page, another tab). @param {any} config */
+  /** Show the settings of the job on the server (a reloaded page, another tab). @param {import("../../types.js").TrainingRequest | null} config */
   function showSettings(config) {
     for (const [name, value] of Object.entries(config ?? {})) {
       const field = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));

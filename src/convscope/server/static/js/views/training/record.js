@@ -2,8 +2,13 @@
 // event of the stream. Pure functions: a record and an event in, a new record out.
 
 /**
- * @typedef {{state: string, job: string | null, config: any, progress: any[], epochs: any[], last: any,
- *   filters: number[][][] | null, ending: any}} TrainingRecord
+ * @typedef {import("../../types.js").TrainingStatus} TrainingStatus
+ * @typedef {import("../../types.js").TrainingEvent} TrainingEvent
+ * @typedef {import("../../types.js").ProgressEvent} ProgressEvent
+ * @typedef {import("../../types.js").EndEvent} EndEvent
+ * @typedef {{state: TrainingStatus["state"], job: string | null, config: TrainingStatus["config"],
+ *   progress: ProgressEvent[], epochs: ProgressEvent[], last: TrainingEvent | null,
+ *   filters: number[][][] | null, ending: EndEvent | null}} TrainingRecord
  * `progress` and `epochs` are the events of those types, in order; `ending` the done/stopped/error event.
  */
 
@@ -12,15 +17,21 @@ export function emptyRecord() {
   return { state: "idle", job: null, config: null, progress: [], epochs: [], last: null, filters: null, ending: null };
 }
 
+/** A progress or epoch event. @param {TrainingEvent | null | undefined} e @returns {e is ProgressEvent} */
+export const isProgress = (e) => e?.type === "progress" || e?.type === "epoch";
+
+/** A job's final event. @param {TrainingEvent | null | undefined} e @returns {e is EndEvent} */
+export const isEnd = (e) => e?.type === "done" || e?.type === "stopped" || e?.type === "error";
+
 /**
  * The record a (re)loaded page starts from.
- * @param {any} status  GET /api/training's answer
+ * @param {TrainingStatus} status  GET /api/training's answer
  * @returns {TrainingRecord}
  */
 export function fromStatus(status) {
   const last = status.last ?? null;
-  const ended = ["done", "stopped", "error"].includes(last?.type) ? last : null;
-  const withFilters = [...(status.epochs ?? []), ...(last?.conv1_filters ? [last] : [])];
+  const ended = isEnd(last) ? last : null;
+  const withFilters = [...(status.epochs ?? []), ...(isProgress(last) && last.conv1_filters ? [last] : [])];
   return {
     state: status.state, job: status.job, config: status.config, progress: status.progress ?? [],
     epochs: status.epochs ?? [], last, filters: withFilters.at(-1)?.conv1_filters ?? null, ending: ended,
@@ -30,17 +41,19 @@ export function fromStatus(status) {
 /**
  * Add one streamed event. The stream replays a job from its event 0, so that one starts the record again
  * (keeping the job's id and settings); an event already seen is ignored.
- * @param {TrainingRecord} record @param {any} event
+ * @param {TrainingRecord} record @param {TrainingEvent} event
  * @returns {TrainingRecord}
  */
 export function applyEvent(record, event) {
+  /** @type {TrainingRecord} */
   const base = event.id === 0 ? { ...emptyRecord(), state: "running", job: record.job, config: record.config } : record;
   const seen = base.last && typeof base.last.id === "number" && typeof event.id === "number" && event.id <= base.last.id;
   if (seen && event.id !== 0) return record;
-  const next = { ...base, last: event, filters: event.conv1_filters ?? base.filters };
+  /** @type {TrainingRecord} */
+  const next = { ...base, last: event, filters: (isProgress(event) && event.conv1_filters) || base.filters };
   if (event.type === "progress") return { ...next, state: "running", progress: [...base.progress, event] };
   if (event.type === "epoch") return { ...next, state: "running", epochs: [...base.epochs, event] };
-  if (["done", "stopped", "error"].includes(event.type)) return { ...next, state: event.type, ending: event };
+  if (isEnd(event)) return { ...next, state: event.type, ending: event };
   return record;
 }
 
@@ -49,13 +62,13 @@ export function applyEvent(record, event) {
  * @param {TrainingRecord} record
  */
 export function curves(record) {
-  /** @param {any} e */
+  /** @param {ProgressEvent} e */
   const at = (e) => e.epoch - 1 + e.batch / e.batches;
   return {
     trainLoss: record.progress.map((e) => /** @type {[number, number]} */ ([at(e), e.loss])),
     trainAccuracy: record.progress.map((e) => /** @type {[number, number]} */ ([at(e), e.accuracy])),
     valLoss: record.epochs.map((e) => /** @type {[number, number]} */ ([e.epoch, e.val_loss])),
     valAccuracy: record.epochs.map((e) => /** @type {[number, number]} */ ([e.epoch, e.val_accuracy])),
-    epochs: record.config?.epochs ?? record.last?.epochs ?? 1,
+    epochs: record.config?.epochs ?? (isProgress(record.last) ? record.last.epochs : null) ?? 1,
   };
 }

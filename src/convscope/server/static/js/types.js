@@ -1,0 +1,253 @@
+// The JSON contract as the page sees it: one JSDoc type per payload the server sends and per request
+// body the page sends. They mirror the server's response models (convscope.server's schemas, whose keys
+// are the contract); `tsc --noEmit` (checkJs, see tsconfig.json) checks every use against them.
+// Types only: this module exports nothing at run time.
+
+// ---- the playground: GET /api/digits/{number}, GET /api/kernels, POST /api/convolve -------------
+
+/**
+ * One MNIST digit (DigitResponse).
+ * @typedef {object} DigitResponse
+ * @property {number} number  the class, 0..9
+ * @property {number} index  which example of that class
+ * @property {number} count  how many examples of that class there are
+ * @property {number[][]} image  the digit's 20x20 box, in [0, 1]
+ * @property {number[][]} original  the full 28x28 image, in [0, 1]
+ */
+
+/**
+ * One named kernel of the catalogue (KernelInfo).
+ * @typedef {object} KernelInfo
+ * @property {string} name  the value to send as `kernel`
+ * @property {string} label
+ * @property {string} description
+ * @property {number[]} sizes  the kernel_size values it supports
+ * @property {boolean} diverging  weights of both signs
+ */
+
+/**
+ * POST /api/convolve's body: an image (yours, or an MNIST digit) and one kernel with the settings.
+ * @typedef {object} ConvolveRequest
+ * @property {number[][]} [image] @property {number} [digit] @property {number} [index]
+ * @property {string | number[][]} kernel  a name from GET /api/kernels, or the weights
+ * @property {number} [kernel_size] @property {number} padding @property {number} stride
+ * @property {number} dilation
+ */
+
+/**
+ * The size arithmetic along one axis (AxisExplanation).
+ * @typedef {object} AxisExplanation
+ * @property {"height" | "width"} axis
+ * @property {number} input @property {number} kernel @property {number} effective_kernel
+ * @property {number} padding @property {number} stride @property {number} dilation
+ * @property {number} numerator  input + 2*padding - effective_kernel
+ * @property {number} exact_output  before flooring
+ * @property {number | null} output  null when the kernel does not fit
+ * @property {boolean} fits @property {boolean} divisible
+ * @property {string} formula  e.g. "O = (20 - 3 + 2×0)/2 + 1 = 9.5"
+ * @property {number[]} dropped  padded-coordinate indices no window covers
+ */
+
+/**
+ * A nearby valid setting (Suggestion); each field is [height, width].
+ * @typedef {object} Suggestion
+ * @property {number[]} kernel_size @property {number[]} padding @property {number[]} stride
+ * @property {number[]} dilation @property {number[]} output_size
+ * @property {string[]} changes  e.g. ["padding 0 → 1"]
+ * @property {number} cost  smaller first
+ */
+
+/**
+ * Why a setting is (in)valid (Explanation); size fields are [height, width].
+ * @typedef {object} Explanation
+ * @property {boolean} valid @property {boolean} fits @property {boolean} divisible
+ * @property {number[]} input_size @property {number[]} kernel_size @property {number[]} padding
+ * @property {number[]} stride @property {number[]} dilation @property {number[]} effective_kernel_size
+ * @property {number[] | null} output_size
+ * @property {string} formula
+ * @property {AxisExplanation[]} axes  [height, width]
+ * @property {string[]} reasons  [] when valid
+ * @property {Suggestion[]} suggestions  [] when valid
+ * @property {string} summary
+ */
+
+/**
+ * One window of the sliding kernel, in row-major order (Step).
+ * @typedef {object} Step
+ * @property {[number, number]} out  the output cell it computes
+ * @property {[number, number][]} positions  its input positions, padded coordinates
+ * @property {boolean[]} padding  true where that position is padding
+ * @property {number[]} values @property {number[]} products  kernel row-major
+ * @property {number} sum  output[row][col]
+ */
+
+/**
+ * The convolution, its arithmetic and every window (ConvolveResponse).
+ * @typedef {object} ConvolveResponse
+ * @property {number[][]} input @property {number[][]} padded @property {number[][]} kernel
+ * @property {string | null} kernel_name
+ * @property {boolean} diverging  a diverging colour scale is advised
+ * @property {number[][]} output  [] when the kernel does not fit
+ * @property {number[] | null} output_size
+ * @property {[number, number] | null} output_range
+ * @property {boolean} valid
+ * @property {Explanation} explanation
+ * @property {Step[]} steps  one per output cell, row-major
+ */
+
+// ---- the network explorer: POST /api/network/predict and /unit, GET /api/network/model ----------
+
+/**
+ * Which image the network reads (NetworkInput): a drawing or an MNIST digit.
+ * @typedef {object} NetworkInput
+ * @property {number[][]} [image] @property {number} [digit] @property {number} [index]
+ * @property {"pretrained" | "trained"} [model]  default: the active model
+ */
+
+/** @typedef {NetworkInput & {layer: string, unit: number[]}} UnitRequest */
+
+/**
+ * Every stage from the drawing to LeNet's input (Preprocessing).
+ * @typedef {object} Preprocessing
+ * @property {number[] | null} box  [top, bottom, left, right) of the ink; null if blank
+ * @property {number[][]} cropped @property {number[][]} fitted @property {number[][]} centred
+ * @property {number[][]} padded  32x32: the network's input
+ */
+
+
+/**
+ * One layer's output for the image (LayerValues).
+ * @typedef {object} LayerValues
+ * @property {string} name
+ * @property {string} kind  "conv", "relu", "pool", "flatten", "fc", "softmax", ...
+ * @property {number[]} shape
+ * @property {any} values  nested lists of that shape
+ */
+
+/**
+ * The network's answer (PredictResponse).
+ * @typedef {object} PredictResponse
+ * @property {boolean} empty  a blank drawing: no prediction
+ * @property {string | null} message  why there is no prediction
+ * @property {"pretrained" | "trained"} model
+ * @property {number | null} prediction
+ * @property {number[]} probabilities  10 of them; [] when empty
+ * @property {Preprocessing} preprocessing
+ * @property {LayerValues[]} layers  [] when empty
+ */
+
+/**
+ * One layer's part of a unit's receptive field.
+ * @typedef {object} FieldPart
+ * @property {string} layer
+ * @property {number[] | null} box  [r0, r1, c0, c1] inclusive, for feature maps
+ * @property {number[] | null} channels  [first, last]
+ * @property {number[] | null} indices  [first, last], for vectors
+ */
+
+/**
+ * @typedef {object} ReceptiveField
+ * @property {number[]} input  [r0, r1, c0, c1] inclusive in the 32x32 input, clipped
+ * @property {number[]} unclipped @property {number[]} size
+ * @property {FieldPart[]} per_layer
+ */
+
+/**
+ * What every explained unit has (UnitResponse's common fields).
+ * @typedef {object} UnitBase
+ * @property {string} layer @property {number[]} unit  [channel, row, col] or [index]
+ * @property {number} value @property {string} rule
+ * @property {ReceptiveField} receptive_field
+ */
+
+/**
+ * A weighted sum's numbers: conv (C, kH, kW) lists, fc (F,) lists.
+ * @template W
+ * @typedef {{weights: W, inputs: W, products: W, dot: number, bias: number, computed: number}} WeightedSum
+ */
+
+/** @typedef {UnitBase & {kind: "conv"} & WeightedSum<number[][][]>} ConvUnit */
+/** @typedef {UnitBase & {kind: "fc"} & WeightedSum<number[]>} FcUnit */
+/**
+ * @typedef {UnitBase & {kind: "pool", mode: "max" | "avg", winner: [number, number] | null, average?: number,
+ *   window: {rows: number[], cols: number[], values: (number | null)[][]}}} PoolUnit
+ */
+/** @typedef {UnitBase & {kind: "relu" | "tanh" | "sigmoid", inputs: number[]}} ActivationUnit */
+/** @typedef {UnitBase & {kind: "flatten", source: [number, number, number]}} FlattenUnit */
+/** @typedef {UnitBase & {kind: "softmax", inputs: number[]}} SoftmaxUnit  inputs: the logits */
+
+/**
+ * One unit explained (UnitResponse): the fields beyond UnitBase depend on the layer's `kind`.
+ * @typedef {ConvUnit | FcUnit | PoolUnit | ActivationUnit | FlattenUnit | SoftmaxUnit} UnitResponse
+ */
+
+/**
+ * One layer of the active model (ModelLayer).
+ * @typedef {{name: string, kind: string, shape: number[], params: number}} ModelLayer
+ */
+
+/**
+ * The active model (ModelResponse).
+ * @typedef {object} ModelResponse
+ * @property {"pretrained" | "trained"} source
+ * @property {ModelLayer[]} layers
+ * @property {number[][][]} conv1_filters  (C, kH, kW)
+ * @property {number | null} accuracy  on the 2,000 held-out digits, if known
+ */
+
+// ---- live training: POST /api/training, GET /api/training, its event stream ---------------------
+
+/**
+ * POST /api/training's body (TrainingRequest); every field has a default on the server.
+ * @typedef {object} TrainingRequest
+ * @property {number} [conv1_channels] @property {number} [conv2_channels] @property {3 | 5} [kernel_size]
+ * @property {number} [lr] @property {number} [batch_size] @property {number} [epochs]
+ * @property {"sgd" | "adam"} [optimizer] @property {"cross_entropy" | "half_squared_error"} [loss]
+ * @property {number} [augment] @property {number} [seed] @property {number} [train_size]
+ */
+
+/** @typedef {{job: string}} TrainingStarted  the job was started (202) */
+
+/**
+ * After every few batches ("progress") and every epoch ("epoch"); numbers that were not finite are null.
+ * @typedef {object} ProgressEvent
+ * @property {"progress" | "epoch"} type @property {number} id  0, 1, 2, ... within the job
+ * @property {number} epoch  1-based @property {number} epochs
+ * @property {number} batch  1-based @property {number} batches
+ * @property {number} loss @property {number} accuracy @property {number} images_per_second @property {number} lr
+ * @property {number | null} val_loss @property {number | null} val_accuracy  "epoch" only
+ * @property {number[][][]} [conv1_filters]  every epoch, and every few batches
+ */
+
+/**
+ * The job's last event.
+ * @typedef {object} EndEvent
+ * @property {"done" | "stopped" | "error"} type @property {number} id
+ * @property {number | null} accuracy  held-out accuracy after the last finished epoch
+ * @property {number} [seconds]  done @property {string} [reason]  stopped @property {string} [message]  error
+ */
+
+/** @typedef {ProgressEvent | EndEvent} TrainingEvent  one message of GET /api/training/events */
+
+/**
+ * Where training stands, with its history (TrainingStatus).
+ * @typedef {object} TrainingStatus
+ * @property {"idle" | "running" | "done" | "stopped" | "error"} state
+ * @property {string | null} job
+ * @property {"pretrained" | "trained"} active_model
+ * @property {TrainingRequest | null} config  the job's settings
+ * @property {ProgressEvent[]} progress  without filters
+ * @property {ProgressEvent[]} epochs
+ * @property {TrainingEvent | null} last  filters included
+ */
+
+// ---- every error -----------------------------------------------------------------------------
+
+/**
+ * Every 4xx answer (ErrorResponse): `message` is one line naming the field and what is allowed.
+ * @typedef {object} ErrorResponse
+ * @property {string} message
+ * @property {string | object[]} detail  the same as message, or pydantic's list of errors (422)
+ */
+
+export {};

@@ -1,0 +1,209 @@
+"""convscope.window against PyTorch: output sizes, the cells every tap reads, "same" padding, transposes."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from torch.nn import functional
+
+from convscope.window import AxisWindow, Window, resolve_padding, same_padding, window
+
+# Every (W, K, S, P, D) with small values: kernels that fit, that do not, and floors that drop cells.
+SWEEP = list(itertools.product(range(1, 10), range(1, 5), range(1, 4), range(3), range(1, 4)))
+
+
+def torch_length(fn: Any, size: int, kernel: int, **settings: Any) -> int | None:
+    """The output length torch gives for one 1-channel signal, or None where it refuses."""
+    x, w = torch.zeros(1, 1, size), torch.zeros(1, 1, kernel)
+    try:
+        if fn is functional.max_pool1d:
+            return int(functional.max_pool1d(x, kernel, **settings).shape[-1])
+        return int(fn(x, w, **settings).shape[-1])
+    except RuntimeError:
+        return None
+
+
+def test_output_size_is_torch_conv1d() -> None:
+    wrong = []
+    for size, kernel, stride, padding, dilation in SWEEP:
+        axis = AxisWindow(size, kernel, stride, (padding, padding), dilation)
+        settings: dict[str, Any] = {"stride": stride, "padding": padding, "dilation": dilation}
+        theirs = torch_length(functional.conv1d, size, kernel, **settings)
+        if (axis.fits, axis.output_size) != (theirs is not None, theirs or 0):
+            wrong.append((size, kernel, stride, padding, dilation, axis.output_size, theirs))
+        assert len(axis.dropped) == (axis.slack % stride if axis.fits else 0)
+        assert axis.tiles == (axis.fits and not axis.dropped)
+    assert not wrong, f"(W, K, S, P, D, ours, torch's): {wrong[:5]}"
+
+
+def test_output_size_is_torch_max_pool1d() -> None:
+    wrong = []
+    for size, kernel, stride, padding, dilation in SWEEP:
+        if padding > kernel // 2:
+            continue  # torch refuses pooling padding above half the kernel, and so does max_pool2d
+        axis = AxisWindow(size, kernel, stride, (padding, padding), dilation)
+        settings: dict[str, Any] = {"stride": stride, "padding": padding, "dilation": dilation}
+        theirs = torch_length(functional.max_pool1d, size, kernel, **settings)
+        if axis.output_size != (theirs or 0):
+            wrong.append((size, kernel, stride, padding, dilation, axis.output_size, theirs))
+    assert not wrong, f"(W, K, S, P, D, ours, torch's): {wrong[:5]}"
+
+
+def test_output_size_is_torch_conv2d_axis_by_axis() -> None:
+    for size, kernel, stride, padding, dilation in SWEEP[::5]:
+        # A rectangular problem: the height gets these settings, the width a 7-wide input and 3-wide kernel.
+        win = Window.of((size, 7), (kernel, 3), (stride, 1), (padding, 1), (dilation, 2))
+        try:
+            shape = functional.conv2d(
+                torch.zeros(1, 1, size, 7), torch.zeros(1, 1, kernel, 3), None, (stride, 1), (padding, 1),
+                (dilation, 2),
+            ).shape
+        except RuntimeError:
+            assert not win.fits
+            continue
+        assert win.output_size == tuple(shape[2:])
+
+
+def test_transposed_size_is_torch_conv_transpose1d() -> None:
+    for size, kernel, stride, padding, dilation in SWEEP:
+        axis = AxisWindow(size, kernel, stride, (padding, padding), dilation)
+        for added in range(max(stride, dilation)):  # torch: output_padding below the stride or the dilation
+            ours = axis.transposed_size(added)
+            if ours < 1:
+                continue  # torch returns an empty tensor or refuses; the arithmetic refuses with a reason
+            theirs = torch_length(
+                functional.conv_transpose1d, size, kernel, stride=stride, padding=padding,
+                output_padding=added, dilation=dilation,
+            )
+            assert ours == theirs, (size, kernel, stride, padding, dilation, added)
+
+
+def unfold_by_taps(x: np.ndarray, win: Window) -> np.ndarray:
+    """What ``unfold`` returns for x (H, W), built from the window's taps: (kH*kW, H_out*W_out)."""
+    height, width = win.axes
+    rows, cols = height.taps(), width.taps()  # (H_out, kH), (W_out, kW): input index of each tap
+    inside = height.reads_input()[:, None, :, None] & width.reads_input()[None, :, None, :]
+    safe_rows, safe_cols = np.clip(rows, 0, x.shape[0] - 1), np.clip(cols, 0, x.shape[1] - 1)
+    values = x[safe_rows[:, None, :, None], safe_cols[None, :, None, :]]
+    values = np.where(inside, values, 0.0)  # (H_out, W_out, kH, kW); padding reads 0
+    return values.reshape(-1, values.shape[2] * values.shape[3]).T
+
+
+UNFOLD_CASES = [
+    ((5, 5), (3, 3), (1, 1), (0, 0), (1, 1)),
+    ((6, 7), (2, 3), (2, 1), (1, 0), (1, 2)),
+    ((9, 4), (3, 2), (3, 2), (2, 1), (2, 1)),
+    ((4, 4), (4, 4), (1, 1), (2, 2), (1, 1)),
+    ((7, 8), (3, 3), (2, 3), (1, 2), (3, 1)),
+    ((1, 10), (1, 3), (1, 4), (0, 3), (1, 3)),  # a one-pixel-tall image, as conv1d sees it
+]
+
+
+@pytest.mark.parametrize(("size", "kernel", "stride", "padding", "dilation"), UNFOLD_CASES)
+def test_taps_read_the_cells_torch_unfold_reads(
+    size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
+    dilation: tuple[int, int],
+) -> None:
+    x = np.arange(1.0, size[0] * size[1] + 1).reshape(size)  # every cell a different, non-zero number
+    win = Window.of(size, kernel, stride, padding, dilation)
+    theirs = functional.unfold(torch.tensor(x)[None, None], kernel, dilation, padding, stride)[0].numpy()
+    np.testing.assert_array_equal(unfold_by_taps(x, win), theirs)
+
+
+@pytest.mark.parametrize(("size", "kernel", "stride", "padding", "dilation"), UNFOLD_CASES)
+def test_slices_agree_with_taps(
+    size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
+    dilation: tuple[int, int],
+) -> None:
+    for axis in Window.of(size, kernel, stride, padding, dilation).axes:
+        padded = np.arange(axis.padded_size) - axis.padding[0]  # each padded cell's input index
+        taps = axis.taps()
+        for k in range(axis.kernel_size):
+            np.testing.assert_array_equal(padded[axis.offset_slice(k)], taps[:, k])
+        for o in range(axis.output_size):
+            np.testing.assert_array_equal(padded[axis.window_slice(o)], taps[o])
+        np.testing.assert_array_equal(axis.starts(), taps[:, 0])
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+@pytest.mark.parametrize(("kernel", "dilation"), list(itertools.product(range(1, 7), range(1, 4))))
+def test_same_padding_is_torch_same(kernel: int, dilation: int) -> None:
+    # Even kernels (with odd dilation) pad unevenly: torch puts the extra zero after, and so must we.
+    before, after = same_padding(kernel, dilation)
+    x = torch.arange(1.0, 12.0)[None, None]  # (1, 1, 11)
+    w = torch.rand(1, 1, kernel, generator=torch.Generator().manual_seed(0))
+    theirs = functional.conv1d(x, w, padding="same", dilation=dilation)
+    explicit = functional.conv1d(functional.pad(x, (before, after)), w, dilation=dilation)
+    torch.testing.assert_close(explicit, theirs)
+    axis = AxisWindow(11, kernel, 1, (before, after), dilation)
+    assert axis.output_size == 11
+    # A one-hot kernel copies out what its tap reads: the taps of an uneven padding, checked by torch.
+    for k in range(kernel):
+        one_hot = functional.one_hot(torch.tensor(k), kernel).double()[None, None]  # (1, 1, K)
+        read = functional.conv1d(x.double(), one_hot, padding="same", dilation=dilation)[0, 0].numpy()
+        np.testing.assert_array_equal(np.where(axis.reads_input()[:, k], axis.taps()[:, k] + 1, 0), read)
+
+
+def test_kernel_larger_than_the_padded_input() -> None:
+    axis = AxisWindow(3, 3, padding=(0, 0), dilation=2)  # spans 5 cells of 3
+    assert (axis.fits, axis.tiles, axis.output_size, axis.slack) == (False, False, 0, -2)
+    assert axis.dropped == range(0)
+    assert axis.taps().shape == (0, 3)
+    assert axis.least_padding_to_fit() == 1
+    assert axis.largest_kernel_to_fit() == 2
+    with pytest.raises(ValueError, match=r"along the width: the padded input is 3 \+ 2×0 = 3 but .* spans 5"):
+        Window.of((9, 3), (3, 3), dilation=(1, 2)).require_fit()
+
+
+def test_dilation_spreads_the_taps() -> None:
+    axis = AxisWindow(9, 3, stride=2, padding=(1, 1), dilation=3)
+    assert axis.span == 7
+    assert axis.taps().tolist() == [[-1, 2, 5], [1, 4, 7], [3, 6, 9]]
+    assert axis.reads_input().tolist() == [[False, True, True], [True, True, True], [True, True, False]]
+    assert axis.dropped == range(11, 11)  # (11 - 7) / 2 + 1 = 3 exactly
+
+
+def test_the_floor_drops_the_last_cells() -> None:
+    axis = AxisWindow(20, 3, stride=2)  # (20 - 3)/2 + 1 = 9.5
+    assert axis.output_size == 9
+    assert list(axis.dropped) == [19]
+
+
+def test_uneven_padding_is_named_in_the_misfit_message() -> None:
+    with pytest.raises(ValueError, match=r"the padded input is 1 \+ 1 \+ 2 = 4 but the kernel spans 5"):
+        Window((AxisWindow(1, 5, padding=(1, 2)),)).require_fit()  # ndim 1: "along the length"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        ((5, 3), {"padding": "same", "stride": 2}, ValueError, r"padding='same' needs stride 1"),
+        ((5, 3), {"padding": "full"}, ValueError, r"must be an int, a pair \(h, w\), 'valid' or 'same'"),
+        ((5, 3), {"padding": "full", "ndim": 1}, ValueError, r"padding must be an int, 'valid' or 'same'"),
+        ((5, 3), {"padding": "same", "named_padding": False}, TypeError, r"padding must be an integer"),
+        ((5, (3, 2)), {"ndim": 1}, TypeError, r"kernel_size must be an integer"),
+        ((5, 0), {}, ValueError, r"kernel_size must be >= 1, got 0"),
+        ((5, 3), {"stride": (1, 0)}, ValueError, r"stride\[1\] must be >= 1, got 0"),
+        ((5, 3), {"dilation": 9, "maximum": 8}, ValueError, r"dilation must be <= 8, got 9"),
+    ],
+)
+def test_window_checks_its_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        window(*args, **kwargs)
+
+
+def test_window_resolves_named_padding() -> None:
+    assert window((5, 6), (4, 3), padding="same").padding == ((1, 2), (1, 1))
+    assert window(5, 3, padding="valid", ndim=1).padding == ((0, 0),)
+    assert resolve_padding((1, 2), (3, 3), (1, 1), (1, 1)) == ((1, 1), (2, 2))
+    assert window(28, 5, padding="same").output_size == (28, 28)
+
+
+def test_offsets_are_row_major() -> None:
+    assert list(Window.of((4, 4), (2, 3)).offsets()) == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
