@@ -4,14 +4,14 @@
 
 /**
  * @typedef {import("./types.js").ConvolveRequest} ConvolveRequest
- * @typedef {import("./types.js").ConvolveResponse} ConvolveResponse
- * @typedef {import("./types.js").DigitResponse} DigitResponse
- * @typedef {import("./types.js").KernelInfo} KernelInfo
+ * @typedef {import("./types.js").PlaygroundLesson} PlaygroundLesson
+ * @typedef {import("./types.js").DigitLesson} DigitLesson
+ * @typedef {import("./types.js").KernelRecord} KernelRecord
  * @typedef {import("./types.js").NetworkInput} NetworkInput
  * @typedef {import("./types.js").UnitRequest} UnitRequest
- * @typedef {import("./types.js").PredictResponse} PredictResponse
- * @typedef {import("./types.js").UnitResponse} UnitResponse
- * @typedef {import("./types.js").ModelResponse} ModelResponse
+ * @typedef {import("./types.js").PredictLesson} PredictLesson
+ * @typedef {import("./types.js").UnitExplanation} UnitExplanation
+ * @typedef {import("./types.js").ModelLesson} ModelLesson
  * @typedef {import("./types.js").TrainingRequest} TrainingRequest
  * @typedef {import("./types.js").TrainingStarted} TrainingStarted
  * @typedef {import("./types.js").TrainingStatus} TrainingStatus
@@ -54,17 +54,17 @@ function postJson(url, body) {
  */
 export function createApi(base = "/api") {
   return {
-    /** @param {number} number @param {number} index @returns {Promise<DigitResponse>} */
+    /** @param {number} number @param {number} index @returns {Promise<DigitLesson>} */
     digit: (number, index) => requestJson(`${base}/digits/${number}?index=${index}`),
-    /** @returns {Promise<KernelInfo[]>} */
+    /** @returns {Promise<KernelRecord[]>} */
     kernels: () => requestJson(`${base}/kernels`),
-    /** @param {ConvolveRequest} request @returns {Promise<ConvolveResponse>} */
+    /** @param {ConvolveRequest} request @returns {Promise<PlaygroundLesson>} */
     convolve: (request) => postJson(`${base}/convolve`, request),
-    /** @param {NetworkInput} request @returns {Promise<PredictResponse>} */
+    /** @param {NetworkInput} request @returns {Promise<PredictLesson>} */
     predict: (request) => postJson(`${base}/network/predict`, request),
-    /** @param {UnitRequest} request @returns {Promise<UnitResponse>} */
+    /** @param {UnitRequest} request @returns {Promise<UnitExplanation>} */
     unit: (request) => postJson(`${base}/network/unit`, request),
-    /** @param {"pretrained" | "trained"} [which]  default: the active model @returns {Promise<ModelResponse>} */
+    /** @param {"pretrained" | "trained"} [which]  default: the active model @returns {Promise<ModelLesson>} */
     model: (which) => requestJson(`${base}/network/model${which ? `?model=${which}` : ""}`),
     /** @returns {Promise<TrainingStatus>} the job's status and history so far */
     training: () => requestJson(`${base}/training`),

@@ -1,13 +1,14 @@
 // The JSON contract as the page sees it: one JSDoc type per payload the server sends and per request
-// body the page sends. They mirror the server's response models (convscope.server's schemas, whose keys
-// are the contract); `tsc --noEmit` (checkJs, see tsconfig.json) checks every use against them.
+// body the page sends. Each answer's type has the name of the Python record it mirrors (the TypedDicts
+// of convscope.records and convscope.lessons), with the same keys: tests/server/test_contract_js.py
+// holds the two sides together, and `tsc --noEmit` (checkJs, see tsconfig.json) checks every use here.
 // Types only: this module exports nothing at run time.
 
 // ---- the playground: GET /api/digits/{number}, GET /api/kernels, POST /api/convolve -------------
 
 /**
- * One MNIST digit (DigitResponse).
- * @typedef {object} DigitResponse
+ * One MNIST digit (DigitLesson).
+ * @typedef {object} DigitLesson
  * @property {number} number  the class, 0..9
  * @property {number} index  which example of that class
  * @property {number} count  how many examples of that class there are
@@ -16,8 +17,8 @@
  */
 
 /**
- * One named kernel of the catalogue (KernelInfo).
- * @typedef {object} KernelInfo
+ * One named kernel of the catalogue (KernelRecord).
+ * @typedef {object} KernelRecord
  * @property {string} name  the value to send as `kernel`
  * @property {string} label
  * @property {string} description
@@ -72,8 +73,8 @@
  */
 
 /**
- * One window of the sliding kernel, in row-major order (Step).
- * @typedef {object} Step
+ * One window of the sliding kernel, in row-major order (TraceStep).
+ * @typedef {object} TraceStep
  * @property {[number, number]} out  the output cell it computes
  * @property {[number, number][]} positions  its input positions, padded coordinates
  * @property {boolean[]} padding  true where that position is padding
@@ -82,8 +83,8 @@
  */
 
 /**
- * The convolution, its arithmetic and every window (ConvolveResponse).
- * @typedef {object} ConvolveResponse
+ * The convolution, its arithmetic and every window (PlaygroundLesson).
+ * @typedef {object} PlaygroundLesson
  * @property {number[][]} input @property {number[][]} padded @property {number[][]} kernel
  * @property {string | null} kernel_name
  * @property {boolean} diverging  a diverging colour scale is advised
@@ -92,7 +93,7 @@
  * @property {[number, number] | null} output_range
  * @property {boolean} valid
  * @property {Explanation} explanation
- * @property {Step[]} steps  one per output cell, row-major
+ * @property {TraceStep[]} steps  one per output cell, row-major
  */
 
 // ---- the network explorer: POST /api/network/predict and /unit, GET /api/network/model ----------
@@ -125,8 +126,8 @@
  */
 
 /**
- * The network's answer (PredictResponse).
- * @typedef {object} PredictResponse
+ * The network's answer (PredictLesson).
+ * @typedef {object} PredictLesson
  * @property {boolean} empty  a blank drawing: no prediction
  * @property {string | null} message  why there is no prediction
  * @property {"pretrained" | "trained"} model
@@ -138,7 +139,7 @@
 
 /**
  * One layer's part of a unit's receptive field.
- * @typedef {object} FieldPart
+ * @typedef {object} FieldRegion
  * @property {string} layer
  * @property {number[] | null} box  [r0, r1, c0, c1] inclusive, for feature maps
  * @property {number[] | null} channels  [first, last]
@@ -149,11 +150,11 @@
  * @typedef {object} ReceptiveField
  * @property {number[]} input  [r0, r1, c0, c1] inclusive in the 32x32 input, clipped
  * @property {number[]} unclipped @property {number[]} size
- * @property {FieldPart[]} per_layer
+ * @property {FieldRegion[]} per_layer
  */
 
 /**
- * What every explained unit has (UnitResponse's common fields).
+ * What every explained unit has (UnitExplanation's common fields).
  * @typedef {object} UnitBase
  * @property {string} layer @property {number[]} unit  [channel, row, col] or [index]
  * @property {number} value @property {string} rule
@@ -169,28 +170,32 @@
 /** @typedef {UnitBase & {kind: "conv"} & WeightedSum<number[][][]>} ConvUnit */
 /** @typedef {UnitBase & {kind: "fc"} & WeightedSum<number[]>} FcUnit */
 /**
- * @typedef {UnitBase & {kind: "pool", mode: "max" | "avg", winner: [number, number] | null, average?: number,
- *   window: {rows: number[], cols: number[], values: (number | null)[][]}}} PoolUnit
+ * A pooling unit's window: input rows and columns (negative or too large: padding), values (null: padding).
+ * @typedef {{rows: number[], cols: number[], values: (number | null)[][]}} PoolWindow
+ */
+/**
+ * @typedef {UnitBase & {kind: "pool", mode: "max" | "avg", winner: [number, number] | null,
+ *   average: number | null, window: PoolWindow}} PoolUnit
  */
 /** @typedef {UnitBase & {kind: "relu" | "tanh" | "sigmoid", inputs: number[]}} ActivationUnit */
 /** @typedef {UnitBase & {kind: "flatten", source: [number, number, number]}} FlattenUnit */
 /** @typedef {UnitBase & {kind: "softmax", inputs: number[]}} SoftmaxUnit  inputs: the logits */
 
 /**
- * One unit explained (UnitResponse): the fields beyond UnitBase depend on the layer's `kind`.
- * @typedef {ConvUnit | FcUnit | PoolUnit | ActivationUnit | FlattenUnit | SoftmaxUnit} UnitResponse
+ * One unit explained (UnitExplanation): the fields beyond UnitBase depend on the layer's `kind`.
+ * @typedef {ConvUnit | FcUnit | PoolUnit | ActivationUnit | FlattenUnit | SoftmaxUnit} UnitExplanation
  */
 
 /**
- * One layer of the active model (ModelLayer).
- * @typedef {{name: string, kind: string, shape: number[], params: number}} ModelLayer
+ * One layer of the active model (LayerSummary).
+ * @typedef {{name: string, kind: string, shape: number[], params: number}} LayerSummary
  */
 
 /**
- * The active model (ModelResponse).
- * @typedef {object} ModelResponse
+ * The active model (ModelLesson).
+ * @typedef {object} ModelLesson
  * @property {"pretrained" | "trained"} source
- * @property {ModelLayer[]} layers
+ * @property {LayerSummary[]} layers
  * @property {number[][][]} conv1_filters  (C, kH, kW)
  * @property {number | null} accuracy  on the 2,000 held-out digits, if known
  */

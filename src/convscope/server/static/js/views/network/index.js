@@ -16,7 +16,7 @@ import { renderUnit } from "./unit.js";
 
 /** @typedef {import("./state.js").NetworkState} NetworkState */
 /** @typedef {import("../../types.js").NetworkInput} Input */
-/** @typedef {{input: Input, picture: number[][] | null, result: import("../../types.js").PredictResponse}} Answer */
+/** @typedef {{input: Input, picture: number[][] | null, result: import("../../types.js").PredictLesson}} Answer */
 
 /** @type {import("../../view.js").View<NetworkState>} */
 export const view = {
@@ -40,7 +40,7 @@ function mount(el, { api, state: initial, onState }) {
   let state = { ...initial };
   /** @type {Answer | null} */
   let shown = null;
-  /** @type {import("../../types.js").FieldPart[]} */
+  /** @type {import("../../types.js").FieldRegion[]} */
   let field = [];
   /** Whether the next explanation was asked for by a click or tap (then it is brought into view). */
   let reveal = false;

@@ -10,7 +10,7 @@ import { drawBars, drawMap, layerScale } from "../../draw/maps.js";
 /**
  * @typedef {import("../../types.js").LayerValues} Layer
  * @typedef {{layer: string, unit: number[]}} Selection
- * @typedef {import("../../types.js").FieldPart} FieldPart
+ * @typedef {import("../../types.js").FieldRegion} FieldRegion
  */
 
 const KIND_NAMES = /** @type {Record<string, string>} */ ({
@@ -39,11 +39,11 @@ export function stepUnit(unit, shape, channel, key) {
 /**
  * @param {HTMLElement} el  emptied and filled with one row per layer
  * @param {{onSelect: (selection: Selection, via: "pointer" | "key") => void}} hooks
- * @returns {{render: (layers: Layer[], selection: Selection | null, field: FieldPart[]) => void}}
+ * @returns {{render: (layers: Layer[], selection: Selection | null, field: FieldRegion[]) => void}}
  */
 export function createLayers(el, { onSelect }) {
   let structure = "";
-  /** @type {{layer: Layer, selection: Selection | null, field: FieldPart[]}[]} */
+  /** @type {{layer: Layer, selection: Selection | null, field: FieldRegion[]}[]} */
   let shown = [];
 
   /** Build the rows and their canvases (only when the network's layers change). @param {Layer[]} layers */
@@ -132,7 +132,7 @@ function mapCell(layer) {
 /**
  * Redraw one layer's canvases with the selected unit and its receptive field marked.
  * @param {HTMLElement} el @param {Layer} layer @param {Selection | null} selection
- * @param {FieldPart | null} part @param {number} width
+ * @param {FieldRegion | null} part @param {number} width
  */
 function drawLayer(el, layer, selection, part, width) {
   const scale = layerScale(layer.values);

@@ -7,7 +7,7 @@ import { drawMap } from "../../draw/maps.js";
 
 /**
  * @param {HTMLElement} el  the prediction panel (its parts found by data-part)
- * @param {import("../../types.js").PredictResponse | null} result  POST /api/network/predict's answer, or null before the first one
+ * @param {import("../../types.js").PredictLesson | null} result  POST /api/network/predict's answer, or null before the first one
  */
 export function renderPrediction(el, result) {
   const part = (/** @type {string} */ name) => partOf(el, name);

@@ -4,7 +4,7 @@
 import { formatValue } from "../../draw/colors.js";
 import { SIZES } from "../../config.js";
 
-/** @typedef {import("../../types.js").UnitResponse} UnitResponse */
+/** @typedef {import("../../types.js").UnitExplanation} UnitExplanation */
 /**
  * @template W
  * @typedef {import("../../types.js").WeightedSum<W>} WeightedSum
@@ -27,7 +27,7 @@ const boxText = (box) => `${span("row", box[0], box[1])}, ${span("column", box[2
 
 /**
  * @param {HTMLElement} el  emptied and refilled
- * @param {UnitResponse | null} info  the unit's explanation, or null before one is chosen
+ * @param {UnitExplanation | null} info  the unit's explanation, or null before one is chosen
  * @param {number[][] | null} input  the 32x32 input the network read
  */
 export function renderUnit(el, info, input) {
@@ -118,7 +118,7 @@ function equation(info) {
 
 /**
  * The numbers behind the unit's value, by the kind of its layer.
- * @param {UnitResponse} info @returns {HTMLElement[]}
+ * @param {UnitExplanation} info @returns {HTMLElement[]}
  */
 function details(info) {
   switch (info.kind) {

@@ -38,9 +38,9 @@ function mount(el, { api, state: initial, onState }) {
   const { notes: linkNotes = [], ...given } = initial;
   /** @type {PlaygroundState} */
   let state = given;
-  /** @type {import("../../types.js").ConvolveResponse | null} */
+  /** @type {import("../../types.js").PlaygroundLesson | null} */
   let result = null;
-  /** @type {import("../../types.js").KernelInfo[]} */
+  /** @type {import("../../types.js").KernelRecord[]} */
   let kernels = [];
   /** @type {number | null} */
   let count = null;
@@ -97,7 +97,7 @@ function mount(el, { api, state: initial, onState }) {
     }
   }
 
-  /** @param {import("../../types.js").ConvolveResponse} shown @param {number} step */
+  /** @param {import("../../types.js").PlaygroundLesson} shown @param {number} step */
   function render(shown, step) {
     renderValidity(part("validity"), shown.explanation, (fix) => slidersReach(fix, state, kernels), (fix) =>
       apply({ size: fix.kernel_size[0], padding: fix.padding[0], stride: fix.stride[0], dilation: fix.dilation[0] }));

@@ -1,13 +1,13 @@
 // Choosing the kernel: a named one from the server's catalogue, or a custom grid of numbers. The grid
 // always shows the weights in use, so editing any number turns the current kernel into a custom one.
 
-/** @typedef {import("../../api.js").KernelInfo} KernelInfo */
+/** @typedef {import("../../api.js").KernelRecord} KernelRecord */
 /** @typedef {import("./state.js").PlaygroundState} PlaygroundState */
 
 /**
  * @param {HTMLElement} el
  * @param {{onChange: (patch: Partial<PlaygroundState>) => void}} hooks
- * @returns {{update: (state: PlaygroundState, kernels: KernelInfo[], weights: number[][] | null, note: string) => void}}
+ * @returns {{update: (state: PlaygroundState, kernels: KernelRecord[], weights: number[][] | null, note: string) => void}}
  */
 export function mountKernel(el, { onChange }) {
   el.innerHTML = `

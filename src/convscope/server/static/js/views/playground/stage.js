@@ -12,14 +12,14 @@ import { renderColorBar, renderSwatches } from "../../draw/legend.js";
 
 /** @typedef {import("../../draw/grid.js").Cell} Cell */
 /** @typedef {{kind: "input" | "output", cell: Cell}} Hover */
-/** @typedef {import("../../types.js").ConvolveResponse} ConvolveResponse */
+/** @typedef {import("../../types.js").PlaygroundLesson} PlaygroundLesson */
 
 /** @param {Cell[]} cells */
 const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
 
 /**
  * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
- * @returns {{render: (result: ConvolveResponse, step: number) => void, destroy: () => void}}
+ * @returns {{render: (result: PlaygroundLesson, step: number) => void, destroy: () => void}}
  */
 export function createConvolutionStage(root) {
   const part = (/** @type {string} */ name) => partOf(root, name);
@@ -28,7 +28,7 @@ export function createConvolutionStage(root) {
   const inputCanvas = /** @type {HTMLCanvasElement} */ (inputWrap.querySelector("canvas"));
   const outputCanvas = /** @type {HTMLCanvasElement} */ (outputWrap.querySelector("canvas"));
   const table = /** @type {HTMLTableElement} */ (part("output-values"));
-  /** @type {{result: ConvolveResponse, step: number} | null} */
+  /** @type {{result: PlaygroundLesson, step: number} | null} */
   let shown = null;
   /** @type {Hover | null} */
   let hover = null;
@@ -89,7 +89,7 @@ export function createConvolutionStage(root) {
     table.dataset.computed = String(computed);
   }
 
-  /** @param {ConvolveResponse} result @param {ReturnType<typeof outputScale>} scale */
+  /** @param {PlaygroundLesson} result @param {ReturnType<typeof outputScale>} scale */
   function writeLegends(result, scale) {
     const dropped = result.explanation.axes.some((a) => (a.dropped ?? []).length > 0);
     renderColorBar(part("input-legend"), { caption: "pixel value (paper 0 → ink 1)", stops: INPUT_STOPS, min: 0, max: 1 });

@@ -151,12 +151,12 @@ export function playgroundToParams(state) {
   return params;
 }
 
-/** @typedef {import("../../types.js").KernelInfo} KernelInfo */
+/** @typedef {import("../../types.js").KernelRecord} KernelRecord */
 
 /**
  * Merge a change into the state, keeping kernel and size consistent: a named kernel without the new
  * size becomes all ones (and `note` says so); a custom matrix grows or shrinks with the size slider.
- * @param {PlaygroundState} state @param {Partial<PlaygroundState>} patch @param {KernelInfo[]} kernels
+ * @param {PlaygroundState} state @param {Partial<PlaygroundState>} patch @param {KernelRecord[]} kernels
  * @returns {{next: PlaygroundState, note: string}}
  */
 export function applyPatch(state, patch, kernels) {
@@ -178,7 +178,7 @@ export function applyPatch(state, patch, kernels) {
 /**
  * Check what only the server knows (kernel names, samples per digit) against a linked state: each value
  * that cannot be used is replaced, with a sentence saying so.
- * @param {PlaygroundState} state @param {KernelInfo[]} kernels @param {number | null} count  samples of the digit
+ * @param {PlaygroundState} state @param {KernelRecord[]} kernels @param {number | null} count  samples of the digit
  * @returns {{state: PlaygroundState, notes: string[]}}
  */
 export function checkAgainstCatalogue(state, kernels, count) {

@@ -99,7 +99,7 @@ function fixButtons(explanation, canApply, onFix) {
 /**
  * Whether one slider per setting can show a suggestion exactly (a fix the controls would clamp is no fix).
  * @param {Suggestion} fix @param {import("./state.js").PlaygroundState} state
- * @param {import("../../types.js").KernelInfo[]} kernels
+ * @param {import("../../types.js").KernelRecord[]} kernels
  */
 export function slidersReach(fix, state, kernels) {
   const within = (/** @type {number[]} */ pair, /** @type {readonly number[]} */ [lo, hi]) =>

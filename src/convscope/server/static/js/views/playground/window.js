@@ -5,7 +5,7 @@ import { formatValue } from "../../draw/colors.js";
 /**
  * Show step `step` (1-based; 0 shows a prompt) of `result.steps` as a table of products and a sum.
  * @param {HTMLElement} el  emptied and refilled
- * @param {import("../../types.js").ConvolveResponse} result  the /api/convolve response
+ * @param {import("../../types.js").PlaygroundLesson} result  the /api/convolve response
  * @param {number} step
  */
 export function renderWindow(el, result, step) {
