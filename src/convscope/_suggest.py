@@ -18,7 +18,7 @@ from itertools import combinations, product
 from math import gcd
 from typing import Any
 
-from convscope.window import AxisWindow, effective_kernel_size
+from convscope.geometry import AxisWindow, effective_kernel_size
 
 # Tie-break order: padding changes no weights, stride changes the output grid, kernel size the model.
 SETTINGS = ("padding", "stride", "kernel_size")

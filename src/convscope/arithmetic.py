@@ -12,8 +12,8 @@ from typing import Any
 
 from convscope._explain import explain_axes
 from convscope._validate import as_pair
-from convscope.window import Window, window
-from convscope.window import same_padding as _same_padding_along
+from convscope.geometry import Window, as_window
+from convscope.geometry import same_padding as _same_padding_along
 
 Pair = tuple[int, int]
 AXES = ("height", "width")
@@ -27,7 +27,9 @@ def _window(
 ) -> Window:
     """The checked `Window` of the five settings (each at most ``maximum``); padding the same on both sides."""
     # Taught as W + 2P: an int or a pair, not "same" (whose halves may differ).
-    return window(input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False)
+    return as_window(
+        input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False
+    )
 
 
 def _all_ints(*values: Any) -> bool:
