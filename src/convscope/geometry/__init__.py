@@ -15,7 +15,7 @@ Modules: ``axis`` (one axis), ``window`` (several), ``arguments`` (the checks at
 """
 
 from convscope.geometry.arguments import as_sizes, as_window, resolve_padding
-from convscope.geometry.axis import AxisWindow, effective_kernel_size, same_padding
+from convscope.geometry.axis import AxisWindow, effective_kernel_size, same_padding, slides_exactly
 from convscope.geometry.window import Padding, Sizes, Window
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "effective_kernel_size",
     "resolve_padding",
     "same_padding",
+    "slides_exactly",
 ]

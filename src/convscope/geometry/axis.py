@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["AxisWindow", "effective_kernel_size", "same_padding"]
+__all__ = ["AxisWindow", "effective_kernel_size", "same_padding", "slides_exactly"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -39,6 +39,19 @@ def same_padding(kernel_size: int, dilation: int = 1) -> tuple[int, int]:
     """
     total = dilation * (kernel_size - 1)  # the cells a window of K_eff removes
     return (total // 2, total - total // 2)
+
+
+def slides_exactly(padded_size: int, span: int, stride: int) -> bool:
+    """The rule learners are taught: a window of ``span`` fits and its slides end at the far edge.
+
+    Examples
+    --------
+    >>> slides_exactly(7, 3, stride=2), slides_exactly(3, 5, stride=2)
+    (True, False)
+    """
+    slack = padded_size - span
+    # Check the sign first: Python's -2 % 2 == 0 would otherwise call a too-large kernel valid.
+    return slack >= 0 and slack % stride == 0
 
 
 @dataclass(frozen=True)
@@ -87,8 +100,7 @@ class AxisWindow:
     @property
     def tiles(self) -> bool:
         """The rule learners are taught: the window fits and its slides end exactly at the far edge."""
-        # Check the sign first: Python's -2 % 2 == 0 would otherwise call a too-large kernel valid.
-        return self.fits and self.slack % self.stride == 0
+        return slides_exactly(self.padded_size, self.span, self.stride)
 
     @property
     def dropped(self) -> range:
