@@ -16,7 +16,13 @@ __all__ = ["as_sizes", "as_window", "resolve_padding"]
 
 
 def as_sizes(value: Any, name: str, ndim: int, minimum: int, maximum: int | None = None) -> Sizes:
-    """An int (the same on every axis) or, in 2-D, an (h, w) pair, checked: one int per axis."""
+    """An int (the same on every axis) or, in 2-D, an (h, w) pair, checked: one int per axis.
+
+    Examples
+    --------
+    >>> as_sizes(3, "kernel_size", ndim=2, minimum=1), as_sizes(3, "kernel_size", ndim=1, minimum=1)
+    ((3, 3), (3,))
+    """
     if ndim == 2:
         return as_pair(value, name, minimum, maximum)
     return (check_int(value, name, minimum, maximum),) * ndim

@@ -48,14 +48,17 @@ class Window:
 
     @property
     def input_size(self) -> Sizes:
+        """(H, W) in 2-D."""
         return tuple(a.size for a in self.axes)
 
     @property
     def kernel_size(self) -> Sizes:
+        """Taps per axis: (kH, kW) in 2-D."""
         return tuple(a.kernel_size for a in self.axes)
 
     @property
     def stride(self) -> Sizes:
+        """Step between windows, per axis."""
         return tuple(a.stride for a in self.axes)
 
     @property
@@ -65,26 +68,32 @@ class Window:
 
     @property
     def dilation(self) -> Sizes:
+        """Cells between neighbouring taps, per axis (1: none)."""
         return tuple(a.dilation for a in self.axes)
 
     @property
     def span(self) -> Sizes:
+        """Cells one window covers, per axis: the dilated kernel K_eff."""
         return tuple(a.span for a in self.axes)
 
     @property
     def padded_size(self) -> Sizes:
+        """Input plus padding, per axis."""
         return tuple(a.padded_size for a in self.axes)
 
     @property
     def output_size(self) -> Sizes:
+        """Windows per axis, by PyTorch's floor rule: (H_out, W_out) in 2-D."""
         return tuple(a.output_size for a in self.axes)
 
     @property
     def fits(self) -> bool:
+        """Whether a window fits along every axis."""
         return all(a.fits for a in self.axes)
 
     @property
     def tiles(self) -> bool:
+        """The taught rule on every axis: the windows fit and end exactly at the far edge."""
         return all(a.tiles for a in self.axes)
 
     def offsets(self) -> Iterator[tuple[int, ...]]:
