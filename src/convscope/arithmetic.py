@@ -25,7 +25,7 @@ MAX_EXPLAINED = 65_536
 def _window(
     input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any, maximum: int | None = None
 ) -> Window:
-    """The checked `Window` of the five settings (each at most ``maximum``); padding the same on both sides."""
+    """The checked `Window` of the five settings (each at most ``maximum``), padded evenly."""
     # Taught as W + 2P: an int or a pair, not "same" (whose halves may differ).
     return as_window(
         input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False
