@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 
 from convscope._suggest import nearest_valid
-from convscope.window import AxisWindow, Window
+from convscope.geometry import AxisWindow, Window
 
 Pair = tuple[int, int]
 FORMULA = "O = (W - K + 2P)/S + 1"

@@ -12,8 +12,8 @@ from typing import Any
 
 from convscope._explain import explain_axes
 from convscope._validate import as_pair
-from convscope.window import Window, window
-from convscope.window import same_padding as _same_padding_along
+from convscope.geometry import Window, as_window
+from convscope.geometry import same_padding as _same_padding_along
 
 Pair = tuple[int, int]
 AXES = ("height", "width")
@@ -25,9 +25,11 @@ MAX_EXPLAINED = 65_536
 def _window(
     input_size: Any, kernel_size: Any, padding: Any, stride: Any, dilation: Any, maximum: int | None = None
 ) -> Window:
-    """The checked `Window` of the five settings (each at most ``maximum``); padding the same on both sides."""
+    """The checked `Window` of the five settings (each at most ``maximum``), padded evenly."""
     # Taught as W + 2P: an int or a pair, not "same" (whose halves may differ).
-    return window(input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False)
+    return as_window(
+        input_size, kernel_size, stride, padding, dilation, maximum=maximum, named_padding=False
+    )
 
 
 def _all_ints(*values: Any) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from convscope._validate import as_pair
-from convscope.window import Window, effective_kernel_size
+from convscope.geometry import Window, effective_kernel_size
 
 Pair = tuple[int, int]
 KINDS = ("conv", "pool")

@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope._validate import as_array, as_pair
+from convscope.geometry import Window, as_window
 from convscope.ops.conv import forward
 from convscope.ops.im2col import ConvGeometry
-from convscope.window import Window, window
 
 __all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convolution_naive"]
 
@@ -79,7 +79,7 @@ def convolution_output(
     Returns
     -------
     (H_out, W_out) ndarray of float64
-        Sizes by PyTorch's floor rule (`convscope.window.AxisWindow.output_size`).
+        Sizes by PyTorch's floor rule (`convscope.geometry.AxisWindow.output_size`).
 
     Examples
     --------
@@ -124,7 +124,7 @@ def trace_convolution(
     ------
     ValueError
         If the (dilated) kernel does not fit the padded image (message from
-        `convscope.window.Window.require_fit`), an array is not 2-D, empty or not finite, or the trace would
+        `convscope.geometry.Window.require_fit`), an array is not 2-D, empty or not finite, or the trace would
         hold more than ``MAX_TAPS`` (2**21) taps (use `convolution_output` for the numbers alone).
 
     Examples
@@ -227,4 +227,4 @@ def _prepare(
     img = _as_image(image, "image", "(H, W)")
     k = _as_image(kernel, "kernel", "(kH, kW)")
     # Raises a ValueError that explains a misfit, with the fixes.
-    return img, k, window(img.shape, k.shape, stride, padding, dilation, named_padding=False).require_fit()
+    return img, k, as_window(img.shape, k.shape, stride, padding, dilation, named_padding=False).require_fit()

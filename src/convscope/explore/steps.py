@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from convscope.geometry import Window, resolve_padding
 from convscope.nn import (
     AvgPool2d,
     Conv2d,
@@ -28,7 +29,6 @@ from convscope.nn import (
     prepare_input,
 )
 from convscope.nn.layers import FloatArray
-from convscope.window import Window, resolve_padding
 
 # What the page calls each layer type; "fc" is the name LeNet's paper gives fully connected layers.
 KINDS: dict[type[Layer], str] = {
@@ -75,7 +75,7 @@ def layer_kind(layer: Layer) -> str:
 def layer_window(layer: Layer, input_size: Sequence[int]) -> Window:
     """The windows of a Conv2d, MaxPool2d or AvgPool2d layer over its (H, W) input.
 
-    Output row r reads input rows ``r*stride - top + i*dilation`` (`convscope.window.AxisWindow.taps`);
+    Output row r reads input rows ``r*stride - top + i*dilation`` (`convscope.geometry.AxisWindow.taps`);
     the padding holds zeros, or -inf for a max pool.
 
     Examples

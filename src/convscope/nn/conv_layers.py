@@ -13,19 +13,18 @@ import numpy.typing as npt
 
 from convscope import ops
 from convscope._validate import Pair, as_pair, check_int
+from convscope.geometry import resolve_padding
 from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
 
 Padding = int | Pair | str
 
 
-def _padding(padding: Any) -> Padding:
-    """An int, an (h, w) pair, ``"valid"`` or ``"same"``, as ``torch.nn.Conv2d`` takes."""
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
-        return padding
-    return as_pair(padding, "padding", minimum=0)
+def _padding(padding: Any, kernel_size: Pair, stride: Pair, dilation: Pair) -> Padding:
+    """An int, an (h, w) pair, ``"valid"`` or ``"same"``, as ``torch.nn.Conv2d`` takes; kept as given."""
+    # The geometry's check, so the layer refuses exactly what conv2d would ("same" with a stride, ...).
+    resolve_padding(padding, kernel_size, stride, dilation)
+    return padding if isinstance(padding, str) else as_pair(padding, "padding", minimum=0)
 
 
 def _json(value: Padding) -> Any:
@@ -76,16 +75,14 @@ class Conv2d(Layer):
         self.out_channels = check_int(out_channels, "out_channels", minimum=1)
         self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
         self.stride = as_pair(stride, "stride", minimum=1)
-        self.padding = _padding(padding)
         self.dilation = as_pair(dilation, "dilation", minimum=1)
+        self.padding = _padding(padding, self.kernel_size, self.stride, self.dilation)
         self.groups = check_int(groups, "groups", minimum=1)
         if self.in_channels % self.groups or self.out_channels % self.groups:
             raise ValueError(
                 f"in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
                 f"by groups ({groups})"
             )
-        if self.padding == "same" and self.stride != (1, 1):
-            raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got stride {self.stride}")
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         self.weight = Parameter.of(kaiming_uniform(shape, rng, dtype))
         self.bias = Parameter.of(uniform_bias(self.out_channels, fan_in(shape), rng, dtype)) if bias else None

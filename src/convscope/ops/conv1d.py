@@ -1,6 +1,6 @@
 """1-D convolution on (N, C, L): a 2-D convolution on images one pixel tall.
 
-Its arguments are checked as 1-D (``convscope.window`` with ``ndim=1``: errors speak of the length), then
+Its arguments are checked as 1-D (``convscope.geometry`` with ``ndim=1``: errors speak of the length), then
 the work is `conv2d`'s on an (N, C, 1, L) view: one implementation for both.
 """
 

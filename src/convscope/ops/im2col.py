@@ -1,6 +1,6 @@
 """The geometry of a 2-D convolution, and the im2col / col2im copies the fast convolution is built on.
 
-``conv_geometry`` checks the shapes against the window's geometry (``convscope.window``, checked once by
+``conv_geometry`` checks the shapes against the window's geometry (``convscope.geometry``, checked once by
 the public op) and returns a frozen `ConvGeometry`: the sizes the fast op, its backward and the naive loop
 twins all share. ``im2col`` lays every window of the padded input out
 as a column, so the convolution becomes one matrix product; ``col2im`` is its adjoint (it adds the
@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope._validate import check_int
-from convscope.window import AxisWindow, Padding, Sizes, Window, window
+from convscope.geometry import AxisWindow, Padding, Sizes, Window, as_window
 
 Array = npt.NDArray[np.floating[Any]]
 
@@ -120,7 +120,7 @@ def conv_geometry(
     _check_channels(c_in, c_out, c_per_group, groups)
     # One int per axis in 1-D (as `window` takes it), a pair in 2-D.
     sizes: tuple[Any, Any] = (tuple(size), tuple(kernel)) if ndim == 2 else (size[0], kernel[0])
-    win = window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim).require_fit()
+    win = as_window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim).require_fit()
     if ndim == 1:
         win = Window((AxisWindow(1, 1), *win.axes))  # (N, C, L) is viewed as (N, C, 1, L)
     return ConvGeometry(n, c_in, c_out, groups, win, _batch_last(win.output_size[1], n))

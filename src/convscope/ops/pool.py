@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from convscope.geometry import Window
 from convscope.ops.pool_windows import (
     Array,
     as_grad_output,
@@ -26,7 +27,6 @@ from convscope.ops.pool_windows import (
     spatial,
     unpad,
 )
-from convscope.window import Window
 
 # ---------------------------------------------------------------- max pooling
 

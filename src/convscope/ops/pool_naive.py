@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from convscope.geometry import Window
 from convscope.ops.pool_windows import Array, as_grad_output, as_input, check_norm_type, pool_windows
-from convscope.window import Window
 
 __all__ = [
     "avg_pool2d_backward_naive",

@@ -1,7 +1,7 @@
 """Pooling's argument checks, shared by the fast ops (``pool.py``) and their loop twins (``pool_naive.py``).
 
 Both must accept and refuse exactly the same arguments, so the checks live here once; the windows'
-geometry itself is a ``convscope.window.Window``.
+geometry itself is a ``convscope.geometry.Window``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope._validate import as_array, as_pair
-from convscope.window import AxisWindow, Window
+from convscope.geometry import AxisWindow, Window
 
 Array = npt.NDArray[Any]
 AXES = ("height", "width")

@@ -1,4 +1,4 @@
-"""convscope.window against PyTorch: output sizes, the cells every tap reads, "same" padding, transposes."""
+"""convscope.geometry.axis against PyTorch: output sizes, transposed sizes, "same" padding and the taps."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch.nn import functional
 
-from convscope.window import AxisWindow, Window, resolve_padding, same_padding, window
+from convscope.geometry import AxisWindow, Window, same_padding
 
 # Every (W, K, S, P, D) with small values: kernels that fit, that do not, and floors that drop cells.
 SWEEP = list(itertools.product(range(1, 10), range(1, 5), range(1, 4), range(3), range(1, 4)))
@@ -82,53 +82,6 @@ def test_transposed_size_is_torch_conv_transpose1d() -> None:
             assert ours == theirs, (size, kernel, stride, padding, dilation, added)
 
 
-def unfold_by_taps(x: np.ndarray, win: Window) -> np.ndarray:
-    """What ``unfold`` returns for x (H, W), built from the window's taps: (kH*kW, H_out*W_out)."""
-    height, width = win.axes
-    rows, cols = height.taps(), width.taps()  # (H_out, kH), (W_out, kW): input index of each tap
-    inside = height.reads_input()[:, None, :, None] & width.reads_input()[None, :, None, :]
-    safe_rows, safe_cols = np.clip(rows, 0, x.shape[0] - 1), np.clip(cols, 0, x.shape[1] - 1)
-    values = x[safe_rows[:, None, :, None], safe_cols[None, :, None, :]]
-    values = np.where(inside, values, 0.0)  # (H_out, W_out, kH, kW); padding reads 0
-    return values.reshape(-1, values.shape[2] * values.shape[3]).T
-
-
-UNFOLD_CASES = [
-    ((5, 5), (3, 3), (1, 1), (0, 0), (1, 1)),
-    ((6, 7), (2, 3), (2, 1), (1, 0), (1, 2)),
-    ((9, 4), (3, 2), (3, 2), (2, 1), (2, 1)),
-    ((4, 4), (4, 4), (1, 1), (2, 2), (1, 1)),
-    ((7, 8), (3, 3), (2, 3), (1, 2), (3, 1)),
-    ((1, 10), (1, 3), (1, 4), (0, 3), (1, 3)),  # a one-pixel-tall image, as conv1d sees it
-]
-
-
-@pytest.mark.parametrize(("size", "kernel", "stride", "padding", "dilation"), UNFOLD_CASES)
-def test_taps_read_the_cells_torch_unfold_reads(
-    size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
-    dilation: tuple[int, int],
-) -> None:
-    x = np.arange(1.0, size[0] * size[1] + 1).reshape(size)  # every cell a different, non-zero number
-    win = Window.of(size, kernel, stride, padding, dilation)
-    theirs = functional.unfold(torch.tensor(x)[None, None], kernel, dilation, padding, stride)[0].numpy()
-    np.testing.assert_array_equal(unfold_by_taps(x, win), theirs)
-
-
-@pytest.mark.parametrize(("size", "kernel", "stride", "padding", "dilation"), UNFOLD_CASES)
-def test_slices_agree_with_taps(
-    size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
-    dilation: tuple[int, int],
-) -> None:
-    for axis in Window.of(size, kernel, stride, padding, dilation).axes:
-        padded = np.arange(axis.padded_size) - axis.padding[0]  # each padded cell's input index
-        taps = axis.taps()
-        for k in range(axis.kernel_size):
-            np.testing.assert_array_equal(padded[axis.offset_slice(k)], taps[:, k])
-        for o in range(axis.output_size):
-            np.testing.assert_array_equal(padded[axis.window_slice(o)], taps[o])
-        np.testing.assert_array_equal(axis.starts(), taps[:, 0])
-
-
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
 @pytest.mark.parametrize(("kernel", "dilation"), list(itertools.product(range(1, 7), range(1, 4))))
 def test_same_padding_is_torch_same(kernel: int, dilation: int) -> None:
@@ -171,39 +124,3 @@ def test_the_floor_drops_the_last_cells() -> None:
     axis = AxisWindow(20, 3, stride=2)  # (20 - 3)/2 + 1 = 9.5
     assert axis.output_size == 9
     assert list(axis.dropped) == [19]
-
-
-def test_uneven_padding_is_named_in_the_misfit_message() -> None:
-    with pytest.raises(ValueError, match=r"the padded input is 1 \+ 1 \+ 2 = 4 but the kernel spans 5"):
-        Window((AxisWindow(1, 5, padding=(1, 2)),)).require_fit()  # ndim 1: "along the length"
-
-
-@pytest.mark.parametrize(
-    ("args", "kwargs", "error", "message"),
-    [
-        ((5, 3), {"padding": "same", "stride": 2}, ValueError, r"padding='same' needs stride 1"),
-        ((5, 3), {"padding": "full"}, ValueError, r"must be an int, a pair \(h, w\), 'valid' or 'same'"),
-        ((5, 3), {"padding": "full", "ndim": 1}, ValueError, r"padding must be an int, 'valid' or 'same'"),
-        ((5, 3), {"padding": "same", "named_padding": False}, TypeError, r"padding must be an integer"),
-        ((5, (3, 2)), {"ndim": 1}, TypeError, r"kernel_size must be an integer"),
-        ((5, 0), {}, ValueError, r"kernel_size must be >= 1, got 0"),
-        ((5, 3), {"stride": (1, 0)}, ValueError, r"stride\[1\] must be >= 1, got 0"),
-        ((5, 3), {"dilation": 9, "maximum": 8}, ValueError, r"dilation must be <= 8, got 9"),
-    ],
-)
-def test_window_checks_its_arguments(
-    args: tuple[Any, ...], kwargs: dict[str, Any], error: type, message: str
-) -> None:
-    with pytest.raises(error, match=message):
-        window(*args, **kwargs)
-
-
-def test_window_resolves_named_padding() -> None:
-    assert window((5, 6), (4, 3), padding="same").padding == ((1, 2), (1, 1))
-    assert window(5, 3, padding="valid", ndim=1).padding == ((0, 0),)
-    assert resolve_padding((1, 2), (3, 3), (1, 1), (1, 1)) == ((1, 1), (2, 2))
-    assert window(28, 5, padding="same").output_size == (28, 28)
-
-
-def test_offsets_are_row_major() -> None:
-    assert list(Window.of((4, 4), (2, 3)).offsets()) == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
