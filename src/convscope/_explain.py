@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Literal
 
 from convscope._suggest import nearest_valid
 from convscope.geometry import AxisWindow, Window
+from convscope.records import AxisExplanation, Explanation
 
 Pair = tuple[int, int]
 FORMULA = "O = (W - K + 2P)/S + 1"
@@ -40,7 +42,7 @@ def _formula(axis: AxisWindow) -> str:
     return text
 
 
-def _axis_dict(name: str, axis: AxisWindow) -> dict[str, Any]:
+def _axis_dict(name: Literal["height", "width"], axis: AxisWindow) -> AxisExplanation:
     """Numbers, filled-in formula and dropped padded indices for one axis (its padding is symmetric)."""
     return {
         "axis": name,
@@ -74,7 +76,7 @@ def _misfit_reason(axis: AxisWindow, nouns: tuple[str, str, str]) -> str:
     )
 
 
-def _floor_reason(axis: dict[str, Any], nouns: tuple[str, str, str]) -> str:
+def _floor_reason(axis: AxisExplanation, nouns: tuple[str, str, str]) -> str:
     """Why the windows do not tile the input, and what a framework that floors throws away."""
     n, stride, dropped = axis["numerator"], axis["stride"], axis["dropped"]
     count = len(dropped)
@@ -103,7 +105,7 @@ def _floor_reason(axis: dict[str, Any], nouns: tuple[str, str, str]) -> str:
     )
 
 
-def _reasons(axes: list[dict[str, Any]], win: Window, square: bool) -> list[str]:
+def _reasons(axes: list[AxisExplanation], win: Window, square: bool) -> list[str]:
     """Plain sentences for every axis that breaks the rule; one set for a square problem."""
     reasons = []
     for axis, along in list(zip(axes, win.axes, strict=True))[: 1 if square else 2]:
@@ -116,17 +118,18 @@ def _reasons(axes: list[dict[str, Any]], win: Window, square: bool) -> list[str]
     return reasons
 
 
-def _dims(pair: Pair | list[int]) -> str:
+def _dims(pair: Sequence[int] | None) -> str:
     """``7×7``."""
+    assert pair is not None  # only called where the kernel fits, so there is an output size
     return f"{pair[0]}×{pair[1]}"
 
 
-def _one(pair: Pair) -> str:
+def _one(pair: Sequence[int]) -> str:
     """``2`` when both axes agree, else ``(1, 2)``."""
     return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
 
 
-def _dropped_phrase(axes: list[dict[str, Any]]) -> str:
+def _dropped_phrase(axes: list[AxisExplanation]) -> str:
     """``the last row and column`` / ``the last 2 rows``: what flooring drops, for the summary."""
     counts = [len(a["dropped"]) for a in axes]
     if counts[0] == counts[1]:
@@ -140,7 +143,7 @@ def _dropped_phrase(axes: list[dict[str, Any]]) -> str:
     return "the last " + " and ".join(parts)
 
 
-def _summary(info: dict[str, Any], axes: list[dict[str, Any]], dil: Pair) -> str:
+def _summary(info: Explanation, axes: list[AxisExplanation], dil: Pair) -> str:
     """One sentence for the page."""
     kernel = f"{_dims(info['kernel_size'])} kernel"
     dilated = any(d > 1 for d in dil)
@@ -164,13 +167,13 @@ def _summary(info: dict[str, Any], axes: list[dict[str, Any]], dil: Pair) -> str
     )
 
 
-def explain_axes(win: Window) -> dict[str, Any]:
+def explain_axes(win: Window) -> Explanation:
     """The ``explain_convolution`` dict for a checked 2-D window, padded evenly (see its docstring)."""
-    axes = [_axis_dict(name, along) for name, along in zip(("height", "width"), win.axes, strict=True)]
+    axes = [_axis_dict("height", win.axes[0]), _axis_dict("width", win.axes[1])]
     square = win.axes[0] == win.axes[1]  # every setting the same on both axes
     fits = all(a["fits"] for a in axes)
     dil = (win.axes[0].dilation, win.axes[1].dilation)
-    info: dict[str, Any] = {
+    info: Explanation = {
         "valid": win.tiles,
         "fits": fits,
         "divisible": all(a["divisible"] for a in axes),
@@ -185,6 +188,7 @@ def explain_axes(win: Window) -> dict[str, Any]:
         "axes": axes,
         "reasons": _reasons(axes, win, square),
         "suggestions": [] if win.tiles else nearest_valid(win.axes[:1] if square else win.axes),
+        "summary": "",  # written below, from the rest
     }
     info["summary"] = _summary(info, axes, dil)
     return info

@@ -18,6 +18,7 @@ from math import gcd
 from typing import Any
 
 from convscope.geometry import AxisWindow, effective_kernel_size, slides_exactly
+from convscope.records import Suggestion
 
 # Tie-break order: padding changes no weights, stride changes the output grid, kernel size the model.
 SETTINGS = ("padding", "stride", "kernel_size")
@@ -97,7 +98,7 @@ def _axis_options(axis: AxisWindow, changed: frozenset[str]) -> list[_Option]:
     return found[:MAX_SUGGESTIONS]
 
 
-def nearest_valid(axes: Sequence[AxisWindow]) -> list[dict[str, Any]]:
+def nearest_valid(axes: Sequence[AxisWindow]) -> list[Suggestion]:
     """Up to 8 valid settings nearest to ``axes``: one problem (square, both axes move together) or two.
 
     Returns JSON-ready dicts (see ``explain_convolution``); empty when the settings are already valid.
@@ -159,8 +160,8 @@ def _show(values: list[int]) -> str:
 
 def _suggestion(
     axes: Sequence[AxisWindow], union: frozenset[str], combo: Sequence[_Option]
-) -> dict[str, Any]:
-    """The JSON-ready dict for one combination of per-axis options."""
+) -> Suggestion:
+    """The JSON-ready record of one combination of per-axis options."""
     new = {name: _pair([getattr(o, name) for o in combo]) for name in SETTINGS}
     old = {name: _pair([_setting(a, name) for a in axes]) for name in SETTINGS}
     dilation = _pair([a.dilation for a in axes])

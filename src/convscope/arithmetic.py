@@ -14,6 +14,7 @@ from convscope._explain import explain_axes
 from convscope._validate import as_pair
 from convscope.geometry import Window, as_window
 from convscope.geometry import same_padding as _same_padding_along
+from convscope.records import Explanation
 
 Pair = tuple[int, int]
 AXES = ("height", "width")
@@ -208,7 +209,7 @@ def conv_transpose_output_size(
 
 def explain_convolution(
     input_size: Any, kernel_size: Any, padding: Any = 0, stride: Any = 1, dilation: Any = 1
-) -> dict[str, Any]:
+) -> Explanation:
     """Everything a learner needs to see about one convolution's arithmetic, JSON-ready.
 
     Whether the setting is valid (the kernel fits and ``O = (W - K + 2P)/S + 1`` is a whole number) and

@@ -21,6 +21,7 @@ from typing import Any
 
 from convscope._validate import as_pair
 from convscope.geometry import Window, effective_kernel_size
+from convscope.records import LayerField
 
 Pair = tuple[int, int]
 KINDS = ("conv", "pool")
@@ -174,7 +175,7 @@ def _as_layer(item: Any, number: int) -> Layer:
 
 def receptive_field(
     layers: str | Iterable[Layer | Mapping[str, Any]], input_size: Any = None
-) -> list[dict[str, Any]]:
+) -> list[LayerField]:
     """Receptive field size, jump and start of every layer in a stack, and its output size.
 
     Parameters
@@ -214,7 +215,7 @@ def receptive_field(
         raise ValueError("layers must hold at least one layer")
     size = None if input_size is None else list(as_pair(input_size, "input_size", minimum=1))
     field, jump, start = [1, 1], [1, 1], [0.0, 0.0]
-    rows = []
+    rows: list[LayerField] = []
     for number, layer in enumerate(stack, start=1):
         kernel, pad = as_pair(layer.kernel_size, "kernel_size"), as_pair(layer.padding, "padding")
         dil, stride = as_pair(layer.dilation, "dilation"), layer.strides

@@ -73,7 +73,7 @@ class Explanation(TypedDict):
     stride: list[int]
     dilation: list[int]
     effective_kernel_size: list[int]
-    output_size: list[int | None] | None
+    output_size: list[int] | None
     """[oH, oW] by PyTorch's floor rule; null when the kernel does not fit."""
     formula: str
     """The general formula, e.g. "O = (W - K + 2P)/S + 1"."""
@@ -102,6 +102,27 @@ class TraceStep(TypedDict):
     """value * weight, same order."""
     sum: float
     """The dot product: output[row][col]."""
+
+
+class LayerField(TypedDict):
+    """One layer of a stack (``convscope.receptive_field``): its settings, output size and receptive field."""
+
+    layer: str
+    """Its token, e.g. "conv5" or "pool2s2"."""
+    kind: str
+    """"conv" or "pool"."""
+    kernel_size: list[int]
+    stride: list[int]
+    padding: list[int]
+    dilation: list[int]
+    output_size: list[int] | None
+    """[h, w] by PyTorch's floor rule; null when no input size was given."""
+    receptive_field: list[int]
+    """[h, w] input pixels one unit sees."""
+    jump: list[int]
+    """[h, w] input pixels between neighbouring units."""
+    start: list[float]
+    """[h, w] centre of the first unit's field, in input-pixel coordinates."""
 
 
 class KernelRecord(TypedDict):

@@ -18,11 +18,12 @@ from convscope._validate import as_array, as_pair
 from convscope.geometry import Window, as_window
 from convscope.ops.conv import forward
 from convscope.ops.im2col import ConvGeometry
+from convscope.records import TraceStep
 
 __all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convolution_naive"]
 
 Array = npt.NDArray[np.float64]
-Step = dict[str, Any]
+Step = TraceStep  # one window: its output cell, taps, padding flags, values, products and sum
 # A traced tap costs ~200 bytes of Python objects: 2**21 taps (~400 MB) is past anything worth animating
 # (the playground's largest, a 64x64 image with a 15x15 kernel and padding 16, has 1,512,900) but refuses
 # the gigabytes a photograph would take. pad_image is bounded at 2**24 cells (128 MB of float64).
@@ -153,7 +154,7 @@ def trace_convolution(
         sums += products[:, j]
     positions = np.stack([pr, pc], axis=-1).reshape(oh * ow, kh * kw, 2)  # (L, K, 2)
     outs = np.stack(np.divmod(np.arange(oh * ow), ow), axis=-1)  # (L, 2): (r, c) row-major
-    return [
+    steps: list[Step] = [
         {"out": o, "positions": q, "padding": f, "values": v, "products": m, "sum": t}
         for o, q, f, v, m, t in zip(
             outs.tolist(),
@@ -165,6 +166,7 @@ def trace_convolution(
             strict=True,
         )
     ]
+    return steps
 
 
 def trace_convolution_naive(
@@ -184,7 +186,9 @@ def trace_convolution_naive(
     steps = []
     for r in range(oh):
         for c in range(ow):
-            step: Step = {"out": [r, c], "positions": [], "padding": [], "values": [], "products": []}
+            step: Step = {
+                "out": [r, c], "positions": [], "padding": [], "values": [], "products": [], "sum": 0.0
+            }
             total = 0.0
             for i in range(kh):
                 for j in range(kw):

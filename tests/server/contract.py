@@ -32,20 +32,20 @@ def check_answer(app: FastAPI, response: httpx.Response) -> None:
 
 
 def _route(app: FastAPI, method: str, path: str) -> APIRoute | None:
-    for route in _api_routes(app.routes):
+    for route in api_routes(app.routes):
         if method in route.methods and route.path_regex.match(path):
             return route
     return None
 
 
-def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+def api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
     """Every APIRoute, including those of included routers (FastAPI keeps those behind a wrapper)."""
     for route in routes:
         if isinstance(route, APIRoute):
             yield route
         included = getattr(route, "original_router", None)  # no prefixes are used, so paths are as declared
         if included is not None:
-            yield from _api_routes(included.routes)
+            yield from api_routes(included.routes)
 
 
 @cache

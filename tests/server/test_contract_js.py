@@ -1,6 +1,6 @@
 """The page's JSDoc types and the server's records are one contract: same names, same keys.
 
-Every TypedDict that crosses to the page (``convscope.records`` and the lessons' record modules) has a
+Every TypedDict that crosses to the page (any route's response model, and the records inside it) has a
 ``@typedef`` of the same name in ``static/js/types.js``; where the typedef lists its keys (``@property``
 or an object literal), they are the record's keys, and the optional ones (``[name]``, ``name?``) are the
 record's ``NotRequired`` ones. ``tsc`` then checks that the page uses only what the types declare.
@@ -9,27 +9,40 @@ record's ``NotRequired`` ones. ``tsc`` then checks that the page uses only what 
 from __future__ import annotations
 
 import re
-from types import ModuleType
+from typing import Any, get_args, get_type_hints
 
 import pytest
 from pydantic import TypeAdapter
 from typing_extensions import is_typeddict
 
-import convscope.lessons
-import convscope.records
-from convscope.server.app import STATIC_DIR
+from convscope.server.app import STATIC_DIR, create_app
+from tests.server.contract import api_routes
 
 TYPES_JS = (STATIC_DIR / "js" / "types.js").read_text(encoding="utf-8")
 # A JSDoc type in braces, allowing one level of nested braces ({[number, number] | null}, {{a: b}}).
 _TYPE = r"\{(?:[^{}]|\{[^{}]*\})*\}"
 
 
-def _records(*modules: ModuleType) -> dict[str, type]:
-    return {name: value for m in modules for name, value in vars(m).items()
-            if is_typeddict(value) and value.__module__ == m.__name__}
+def _records_in(annotation: Any, found: dict[str, type]) -> dict[str, type]:
+    """Every TypedDict in ``annotation`` (a record, a list of them, a union, ...), nested ones too."""
+    if is_typeddict(annotation) and annotation.__name__ not in found:
+        found[annotation.__name__] = annotation
+        for hint in get_type_hints(annotation).values():
+            _records_in(hint, found)
+    for arg in get_args(annotation):
+        _records_in(arg, found)
+    return found
 
 
-RECORDS = _records(convscope.records, *convscope.lessons.RECORD_MODULES)
+def _answered_records() -> dict[str, type]:
+    """The records some route of the app answers with: what the page can receive."""
+    found: dict[str, type] = {}
+    for route in api_routes(create_app().routes):
+        _records_in(route.response_model, found)
+    return found
+
+
+RECORDS = _answered_records()
 
 
 def _typedefs(source: str) -> dict[str, dict[str, bool] | None]:
@@ -60,6 +73,7 @@ def test_the_parser_reads_keys_and_optional_keys() -> None:
 
 
 def test_every_record_the_page_receives_has_a_typedef_of_its_name() -> None:
+    assert {"PlaygroundLesson", "TraceStep", "UnitExplanation", "TrainingStatus", "EndEvent"} <= set(RECORDS)
     missing = sorted(set(RECORDS) - set(TYPEDEFS))
     assert missing == []
 

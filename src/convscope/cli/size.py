@@ -18,6 +18,7 @@ from typing import Any
 
 from convscope.arithmetic import explain_convolution, output_size
 from convscope.receptive import receptive_field
+from convscope.records import Explanation, LayerField
 
 _SIZE = re.compile(r"(\d+)(?:x(\d+))?")
 
@@ -76,7 +77,7 @@ def _dims(pair: list[int]) -> str:
     return f"{pair[0]}x{pair[1]}"
 
 
-def _explanation(info: dict[str, Any]) -> str:
+def _explanation(info: Explanation) -> str:
     """The explanation as readable plain text."""
     out = info["output_size"]
     lines = [
@@ -103,7 +104,7 @@ def _explanation(info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _table(rows: list[dict[str, Any]], size: int | tuple[int, int] | None) -> str:
+def _table(rows: list[LayerField], size: int | tuple[int, int] | None) -> str:
     """Receptive fields as an aligned text table, starting from the input."""
 
     def cell(pair: list[Any]) -> str:
@@ -115,8 +116,7 @@ def _table(rows: list[dict[str, Any]], size: int | tuple[int, int] | None) -> st
     table = [header, ("input", first, "1", "1", "0")]
     for row in rows:
         out = "-" if row["output_size"] is None else cell(row["output_size"])
-        fields = (row["receptive_field"], row["jump"], row["start"])
-        table.append((row["layer"], out, *(cell(f) for f in fields)))
+        table.append((row["layer"], out, cell(row["receptive_field"]), cell(row["jump"]), cell(row["start"])))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     return "\n".join(
         "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True)))

@@ -15,12 +15,12 @@ layer and softmax read their whole input. Doing this twice gives two answers:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from convscope.explore.steps import Step, layer_window
 from convscope.nn import Conv2d
+from convscope.records import FieldRegion, ReceptiveField
 
 Pair = tuple[int, int]
 
@@ -33,9 +33,10 @@ class Box:
     rows: Pair
     cols: Pair
 
-    def to_json(self) -> dict[str, Any]:
-        """``{"box": [r0, r1, c0, c1], "channels": [c0, c1], "indices": None}``."""
-        return {"box": [*self.rows, *self.cols], "channels": list(self.channels), "indices": None}
+    def to_json(self, layer: str) -> FieldRegion:
+        """``{"layer", "box": [r0, r1, c0, c1], "channels": [c0, c1], "indices": None}``."""
+        return {"layer": layer, "box": [*self.rows, *self.cols], "channels": list(self.channels),
+                "indices": None}
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ class Span:
     first: int
     last: int
 
-    def to_json(self) -> dict[str, Any]:
-        """``{"box": None, "channels": None, "indices": [first, last]}``."""
-        return {"box": None, "channels": None, "indices": [self.first, self.last]}
+    def to_json(self, layer: str) -> FieldRegion:
+        """``{"layer", "box": None, "channels": None, "indices": [first, last]}``."""
+        return {"layer": layer, "box": None, "channels": None, "indices": [self.first, self.last]}
 
 
 Region = Box | Span
@@ -104,7 +105,7 @@ def _back_window(step: Step, box: Box, shape: tuple[int, ...], clip: bool) -> Bo
     return Box(channels, ranges[0], ranges[1])
 
 
-def trace_receptive_field(steps: list[Step], index: int, unit: tuple[int, ...]) -> dict[str, Any]:
+def trace_receptive_field(steps: list[Step], index: int, unit: tuple[int, ...]) -> ReceptiveField:
     """The input pixels unit ``unit`` of layer ``steps[index]`` depends on, and its field at every layer.
 
     Parameters
@@ -131,9 +132,9 @@ def trace_receptive_field(steps: list[Step], index: int, unit: tuple[int, ...]) 
     ([0, 15, 0, 15], [16, 16])
     """
     clipped = unclipped = unit_region(steps[index].output.shape, unit)
-    per_layer = []
+    per_layer: list[FieldRegion] = []
     for step in reversed(steps[: index + 1]):
-        per_layer.append({"layer": step.name, **clipped.to_json()})
+        per_layer.append(clipped.to_json(step.name))
         clipped, unclipped = back(step, clipped, clip=True), back(step, unclipped, clip=False)
     # The network's input is an image (C, H, W), so both walks end in a Box.
     assert isinstance(clipped, Box)

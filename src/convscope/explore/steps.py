@@ -29,6 +29,7 @@ from convscope.nn import (
     prepare_input,
 )
 from convscope.nn.layers import FloatArray
+from convscope.records import LayerSummary, LayerValues
 
 # What the page calls each layer type; "fc" is the name LeNet's paper gives fully connected layers.
 KINDS: dict[type[Layer], str] = {
@@ -126,7 +127,7 @@ def run_layers(model: Sequential, image: Any) -> list[Step]:
     return steps
 
 
-def layer_activations(steps: list[Step], decimals: int | None = 5) -> list[dict[str, Any]]:
+def layer_activations(steps: list[Step], decimals: int | None = 5) -> list[LayerValues]:
     """Every layer's output, JSON-ready: ``{"name", "kind", "shape", "values"}``.
 
     ``values`` is a nested list of the output's shape ((C, H, W) or (F,)). Rounding to ``decimals``
@@ -150,7 +151,7 @@ def layer_activations(steps: list[Step], decimals: int | None = 5) -> list[dict[
     ]
 
 
-def describe_layers(model: Sequential) -> list[dict[str, Any]]:
+def describe_layers(model: Sequential) -> list[LayerSummary]:
     """Each layer's name, kind, output shape (one input, no batch axis) and number of parameters.
 
     Examples

@@ -10,6 +10,7 @@ network itself computed (``value``), so the page can show that the two agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ import numpy as np
 from convscope.explore.field import trace_receptive_field
 from convscope.explore.steps import Step, layer_window, run_layers
 from convscope.nn import AvgPool2d, Conv2d, Linear, Sequential
+from convscope.records import UnitExplanation
 
 _PLURAL = {"channel": "channels", "row": "rows", "column": "columns", "index": "entries"}
 RULES = {
@@ -30,7 +32,7 @@ RULES = {
 }
 
 
-def explain_unit(model: Sequential, image: Any, layer: str, unit: Any) -> dict[str, Any]:
+def explain_unit(model: Sequential, image: Any, layer: str, unit: Any) -> UnitExplanation:
     """Everything that went into one unit's value, for one input image.
 
     Parameters
@@ -78,7 +80,7 @@ def explain_unit(model: Sequential, image: Any, layer: str, unit: Any) -> dict[s
     index = names.index(layer)
     step = steps[index]
     position = check_unit(step, unit)
-    result: dict[str, Any] = {
+    result: UnitExplanation = {
         "layer": layer,
         "kind": step.kind,
         "unit": list(position),
@@ -87,7 +89,8 @@ def explain_unit(model: Sequential, image: Any, layer: str, unit: Any) -> dict[s
         "rule": RULES.get(step.kind, ""),
         "receptive_field": trace_receptive_field(steps, index, position),
     }
-    return result | _DETAILS[step.kind](step, position)
+    _DETAILS[step.kind](step, position, result)
+    return result
 
 
 def check_unit(step: Step, unit: Any) -> tuple[int, ...]:
@@ -108,7 +111,10 @@ def check_unit(step: Step, unit: Any) -> tuple[int, ...]:
     return tuple(int(v) for v in unit)
 
 
-def _conv(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
+# Each adds its kind's keys to the unit's record (UnitExplanation lists them all, each NotRequired).
+
+
+def _conv(step: Step, unit: tuple[int, ...], result: UnitExplanation) -> None:
     """Weights, the padded window under them, products, dot and bias of one output cell."""
     layer = step.layer
     assert isinstance(layer, Conv2d)
@@ -119,71 +125,62 @@ def _conv(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
     inputs = _window(step.input[channels], rows, cols, inside, fill=0.0)  # (C_in/groups, kH, kW)
     weights = layer.weight.data[c].astype(np.float64)  # (C_in/groups, kH, kW)
     bias = 0.0 if layer.bias is None else float(layer.bias.data[c])
-    return _dot(weights, inputs, bias) | {
-        "input_channels": channels.tolist(),
-        "input_rows": rows.tolist(),
-        "input_cols": cols.tolist(),
-    }
+    _dot(weights, inputs, bias, result)
+    result["input_channels"] = channels.tolist()
+    result["input_rows"] = rows.tolist()
+    result["input_cols"] = cols.tolist()
 
 
-def _fc(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
+def _fc(step: Step, unit: tuple[int, ...], result: UnitExplanation) -> None:
     """Weights, inputs, products, dot and bias of one fully connected unit."""
     layer = step.layer
     assert isinstance(layer, Linear)
     bias = 0.0 if layer.bias is None else float(layer.bias.data[unit[0]])
-    return _dot(layer.weight.data[unit[0]].astype(np.float64), step.input.astype(np.float64), bias)
+    _dot(layer.weight.data[unit[0]].astype(np.float64), step.input.astype(np.float64), bias, result)
 
 
-def _dot(weights: np.ndarray, inputs: np.ndarray, bias: float) -> dict[str, Any]:
+def _dot(weights: np.ndarray, inputs: np.ndarray, bias: float, result: UnitExplanation) -> None:
     """The dot product spelled out, in float64."""
     products = weights * inputs
     dot = float(products.sum())
-    return {
-        "weights": weights.tolist(),
-        "inputs": inputs.tolist(),
-        "products": products.tolist(),
-        "dot": dot,
-        "bias": bias,
-        "computed": dot + bias,
-    }
+    result["weights"] = weights.tolist()
+    result["inputs"] = inputs.tolist()
+    result["products"] = products.tolist()
+    result["dot"], result["bias"], result["computed"] = dot, bias, dot + bias
 
 
-def _pool(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
+def _pool(step: Step, unit: tuple[int, ...], result: UnitExplanation) -> None:
     """The window's positions and values, and the winner (max) or the average."""
     c, r, col = unit
     rows, cols, inside = _taps(step, r, col)
     if isinstance(step.layer, AvgPool2d):
         values = _window(step.input[[c]], rows, cols, inside, fill=0.0)[0]  # (kH, kW)
         real = values.size if step.layer.count_include_pad else int(inside.sum())
-        mode = "avg"
-        extra: dict[str, Any] = {"winner": None, "average": float(values.sum() / real)}
+        result["mode"], result["rule"] = "avg", "value = the window's mean"
+        result["winner"], result["average"] = None, float(values.sum() / real)
     else:
         values = _window(step.input[[c]], rows, cols, inside, fill=-np.inf)[0]  # padding never wins
         i, j = np.unravel_index(int(np.argmax(values)), values.shape)
-        extra = {"winner": [int(rows[i]), int(cols[j])], "average": None}
-        mode = "max"
+        result["mode"], result["rule"] = "max", "value = the largest input in the window"
+        result["winner"], result["average"] = [int(rows[i]), int(cols[j])], None
     shown = [[float(v) if np.isfinite(v) else None for v in row] for row in values]  # JSON has no -inf
-    return {
-        "mode": mode,
-        "rule": "value = the largest input in the window" if mode == "max" else "value = the window's mean",
-        "window": {"rows": rows.tolist(), "cols": cols.tolist(), "values": shown},
-    } | extra
+    result["window"] = {"rows": rows.tolist(), "cols": cols.tolist(), "values": shown}
 
 
-def _single(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
+def _single(step: Step, unit: tuple[int, ...], result: UnitExplanation) -> None:
     """An element-wise layer reads the one input at its own position."""
-    return {"inputs": [float(step.input[unit])]}
+    result["inputs"] = [float(step.input[unit])]
 
 
-def _flatten(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
+def _flatten(step: Step, unit: tuple[int, ...], result: UnitExplanation) -> None:
     """Which map cell this vector entry was laid out from (C-order: channel, then row, then column)."""
     source = [int(i) for i in np.unravel_index(unit[0], step.input.shape)]
-    return {"inputs": [float(step.input[tuple(source)])], "source": source}
+    result["inputs"], result["source"] = [float(step.input[tuple(source)])], source
 
 
-def _softmax(step: Step, unit: tuple[int, ...]) -> dict[str, Any]:
+def _softmax(step: Step, unit: tuple[int, ...], result: UnitExplanation) -> None:
     """Every logit: each probability depends on all of them."""
-    return {"inputs": step.input.astype(np.float64).tolist()}
+    result["inputs"] = step.input.astype(np.float64).tolist()
 
 
 def _taps(step: Step, r: int, col: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,7 +200,7 @@ def _window(
     return np.where(inside, values, fill)
 
 
-_DETAILS = {
+_DETAILS: dict[str, Callable[[Step, tuple[int, ...], UnitExplanation], None]] = {
     "conv": _conv,
     "fc": _fc,
     "pool": _pool,

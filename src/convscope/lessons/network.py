@@ -7,7 +7,7 @@ and its held-out accuracy). Every number comes from ``convscope.explore`` and th
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -88,7 +88,7 @@ def predict(model: Sequential, which: ModelChoice, stages: MnistPreprocessing) -
         "prediction": int(np.argmax(probabilities)),
         "probabilities": probabilities.astype(np.float64).tolist(),
         "preprocessing": shown,
-        "layers": cast(list[LayerValues], layer_activations(steps)),
+        "layers": layer_activations(steps),
     }
 
 
@@ -105,7 +105,7 @@ def explain(model: Sequential, stages: MnistPreprocessing, layer: str, unit: lis
     if stages.empty:
         raise SettingError("image", BLANK)
     try:
-        return cast(UnitExplanation, explain_unit(model, stages.padded, layer, unit))
+        return explain_unit(model, stages.padded, layer, unit)
     except ValueError as err:  # "layer: unknown layer ..." / "unit[1]: ... must be 0..27 (got 40)"
         field, _, problem = str(err).partition(": ")
         raise SettingError(field, problem) from None
@@ -124,7 +124,7 @@ def summary(model: Sequential, which: ModelChoice, accuracy: float | None) -> Mo
     conv1 = next(layer for _, layer in model if isinstance(layer, Conv2d))
     return {
         "source": which,
-        "layers": cast(list[LayerSummary], describe_layers(model)),
+        "layers": describe_layers(model),
         "conv1_filters": np.round(conv1.weight.data[:, 0].astype(np.float64), 5).tolist(),
         "accuracy": accuracy,
     }

@@ -43,7 +43,7 @@ class PlaygroundLesson(TypedDict):
     """True when a diverging colour scale is advised (negative values)."""
     output: Grid
     """oH x oW cross-correlation (PyTorch's conv2d); [] when it does not fit."""
-    output_size: list[int | None] | None
+    output_size: list[int] | None
     """[oH, oW]; null when the kernel does not fit."""
     output_range: list[float] | None
     """[min, max] of the output; null when empty."""
@@ -157,7 +157,7 @@ def convolution_lesson(setting: Convolution, max_trace_values: int = MAX_TRACE_V
     output: Grid = []
     size = explanation["output_size"]
     if explanation["fits"] and size is not None:
-        oh, ow = (int(n or 0) for n in size)
+        oh, ow = size
         _check_traceable(image, weights, (oh, ow), max_trace_values)
         steps = trace_convolution(image, weights, setting.padding, setting.stride, setting.dilation)
         sums = [step["sum"] for step in steps]

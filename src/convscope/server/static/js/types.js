@@ -203,6 +203,14 @@
 // ---- live training: POST /api/training, GET /api/training, its event stream ---------------------
 
 /**
+ * The settings a training job runs with: the request with every default filled in.
+ * @typedef {object} RecipeSettings
+ * @property {number} conv1_channels @property {number} conv2_channels @property {number} kernel_size
+ * @property {number} lr @property {number} batch_size @property {number} epochs @property {string} optimizer
+ * @property {string} loss @property {number} augment @property {number} seed @property {number} train_size
+ */
+
+/**
  * POST /api/training's body (TrainingRequest); every field has a default on the server.
  * @typedef {object} TrainingRequest
  * @property {number} [conv1_channels] @property {number} [conv2_channels] @property {3 | 5} [kernel_size]
@@ -240,7 +248,7 @@
  * @property {"idle" | "running" | "done" | "stopped" | "error"} state
  * @property {string | null} job
  * @property {"pretrained" | "trained"} active_model
- * @property {TrainingRequest | null} config  the job's settings
+ * @property {RecipeSettings | null} config  the job's settings
  * @property {ProgressEvent[]} progress  without filters
  * @property {ProgressEvent[]} epochs
  * @property {TrainingEvent | null} last  filters included

@@ -81,7 +81,7 @@ function mount(el, { api }) {
     message.classList.toggle("is-note", !isError);
   }
 
-  /** Show the settings of the job on the server (a reloaded page, another tab). @param {import("../../types.js").TrainingRequest | null} config */
+  /** Show the settings of the job on the server (a reloaded page, another tab). @param {import("./record.js").JobSettings | null} config */
   function showSettings(config) {
     for (const [name, value] of Object.entries(config ?? {})) {
       const field = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));

@@ -6,7 +6,8 @@
  * @typedef {import("../../types.js").TrainingEvent} TrainingEvent
  * @typedef {import("../../types.js").ProgressEvent} ProgressEvent
  * @typedef {import("../../types.js").EndEvent} EndEvent
- * @typedef {{state: TrainingStatus["state"], job: string | null, config: TrainingStatus["config"],
+ * @typedef {import("../../types.js").TrainingRequest | import("../../types.js").RecipeSettings} JobSettings
+ * @typedef {{state: TrainingStatus["state"], job: string | null, config: JobSettings | null,
  *   progress: ProgressEvent[], epochs: ProgressEvent[], last: TrainingEvent | null,
  *   filters: number[][][] | null, ending: EndEvent | null}} TrainingRecord
  * `progress` and `epochs` are the events of those types, in order; `ending` the done/stopped/error event.
