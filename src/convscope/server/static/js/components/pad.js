@@ -3,8 +3,8 @@
 // playground's 20x20 sketch and the network's 280 px pad are this one pad at two settings (config.js).
 
 import { COLORS } from "../config.js";
-import { drawMap } from "../draw/maps.js";
-import { gridLines, outlineBox } from "../draw/grid.js";
+import { greys } from "../draw/colors.js";
+import { gridLines, outlineBox, prepareCanvas } from "../draw/grid.js";
 import { moveCell } from "./grid-keys.js";
 
 /**
@@ -34,10 +34,28 @@ export function createPad(canvas, settings, { onInk = () => {}, onDrawn }) {
   /** @type {[number, number] | null} */
   let lastPoint = null;
   const copy = () => image.map((row) => [...row]);
+  // One pixel per cell, kept in step with `image` cell by cell: a pen move repaints the few cells it
+  // inks, not all 19,600 of the network's pad, and the canvas is redrawn at most once per frame.
+  const pixels = new ImageData(cells, cells);
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = cells;
+  const tileCtx = /** @type {CanvasRenderingContext2D} */ (tile.getContext("2d"));
+  const ctx = prepareCanvas(canvas, cells * cellPx, cells * cellPx);
+  let frame = 0;
+
+  /** @param {number} r @param {number} c @param {number} value */
+  function setCell(r, c, value) {
+    image[r][c] = value;
+    const [red, green, blue] = greys(value);
+    pixels.data.set([red, green, blue, 255], (r * cells + c) * 4);
+  }
+
+  const setAll = () => image.forEach((row, r) => row.forEach((v, c) => setCell(r, c, v)));
 
   function paint() {
-    drawMap(canvas, image, { cell: cellPx, scale: null });
-    const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    tileCtx.putImageData(pixels, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(tile, 0, 0, cells * cellPx, cells * cellPx);
     if (settings.lines) gridLines(ctx, cells, cells, cellPx, COLORS.padLines);
     if (cursor && canvas.ownerDocument.activeElement === canvas) {
       const [r, c] = cursor;
@@ -52,7 +70,8 @@ export function createPad(canvas, settings, { onInk = () => {}, onDrawn }) {
       for (let c = Math.floor(x - reach); c <= x + reach; c += 1) {
         if (r < 0 || c < 0 || r >= cells || c >= cells) continue;
         const ink = Math.min(1, Math.max(0, reach - 0.65 - Math.hypot(r + 0.5 - y, c + 0.5 - x)));
-        image[r][c] = Math.max(image[r][c], Math.round(ink * levels) / levels);
+        const value = Math.round(ink * levels) / levels;
+        if (value > image[r][c]) setCell(r, c, value);
       }
     }
   }
@@ -71,7 +90,7 @@ export function createPad(canvas, settings, { onInk = () => {}, onDrawn }) {
     const n = Math.max(1, Math.ceil(Math.hypot(to[0] - from[0], to[1] - from[1]) * 3));
     for (let i = 1; i <= n; i += 1) dab(from[0] + ((to[0] - from[0]) * i) / n, from[1] + ((to[1] - from[1]) * i) / n);
     lastPoint = to;
-    paint();
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; paint(); });
     onInk();
   }
 
@@ -81,7 +100,7 @@ export function createPad(canvas, settings, { onInk = () => {}, onDrawn }) {
     for (let r = r0 - keyReach; r <= r0 + keyReach; r += 1) {
       for (let c = c0 - keyReach; c <= c0 + keyReach; c += 1) {
         if (r < 0 || c < 0 || r >= cells || c >= cells || Math.hypot(r - r0, c - c0) > keyReach + 0.5) continue;
-        image[r][c] = value;
+        setCell(r, c, value);
       }
     }
     cursor = [r0, c0];
@@ -116,17 +135,20 @@ export function createPad(canvas, settings, { onInk = () => {}, onDrawn }) {
   });
   canvas.addEventListener("focus", paint);
   canvas.addEventListener("blur", paint);
+  setAll();
   paint();
 
   return {
     image: copy,
     show(next) {
       image = next.length === cells ? next.map((row) => [...row]) : resample(next, cells);
+      setAll();
       paint();
     },
     clear() {
       image = blank(cells);
       lastPoint = null;
+      setAll();
       paint();
     },
     isBlank: () => image.every((row) => row.every((v) => v === 0)),
