@@ -1,6 +1,9 @@
 // Error text: one line under the part that failed, saying what the server said to change. Hidden when
 // there is nothing to say.
 
+/** What the views put before a message from the server. */
+export const SERVER_FAILED = "The server could not compute this: ";
+
 /** The message of anything thrown. @param {unknown} err */
 export function errorMessage(err) {
   return err instanceof Error ? err.message : String(err);

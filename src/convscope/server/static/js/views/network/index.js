@@ -2,7 +2,7 @@
 // the prediction updating while you draw. Click any unit to see its receptive field and the sum that
 // gives its value. The server computes every number; this module wires the pad, requests and drawing.
 
-import { showError } from "../../components/error.js";
+import { showError, SERVER_FAILED } from "../../components/error.js";
 import { createLatest } from "../../components/latest.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createStage } from "../../components/stage.js";
@@ -26,8 +26,6 @@ export const view = {
   stateToUrl: networkToParams,
   mount,
 };
-
-const FAILED = "The server could not compute this: ";
 
 /**
  * @param {HTMLElement} el
@@ -122,7 +120,7 @@ function mount(el, { api, state: initial, onState }) {
 
   /** @param {Error} err */
   function fail(err) {
-    showError(part("error"), err, FAILED);
+    showError(part("error"), err, SERVER_FAILED);
   }
 
   /** Show a bundled digit (on the pad too, so it can be drawn over). @param {number} digit @param {number} index */
@@ -136,7 +134,7 @@ function mount(el, { api, state: initial, onState }) {
       input.show(sample.original);
       predictor.ask(() => ({ input: { digit, index }, picture: sample.original }));
     } catch (err) {
-      showError(part("error"), err, FAILED);
+      showError(part("error"), err, SERVER_FAILED);
     }
   }
 

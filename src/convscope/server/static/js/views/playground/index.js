@@ -2,7 +2,7 @@
 // the padded input while the output fills in cell by cell. The server computes every number (the
 // trace of windows, the explanation of validity); this module wires controls, player and drawing.
 
-import { errorMessage, showError } from "../../components/error.js";
+import { errorMessage, showError, SERVER_FAILED } from "../../components/error.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createPlayer } from "../../components/player.js";
 import { mountInput } from "./input.js";
@@ -24,8 +24,6 @@ export const view = {
   stateToUrl: playgroundToParams,
   mount,
 };
-
-const FAILED = "The server could not compute this: ";
 
 /**
  * @param {HTMLElement} el
@@ -91,7 +89,7 @@ function mount(el, { api, state: initial, onState }) {
       // only the step waits for a pause, so frames don't flood the history API.
       onState({ ...state, step: player.step() });
     } catch (err) {
-      if (mine === ticket) showError(part("error"), err, FAILED);
+      if (mine === ticket) showError(part("error"), err, SERVER_FAILED);
     } finally {
       if (mine === ticket) busy(false);
     }
@@ -128,7 +126,7 @@ function mount(el, { api, state: initial, onState }) {
       count = info.count;
       if (result) input.update(state, state.drawing ? null : count);
     } catch (err) {
-      showError(part("error"), err, FAILED);
+      showError(part("error"), err, SERVER_FAILED);
     }
   }
 
@@ -141,7 +139,7 @@ function mount(el, { api, state: initial, onState }) {
     const [list, info] = await Promise.allSettled([api.kernels(), api.digit(state.digit, 0)]);
     if (!alive) return;
     if (list.status === "fulfilled") kernels = list.value;
-    else showError(part("error"), errorMessage(list.reason), FAILED);
+    else showError(part("error"), errorMessage(list.reason), SERVER_FAILED);
     if (info.status === "fulfilled") count = info.value.count;
     const checked = checkAgainstCatalogue(state, kernels, count);
     state = checked.state;
