@@ -41,15 +41,17 @@ class TransposeGeometry:
     output_cells: tuple[slice, ...]  # where they land in the output; the rest is output_padding: zeros
 
     def crop(self, frame: Array) -> Array:
-        """The output (N, C, H_out, W_out) from the frame (N, C, F_h, F_w): drop padding, add output_padding."""
+        """Output (N, C, H_out, W_out) from frame (N, C, F_h, F_w): crop padding, add output_padding."""
         out = np.zeros((*frame.shape[:2], *self.output_size), dtype=frame.dtype)
-        out[(..., *self.output_cells)] = frame[(..., *self.frame_cells)]
+        every = (slice(None), slice(None))  # batch and channels
+        out[(*every, *self.output_cells)] = frame[(*every, *self.frame_cells)]
         return out
 
     def uncrop(self, grad: Array) -> Array:
         """`crop`'s adjoint: grad (N, C, H_out, W_out) back on the frame, zeros where cells were cropped."""
         frame = np.zeros((*grad.shape[:2], *self.conv.input_size), dtype=grad.dtype)
-        frame[(..., *self.frame_cells)] = grad[(..., *self.output_cells)]
+        every = (slice(None), slice(None))  # batch and channels
+        frame[(*every, *self.frame_cells)] = grad[(*every, *self.output_cells)]
         return frame
 
 
@@ -60,19 +62,22 @@ def transpose_geometry(
     """Check a transposed convolution's shapes and settings (``ndim`` 1 or 2) and return its geometry."""
     groups = _check_channels(x_shape, weight_shape, groups, ndim)
     n, c_in, *size = x_shape
-    sizes: tuple[Any, Any] = (tuple(size), tuple(weight_shape[2:])) if ndim == 2 else (size[0], weight_shape[2])
+    kernel = weight_shape[2:]
+    sizes: tuple[Any, Any] = (tuple(size), tuple(kernel)) if ndim == 2 else (size[0], kernel[0])
     win = as_window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim, named_padding=False)
     out_size = transposed_sizes(win, output_padding)
     # The frame: the shortest input on which an unpadded convolution of this window has W windows.
     frame = Window.of([(a.size - 1) * a.stride + a.span for a in win.axes], win.kernel_size, win.stride,
                       None, win.dilation)
     # Output cell t is frame cell t + padding; frame cells past the frame are output_padding's zeros.
-    kept = [max(0, min(f.size - a.padding[0], o)) for f, a, o in zip(frame.axes, win.axes, out_size, strict=True)]
+    kept = [max(0, min(f.size - a.padding[0], o))
+            for f, a, o in zip(frame.axes, win.axes, out_size, strict=True)]
     frame_cells = [slice(a.padding[0], a.padding[0] + k) for a, k in zip(win.axes, kept, strict=True)]
     output_cells = [slice(0, k) for k in kept]
     if ndim == 1:  # (N, C, L) is viewed as (N, C, 1, L)
         frame = Window((AxisWindow(1, 1), *frame.axes))
-        out_size, frame_cells, output_cells = (1, *out_size), [slice(None), *frame_cells], [slice(None), *output_cells]
+        out_size = (1, *out_size)
+        frame_cells, output_cells = [slice(None), *frame_cells], [slice(None), *output_cells]
     conv = ConvGeometry(n, weight_shape[1] * groups, c_in, groups, frame)
     return TransposeGeometry(conv, out_size, tuple(frame_cells), tuple(output_cells))
 
@@ -83,15 +88,15 @@ def _check_channels(x_shape: tuple[int, ...], weight_shape: tuple[int, ...], gro
         raise ValueError(f"x must have no empty axis {_LAYOUTS[ndim][0]}, got shape {x_shape}")
     if 0 in weight_shape:
         raise ValueError(f"weight must have no empty axis {_LAYOUTS[ndim][1]}, got shape {weight_shape}")
-    groups = check_int(groups, "groups", minimum=1)
+    count = check_int(groups, "groups", minimum=1)
     c_in = x_shape[1]
-    if c_in % groups:
-        raise ValueError(f"groups={groups} must divide x's channels C_in={c_in}")
+    if c_in % count:
+        raise ValueError(f"groups={count} must divide x's channels C_in={c_in}")
     if weight_shape[0] != c_in:
         raise ValueError(
             f"weight must be {_LAYOUTS[ndim][1]} with C_in={c_in}, x's channels; got shape {weight_shape}"
         )
-    return groups
+    return count
 
 
 def prepare_transpose_args(
@@ -112,7 +117,9 @@ def prepare_transpose_args(
         bias = as_array(bias, "bias", ndim=1, layout="(C_out,)")
         c_out = geom.conv.in_channels
         if bias.shape[0] != c_out:
-            raise ValueError(f"bias must have one value per output channel, C_out={c_out}, got shape {bias.shape}")
+            raise ValueError(
+                f"bias must have one value per output channel, C_out={c_out}, got shape {bias.shape}"
+            )
         dtype = np.result_type(dtype, bias.dtype)
         bias = bias.astype(dtype, copy=False)
     return x.astype(dtype, copy=False), weight.astype(dtype, copy=False), bias, geom
@@ -214,7 +221,8 @@ def conv_transpose2d_backward(
     --------
     >>> import numpy as np
     >>> x = np.array([[1.0, 2.0], [3.0, 4.0]])[None, None]
-    >>> grad_x, grad_w, _ = conv_transpose2d_backward(np.ones((1, 1, 4, 4)), x, np.ones((1, 1, 2, 2)), stride=2)
+    >>> w = np.ones((1, 1, 2, 2))
+    >>> grad_x, grad_w, _ = conv_transpose2d_backward(np.ones((1, 1, 4, 4)), x, w, stride=2)
     >>> grad_x[0, 0]  # each input's copy covered four output cells
     array([[4., 4.],
            [4., 4.]])
@@ -242,7 +250,7 @@ def conv_transpose1d(
     x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0,
     groups: Any = 1, dilation: Any = 1,
 ) -> Array:
-    """1-D transposed convolution, as ``torch.nn.functional.conv_transpose1d``: `conv_transpose2d` one pixel tall.
+    """1-D transposed convolution, as ``torch.nn.functional.conv_transpose1d``: one-pixel-tall images.
 
     x is (N, C_in, L), weight (C_in, C_out / groups, K), bias (C_out,); the settings are ints. Returns
     (N, C_out, L_out), ``L_out = (L - 1)*stride - 2*padding + dilation*(K - 1) + output_padding + 1``.
@@ -273,5 +281,6 @@ def conv_transpose1d_backward(
     """
     x4, w4, b, geom = prepare_transpose_args(x, weight, bias, stride, padding, output_padding, groups,
                                              dilation, ndim=1)
-    grad_x, grad_w, grad_b = transpose_backward(check_transpose_grad(grad_output, geom, x4.dtype, 1), x4, w4, b, geom)
+    grad = check_transpose_grad(grad_output, geom, x4.dtype, 1)  # (N, C_out, 1, L_out)
+    grad_x, grad_w, grad_b = transpose_backward(grad, x4, w4, b, geom)
     return grad_x[:, :, 0, :], grad_w[:, :, 0, :], grad_b  # drop the height-1 axis again
