@@ -125,6 +125,13 @@ def conv(out: str) -> list[Row]:
             for table in tables(out) for c in table if "torch / ours" in c]  # fmt: skip
 
 
+def conv_transpose(out: str) -> list[Row]:
+    """bench_conv_transpose: conv_transpose2d forward + backward, a decoder's upsampling layer."""
+    return [(f"conv_transpose2d fwd+bwd, {c['layer']}, batch {c['batch']}", f"{c['convscope (ms)']} ms",
+             f"{c['PyTorch (ms)']} ms", c["torch / ours"], "—")
+            for table in tables(out) for c in table if "torch / ours" in c]  # fmt: skip
+
+
 def convolve2d(out: str) -> list[Row]:
     """bench_convolve2d: ``method="auto"`` against the fastest SciPy function, per kernel."""
     size = re.search(r"image (\d+x\d+)", out)
@@ -146,5 +153,6 @@ def pool(out: str) -> list[Row]:
 READERS: dict[str, Callable[[str], list[Row]]] = {
     "bench_api.py": api, "bench_trace.py": trace, "bench_network.py": network,
     "bench_network_view.py": network_view, "bench_train.py": train, "bench_lenet_ops.py": lenet_ops,
-    "bench_conv.py": conv, "bench_convolve2d.py": convolve2d, "bench_pool.py": pool,
+    "bench_conv.py": conv, "bench_conv_transpose.py": conv_transpose, "bench_convolve2d.py": convolve2d,
+    "bench_pool.py": pool,
 }  # fmt: skip

@@ -44,6 +44,7 @@ BENCHES = (
     Bench("bench_train.py", ("--repeats", "9"), ("--repeats", "1", "--images", "256", "--skip-accuracy")),
     Bench("bench_lenet_ops.py", ("--repeats", "31", "--torch-alone"), ("--repeats", "2", "--torch-alone")),
     Bench("bench_conv.py", ("--repeats", "21"), ("--repeats", "2")),
+    Bench("bench_conv_transpose.py", ("--repeats", "21"), ("--repeats", "2")),
     # SciPy's direct 63x63 convolutions take seconds a call on 1024x1024: the most time, fewest repeats.
     Bench("bench_convolve2d.py", ("--size", "1024", "--repeats", "5"), ("--size", "256", "--repeats", "1")),
     Bench("bench_pool.py"),

@@ -25,6 +25,7 @@ from convscope.arithmetic import (
 )
 from convscope.data import crop_digit, digit, load_digits, to_mnist, train_test_split
 from convscope.kernels import KERNELS, KernelInfo, kernel, kernel_catalogue
+from convscope.matrix import convolution_matrix, weight_index_matrix
 from convscope.receptive import Layer, parse_layers, receptive_field
 from convscope.signal import convolve, convolve2d
 from convscope.trace import convolution_output, pad_image, trace_convolution
@@ -37,6 +38,7 @@ __all__ = [
     "Layer",
     "__version__",
     "conv_transpose_output_size",
+    "convolution_matrix",
     "convolution_output",
     "convolve",
     "convolve2d",
@@ -55,4 +57,5 @@ __all__ = [
     "trace_convolution",
     "train_test_split",
     "valid_convolution",
+    "weight_index_matrix",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from convscope._explain import explain_axes
 from convscope._validate import as_pair
-from convscope.geometry import Window, as_window
+from convscope.geometry import Window, as_window, transposed_sizes
 from convscope.geometry import same_padding as _same_padding_along
 from convscope.records import Explanation
 
@@ -184,24 +184,7 @@ def conv_transpose_output_size(
     (8, 10)
     """
     win = _window(input_size, kernel_size, padding, stride, dilation)
-    extra = as_pair(output_padding, "output_padding", minimum=0)
-    result = []
-    for name, axis, added in zip(AXES, win.axes, extra, strict=True):
-        s, d, p = axis.stride, axis.dilation, axis.padding[0]
-        if added >= s and added >= d:
-            raise ValueError(
-                f"output_padding {added} along the {name} must be smaller than the stride ({s}) "
-                f"or the dilation ({d}); it only chooses between the input sizes a stride-{s} "
-                "convolution maps to the same output"
-            )
-        out = axis.transposed_size(added)
-        if out < 1:
-            most = (out + 2 * p - 1) // 2  # the padding that leaves one row
-            raise ValueError(
-                f"padding {p} crops away the whole output along the {name}: (W - 1)S - 2P + D(K - 1) "
-                f"+ output_padding + 1 = {out}; use padding <= {most}"
-            )
-        result.append(out)
+    result = transposed_sizes(win, output_padding)
     if _all_ints(input_size, kernel_size, stride, padding, output_padding, dilation):
         return result[0]
     return (result[0], result[1])

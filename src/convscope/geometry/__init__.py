@@ -14,7 +14,7 @@ below trusts a geometry it is handed.
 Modules: ``axis`` (one axis), ``window`` (several), ``arguments`` (the checks at the edge).
 """
 
-from convscope.geometry.arguments import as_sizes, as_window, resolve_padding
+from convscope.geometry.arguments import as_sizes, as_window, resolve_padding, transposed_sizes
 from convscope.geometry.axis import AxisWindow, effective_kernel_size, same_padding, slides_exactly
 from convscope.geometry.window import Padding, Sizes, Window
 
@@ -29,4 +29,5 @@ __all__ = [
     "resolve_padding",
     "same_padding",
     "slides_exactly",
+    "transposed_sizes",
 ]

@@ -10,9 +10,9 @@ from typing import Any
 
 from convscope._validate import as_pair, check_int
 from convscope.geometry.axis import same_padding
-from convscope.geometry.window import Padding, Sizes, Window
+from convscope.geometry.window import AXIS_NAMES, Padding, Sizes, Window
 
-__all__ = ["as_sizes", "as_window", "resolve_padding"]
+__all__ = ["as_sizes", "as_window", "resolve_padding", "transposed_sizes"]
 
 
 def as_sizes(value: Any, name: str, ndim: int, minimum: int, maximum: int | None = None) -> Sizes:
@@ -99,3 +99,41 @@ but the kernel spans 5. Use kernel_size <= 3, padding >= 1, or a larger input.
     if named_padding:
         return Window.of(size, kernel, step, resolve_padding(padding, kernel, step, dil, maximum), dil)
     return Window.of(size, kernel, step, as_sizes(padding, "padding", ndim, 0, maximum), dil)
+
+
+def transposed_sizes(win: Window, output_padding: Any) -> Sizes:
+    """Check ``output_padding`` against `win` and return the transposed convolution's output size per axis.
+
+    ``O = (W - 1)S - 2P + D(K - 1) + output_padding + 1`` (`AxisWindow.transposed_size`). A stride-S
+    convolution maps ``S`` input sizes to one output size, so ``output_padding`` (smaller than the stride
+    or the dilation, as PyTorch allows) chooses among them; padding that crops every cell is refused.
+
+    Examples
+    --------
+    >>> transposed_sizes(as_window(3, 3, stride=2, padding=1), 1)
+    (6, 6)
+    >>> transposed_sizes(as_window(3, 3, stride=2, ndim=1), 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: output_padding 2 along the length must be smaller than the stride (2) or the dilation (1); \
+it only chooses between the input sizes a stride-2 convolution maps to the same output
+    """
+    extra = as_sizes(output_padding, "output_padding", win.ndim, 0)
+    result = []
+    for name, axis, added in zip(AXIS_NAMES[win.ndim], win.axes, extra, strict=True):
+        s, d, p = axis.stride, axis.dilation, axis.padding[0]
+        if added >= s and added >= d:
+            raise ValueError(
+                f"output_padding {added} along the {name} must be smaller than the stride ({s}) "
+                f"or the dilation ({d}); it only chooses between the input sizes a stride-{s} "
+                "convolution maps to the same output"
+            )
+        out = axis.transposed_size(added)
+        if out < 1:
+            most = (out + 2 * p - 1) // 2  # the padding that leaves one row
+            raise ValueError(
+                f"padding {p} crops away the whole output along the {name}: (W - 1)S - 2P + D(K - 1) "
+                f"+ output_padding + 1 = {out}; use padding <= {most}"
+            )
+        result.append(out)
+    return tuple(result)

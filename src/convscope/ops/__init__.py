@@ -33,6 +33,18 @@ from convscope.ops.conv_naive import (
     conv2d_backward_naive,
     conv2d_naive,
 )
+from convscope.ops.conv_transpose import (
+    conv_transpose1d,
+    conv_transpose1d_backward,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+)
+from convscope.ops.conv_transpose_naive import (
+    conv_transpose1d_backward_naive,
+    conv_transpose1d_naive,
+    conv_transpose2d_backward_naive,
+    conv_transpose2d_naive,
+)
 from convscope.ops.linear import linear, linear_backward, linear_naive
 from convscope.ops.losses import (
     cross_entropy,
@@ -76,6 +88,14 @@ __all__ = [
     "conv2d_backward_naive",
     "conv2d_backward_weight",
     "conv2d_naive",
+    "conv_transpose1d",
+    "conv_transpose1d_backward",
+    "conv_transpose1d_backward_naive",
+    "conv_transpose1d_naive",
+    "conv_transpose2d",
+    "conv_transpose2d_backward",
+    "conv_transpose2d_backward_naive",
+    "conv_transpose2d_naive",
     "cross_entropy",
     "cross_entropy_backward",
     "flip_kernel",

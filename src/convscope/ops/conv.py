@@ -160,10 +160,7 @@ def conv2d_backward_input(
            [1., 2., 1.]])
     """
     x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
-    grad = check_grad_output(grad_output, geom, x.dtype)
-    grad_x, _, _ = _gradients(grad, x, weight, None, geom, for_input=True, for_weight=False)
-    assert grad_x is not None
-    return grad_x
+    return input_gradient(check_grad_output(grad_output, geom, x.dtype), weight, geom)
 
 
 def conv2d_backward_weight(
@@ -191,30 +188,45 @@ def conv2d_backward_weight(
            [20., 24.]]), array([4.]))
     """
     x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
-    grad = check_grad_output(grad_output, geom, x.dtype)
+    return weight_gradient(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom)
+
+
+def input_gradient(grad: Array, weight: Array, geom: ConvGeometry) -> Array:
+    """dLoss/dx (N, C_in, H, W) of `conv2d` on checked arrays; what a transposed convolution computes."""
+    grad_x, _, _ = _gradients(grad, None, weight, None, geom, for_input=True, for_weight=False)
+    assert grad_x is not None
+    return grad_x
+
+
+def weight_gradient(
+    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
+) -> tuple[Array, Array | None]:
+    """(dLoss/dweight, dLoss/dbias or None) of `conv2d` on checked arrays of `geom`."""
     _, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=False, for_weight=True)
     assert grad_weight is not None
     return grad_weight, grad_bias
 
 
 def _gradients(
-    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, *, for_input: bool,
-    for_weight: bool,
+    grad: Array, x: Array | None, weight: Array, bias: Array | None, geom: ConvGeometry, *,
+    for_input: bool, for_weight: bool,
 ) -> tuple[Array | None, Array | None, Array | None]:
     """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
 
     Chunk by chunk of the batch (see `ConvGeometry.batch_chunks`): the weight gradients add up over
-    chunks, the input gradient is filled in a chunk of images at a time.
+    chunks, the input gradient is filled in a chunk of images at a time. x is read for grad_weight only.
     """
     g, c_out = geom.groups, geom.out_channels
     kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    grad_x = np.empty(x.shape, dtype=x.dtype) if for_input else None
-    grad_weight = np.zeros(kernels.shape, dtype=x.dtype) if for_weight else None
-    grad_bias = np.zeros(c_out, dtype=x.dtype) if for_weight and bias is not None else None
+    x_shape = (geom.batch, geom.in_channels, *geom.input_size)
+    grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input else None
+    grad_weight = np.zeros(kernels.shape, dtype=grad.dtype) if for_weight else None
+    grad_bias = np.zeros(c_out, dtype=grad.dtype) if for_weight and bias is not None else None
     for images, chunk in geom.batch_chunks():
         # grad_output in the forward product's layout: (G, C_out/G, n*H_out*W_out)
         grad_rows = np.ascontiguousarray(chunk.to_columns(grad[images])).reshape(g, c_out // g, -1)
         if grad_weight is not None:
+            assert x is not None
             cols = im2col(x[images], chunk).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_oW_o)
             grad_weight += np.matmul(grad_rows, cols.transpose(0, 2, 1))
         if grad_bias is not None:
