@@ -25,7 +25,7 @@ from convscope.signal.distributions import (
     total_variation,
 )
 from convscope.signal.echo import echo, impulse_response
-from convscope.signal.sounds import bundled_sound, sound_names
+from convscope.signal.sounds import bundled_sound, bundled_wav, sound_names
 from convscope.signal.wav import MAX_SAMPLE_RATE, MAX_SECONDS, read_wav, write_wav
 from convscope.signal.waveforms import WAVEFORMS, grid_step, waveform
 
@@ -36,6 +36,7 @@ __all__ = [
     "WAVEFORMS",
     "DistributionPreset",
     "bundled_sound",
+    "bundled_wav",
     "choose_method",
     "convolve",
     "convolve2d",

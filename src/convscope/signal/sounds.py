@@ -14,7 +14,7 @@ import numpy.typing as npt
 from convscope.errors import SettingError
 from convscope.signal.wav import read_wav
 
-__all__ = ["bundled_sound", "sound_names"]
+__all__ = ["bundled_sound", "bundled_wav", "sound_names"]
 
 _PACKAGE = "convscope.data"
 _FOLDER = "sounds"
@@ -41,8 +41,18 @@ def bundled_sound(name: str) -> tuple[npt.NDArray[np.float64], int]:
     >>> samples.ndim, rate, samples.size <= 2 * rate
     (1, 22050, True)
     """
+    return read_wav(bundled_wav(name), "sound")
+
+
+def bundled_wav(name: str, field: str = "sound") -> bytes:
+    """The WAV file of a bundled sound, as it is stored; a `SettingError` on ``field`` if unknown.
+
+    Examples
+    --------
+    >>> bundled_wav("drum")[:4]
+    b'RIFF'
+    """
     names = sound_names()
     if name not in names:
-        raise SettingError("sound", f"unknown sound {name!r}; choose one of {', '.join(names)}")
-    data = (resources.files(_PACKAGE) / _FOLDER / f"{name}.wav").read_bytes()
-    return read_wav(data, "sound")
+        raise SettingError(field, f"unknown sound {name!r}; choose one of {', '.join(names)}")
+    return (resources.files(_PACKAGE) / _FOLDER / f"{name}.wav").read_bytes()

@@ -60,7 +60,8 @@ def read_wav(data: bytes, field: str = "wav") -> tuple[Array, int]:
             _check_format(channels, width, rate, reader.getnframes(), field)
             frames = reader.readframes(reader.getnframes())
     except (wave.Error, EOFError) as err:
-        raise SettingError(field, f"not a PCM WAV file ({err}); send an uncompressed .wav") from None
+        reason = str(err) or "the file ends early"
+        raise SettingError(field, f"not a PCM WAV file ({reason}); send an uncompressed .wav") from None
     n = len(frames) // (width * channels)
     if n == 0:
         raise SettingError(field, "holds no samples; send a WAV with at least one frame")
