@@ -43,6 +43,12 @@ def test_echo_equals_fftconvolve(taps: list[tuple[float, float]], channels: int 
         np.testing.assert_allclose(got, convolve(x, h), rtol=1e-6, atol=1e-9)
 
 
+def test_taps_may_be_an_array(rng: np.random.Generator) -> None:
+    x = rng.uniform(-1, 1, 500)
+    taps = [(0.0, 1.0), (0.01, -0.5)]
+    np.testing.assert_array_equal(echo(x, RATE, np.array(taps)), echo(x, RATE, taps))
+
+
 def test_a_dense_room_equals_fftconvolve(rng: np.random.Generator) -> None:
     gains = rng.standard_normal(3000) * np.exp(-np.arange(3000) / 800)  # a small room: decaying noise
     taps = [(k / RATE, float(g)) for k, g in enumerate(gains)]

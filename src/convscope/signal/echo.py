@@ -32,13 +32,14 @@ Array = npt.NDArray[np.float64]
 Tap = tuple[float, float]  # (delay in seconds, gain)
 
 
-def impulse_response(taps: Sequence[Tap], sample_rate: int, length: int | None = None) -> Array:
+def impulse_response(taps: Sequence[Tap] | Array, sample_rate: int, length: int | None = None) -> Array:
     """The spike train of ``taps`` sampled at ``sample_rate``: gain ``g`` at sample ``round(d * rate)``.
 
     Parameters
     ----------
-    taps : sequence of (delay_seconds, gain)
-        Delays >= 0, gains any finite number; spikes that land on the same sample add up.
+    taps : sequence of (delay_seconds, gain), or a (K, 2) array
+        Delays >= 0, gains any finite number; spikes that land on the same sample add up. For many
+        spikes pass an array: NumPy reads 88,200 Python pairs in ~0.1 s, an array in no time.
     sample_rate : int
         Samples per second, >= 1.
     length : int, optional
@@ -67,7 +68,7 @@ def impulse_response(taps: Sequence[Tap], sample_rate: int, length: int | None =
     return out
 
 
-def echo(samples: Any, sample_rate: int, taps: Sequence[Tap]) -> Array:
+def echo(samples: Any, sample_rate: int, taps: Sequence[Tap] | Array) -> Array:
     """The sound convolved with the spike train of ``taps``: ``convolve(samples, impulse_response(...))``.
 
     With few spikes this adds one shifted, scaled copy of the sound per spike; with many (a room made
@@ -79,7 +80,7 @@ def echo(samples: Any, sample_rate: int, taps: Sequence[Tap]) -> Array:
         The sound, mono or channels-last, finite.
     sample_rate : int
         Samples per second of ``samples``.
-    taps : sequence of (delay_seconds, gain)
+    taps : sequence of (delay_seconds, gain), or a (K, 2) array
         As for `impulse_response`.
 
     Returns
@@ -109,7 +110,7 @@ def echo(samples: Any, sample_rate: int, taps: Sequence[Tap]) -> Array:
     return np.stack(channels, axis=1).astype(np.float64, copy=False)  # (n + L - 1, channels)
 
 
-def _checked_taps(taps: Sequence[Tap], rate: int) -> tuple[npt.NDArray[np.int64], Array]:
+def _checked_taps(taps: Sequence[Tap] | Array, rate: int) -> tuple[npt.NDArray[np.int64], Array]:
     """Sample positions and gains of ``taps``, refusing what is not a list of finite (delay, gain)."""
     try:
         pairs = np.asarray(taps, dtype=np.float64)  # (K, 2)
