@@ -98,6 +98,25 @@ def test_bad_files_are_refused_naming_the_field(data: bytes, message: str) -> No
         read_wav(data)
 
 
+def test_any_damage_to_a_file_is_refused_with_a_setting_error(rng: np.random.Generator) -> None:
+    good = write_wav(np.linspace(-1, 1, 100), RATE)
+    damaged = [good[:cut] for cut in range(0, len(good), 3)]
+    for _ in range(500):  # a few header bytes changed: chunk sizes, format, rates
+        data = bytearray(good)
+        data[int(rng.integers(0, 44))] = int(rng.integers(0, 256))
+        damaged.append(bytes(data))
+    fmt_size_past_the_end = bytearray(good)
+    fmt_size_past_the_end[16] = 0xC3
+    damaged.append(bytes(fmt_size_past_the_end))
+    fields = set()
+    for data in damaged:
+        try:
+            read_wav(data)
+        except SettingError as err:  # anything else (RuntimeError, struct.error) fails the test
+            fields.add(err.field)
+    assert fields == {"wav"}
+
+
 def test_write_wav_refuses_what_it_cannot_write() -> None:
     with pytest.raises(SettingError, match=r"^samples: must be a finite \(n,\) or \(n, channels\) array"):
         write_wav(np.array([np.nan]), RATE)

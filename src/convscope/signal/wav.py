@@ -59,8 +59,9 @@ def read_wav(data: bytes, field: str = "wav") -> tuple[Array, int]:
             channels, width, rate = reader.getnchannels(), reader.getsampwidth(), reader.getframerate()
             _check_format(channels, width, rate, reader.getnframes(), field)
             frames = reader.readframes(reader.getnframes())
-    except (wave.Error, EOFError) as err:
-        reason = str(err) or "the file ends early"
+    # wave raises a bare RuntimeError when a chunk's declared size runs past the end of the data.
+    except (wave.Error, EOFError, RuntimeError) as err:
+        reason = str(err) or "a chunk runs past the end of the file"
         raise SettingError(field, f"not a PCM WAV file ({reason}); send an uncompressed .wav") from None
     n = len(frames) // (width * channels)
     if n == 0:
