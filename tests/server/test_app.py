@@ -17,7 +17,10 @@ from convscope.server import ServerConfig, create_app
 from convscope.server.app import STATIC_DIR
 from tests.server.contract import ContractClient
 
-LIMIT = "body: the request is larger than the 262,144-byte limit (256 KiB); send a smaller image"
+LIMIT = (
+    "body: the request is larger than the 262,144-byte limit (256 KiB); "
+    "send a smaller image or a shorter sound"
+)
 
 
 @pytest.fixture(scope="module")

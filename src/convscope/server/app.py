@@ -21,6 +21,7 @@ from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.server.errors import BodyLimit, install_error_handlers
 from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
+from convscope.server.routes.signals import signals_router
 from convscope.server.routes.training import training_router
 from convscope.server.schemas.common import ErrorResponse, HealthResponse
 from convscope.server.state import NetworkState
@@ -100,6 +101,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
     app.include_router(network_router(source))
     app.include_router(training_router())
+    app.include_router(signals_router())
     _mount_static(app, config.static_dir)
     return app
 

@@ -23,7 +23,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from convscope.errors import Kind, SettingError
 
 # The tags of the `kernel` union appear in pydantic's locations; the learner only knows `kernel`.
-_UNION_TAGS = frozenset({"name", "matrix"})
+# So do those of the signals page's `f` and `g` (a name or values drawn on the grid).
+_UNION_TAGS = frozenset({"name", "matrix", "values"})
+_UNION_FIELDS = frozenset({"kernel", "f", "g"})
 _SOURCES = frozenset({"body", "query", "path"})
 STATUS: dict[Kind, int] = {"invalid": 400, "missing": 404, "busy": 409}
 
@@ -66,7 +68,7 @@ class BodyLimit:
         """What the learner reads: the limit in bytes and KiB, and what to do."""
         return (
             f"body: the request is larger than the {self.max_bytes:,}-byte limit "
-            f"({self.max_bytes // 1024} KiB); send a smaller image"
+            f"({self.max_bytes // 1024} KiB); send a smaller image or a shorter sound"
         )
 
 
@@ -114,7 +116,7 @@ def field_name(loc: Sequence[int | str]) -> str:
     for i, part in enumerate(parts):
         if isinstance(part, int):
             name += f"[{part}]"
-        elif i > 0 and parts[i - 1] == "kernel" and part in _UNION_TAGS:
+        elif i > 0 and parts[i - 1] in _UNION_FIELDS and part in _UNION_TAGS:
             continue
         else:
             name += f".{part}" if name else str(part)
@@ -164,7 +166,7 @@ def _problem(kind: str, ctx: dict[str, Any], msg: str, fields: Sequence[str]) ->
         "model_attributes_type": "must be a JSON object",
         "dict_type": "must be a JSON object",
         "model_type": "must be a JSON object",
-        "extra_forbidden": "unknown field; allowed fields are " + ", ".join(fields),
+        "extra_forbidden": "unknown field" + ("; allowed fields are " + ", ".join(fields) if fields else ""),
     }
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])

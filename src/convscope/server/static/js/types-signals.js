@@ -1,0 +1,59 @@
+// The signals page's JSON contract (see types.js for the rule): one JSDoc type per record the server
+// sends, named as its Python TypedDict (convscope.lessons.signals, convscope.lessons.echo), same keys.
+// Types only: this module exports nothing at run time.
+
+// ---- the ball dropped twice: GET /api/signals/distributions, POST /api/signals/ball-drop ----------
+
+/** @typedef {{name: string, label: string, description: string, weights: number[]}} DistributionRecord */
+/** @typedef {{a: number, b: number, product: number}} BallPair  one way a + b = total, f(a)·g(b) */
+
+/**
+ * N simulated two-stage drops (BallDrop).
+ * @typedef {object} BallDrop
+ * @property {number} balls @property {number} seed
+ * @property {number[]} counts  balls per total 0..M+N-2
+ * @property {number[]} frequencies  counts / balls
+ * @property {number} distance  total-variation distance to f*g
+ */
+
+/**
+ * POST /api/signals/ball-drop's answer (BallDropLesson).
+ * @typedef {object} BallDropLesson
+ * @property {number[]} f @property {number[]} g  renormalised distributions
+ * @property {number[]} convolution  (f*g)(c) for c = 0..M+N-2
+ * @property {number} total @property {BallPair[]} pairs @property {number} probability
+ * @property {BallDrop | null} drop  null when no balls were asked for
+ */
+
+// ---- flip and slide: POST /api/signals/slide ------------------------------------------------------
+
+/** @typedef {{t: number, shifted: number[], product: number[], area: number}} SlideFrame */
+
+/**
+ * POST /api/signals/slide's answer (SlideLesson).
+ * @typedef {object} SlideLesson
+ * @property {number[]} tau  the grid f and g live on
+ * @property {number[]} f @property {number[]} g @property {boolean} flip
+ * @property {number[]} t @property {number[]} result  (f*g)(t), or the cross-correlation
+ * @property {number} frame_stride  frames[i] is result[i * frame_stride]
+ * @property {SlideFrame[]} frames
+ */
+
+// ---- the echo: GET /api/signals/sounds, /impulses; POST /api/signals/echo, /echo/upload -----------
+
+/** @typedef {{name: string, sample_rate: number, seconds: number}} SoundRecord */
+/** @typedef {{name: string, label: string, description: string, taps: number[][]}} ImpulsePreset */
+/** @typedef {{min: number[], max: number[], samples: number, seconds: number}} Envelope */
+
+/**
+ * POST /api/signals/echo's and /echo/upload's answer (EchoLesson).
+ * @typedef {object} EchoLesson
+ * @property {number} sample_rate @property {number} channels
+ * @property {number[][]} taps  [delay_seconds, gain] per spike
+ * @property {Envelope} input @property {Envelope} impulse @property {Envelope} output
+ * @property {number} peak  largest |sample| before writing; above 1 means clipped
+ * @property {boolean} clipped
+ * @property {string} wav  the output as a base64 16-bit PCM WAV
+ */
+
+export {};
