@@ -25,7 +25,7 @@ from convscope.nn import Sequential, save
 from convscope.recipe import Recipe
 from convscope.server.routes.network import network_state
 from convscope.server.schemas.common import error_answers
-from convscope.server.schemas.training import TrainingRequest, UseRequest
+from convscope.server.schemas.training import TrainingRequest, UseRequest, first_event
 from convscope.server.state import NetworkState
 
 ENDINGS = frozenset({"done", "stopped", "error"})
@@ -82,18 +82,19 @@ def training_router() -> APIRouter:
         response_class=StreamingResponse,
         responses={
             200: {"content": {"text/event-stream": {}}, "description": "One JSON event per message."},
-            **error_answers(**{"404": "No training job yet."}),
+            **error_answers(**{"400": "`Last-Event-ID` is not an event number (ASCII digits, at most 18).",
+                               "404": "No training job yet."}),
         },
     )
     def events(request: Request) -> StreamingResponse:
         """The job's events as Server-Sent Events, from the start (or after ``Last-Event-ID``)."""
+        first = first_event(request.headers.get("last-event-id"))
         job = network_state(request).job
         if job is None:
             raise SettingError("training", "no training job yet: start one with POST /api/training",
                                "missing")
-        last = request.headers.get("last-event-id", "")
         return StreamingResponse(
-            _stream(job, first=int(last) + 1 if last.isdigit() else 0),
+            _stream(job, first=first),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
