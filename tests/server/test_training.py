@@ -184,7 +184,7 @@ def test_nothing_to_stream_use_or_download_before_any_job() -> None:
             ("GET", "/api/training/weights"),
             ("POST", "/api/training/use"),
         ]:
-            response = client.request(method, path)
+            response = client.request(method, path, json={} if method == "POST" else None)
             assert response.status_code == 404, path
             assert "POST /api/training" in response.json()["message"]
         assert client.get("/api/training").json()["state"] == "idle"
