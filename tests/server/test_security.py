@@ -176,6 +176,20 @@ def test_a_method_a_route_does_not_answer_is_405_with_allow(
     assert response.json()["message"] == f"Method Not Allowed: {method} {path}"
 
 
+@pytest.mark.parametrize("path", ["/api/health", "/api/kernels", "/api/training/weights"])
+def test_a_post_to_a_get_route_is_405_whatever_its_content_type(client: ContractClient, path: str) -> None:
+    response = client.post(path, headers={"Content-Type": "text/plain", "Origin": "http://evil.test"})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+
+
+def test_every_post_route_documents_its_refusals() -> None:
+    paths = create_app().openapi()["paths"]
+    for path in post_paths():
+        assert {"403", "415", "422"} <= set(paths[path]["post"]["responses"]), path
+        assert paths[path]["post"]["requestBody"]["required"] is True, path
+
+
 @pytest.mark.parametrize("host", ["evil.test", "evil.test:8000", "127.0.0.1.evil.test", "localhost.:80",
                                   "user@127.0.0.1", "127.0.0.1:99999", "", "[::2]:8000"])
 def test_a_foreign_host_is_refused_dns_rebinding(port: int, host: str) -> None:

@@ -23,7 +23,7 @@ from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
 from convscope.server.routes.training import training_router
 from convscope.server.schemas.common import ErrorResponse, HealthResponse
-from convscope.server.security import RequestGuard
+from convscope.server.security import RequestGuard, document_refusals
 from convscope.server.state import NetworkState
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -115,6 +115,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
     app.include_router(network_router(source))
     app.include_router(training_router())
+    document_refusals(app.routes)
     _mount_static(app, config.static_dir)
     return app
 

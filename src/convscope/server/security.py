@@ -20,10 +20,14 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from fastapi.routing import APIRoute
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from convscope.server.errors import allowed_methods
 from convscope.server.responses import SafeJSONResponse
+from convscope.server.schemas.common import ErrorResponse
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _WILDCARDS = frozenset({"", "0.0.0.0", "::"})
@@ -49,6 +53,10 @@ _ALWAYS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+_FOREIGN_ORIGIN = "`Origin` is another site's: only this server's own page (or no Origin) may POST."
+_NOT_JSON = "`Content-Type` is not `application/json` (required even for an empty body `{}`)."
 
 
 def allowed_hosts(host: str) -> frozenset[str]:
@@ -106,6 +114,17 @@ def host_allowed(host_header: str, names: Iterable[str], any_address: bool = Fal
     return True
 
 
+def document_refusals(routes: Iterable[BaseRoute]) -> None:
+    """Declare RequestGuard's 403 and 415 on every POST route, so that the OpenAPI document lists them."""
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI keeps included routers behind this
+        if included is not None:
+            document_refusals(included.routes)
+        elif isinstance(route, APIRoute) and "POST" in (route.methods or ()):
+            route.responses.setdefault(403, {"model": ErrorResponse, "description": _FOREIGN_ORIGIN})
+            route.responses.setdefault(415, {"model": ErrorResponse, "description": _NOT_JSON})
+
+
 class RequestGuard:
     """ASGI middleware: refuse foreign hosts, origins and content types; add the security headers."""
 
@@ -133,8 +152,8 @@ class RequestGuard:
         if not host_allowed(host, self.names, self.any_address):
             return 400, (f"Host: {host[:80]!r} is not a name of this server; open it as "
                          f"http://127.0.0.1:<port>/ (other names are refused against DNS rebinding)")
-        if scope["method"] != "POST":
-            return None
+        if scope["method"] != "POST" or "POST" not in allowed_methods(scope["app"].routes, scope["path"]):
+            return None  # nothing to change here: the router answers 405 (or 404)
         origin = headers.get("origin")
         if origin is not None and origin.lower() not in (f"http://{host}".lower(), f"https://{host}".lower()):
             return 403, (f"Origin: {origin[:80]!r} may not change this server's state; only its own page "

@@ -40,6 +40,14 @@ class TrainingRequest(BaseModel):
     )
 
 
+class StopRequest(BaseModel):
+    """Nothing to say: stopping has no settings. A JSON body (``{}``) is still required, as for every POST,
+    so that a form or a no-cors request from another site cannot send it (see `convscope.server.security`).
+    """
+
+    model_config = STRICT
+
+
 class UseRequest(BaseModel):
     """Which model the network view should use."""
 
