@@ -54,7 +54,13 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
 
 
 class ContractClient(TestClient):
-    """``TestClient`` that checks every 200 JSON answer against its declared response model."""
+    """``TestClient`` that checks every 200 JSON answer against its declared response model.
+
+    It calls the app as ``http://127.0.0.1``: the server refuses host names that are not its own.
+    """
+
+    def __init__(self, app: Any, base_url: str = "http://127.0.0.1", **kwargs: Any) -> None:
+        super().__init__(app, base_url=base_url, **kwargs)
 
     def request(self, method: str, url: httpx._types.URLTypes, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
         response = super().request(method, url, **kwargs)

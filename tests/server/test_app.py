@@ -141,7 +141,8 @@ def test_endless_chunked_body_is_refused_at_the_first_chunk_past_the_limit() -> 
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
         "path": "/api/convolve", "raw_path": b"/api/convolve", "root_path": "", "query_string": b"",
-        "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"),
+                    (b"transfer-encoding", b"chunked")],
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000),
     }
     chunks_read, sent = 0, []

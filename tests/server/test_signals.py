@@ -205,7 +205,8 @@ BAD_UPLOADS = [
         wav_file(2, 1, 10),
         {"content-type": "text/plain"},
         415,
-        "body: send the WAV file with Content-Type: audio/wav (got 'text/plain')",
+        "Content-Type: must be audio/wav (also accepted: audio/vnd.wave, audio/wave, audio/x-wav) "
+        "(got 'text/plain')",
     ),
     ("/api/signals/echo/upload?preset=echo", b"\0" * 300_000, WAV, 413, "body: the request is larger than"),
     (

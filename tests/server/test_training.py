@@ -84,7 +84,7 @@ def test_a_short_job_streams_progress_epochs_and_done_then_serves_its_model(tmp_
         assert second.status_code == 409
         job = started.json()["job"]
         assert second.json()["message"].startswith(f"training: already training (job {job})")
-        assert client.post("/api/training/use").status_code == 409  # not while it runs
+        assert client.post("/api/training/use", json={}).status_code == 409  # not while it runs
 
         received = list(events(client))
         kinds = [e["type"] for e in received]
@@ -117,7 +117,7 @@ def test_a_short_job_streams_progress_epochs_and_done_then_serves_its_model(tmp_
         assert weights.status_code == 200
         (tmp_path / "trained.npz").write_bytes(weights.content)
         downloaded = load(tmp_path / "trained.npz")
-        assert client.post("/api/training/use").json()["active_model"] == "trained"
+        assert client.post("/api/training/use", json={}).json()["active_model"] == "trained"
         answer = client.post("/api/network/predict", json={"digit": 2}).json()
         assert answer["model"] == "trained"
         expected = downloaded.predict(to_mnist(digit(2)).padded)[0]
@@ -133,14 +133,15 @@ def test_a_job_stopped_halfway_reports_stopped_and_the_app_stays_usable() -> Non
         stream = events(client)
         first = next(stream)
         assert first["type"] == "progress"
-        assert client.post("/api/training/stop").status_code == 200
+        assert client.post("/api/training/stop", json={}).status_code == 200
         rest = list(stream)
         assert rest[-1]["type"] == "stopped"
         assert rest[-1]["reason"] == "stopped on request"
         assert rest[-1]["id"] < 62  # far fewer than two epochs' events
         assert client.get("/api/training").json()["state"] == "stopped"
         assert client.post("/api/network/predict", json={"digit": 6}).json()["model"] == "pretrained"
-        assert client.post("/api/training/use").json()["active_model"] == "trained"  # stopped models serve
+        # a stopped job's model serves too
+        assert client.post("/api/training/use", json={}).json()["active_model"] == "trained"
         assert client.post("/api/network/predict", json={"digit": 6}).json()["model"] == "trained"
         assert client.post("/api/training", json=TINY).status_code == 202  # and a new job may start
 
@@ -183,11 +184,11 @@ def test_nothing_to_stream_use_or_download_before_any_job() -> None:
             ("GET", "/api/training/weights"),
             ("POST", "/api/training/use"),
         ]:
-            response = client.request(method, path)
+            response = client.request(method, path, json={} if method == "POST" else None)
             assert response.status_code == 404, path
             assert "POST /api/training" in response.json()["message"]
         assert client.get("/api/training").json()["state"] == "idle"
-        assert client.post("/api/training/stop").json()["state"] == "idle"  # harmless
+        assert client.post("/api/training/stop", json={}).json()["state"] == "idle"  # harmless
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,13 @@ from convscope import __version__
 from convscope._validate import check_int
 from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
-from convscope.server.errors import BodyLimit, install_error_handlers
+from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
 from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
 from convscope.server.routes.signals import signals_router
 from convscope.server.routes.training import training_router
 from convscope.server.schemas.common import ErrorResponse, HealthResponse
+from convscope.server.security import RequestGuard, document_refusals
 from convscope.server.state import NetworkState
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -32,6 +33,16 @@ _DESCRIPTION = """\
 The JSON API of convscope's browser app. Every 4xx answer carries `message`, one line naming the field
 and what is allowed (e.g. `padding: must be <= 16 (got 40)`); 422 answers also keep pydantic's list of
 errors in `detail`. Request bodies are limited to {limit:,} bytes ({kib} KiB); a larger one gets 413.
+
+By design, for every route (so that only convscope's own page, the CLI and scripts can drive it):
+
+- `400` when the `Host` header is not one of this server's names (127.0.0.1, localhost, [::1], the
+  `--host` it was started with; any IP address when it listens on all of them): DNS rebinding.
+- `400` when a body is not UTF-8 JSON text or nests hundreds of levels deep (`message` names `body`).
+- `403` for a POST whose `Origin` is not this server's own (requests without `Origin` are allowed).
+- `415` for a POST whose `Content-Type` is not `application/json`, even with an empty body.
+- `405` (with `Allow`) for a method a route does not answer, OPTIONS included: there is no CORS.
+- `500` is never expected; it answers `message` and `detail`, and the server logs the traceback.
 """
 
 
@@ -39,7 +50,8 @@ errors in `detail`. Request bodies are limited to {limit:,} bytes ({kib} KiB); a
 class ServerConfig:
     """How `create_app` builds the app and ``convscope serve`` runs it."""
 
-    host: str = "127.0.0.1"  # loopback by default: a teaching tool, not a public service
+    host: str = "127.0.0.1"  # loopback by default: a teaching tool, not a public service; requests must
+    # name it, or a loopback name, in Host (see `convscope.server.security.allowed_hosts`)
     port: int = 8000  # 0 asks the operating system for a free port
     mnist_dir: Path | None = None  # standard MNIST IDX files to use instead of the bundled digits
     static_dir: Path = STATIC_DIR  # the browser app's files, served at /
@@ -90,7 +102,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                          "or out of range; `message` says which and what is allowed."}},
     )
     install_error_handlers(app)
+    # Added innermost first: CatchAll wraps everything, RequestGuard refuses before a body is read.
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(RequestGuard, host=config.host)
+    app.add_middleware(CatchAll)
 
     @app.get("/api/health", response_model=HealthResponse, tags=["meta"])
     def health() -> HealthResponse:
@@ -102,6 +117,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(network_router(source))
     app.include_router(training_router())
     app.include_router(signals_router())
+    document_refusals(app.routes)
     _mount_static(app, config.static_dir)
     return app
 
@@ -109,8 +125,11 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 def _mount_static(app: FastAPI, directory: Path) -> None:
     """Serve the page's files at / (index.html for /); say so plainly if they are missing."""
     if directory.is_dir():
-        # StaticFiles resolves every path and refuses anything outside `directory` (no traversal).
-        app.mount("/", StaticFiles(directory=directory, html=True), name="static")
+        # StaticFiles resolves every path and refuses anything outside `directory` (no traversal). It is
+        # the router's fallback rather than a mount at /: a mount matches every path, so a route's wrong
+        # method (GET or OPTIONS on a POST route) reached the files (404, or 405 "Allow: GET, HEAD")
+        # instead of the route's own 405 with its Allow header.
+        app.router.default = StaticFiles(directory=directory, html=True)
         return
 
     @app.get("/", include_in_schema=False)

@@ -9,18 +9,21 @@ gains ``message``, e.g. ``"padding: must be <= 16 (got 40)"``. Other HTTP errors
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convscope.errors import Kind, SettingError
+from convscope.server.responses import SafeJSONResponse
 
 # The tags of the `kernel` union appear in pydantic's locations; the learner only knows `kernel`.
 # So do those of the signals page's `f` and `g` (a name or values drawn on the grid).
@@ -28,6 +31,40 @@ _UNION_TAGS = frozenset({"name", "matrix", "values"})
 _UNION_FIELDS = frozenset({"kernel", "f", "g"})
 _SOURCES = frozenset({"body", "query", "path"})
 STATUS: dict[Kind, int] = {"invalid": 400, "missing": 404, "busy": 409}
+# FastAPI's 400 when the body is not UTF-8 or nests deeper than Python's JSON parser recurses.
+_UNPARSED_BODY = "There was an error parsing the body"
+UNPARSED_BODY_MESSAGE = "body: could not be read as JSON (send UTF-8 JSON text, not nested hundreds deep)"
+logger = logging.getLogger("convscope.server")
+
+
+class CatchAll:
+    """Answer any unexpected exception with a JSON 500 and log its traceback, once.
+
+    Starlette's own catch-all answers 500 and then re-raises, so uvicorn logs the traceback a second
+    time and closes the keep-alive connection; here the exception ends with the answer. An exception
+    after the answer has begun cannot be answered: it is re-raised for the server to close the connection.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as exc:
+            if started or scope["type"] != "http":
+                raise
+            logger.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            message = f"internal error: {type(exc).__name__}; the server's log has the details"
+            response = SafeJSONResponse({"message": message, "detail": message}, status_code=500)
+            await response(scope, receive, send)
 
 
 class BodyLimit:
@@ -48,7 +85,7 @@ class BodyLimit:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            response = JSONResponse({"message": self.message, "detail": self.message}, status_code=413)
+            response = SafeJSONResponse({"message": self.message, "detail": self.message}, status_code=413)
             await response(scope, receive, send)
             return
         received = 0
@@ -75,11 +112,11 @@ class BodyLimit:
 def install_error_handlers(app: FastAPI) -> None:
     """Make every error answer of ``app`` carry a readable ``message``."""
 
-    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    async def on_validation_error(request: Request, exc: Exception) -> SafeJSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = exc.errors()
         fields = _body_fields(request)
-        return JSONResponse(
+        return SafeJSONResponse(
             status_code=422,
             content={
                 "message": "; ".join(_describe(error, fields) for error in errors),
@@ -87,24 +124,54 @@ def install_error_handlers(app: FastAPI) -> None:
             },
         )
 
-    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    async def on_http_error(request: Request, exc: Exception) -> SafeJSONResponse:
         assert isinstance(exc, HTTPException)
-        if exc.detail == HTTPStatus(exc.status_code).phrase:  # Starlette's default: say what was asked
+        if exc.status_code == 400 and exc.detail == _UNPARSED_BODY:
+            message = UNPARSED_BODY_MESSAGE
+        elif exc.detail == HTTPStatus(exc.status_code).phrase:  # Starlette's default: say what was asked
             message = f"{exc.detail}: {request.method} {request.url.path}"
         else:
             message = str(exc.detail)
-        return JSONResponse(
-            status_code=exc.status_code, content={"message": message, "detail": message}, headers=exc.headers
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names the methods of the first route on the path only
+            headers["Allow"] = ", ".join(sorted(allowed_methods(request.app.routes, request.url.path)))
+        return SafeJSONResponse(
+            status_code=exc.status_code, content={"message": message, "detail": message}, headers=headers
         )
 
-    async def on_setting_error(request: Request, exc: Exception) -> JSONResponse:
+    async def on_setting_error(request: Request, exc: Exception) -> SafeJSONResponse:
         assert isinstance(exc, SettingError)
         message = str(exc)
-        return JSONResponse(status_code=STATUS[exc.kind], content={"message": message, "detail": message})
+        return SafeJSONResponse(status_code=STATUS[exc.kind], content={"message": message, "detail": message})
 
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(SettingError, on_setting_error)
+
+
+def allowed_methods(routes: Sequence[BaseRoute], path: str) -> set[str]:
+    """Every method some route answers at ``path`` (GET and POST /api/training are two routes)."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI keeps included routers behind this
+        if included is not None:
+            methods |= allowed_methods(included.routes, path)
+        elif isinstance(route, Route) and route.methods and route.path_regex.match(path):
+            methods |= route.methods
+    return methods
+
+
+def accepted_bodies(routes: Sequence[BaseRoute], path: str) -> set[str]:
+    """The body types the POST routes at ``path`` declare (``openapi_extra``); JSON when none do."""
+    kinds: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            kinds |= accepted_bodies(included.routes, path)
+        elif isinstance(route, APIRoute) and "POST" in (route.methods or ()) and route.path_regex.match(path):
+            declared = (route.openapi_extra or {}).get("requestBody", {}).get("content", {})
+            kinds |= set(declared) or {"application/json"}
+    return kinds
 
 
 def field_name(loc: Sequence[int | str]) -> str:
@@ -158,6 +225,7 @@ def _problem(kind: str, ctx: dict[str, Any], msg: str, fields: Sequence[str]) ->
         "finite_number": "must be a finite number (NaN and Infinity are not allowed)",
         "list_type": "must be a list",
         "string_type": "must be a string",
+        "string_unicode": "must be text (a lone UTF-16 surrogate such as \\ud800 is not)",
         "too_long": f"must have at most {ctx.get('max_length')} items",
         "too_short": f"must have at least {ctx.get('min_length')} item(s)",
         "string_too_long": f"must be at most {ctx.get('max_length')} characters",

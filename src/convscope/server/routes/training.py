@@ -25,7 +25,7 @@ from convscope.nn import Sequential, save
 from convscope.recipe import Recipe
 from convscope.server.routes.network import network_state
 from convscope.server.schemas.common import error_answers
-from convscope.server.schemas.training import TrainingRequest, UseRequest
+from convscope.server.schemas.training import StopRequest, TrainingRequest, UseRequest, first_event
 from convscope.server.state import NetworkState
 
 ENDINGS = frozenset({"done", "stopped", "error"})
@@ -52,7 +52,7 @@ def training_router() -> APIRouter:
         return _status(network_state(request))
 
     @router.post("/api/training/stop", response_model=TrainingStatus)
-    def stop(request: Request) -> TrainingStatus:
+    def stop(body: StopRequest, request: Request) -> TrainingStatus:
         """Stop the running job after its current batch (harmless when nothing runs)."""
         state = network_state(request)
         if state.job is not None:
@@ -60,10 +60,10 @@ def training_router() -> APIRouter:
         return _status(state)
 
     @router.post("/api/training/use", response_model=TrainingStatus, responses=_NO_MODEL)
-    def use(request: Request, body: UseRequest | None = None) -> TrainingStatus:
+    def use(body: UseRequest, request: Request) -> TrainingStatus:
         """Make the last job's model (with `{"model": "pretrained"}`: the shipped one) the active model."""
         state = network_state(request)
-        state.use(body.model if body is not None else "trained")
+        state.use(body.model)
         return _status(state)
 
     @router.get(
@@ -82,18 +82,19 @@ def training_router() -> APIRouter:
         response_class=StreamingResponse,
         responses={
             200: {"content": {"text/event-stream": {}}, "description": "One JSON event per message."},
-            **error_answers(**{"404": "No training job yet."}),
+            **error_answers(**{"400": "`Last-Event-ID` is not an event number (ASCII digits, at most 18).",
+                               "404": "No training job yet."}),
         },
     )
     def events(request: Request) -> StreamingResponse:
         """The job's events as Server-Sent Events, from the start (or after ``Last-Event-ID``)."""
+        first = first_event(request.headers.get("last-event-id"))
         job = network_state(request).job
         if job is None:
             raise SettingError("training", "no training job yet: start one with POST /api/training",
                                "missing")
-        last = request.headers.get("last-event-id", "")
         return StreamingResponse(
-            _stream(job, first=int(last) + 1 if last.isdigit() else 0),
+            _stream(job, first=first),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
