@@ -195,18 +195,21 @@ def _correlate(
 
 def _direct(padded: Array, weights: Array, height: int, width: int) -> Array:
     """One shifted multiply-add of the padded (Hp, Wp, C) stack per non-zero weight, band by band."""
-    out = np.zeros((height, width, padded.shape[2]))  # (H, W, C)
+    out = np.zeros((height, width, padded.shape[2]))  # (H, W, C); stays 0 for an all-zero kernel
     # Bands of about 1 MiB stay in cache across the kH * kW passes: on 512x512x3 with a 3x3 kernel that is
     # 6-7 ms instead of 25 ms for whole-image passes (2-core EPYC; 32..128 rows all do about as well).
     rows = max(1, BAND_ELEMENTS // (width * padded.shape[2]))
     scratch = np.empty((rows, width, padded.shape[2]))
+    taps = [(i, j, weight) for (i, j), weight in np.ndenumerate(weights) if weight != 0.0]  # Sobel: 6 of 9
     for top in range(0, height, rows):
-        band, spare = out[top : top + rows], scratch[: min(rows, height - top)]
-        for (i, j), weight in np.ndenumerate(weights):
-            if weight == 0.0:
-                continue  # Sobel and Laplacian kernels are a third zeros
-            np.multiply(padded[top + i : top + i + len(band), j : j + width], weight, out=spare)
-            band += spare
+        band = out[top : top + rows]
+        spare = scratch[: len(band)]
+        for n, (i, j, weight) in enumerate(taps):
+            shifted = padded[top + i : top + i + len(band), j : j + width]
+            # The first tap writes the band itself: one pass over it fewer than adding to zeros.
+            np.multiply(shifted, weight, out=spare if n else band)
+            if n:
+                band += spare
     return out
 
 
