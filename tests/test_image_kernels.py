@@ -195,3 +195,16 @@ def test_complex_input_is_a_type_error() -> None:
 def test_edge_magnitude_refuses_an_unknown_mode() -> None:
     with pytest.raises(SettingError, match="padding_mode: must be one of"):
         edge_magnitude(np.zeros((3, 3)), padding_mode="mirror")
+
+
+@pytest.mark.parametrize("method", ["direct", "fft"])
+def test_an_all_zero_kernel_gives_zeros_and_other_integer_dtypes_work(method: str) -> None:
+    image = np.arange(-20, 20, dtype=np.int16).reshape(5, 8)
+    np.testing.assert_array_equal(apply_kernel(image, np.zeros((3, 4)), method=method), np.zeros((5, 8)))
+    kernel = np.arange(6.0).reshape(2, 3)
+    expected = scipy_filter(image, kernel, "circular", True)
+    got = apply_kernel(image, kernel, padding_mode="circular", flip=True, method=method)
+    np.testing.assert_allclose(got, expected, **TOL)
+    mask = image > 0
+    expected = scipy_filter(mask, kernel, "zeros", False)
+    np.testing.assert_allclose(apply_kernel(mask, kernel, method=method), expected, **TOL)
