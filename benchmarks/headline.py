@@ -150,9 +150,21 @@ def pool(out: str) -> list[Row]:
             for table in tables(out) for c in table if c["case"].startswith("max_pool2d 2x2/2 forward+")]
 
 
+def apply_kernel(out: str) -> list[Row]:
+    """bench_apply_kernel: 512x512x3 against scipy.ndimage.correlate; the goal is ratio >= 1 for 3x3."""
+    rows: list[Row] = []
+    for table in tables(out):
+        for c in table:
+            goal = target(number(c["ratio"]) >= 1.0, ">= 1.0") if c["kernel"] == "3x3" else "—"
+            rows.append((f"apply_kernel ({c['path']}), 512x512x3 {c['image']}, {c['kernel']} kernel",
+                         f"{c['convscope (ms)']} ms", f"{c['scipy.ndimage.correlate (ms)']} ms (ndimage)",
+                         c["ratio"], goal))
+    return rows
+
+
 READERS: dict[str, Callable[[str], list[Row]]] = {
     "bench_api.py": api, "bench_trace.py": trace, "bench_network.py": network,
     "bench_network_view.py": network_view, "bench_train.py": train, "bench_lenet_ops.py": lenet_ops,
     "bench_conv.py": conv, "bench_conv_transpose.py": conv_transpose, "bench_convolve2d.py": convolve2d,
-    "bench_pool.py": pool,
+    "bench_pool.py": pool, "bench_apply_kernel.py": apply_kernel,
 }  # fmt: skip

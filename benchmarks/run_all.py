@@ -48,6 +48,7 @@ BENCHES = (
     # SciPy's direct 63x63 convolutions take seconds a call on 1024x1024: the most time, fewest repeats.
     Bench("bench_convolve2d.py", ("--size", "1024", "--repeats", "5"), ("--size", "256", "--repeats", "1")),
     Bench("bench_pool.py"),
+    Bench("bench_apply_kernel.py", ("--repeats", "21"), ("--repeats", "2")),
     Bench("bench_echo.py", ("--repeats", "7"), ("--seconds", "1", "--ir-seconds", "0.2", "--repeats", "1")),
 )
 

@@ -24,6 +24,7 @@ from convscope.arithmetic import (
     valid_convolution,
 )
 from convscope.data import crop_digit, digit, load_digits, to_mnist, train_test_split
+from convscope.image_kernels import apply_kernel, edge_magnitude
 from convscope.kernels import KERNELS, KernelInfo, kernel, kernel_catalogue
 from convscope.matrix import convolution_matrix, weight_index_matrix
 from convscope.receptive import Layer, parse_layers, receptive_field
@@ -37,6 +38,7 @@ __all__ = [
     "KernelInfo",
     "Layer",
     "__version__",
+    "apply_kernel",
     "conv_transpose_output_size",
     "convolution_matrix",
     "convolution_output",
@@ -44,6 +46,7 @@ __all__ = [
     "convolve2d",
     "crop_digit",
     "digit",
+    "edge_magnitude",
     "explain_convolution",
     "kernel",
     "kernel_catalogue",
