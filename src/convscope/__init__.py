@@ -29,6 +29,7 @@ from convscope.matrix import convolution_matrix, weight_index_matrix
 from convscope.receptive import Layer, parse_layers, receptive_field
 from convscope.signal import convolve, convolve2d
 from convscope.trace import convolution_output, pad_image, trace_convolution
+from convscope.transposed_readings import TransposedReadings, overlap_counts, transposed_readings
 
 __version__ = "0.1.0"
 
@@ -36,6 +37,7 @@ __all__ = [
     "KERNELS",
     "KernelInfo",
     "Layer",
+    "TransposedReadings",
     "__version__",
     "conv_transpose_output_size",
     "convolution_matrix",
@@ -49,6 +51,7 @@ __all__ = [
     "kernel_catalogue",
     "load_digits",
     "output_size",
+    "overlap_counts",
     "pad_image",
     "parse_layers",
     "receptive_field",
@@ -56,6 +59,7 @@ __all__ = [
     "to_mnist",
     "trace_convolution",
     "train_test_split",
+    "transposed_readings",
     "valid_convolution",
     "weight_index_matrix",
 ]
