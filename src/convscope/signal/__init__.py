@@ -3,7 +3,8 @@
 One concept per module: `convolution` (true convolution of 1-D and 2-D arrays, direct or by FFT),
 `distributions` (discrete probability distributions and the two-stage ball drop), `waveforms` (signals
 sampled on a grid for flip-and-slide), `echo` (impulse responses made of spikes and the echoed sound),
-`wav` (PCM WAV bytes in and out through the standard library's ``wave``).
+`wav` (PCM WAV bytes in and out through the standard library's ``wave``), `spectra` (the convolution
+theorem step by step: spectra, their product, its inverse, and the wrap-around without zero padding).
 
 Examples
 --------
@@ -26,6 +27,7 @@ from convscope.signal.distributions import (
 )
 from convscope.signal.echo import echo, impulse_response
 from convscope.signal.sounds import bundled_sound, bundled_wav, sound_names
+from convscope.signal.spectra import Spectra, circular_convolve, spectra
 from convscope.signal.wav import MAX_SAMPLE_RATE, MAX_SECONDS, read_wav, write_wav
 from convscope.signal.waveforms import WAVEFORMS, grid_step, waveform
 
@@ -35,9 +37,11 @@ __all__ = [
     "MAX_SECONDS",
     "WAVEFORMS",
     "DistributionPreset",
+    "Spectra",
     "bundled_sound",
     "bundled_wav",
     "choose_method",
+    "circular_convolve",
     "convolve",
     "convolve2d",
     "distribution",
@@ -49,6 +53,7 @@ __all__ = [
     "preset",
     "read_wav",
     "sound_names",
+    "spectra",
     "total_variation",
     "waveform",
     "write_wav",
