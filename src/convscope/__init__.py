@@ -27,7 +27,7 @@ from convscope.data import crop_digit, digit, load_digits, to_mnist, train_test_
 from convscope.kernels import KERNELS, KernelInfo, kernel, kernel_catalogue
 from convscope.matrix import convolution_matrix, weight_index_matrix
 from convscope.receptive import Layer, parse_layers, receptive_field
-from convscope.signal import Spectra, convolve, convolve2d, spectra
+from convscope.signal import Spectra, Timings, convolve, convolve2d, spectra, time_direct_vs_fft
 from convscope.trace import convolution_output, pad_image, trace_convolution
 from convscope.transposed_readings import TransposedReadings, overlap_counts, transposed_readings
 
@@ -38,6 +38,7 @@ __all__ = [
     "KernelInfo",
     "Layer",
     "Spectra",
+    "Timings",
     "TransposedReadings",
     "__version__",
     "conv_transpose_output_size",
@@ -58,6 +59,7 @@ __all__ = [
     "receptive_field",
     "same_padding",
     "spectra",
+    "time_direct_vs_fft",
     "to_mnist",
     "trace_convolution",
     "train_test_split",

@@ -4,7 +4,8 @@ One concept per module: `convolution` (true convolution of 1-D and 2-D arrays, d
 `distributions` (discrete probability distributions and the two-stage ball drop), `waveforms` (signals
 sampled on a grid for flip-and-slide), `echo` (impulse responses made of spikes and the echoed sound),
 `wav` (PCM WAV bytes in and out through the standard library's ``wave``), `spectra` (the convolution
-theorem step by step: spectra, their product, its inverse, and the wrap-around without zero padding).
+theorem step by step: spectra, their product, its inverse, and the wrap-around without zero padding),
+`timing` (direct against FFT convolution, measured: the crossover and the n·k and n·log n fits).
 
 Examples
 --------
@@ -28,16 +29,19 @@ from convscope.signal.distributions import (
 from convscope.signal.echo import echo, impulse_response
 from convscope.signal.sounds import bundled_sound, bundled_wav, sound_names
 from convscope.signal.spectra import Spectra, circular_convolve, spectra
+from convscope.signal.timing import DEFAULT_SIZES, Timings, time_direct_vs_fft
 from convscope.signal.wav import MAX_SAMPLE_RATE, MAX_SECONDS, read_wav, write_wav
 from convscope.signal.waveforms import WAVEFORMS, grid_step, waveform
 
 __all__ = [
+    "DEFAULT_SIZES",
     "DISTRIBUTIONS",
     "MAX_SAMPLE_RATE",
     "MAX_SECONDS",
     "WAVEFORMS",
     "DistributionPreset",
     "Spectra",
+    "Timings",
     "bundled_sound",
     "bundled_wav",
     "choose_method",
@@ -54,6 +58,7 @@ __all__ = [
     "read_wav",
     "sound_names",
     "spectra",
+    "time_direct_vs_fft",
     "total_variation",
     "waveform",
     "write_wav",
