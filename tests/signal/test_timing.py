@@ -20,7 +20,9 @@ def test_a_small_sweep_has_one_positive_median_per_size_and_method() -> None:
         assert array.shape == (len(sizes),)
         assert np.all(array > 0)
         assert np.all(np.isfinite(array))
-    assert t.crossover is None or t.crossover in sizes
+    assert t.crossover is None or t.crossover in sizes[1:]
+    assert t.fft_faster.tolist() == (t.fft < t.direct).tolist()
+    assert t.faster_beyond == ("fft" if t.fft_faster[-1] else "direct")
     assert t.direct_per_nk > 0
     assert t.fft_per_nlogn > 0
     assert t.predicted_crossover > 0
@@ -37,21 +39,25 @@ def test_each_median_is_of_the_timed_runs_with_the_clock_given() -> None:
     t = time_direct_vs_fft([8, 32], kernel_size=3, repeats=3, clock=lambda: float(next(ticks)))
     np.testing.assert_array_equal(t.direct, [1.0, 1.0])
     np.testing.assert_array_equal(t.fft, [1.0, 1.0])
-    assert t.crossover is None  # never strictly faster
+    assert t.crossover is None  # the FFT is never strictly faster: direct wins everywhere
+    assert t.faster_beyond == "direct"
 
 
 @pytest.mark.parametrize(
-    ("direct", "fft", "crossover"),
+    ("direct", "fft", "crossover", "beyond"),
     [
-        ([1, 2, 4, 8], [5, 5, 5, 5], 32),  # faster at the last size only
-        ([1, 2, 4, 8], [0.5, 5, 3, 3], 16),  # faster at the first size too, but slower again at 8
-        ([1, 2, 4, 8], [9, 9, 9, 9], None),  # never faster
-        ([9, 9, 9, 9], [1, 1, 1, 1], 4),  # always faster
+        ([1, 2, 4, 8], [5, 5, 5, 5], 32, "fft"),  # the FFT faster at the last size only
+        ([1, 2, 4, 8], [0.5, 5, 3, 3], 16, "fft"),  # faster at the first size too, but slower again at 8
+        ([1, 2, 4, 8], [0.5, 1, 5, 9], 16, "direct"),  # a fixed kernel: the FFT wins small n, direct large
+        ([1, 2, 4, 8], [9, 9, 9, 9], None, "direct"),  # never faster
+        ([9, 9, 9, 9], [1, 1, 1, 1], None, "fft"),  # always faster
     ],
 )
-def test_the_crossover_is_where_the_fft_stays_faster(direct: list[float], fft: list[float],
-                                                     crossover: int | None) -> None:
-    assert Timings.from_medians([4, 8, 16, 32], 2, 1, direct, fft).crossover == crossover
+def test_the_crossover_is_where_the_winner_at_the_largest_size_starts_winning(
+    direct: list[float], fft: list[float], crossover: int | None, beyond: str
+) -> None:
+    t = Timings.from_medians([4, 8, 16, 32], 2, 1, direct, fft)
+    assert (t.crossover, t.faster_beyond) == (crossover, beyond)
 
 
 def test_the_fits_recover_exact_cost_models() -> None:
@@ -63,7 +69,10 @@ def test_the_fits_recover_exact_cost_models() -> None:
     np.testing.assert_allclose(t.fft_fit, t.fft, rtol=1e-12)
     # a·n·k = b·n·log2(n) where log2(n) = a·k / b = 12.8
     assert t.predicted_crossover == pytest.approx(2**12.8, rel=1e-9)
-    assert t.crossover == 16  # the FFT is faster wherever log2(n) < 12.8: at every size measured
+    # The FFT is faster wherever log2(n) < 12.8: at every size measured, so nothing changes.
+    assert (t.crossover, t.faster_beyond) == (None, "fft")
+    t = Timings.from_medians([*n.tolist(), 8192], k, 1, [*t.direct, a * 8192 * k], [*t.fft, b * 8192 * 13])
+    assert (t.crossover, t.faster_beyond) == (8192, "direct")  # log2(8192) = 13 > 12.8
 
 
 def test_fits_on_logs_are_not_decided_by_the_largest_size() -> None:

@@ -1,9 +1,14 @@
-"""Direct against FFT convolution, measured on this machine: where the O(n log n) method starts to win.
+"""Direct against FFT convolution, measured on this machine: which method is faster at which length.
 
 Direct convolution of a length-n signal with a length-k kernel costs about n·k multiply-adds; the FFT
 about n·log n, plus a fixed overhead. `time_direct_vs_fft` times `convolve` with ``method="direct"`` and
 ``method="fft"`` over a sweep of n, keeps the median of several runs (robust to a busy machine), finds
-where the FFT becomes faster, and fits ``t = a·n·k`` and ``t = b·n·log2(n)`` through the points.
+where the faster method changes, and fits ``t = a·n·k`` and ``t = b·n·log2(n)`` through the points.
+
+With k held fixed the lines cross where ``log2(n) = a·k / b``: the FFT wins *below* that n, and the
+direct method beyond it, since log n keeps growing while k does not (one run on a 2-core EPYC with
+k = 32: FFT faster up to n = 8192, direct from 16384). The FFT's advantage is in k: direct time grows
+with the kernel, the FFT's hardly at all, so a longer kernel moves the crossover to larger n.
 
 The fits are least squares on the logarithms with the exponent held at 1: ``log a`` is the mean of
 ``log(t / (n·k))``. On a log-log chart that draws a line of slope 1 as close to the points as any can be,
@@ -30,6 +35,7 @@ __all__ = ["DEFAULT_SIZES", "Timings", "time_direct_vs_fft"]
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 DEFAULT_SIZES = tuple(2**p for p in range(4, 21))  # n = 16 .. 1,048,576: the page's sweep
 
@@ -43,7 +49,10 @@ class Timings:
     repeats: int  # runs per (n, method); the median is kept
     direct: Array  # (m,) median seconds, method="direct"
     fft: Array  # (m,) median seconds, method="fft"
-    crossover: int | None  # smallest measured n from which the FFT is faster at every larger one; None: never
+    fft_faster: BoolArray  # (m,) whether the FFT's median is below the direct one
+    crossover: int | None  # smallest n from which the method faster at the largest n wins at every n; None:
+    #                        one method wins at every size
+    faster_beyond: str  # "direct" or "fft": the method faster at the largest n (and from `crossover` on)
     direct_per_nk: float  # a in t = a·n·k, seconds
     fft_per_nlogn: float  # b in t = b·n·log2(n), seconds
     direct_fit: Array  # (m,) a·n·k, the n·k line through the direct points
@@ -58,17 +67,18 @@ class Timings:
         Examples
         --------
         >>> t = Timings.from_medians([16, 256, 4096], 8, 1, [1e-6, 16e-6, 256e-6], [4e-6, 16e-6, 96e-6])
-        >>> t.crossover, round(t.direct_per_nk * 1e9, 6)  # the direct times are exactly 7.8125 ns per n·k
-        (4096, 7.8125)
+        >>> t.crossover, t.faster_beyond, round(t.direct_per_nk * 1e9, 6)  # direct: 7.8125 ns per n·k
+        (4096, 'fft', 7.8125)
         """
         n, t_direct, t_fft = (np.asarray(v, dtype=float) for v in (sizes, direct, fft))
         nk, nlogn = n * kernel_size, n * np.log2(np.maximum(n, 2))  # log2(1) = 0 would divide by zero
         a = float(np.exp(np.mean(np.log(t_direct / nk))))
         b = float(np.exp(np.mean(np.log(t_fft / nlogn))))
-        exponent = a * kernel_size / b
+        exponent, faster = a * kernel_size / b, t_fft < t_direct
         return cls(
             sizes=np.asarray(sizes, dtype=np.int64), kernel_size=kernel_size, repeats=repeats,
-            direct=t_direct, fft=t_fft, crossover=_crossover(n, t_direct, t_fft),
+            direct=t_direct, fft=t_fft, fft_faster=faster, crossover=_crossover(n, faster),
+            faster_beyond="fft" if t_fft[-1] < t_direct[-1] else "direct",
             direct_per_nk=a, fft_per_nlogn=b, direct_fit=a * nk, fft_fit=b * nlogn,
             predicted_crossover=2.0**exponent if exponent < 1000 else math.inf,
         )
@@ -136,11 +146,7 @@ def _median_seconds(run: Callable[[], Any], repeats: int, clock: Callable[[], fl
     return max(float(np.median(times)), 1e-9)
 
 
-def _crossover(n: Array, direct: Array, fft: Array) -> int | None:
-    """The smallest n from which the FFT is faster at every larger measured n, or None."""
-    faster = fft < direct
-    if not faster[-1]:
-        return None
-    last_slower = np.flatnonzero(~faster)
-    first = 0 if last_slower.size == 0 else int(last_slower[-1]) + 1
-    return int(n[first])
+def _crossover(n: Array, fft_faster: BoolArray) -> int | None:
+    """The smallest n from which the winner at the largest n wins at every n; None if it always does."""
+    changes = np.flatnonzero(fft_faster != fft_faster[-1])  # sizes where the other method won
+    return None if changes.size == 0 else int(n[changes[-1] + 1])
