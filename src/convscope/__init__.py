@@ -28,8 +28,9 @@ from convscope.image_kernels import apply_kernel, edge_magnitude
 from convscope.kernels import KERNELS, KernelInfo, kernel, kernel_catalogue
 from convscope.matrix import convolution_matrix, weight_index_matrix
 from convscope.receptive import Layer, parse_layers, receptive_field
-from convscope.signal import convolve, convolve2d
+from convscope.signal import Spectra, Timings, convolve, convolve2d, spectra, time_direct_vs_fft
 from convscope.trace import convolution_output, pad_image, trace_convolution
+from convscope.transposed_readings import TransposedReadings, overlap_counts, transposed_readings
 
 __version__ = "0.1.0"
 
@@ -37,6 +38,9 @@ __all__ = [
     "KERNELS",
     "KernelInfo",
     "Layer",
+    "Spectra",
+    "Timings",
+    "TransposedReadings",
     "__version__",
     "apply_kernel",
     "conv_transpose_output_size",
@@ -52,13 +56,17 @@ __all__ = [
     "kernel_catalogue",
     "load_digits",
     "output_size",
+    "overlap_counts",
     "pad_image",
     "parse_layers",
     "receptive_field",
     "same_padding",
+    "spectra",
+    "time_direct_vs_fft",
     "to_mnist",
     "trace_convolution",
     "train_test_split",
+    "transposed_readings",
     "valid_convolution",
     "weight_index_matrix",
 ]
