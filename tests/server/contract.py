@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 from starlette.routing import BaseRoute
 
+from convscope.server.routing import flat_routes
+
 
 def check_answer(app: FastAPI, response: httpx.Response) -> None:
     """Validate a 200 (or 202) JSON ``response`` against its route's ``response_model`` (raise if not)."""
@@ -39,13 +41,8 @@ def _route(app: FastAPI, method: str, path: str) -> APIRoute | None:
 
 
 def api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
-    """Every APIRoute, including those of included routers (FastAPI keeps those behind a wrapper)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        included = getattr(route, "original_router", None)  # no prefixes are used, so paths are as declared
-        if included is not None:
-            yield from api_routes(included.routes)
+    """Every APIRoute, including those of included routers."""
+    yield from (route for route in flat_routes(routes) if isinstance(route, APIRoute))
 
 
 @cache

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convscope.errors import Kind, SettingError
 from convscope.server.responses import SafeJSONResponse
+from convscope.server.routing import flat_routes
 
 # The tags of the `kernel` union appear in pydantic's locations; the learner only knows `kernel`.
 # So do those of the signals page's `f` and `g` (a name or values drawn on the grid).
@@ -152,11 +153,8 @@ def install_error_handlers(app: FastAPI) -> None:
 def allowed_methods(routes: Sequence[BaseRoute], path: str) -> set[str]:
     """Every method some route answers at ``path`` (GET and POST /api/training are two routes)."""
     methods: set[str] = set()
-    for route in routes:
-        included = getattr(route, "original_router", None)  # FastAPI keeps included routers behind this
-        if included is not None:
-            methods |= allowed_methods(included.routes, path)
-        elif isinstance(route, Route) and route.methods and route.path_regex.match(path):
+    for route in flat_routes(routes):
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
             methods |= route.methods
     return methods
 
@@ -164,11 +162,8 @@ def allowed_methods(routes: Sequence[BaseRoute], path: str) -> set[str]:
 def accepted_bodies(routes: Sequence[BaseRoute], path: str) -> set[str]:
     """The body types the POST routes at ``path`` declare (``openapi_extra``); JSON when none do."""
     kinds: set[str] = set()
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            kinds |= accepted_bodies(included.routes, path)
-        elif isinstance(route, APIRoute) and "POST" in (route.methods or ()) and route.path_regex.match(path):
+    for route in flat_routes(routes):
+        if isinstance(route, APIRoute) and "POST" in (route.methods or ()) and route.path_regex.match(path):
             declared = (route.openapi_extra or {}).get("requestBody", {}).get("content", {})
             kinds |= set(declared) or {"application/json"}
     return kinds

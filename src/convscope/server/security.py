@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convscope.server.errors import accepted_bodies, allowed_methods
 from convscope.server.responses import SafeJSONResponse
+from convscope.server.routing import flat_routes
 from convscope.server.schemas.common import ErrorResponse
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -116,11 +117,8 @@ def host_allowed(host_header: str, names: Iterable[str], any_address: bool = Fal
 
 def document_refusals(routes: Iterable[BaseRoute]) -> None:
     """Declare RequestGuard's 403 and 415 on every POST route, so that the OpenAPI document lists them."""
-    for route in routes:
-        included = getattr(route, "original_router", None)  # FastAPI keeps included routers behind this
-        if included is not None:
-            document_refusals(included.routes)
-        elif isinstance(route, APIRoute) and "POST" in (route.methods or ()):
+    for route in flat_routes(routes):
+        if isinstance(route, APIRoute) and "POST" in (route.methods or ()):
             route.responses.setdefault(403, {"model": ErrorResponse, "description": _FOREIGN_ORIGIN})
             route.responses.setdefault(415, {"model": ErrorResponse, "description": _NOT_JSON})
 
