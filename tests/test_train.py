@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
@@ -105,7 +106,7 @@ def test_progress_is_reported_per_batch_and_per_epoch(digits: tuple[np.ndarray, 
     assert end.val_accuracy == history.val_accuracy[-1] == evaluate(model, x[:10], y[:10]).accuracy
     assert end.val_loss == pytest.approx(evaluate(model, x[:10], y[:10]).loss)
     assert end.loss == history.train_loss[-1]
-    json.dumps([r.to_dict() for r in reports])
+    json.dumps([dataclasses.asdict(r) for r in reports])  # plain floats and ints, not NumPy scalars
 
 
 def test_should_stop_ends_training_after_the_batch(digits: tuple[np.ndarray, np.ndarray]) -> None:

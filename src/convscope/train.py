@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -81,10 +81,6 @@ class Progress:
     lr: float  # learning rate of this step
     val_loss: float | None = None  # cross-entropy on the validation set ("epoch" only, if given)
     val_accuracy: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (plain floats and ints) for streaming to the browser."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -159,16 +159,10 @@ def _check_writable(path: str) -> None:
 
 def _recipe(args: argparse.Namespace) -> Recipe:
     """The flags as a recipe; a ``--limit`` past the 8,000 training digits means all of them."""
-    fit = TrainConfig(
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        optimizer=args.optimizer,
-        loss=args.loss,
-        augment=args.augment,
-        seed=args.seed,
-    )
-    return Recipe(train_size=min(args.limit or TRAIN_DIGITS, TRAIN_DIGITS), fit=fit)
+    flags = ("epochs", "batch_size", "lr", "optimizer", "loss", "augment", "seed")
+    # The same converter as the Training page's request: one place turns flat settings into a run.
+    settings = {name: getattr(args, name) for name in flags}
+    return Recipe.from_dict({**settings, "train_size": min(args.limit or TRAIN_DIGITS, TRAIN_DIGITS)})
 
 
 def _train(run: Run, path: str, out: TextIO) -> Sequential:
