@@ -64,7 +64,8 @@ def bench_server(requests: int, warmup: int) -> tuple[list[float], int]:
 
 def bench_testclient(requests: int, warmup: int) -> list[float]:
     """Per-request latency through FastAPI's TestClient."""
-    with TestClient(create_app()) as client:
+    # The app answers only its own host names (against DNS rebinding), not TestClient's "testserver".
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
         return timings(lambda: client.post("/api/convolve", json=BODY).raise_for_status(), requests, warmup)
 
 

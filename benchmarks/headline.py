@@ -162,9 +162,17 @@ def apply_kernel(out: str) -> list[Row]:
     return rows
 
 
+def echo(out: str) -> list[Row]:
+    """bench_echo: 10 s at 44.1 kHz with a 2 s impulse response against fftconvolve; goal ratio >= 0.9."""
+    return [(f"echo / convolve: {c['case']}, 10 s at 44.1 kHz, 2 s impulse response",
+             f"{c['convscope (ms)']} ms", f"{c['scipy.signal.fftconvolve (ms)']} ms (fftconvolve)",
+             c["ratio (SciPy / ours)"], target(number(c["ratio (SciPy / ours)"]) >= 0.9, ">= 0.9"))
+            for table in tables(out) for c in table if "case" in c]
+
+
 READERS: dict[str, Callable[[str], list[Row]]] = {
     "bench_api.py": api, "bench_trace.py": trace, "bench_network.py": network,
     "bench_network_view.py": network_view, "bench_train.py": train, "bench_lenet_ops.py": lenet_ops,
     "bench_conv.py": conv, "bench_conv_transpose.py": conv_transpose, "bench_convolve2d.py": convolve2d,
-    "bench_pool.py": pool, "bench_apply_kernel.py": apply_kernel,
+    "bench_pool.py": pool, "bench_apply_kernel.py": apply_kernel, "bench_echo.py": echo,
 }  # fmt: skip
