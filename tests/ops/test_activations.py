@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convscope.ops.activations import (
+    leaky_relu,
+    leaky_relu_backward,
     log_softmax,
     log_softmax_backward,
     relu,
@@ -36,6 +38,14 @@ ALONG_DIM: list[tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]
     (softmax, softmax_backward, torch.softmax),
     (log_softmax, log_softmax_backward, torch.log_softmax),
 ]
+
+def _leaky(slope: float) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    """leaky_relu at one slope, as the (ours, ours_backward, theirs) triple the tests take."""
+    return (lambda x: leaky_relu(x, slope), lambda g, x: leaky_relu_backward(g, x, slope),
+            lambda t: torch.nn.functional.leaky_relu(t, slope))
+
+
+ELEMENTWISE += [_leaky(0.01), _leaky(0.2), _leaky(-0.5)]
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
 
 
@@ -116,3 +126,10 @@ def test_float32_stays_float32() -> None:
 def test_bad_inputs_are_refused_clearly(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_leaky_relu_refuses_a_slope_that_is_not_a_finite_number() -> None:
+    with pytest.raises(ValueError, match="negative_slope must be finite"):
+        leaky_relu(np.ones(2), float("nan"))
+    with pytest.raises(TypeError, match="negative_slope must be a number"):
+        leaky_relu_backward(np.ones(2), np.ones(2), "0.1")

@@ -8,6 +8,8 @@ hold the fast ops to their twins and both to PyTorch.
 from __future__ import annotations
 
 from convscope.ops.activations import (
+    leaky_relu,
+    leaky_relu_backward,
     log_softmax,
     log_softmax_backward,
     relu,
@@ -101,6 +103,8 @@ __all__ = [
     "flip_kernel",
     "half_squared_error",
     "half_squared_error_backward",
+    "leaky_relu",
+    "leaky_relu_backward",
     "linear",
     "linear_backward",
     "linear_naive",

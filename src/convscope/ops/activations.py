@@ -1,4 +1,4 @@
-"""Activation functions and their gradients: relu, tanh, sigmoid, softmax, log_softmax.
+"""Activation functions and their gradients: relu, leaky_relu, tanh, sigmoid, softmax, log_softmax.
 
 Each ``f_backward(grad_output, x, ...)`` takes the forward's own input and recomputes what it needs,
 so the functions stay pure. The exponentials are arranged never to overflow: sigmoid uses exp(-|x|),
@@ -52,6 +52,47 @@ def relu_backward(grad_output: Any, x: Any) -> Array:
     arr = as_array(x, "x")
     g = _grad(grad_output, arr)
     grad: Array = g * (arr > 0)  # multiplying by the mask is ~10x faster than np.where at LeNet sizes
+    return grad
+
+
+def _negative_slope(value: Any) -> float:
+    """Check a leaky ReLU's slope for negative inputs: a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"negative_slope must be a number, got {type(value).__name__}")
+    slope = float(value)
+    if not np.isfinite(slope):
+        raise ValueError(f"negative_slope must be finite, got {slope}")
+    return slope
+
+
+def leaky_relu(x: Any, negative_slope: Any = 0.01) -> Array:
+    """x where x > 0, negative_slope * x elsewhere, any shape (``torch.nn.functional.leaky_relu``).
+
+    Examples
+    --------
+    >>> leaky_relu(np.array([-2.0, 0.0, 3.0]), 0.1)
+    array([-0.2,  0. ,  3. ])
+    """
+    arr = as_array(x, "x")
+    slope = _negative_slope(negative_slope)
+    out: Array = np.where(arr > 0, arr, arr * slope).astype(arr.dtype, copy=False)
+    return out
+
+
+def leaky_relu_backward(grad_output: Any, x: Any, negative_slope: Any = 0.01) -> Array:
+    """Gradient of ``leaky_relu``: grad_output where x > 0, negative_slope * grad_output elsewhere.
+
+    At x == 0 the slope is ``negative_slope``, as in PyTorch (its rule is ``x > 0``).
+
+    Examples
+    --------
+    >>> leaky_relu_backward(np.ones(3), np.array([-2.0, 0.0, 3.0]), 0.1)
+    array([0.1, 0.1, 1. ])
+    """
+    arr = as_array(x, "x")
+    slope = _negative_slope(negative_slope)
+    g = _grad(grad_output, arr)
+    grad: Array = np.where(arr > 0, g, g * slope).astype(arr.dtype, copy=False)
     return grad
 
 
