@@ -83,11 +83,15 @@ def test_one_unit_is_the_dot_product_across_depth(case: tuple[LayerSetting, Any]
     np.testing.assert_allclose([t["patch"] for t in unit["terms"]], padded[:, top:top + k, left:left + k])
 
 
-def test_the_default_unit_is_filter_zeros_strongest_response() -> None:
-    lesson = layers_lesson(LayerSetting())
-    unit, first = lesson["unit"], np.abs(lesson["output"][0])
+def test_the_default_unit_is_filter_zeros_strongest_response_away_from_the_padding() -> None:
+    lesson = layers_lesson(LayerSetting(padding=1))
+    unit, first = lesson["unit"], np.abs(lesson["output"][0])  # (32, 32); rows 1..30 read no padding
     assert unit["filter"] == 0
-    assert first[unit["row"], unit["col"]] == first.max() > 0
+    assert not np.any(unit["padding"])
+    assert first[unit["row"], unit["col"]] == first[1:-1, 1:-1].max() > 0
+    unpadded = layers_lesson(LayerSetting(padding=0))
+    first = np.abs(unpadded["output"][0])
+    assert first[unpadded["unit"]["row"], unpadded["unit"]["col"]] == first.max()
 
 
 def test_the_activation_is_torchs(case: tuple[LayerSetting, Any]) -> None:

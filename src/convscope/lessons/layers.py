@@ -114,14 +114,20 @@ def _conv_window(size: tuple[int, int], setting: LayerSetting) -> Window:
     return win
 
 
-def _chosen_unit(unit: tuple[int, int, int] | None, out: Array) -> tuple[int, int, int]:
+def _chosen_unit(unit: tuple[int, int, int] | None, out: Array, win: Window) -> tuple[int, int, int]:
     """The unit to explain, checked against the output volume (F, oH, oW).
 
-    By default filter 0's strongest response (largest |value|, first in row-major order): a unit where
-    something happens, rather than a centre that may sit in a flat region and sum to 0.
+    By default filter 0's strongest response (largest |value|, first in row-major order) among the units
+    whose window reads no padding, if any does: a unit where the picture does something, rather than a
+    flat region that sums to 0 or an edge that the zero padding makes up.
     """
     if unit is None:
-        row, col = np.unravel_index(int(np.argmax(np.abs(out[0]))), out.shape[1:])
+        strength = np.abs(out[0])  # (oH, oW)
+        height, width = (axis.reads_input().all(axis=1) for axis in win.axes)  # (oH,), (oW,)
+        inside = height[:, None] & width[None, :]  # (oH, oW): windows that read no padding
+        if inside.any():
+            strength = np.where(inside, strength, -1.0)
+        row, col = np.unravel_index(int(np.argmax(strength)), out.shape[1:])
         return 0, int(row), int(col)
     f, h, w = out.shape
     if not all(0 <= u < n for u, n in zip(unit, out.shape, strict=True)):
@@ -206,7 +212,7 @@ def layers_lesson(setting: LayerSetting, source: DigitSource | None = None) -> L
     win = _conv_window((x.shape[1], x.shape[2]), setting)
     bank = filter_bank(setting, volume)
     out = ops.conv2d(x[None], bank.weights, bank.bias, setting.stride, setting.padding)[0]  # (F, oH, oW)
-    f, row, col = _chosen_unit(setting.unit, out)
+    f, row, col = _chosen_unit(setting.unit, out, win)
     activation = activation_view(out[f], setting.activation, setting.negative_slope)
     after = np.asarray(activation["after"])  # (oH, oW): the map the poolings read
     filters: list[LayersFilter] = [{"index": i, "label": bank.labels[i], "slices": bank.weights[i].tolist(),

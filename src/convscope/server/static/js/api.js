@@ -17,6 +17,9 @@
  * @typedef {import("./types.js").TrainingStatus} TrainingStatus
  * @typedef {import("./types.js").TrainingEvent} TrainingEvent
  * @typedef {import("./types.js").ErrorResponse} ErrorResponse
+ * @typedef {import("./types-layers.js").LayersInputChoice} LayersInputChoice
+ * @typedef {import("./types-layers.js").LayersRequest} LayersRequest
+ * @typedef {import("./types-layers.js").LayersLesson} LayersLesson
  */
 
 /**
@@ -91,6 +94,11 @@ export function createApi(base = "/api") {
       source.onerror = () => onConnection(false);
       return () => source.close();
     },
+    // ---- the Layers page
+    /** @returns {Promise<LayersInputChoice[]>} */
+    layersInputs: () => requestJson(`${base}/layers/inputs`),
+    /** @param {LayersRequest} request @returns {Promise<LayersLesson>} */
+    layers: (request) => postJson(`${base}/layers`, request),
   };
 }
 
