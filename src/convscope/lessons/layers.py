@@ -123,8 +123,8 @@ def _chosen_unit(unit: tuple[int, int, int] | None, out: Array, win: Window) -> 
     """
     if unit is None:
         strength = np.abs(out[0])  # (oH, oW)
-        height, width = (axis.reads_input().all(axis=1) for axis in win.axes)  # (oH,), (oW,)
-        inside = height[:, None] & width[None, :]  # (oH, oW): windows that read no padding
+        height, width = (np.all(axis.reads_input(), axis=1) for axis in win.axes)  # (oH,), (oW,)
+        inside = np.outer(height, width)  # (oH, oW): True for windows that read no padding
         if inside.any():
             strength = np.where(inside, strength, -1.0)
         row, col = np.unravel_index(int(np.argmax(strength)), out.shape[1:])
