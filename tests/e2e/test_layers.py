@@ -94,6 +94,23 @@ def test_the_four_poolings_side_by_side_follow_the_hovered_window(page: Any, ser
     max_shares = page.get_by_test_id("pool-window-max").locator(".weight").all_inner_texts()
     assert sorted(max_shares) == ["→ 0", "→ 0", "→ 0", "→ 1"]  # the winner takes it all
     assert page.get_by_test_id("pool-window-avg").locator(".weight").all_inner_texts() == ["→ 0.25"] * 4
+    # The keyboard moves the window too, in every panel at once.
+    page.get_by_test_id("pool-output-avg").focus()
+    page.keyboard.press("ArrowDown")
+    page.get_by_test_id("pool-window-l2").filter(has_text="out[4, 9]").wait_for()
+    expected = lesson["pooling"]["kinds"][3]["output"][4][9]
+    assert value(page, "pool-value-l2") == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_unit_outside_the_output_from_an_old_link_falls_back_to_the_default(
+    refusing_page: Any, server: str
+) -> None:
+    page = refusing_page
+    open_layers(page, server, "unit=9,0,0")
+    page.get_by_test_id("unit-where").filter(has_text="map 1,").wait_for()
+    expected = layers_lesson(LayerSetting())["unit"]
+    assert value(page, "unit-total") == pytest.approx(expected["total"], abs=1e-12)
+    assert "unit=" not in page.url
 
 
 def test_switching_the_activation_redraws_it_and_the_poolings(page: Any, server: str) -> None:

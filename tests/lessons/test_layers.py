@@ -204,6 +204,7 @@ def test_the_inputs() -> None:
     ({"init": "zeros"}, "init", '"named" or "random"'),
     ({"activation": "gelu"}, "activation", "relu, leaky_relu, tanh, sigmoid"),
     ({"negative_slope": float("nan")}, "negative_slope", "from 0 to 1"),
+    ({"negative_slope": "0.1"}, "negative_slope", "from 0 to 1"),
     ({"unit": (4, 0, 0)}, "unit", "filter 0..3"),
     ({"unit": (0, 32, 0)}, "unit", "row 0..31"),
     ({"pool_padding": 2}, "pool_padding", "0..1 for pool_kernel_size 2"),

@@ -93,7 +93,8 @@ class LayerSetting:
         if self.activation not in ACTIVATIONS:
             names = ", ".join(ACTIVATIONS)
             raise SettingError("activation", f"must be one of {names} (got {self.activation!r})")
-        if not (np.isfinite(self.negative_slope) and 0 <= self.negative_slope <= 1):
+        slope = self.negative_slope
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)) or not 0 <= slope <= 1:
             raise SettingError("negative_slope", f"must be a number from 0 to 1 (got {self.negative_slope})")
 
 

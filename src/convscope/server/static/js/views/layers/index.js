@@ -81,6 +81,8 @@ function mount(el, { api, state: initial, onState }) {
 
   /** @param {Error} err */
   function fail(err) {
+    // A unit from an old link may lie outside today's output: explain the default one instead.
+    if (state.unit && /^400: unit: /.test(err.message)) { change({ unit: null }); return; }
     if (!settings.showServerError(err.message)) showError(part("error"), err, SERVER_FAILED);
     else showError(part("error"), null);
   }

@@ -26,7 +26,8 @@ function panelHtml(kind) {
     <p class="hint">${kind.rule}</p>
     <div class="ly-pool-row">
       <figure class="ly-figure"><canvas tabindex="0" role="img" data-kind="${kind.kind}"
-        data-testid="pool-output-${kind.kind}"></canvas><figcaption class="ly-caption">pooled</figcaption></figure>
+        data-testid="pool-output-${kind.kind}" aria-label="${kind.label} pooling's output: hover a cell, or
+        use the arrow keys, to see its window and where its gradient goes"></canvas><figcaption class="ly-caption">pooled</figcaption></figure>
       <figure class="ly-figure"><canvas data-testid="pool-gradient-${kind.kind}"></canvas>
         <figcaption class="ly-caption"></figcaption></figure>
     </div>
