@@ -211,6 +211,8 @@ def test_the_inputs() -> None:
     ({"stride": 4, "kernel_size": 7, "padding": 0, "pool_kernel_size": 8, "pool_padding": 0},
      "pool_kernel_size", "at most 7 on this 7×7 map"),
     ({"seed": -1}, "seed", "from 0 to 4294967295"),
+    ({"pool_kernel_size": 5, "pool_stride": 1, "pool_padding": 2}, "pool_stride",
+     "1024 windows of 5×5 cells"),
 ])
 def test_a_bad_setting_names_its_field(changes: dict[str, Any], field: str, words: str) -> None:
     with pytest.raises(SettingError) as caught:

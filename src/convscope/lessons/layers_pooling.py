@@ -1,11 +1,13 @@
 """Pooling four ways on the same map (max, average, sum and L2), and where each sends the gradient back.
 
 Every number comes from `convscope.ops`: the pooled maps from the forward passes, and each window's
-shares from the backward passes, run once for all windows at a time: the map is repeated along N, one
-copy per pooled output cell, and copy n gets a gradient of 1 at output n and 0 elsewhere (one-hot), so
-copy n's input gradient is exactly what output n sends back. L2 pooling is ``ops.lp_pool2d`` with p = 2
-on the map padded with zeros (PyTorch's ``lp_pool2d`` has no padding; zeros add nothing to a sum of
-squares, so this is the padded L2 pooling).
+shares from the backward passes. Output n's shares are the input gradient when output n's gradient is 1
+and every other one 0. Outputs whose windows do not overlap cannot mix their gradients, so one backward
+pass serves a whole group of them: with g = ceil(k / S), the outputs (i, j) with the same (i mod g,
+j mod g) sit g*S >= k cells apart, and g*g groups (stacked along N, one copy of the map each) give every
+window its shares (one pass for the usual 2x2/2 pooling instead of one per output). L2 pooling is
+``ops.lp_pool2d`` with p = 2 on the map padded with zeros (PyTorch's ``lp_pool2d`` has no padding; zeros
+add nothing to a sum of squares, so this is the padded L2 pooling).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ Array = npt.NDArray[np.float64]
 MAX_POOL_KERNEL_SIZE = 8
 MAX_POOL_STRIDE = 4
 MAX_POOL_PADDING = 4  # and at most half the pool kernel, PyTorch's rule for max and average pooling
+# Windows x cells per window the page is sent (each cell: position, value and four shares). 16,384 is a
+# 3x3 window at stride 1 over 32x32 (9,216) with room; an 8x8 window at stride 1 (69,696) was 3.8 MB of
+# JSON and two seconds to compute, too slow for a page that answers every keystroke.
+MAX_POOL_CELLS = 16_384
 
 _RULES: dict[PoolKind, tuple[str, str]] = {
     "max": ("Max", "The largest value in the window. Back: the whole gradient goes to that one winner "
@@ -49,6 +55,12 @@ def pool_window(size: tuple[int, int], kernel_size: int, stride: int, padding: i
         axis = next(a for a in win.axes if not a.fits)
         raise SettingError("pool_kernel_size", f"must be at most {axis.largest_kernel_to_fit()} on this "
                            f"{size[0]}×{size[1]} map with pool_padding {padding} (got {kernel_size})")
+    windows = win.axes[0].output_size * win.axes[1].output_size
+    if windows * kernel_size**2 > MAX_POOL_CELLS:
+        k = kernel_size
+        raise SettingError("pool_stride", f"{windows} windows of {k}×{k} cells are too many to show (at most "
+                           f"{MAX_POOL_CELLS:,} cells in all): use a larger pool_stride or a smaller "
+                           "pool_kernel_size")
     return win
 
 
@@ -103,14 +115,16 @@ def _windows(plane: Array, win: Window) -> list[PoolingWindow]:
 
 
 def _kind(kind: PoolKind, x: Array, win: Window, windows: list[PoolingWindow]) -> PoolingKind:
-    """One kind's pooled map, each window's shares (one-hot backward) and the backward of ones."""
+    """One kind's pooled map, each window's shares (backward of 1 at it alone) and the backward of ones."""
     p = win.padding[0][0]
     out = _forward(kind, x, win)[0, 0]  # (pH, pW)
-    n = out.size
-    copies = np.repeat(x, n, axis=0)  # (n, 1, H, W): one copy of the map per pooled output
-    one_hot = np.eye(n).reshape(n, 1, *out.shape)  # (n, 1, pH, pW): copy n's gradient is 1 at output n
-    routed = _backward(kind, one_hot, copies, win)[:, 0]  # (n, H + 2p, W + 2p)
-    shares = [[float(routed[n_, r + p, c + p]) for r, c in w["positions"]] for n_, w in enumerate(windows)]
+    g = -(-win.kernel_size[0] // win.stride[0])  # ceil(k / S): group outputs g apart
+    rows, cols = np.indices(out.shape)  # (pH, pW) each
+    group = (rows % g) * g + cols % g  # (pH, pW): which backward pass serves each output
+    onehots = (group[None] == np.arange(g * g)[:, None, None]).astype(np.float64)[:, None]  # (g*g, 1, pH, pW)
+    routed = _backward(kind, onehots, np.repeat(x, g * g, axis=0), win)[:, 0]  # (g*g, H + 2p, W + 2p)
+    where = np.asarray([w["positions"] for w in windows]) + p  # (n, k*k, 2): padded coordinates
+    shares = routed[group.reshape(-1)[:, None], where[..., 0], where[..., 1]].tolist()  # (n, k*k)
     total = _backward(kind, np.ones((1, 1, *out.shape)), x, win)[0, 0]
     label, rule = _RULES[kind]
     return {"kind": kind, "label": label, "rule": rule, "output": out.tolist(), "shares": shares,
