@@ -122,6 +122,18 @@ def test_lp_pool2d_matches_torch(case: Case, dtype: Any, norm_type: float) -> No
                         lambda x: F.lp_pool2d(x, *args), [x], np.random.default_rng(case.seed), dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@FEW
+@given(case=cases())
+def test_sum_pool2d_matches_torch_avg_pool2d_times_the_kernel_area(case: Case, dtype: Any) -> None:
+    # PyTorch has no sum pooling; counting padding, its average times kH*kW is the sum over each window.
+    args = (case.kernel_size, case.stride, case.padding)
+    area = case.kernel_size[0] * case.kernel_size[1]
+    check_against_torch(lambda x: sum_pool2d(x, *args), lambda g, x: sum_pool2d_backward(g, x, *args),
+                        lambda x: F.avg_pool2d(x, *args, count_include_pad=True) * area,
+                        [case.x], np.random.default_rng(case.seed), dtype)
+
+
 def test_lp_pool2d_gradient_of_an_all_zero_window_is_zero_like_torch() -> None:
     x = np.zeros((1, 1, 4, 4))
     x[0, 0, 0, 0] = 2.0  # one window with a value, three all-zero windows
