@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import convscope
+
 pytestmark = pytest.mark.e2e
+VIEWS_DIR = Path(convscope.__file__).parent / "server" / "static" / "js" / "views"
 
 
 def test_a_quick_second_navigation_wins_over_a_view_still_loading(page: Any, server: str) -> None:
@@ -45,12 +49,16 @@ def test_every_view_is_one_folder_with_the_same_shape(page: Any, server: str) ->
     """A page is a folder under js/views/ whose index.js exports `view`; its URL state goes in and out."""
     page.goto(f"{server}/#/playground")
     page.wait_for_selector(".playground[data-busy='false']")
+    folders = sorted(path.name for path in VIEWS_DIR.iterdir() if (path / "index.js").is_file())
+    linked = page.eval_on_selector_all("nav [data-nav]", "links => links.map((a) => a.dataset.nav)")
+    assert sorted(linked) == folders  # every view folder has its nav link, and every link its folder
     shapes = page.evaluate(
-        """async () => Promise.all(["playground", "network", "training", "layers"].map(async (name) => {
+        """async (names) => Promise.all(names.map(async (name) => {
             const { view } = await import(`/js/views/${name}/index.js`);
             return [name, view.route, typeof view.title, typeof view.mount,
                     typeof view.stateFromUrl, typeof view.stateToUrl];
-        }))"""
+        }))""",
+        folders,
     )
     for name, route, *kinds in shapes:
         assert route == name
