@@ -17,6 +17,13 @@
  * @typedef {import("./types.js").TrainingStatus} TrainingStatus
  * @typedef {import("./types.js").TrainingEvent} TrainingEvent
  * @typedef {import("./types.js").ErrorResponse} ErrorResponse
+ * @typedef {import("./types-matrix.js").MatrixRequest} MatrixRequest
+ * @typedef {import("./types-matrix.js").MatrixLesson} MatrixLesson
+ * @typedef {import("./types-matrix.js").FftRequest} FftRequest
+ * @typedef {import("./types-matrix.js").FftLesson} FftLesson
+ * @typedef {import("./types-matrix.js").TimingLesson} TimingLesson
+ * @typedef {import("./types-matrix.js").TransposedRequest} TransposedRequest
+ * @typedef {import("./types-matrix.js").TransposedLesson} TransposedLesson
  */
 
 /**
@@ -91,6 +98,15 @@ export function createApi(base = "/api") {
       source.onerror = () => onConnection(false);
       return () => source.close();
     },
+    // ---- Matrix & FFT ----
+    /** @param {MatrixRequest} request @returns {Promise<MatrixLesson>} */
+    convolutionMatrix: (request) => postJson(`${base}/matrix/matrix`, request),
+    /** @param {FftRequest} request @returns {Promise<FftLesson>} */
+    fft: (request) => postJson(`${base}/matrix/fft`, request),
+    /** Measured once per server process (a few seconds the first time). @returns {Promise<TimingLesson>} */
+    fftTiming: () => requestJson(`${base}/matrix/timing`),
+    /** @param {TransposedRequest} request @returns {Promise<TransposedLesson>} */
+    transposed: (request) => postJson(`${base}/matrix/transposed`, request),
   };
 }
 
