@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.nn import functional
 
@@ -18,6 +18,7 @@ from convscope.ops import conv2d
 DIGITS = DigitSource()
 
 
+@settings(max_examples=40, deadline=None)  # under a shared machine's load a case may take 0.3 s
 @given(size=st.integers(4, 16), k=st.integers(1, 7), stride=st.integers(1, 3), padding=st.integers(0, 3),
        dilation=st.integers(1, 3))
 def test_1d_matrix_times_the_signal_is_torchs_conv1d(size: int, k: int, stride: int, padding: int,
@@ -38,6 +39,7 @@ def test_1d_matrix_times_the_signal_is_torchs_conv1d(size: int, k: int, stride: 
     assert lesson["dense_weights"] == m.size == size * theirs.shape[1]
 
 
+@settings(max_examples=40, deadline=None)  # under a shared machine's load a case may take 0.3 s
 @given(size=st.integers(4, 8), k=st.integers(1, 4), stride=st.integers(1, 3), padding=st.integers(0, 3),
        dilation=st.integers(1, 3))
 def test_2d_matrix_times_the_crop_is_conv2d(size: int, k: int, stride: int, padding: int,
@@ -57,11 +59,15 @@ def test_2d_matrix_times_the_crop_is_conv2d(size: int, k: int, stride: int, padd
     assert lesson["dense_weights"] == x.size * ours.size
 
 
-def test_the_crop_is_the_centre_of_a_real_digit() -> None:
+def test_the_crop_is_the_most_varied_window_of_a_real_digit() -> None:
     lesson = matrix_lesson(MatrixSetting(2, 8, 3), DIGITS)
-    crop = DIGITS.crop(3, 0)[6:14, 6:14]
-    np.testing.assert_allclose(lesson["input"], np.round(crop, 2))
-    assert np.array(lesson["input"]).max() > 0.5, "the centre of a 3 holds ink"
+    box = DIGITS.crop(3, 0)
+    spreads = {(r, c): box[r: r + 8, c: c + 8].std() for r in range(13) for c in range(13)}
+    r, c = max(spreads, key=lambda rc: spreads[rc])
+    np.testing.assert_allclose(lesson["input"], np.round(box[r: r + 8, c: c + 8], 2))
+    x = np.array(lesson["input"])
+    assert x.max() > 0.5, "it holds ink"
+    assert x.min() < 0.1, "and paper: an edge of a stroke"
     assert "digit 3" in lesson["source"]
     assert lesson["distinct_weights"] == 9
     assert lesson["dense_weights"] == 64 * 36

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convscope.errors import SettingError
@@ -14,6 +14,7 @@ from convscope.lessons.spectra import FftSetting, fft_lesson
 values = st.floats(-10, 10, allow_nan=False)
 
 
+@settings(max_examples=50, deadline=None)  # under a shared machine's load a case may take 0.3 s
 @given(signal=st.lists(values, min_size=2, max_size=64), kernel=st.lists(values, min_size=1, max_size=16))
 def test_zero_padded_inverse_is_the_linear_convolution(signal: list[float], kernel: list[float]) -> None:
     lesson = fft_lesson(FftSetting(tuple(signal), tuple(kernel), zero_pad=True))
@@ -29,6 +30,7 @@ def test_zero_padded_inverse_is_the_linear_convolution(signal: list[float], kern
     np.testing.assert_allclose(lesson["signal_magnitude"], np.abs(np.fft.rfft(signal, lesson["length"])))
 
 
+@settings(max_examples=50, deadline=None)  # under a shared machine's load a case may take 0.3 s
 @given(data=st.data())
 def test_without_padding_the_tail_wraps_round(data: st.DataObject) -> None:
     signal = data.draw(st.lists(values, min_size=2, max_size=64))

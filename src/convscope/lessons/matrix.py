@@ -37,7 +37,8 @@ class MatrixSetting:
     """One small convolution to draw as a matrix.
 
     ``dims`` 1: the first ``size`` values of `SIGNAL_1D` and a kernel of ``kernel_size`` values; ``dims``
-    2: the centre ``size`` x ``size`` crop of MNIST digit ``digit`` (example ``index``) and a square kernel.
+    2: the ``size`` x ``size`` crop of MNIST digit ``digit`` (example ``index``) where its pixels vary most
+    (a stroke's edge) and a square kernel.
     """
 
     dims: Literal[1, 2] = 1
@@ -114,11 +115,20 @@ def _operands(setting: MatrixSetting, digits: DigitSource) -> tuple[Array, Array
     if setting.dims == 1:
         return (np.array([SIGNAL_1D[:n]]), np.array([KERNEL_VALUES[:k]]),
                 f"a {n}-sample signal and a {k}-tap kernel")
-    crop = digits.crop(setting.digit, setting.index)  # (20, 20) in [0, 1]
-    top = (crop.shape[0] - n) // 2  # the centre of the box: where the strokes are
-    x = np.round(crop[top: top + n, top: top + n], 2)  # two decimals: what the cells can show
+    box = digits.crop(setting.digit, setting.index)  # (20, 20) in [0, 1]
+    top, left = _busiest(box, n)
+    x = np.round(box[top: top + n, left: left + n], 2)  # two decimals: what the cells can show
     return (x, np.array(KERNEL_VALUES[: k * k]).reshape(k, k),
-            f"the centre {n}x{n} of MNIST digit {setting.digit} (example {setting.index}), a {k}x{k} kernel")
+            f"rows {top}..{top + n - 1}, columns {left}..{left + n - 1} of MNIST digit {setting.digit} "
+            f"(example {setting.index}, its 20x20 box), a {k}x{k} kernel")
+
+
+def _busiest(box: Array, n: int) -> tuple[int, int]:
+    """The top-left of the n x n window of ``box`` whose pixels vary most: a stroke's edge, not flat ink."""
+    windows = np.lib.stride_tricks.sliding_window_view(box, (n, n))  # (20-n+1, 20-n+1, n, n)
+    spread = windows.std(axis=(2, 3))
+    top, left = np.unravel_index(int(np.argmax(spread)), spread.shape)  # the first of any ties
+    return int(top), int(left)
 
 
 def _output_shape(setting: MatrixSetting) -> tuple[int, int]:

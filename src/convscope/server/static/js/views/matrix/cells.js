@@ -2,7 +2,7 @@
 // lit cells, outlines) and a grid of numbers as an HTML table. Pure: arguments in, pixels or markup out.
 
 import { COLORS } from "../../config.js";
-import { formatValue } from "../../draw/colors.js";
+import { formatValue, textOn } from "../../draw/colors.js";
 import { cellText, fillCells, gridLines, outlineCells, prepareCanvas } from "../../draw/grid.js";
 
 /** One colour per kernel weight (index i*kW + j), distinct enough to follow along M's diagonals. */
@@ -38,7 +38,7 @@ export function drawCells(canvas, rows, cols, style) {
     for (let r = 0; r < rows; r += 1) {
       for (let c = 0; c < cols; c += 1) {
         const text = style.text(r, c);
-        if (text !== null) cellText(ctx, r, c, cell, text, COLORS.darkText);
+        if (text !== null) cellText(ctx, r, c, cell, text, inkOn(style.fill(r, c)));
       }
     }
   }
@@ -49,6 +49,16 @@ export function drawCells(canvas, rows, cols, style) {
   canvas.dataset.rows = String(rows);
   canvas.dataset.cols = String(cols);
   canvas.dataset.cell = String(cell);
+}
+
+/**
+ * Black or white text, whichever reads on a "#rrggbb" or "rgb(r, g, b)" background (white if none).
+ * @param {string | null} color
+ */
+export function inkOn(color) {
+  const hex = color?.match(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i);
+  const rgb = hex ? hex.slice(1).map((h) => parseInt(h, 16)) : (color?.match(/\d+(\.\d+)?/g) ?? ["255", "255", "255"]).map(Number);
+  return textOn(/** @type {[number, number, number]} */ (rgb.slice(0, 3)));
 }
 
 /**

@@ -11,6 +11,7 @@ import { COLORS } from "../../config.js";
 import { css, formatValue, greys, outputScale } from "../../draw/colors.js";
 import { hatchCell } from "../../draw/grid.js";
 import { WEIGHT_COLORS, cellUnder, drawCells } from "./cells.js";
+import { matrixProblem } from "./checks.js";
 
 /** @typedef {import("./state.js").MatrixState} MatrixState */
 /** @typedef {import("../../types-matrix.js").MatrixLesson} MatrixLesson */
@@ -21,7 +22,7 @@ function sliderSpecs(dims) {
   const plain = (/** @type {number} */ v) => String(v);
   return [
     { key: "size", label: dims === 1 ? "Signal length n" : "Crop side", range: dims === 1 ? [4, 16] : [4, 8], format: plain,
-      hint: dims === 1 ? "Samples in the signal." : "The centre of a real MNIST digit, this many pixels square." },
+      hint: dims === 1 ? "Samples in the signal." : "A square of a real MNIST digit where a stroke meets the paper." },
     { key: "k", label: "Kernel size", range: dims === 1 ? [1, 7] : [1, 4], format: plain, hint: "Taps along each axis." },
     { key: "stride", label: "Stride", range: [1, 3], format: plain, hint: "Each row of M shifts this many columns." },
     { key: "padding", label: "Padding", range: [0, 3], format: plain, hint: "Zeros around the input: they add rows, never columns." },
@@ -54,6 +55,8 @@ export function createMatrixSection(root, { api, state, patch }) {
 
   function ask() {
     const s = state();
+    const problem = matrixProblem(s);
+    if (problem) return showError(part(root, "matrix-error"), problem);
     latest.ask({ dims: s.dims, size: s.size, kernel_size: s.k, stride: s.stride, padding: s.padding,
       dilation: s.dilation, digit: s.digit });
   }

@@ -52,7 +52,7 @@ const FFT = `
   </div>
   <p class="mx-verdict" data-part="fft-verdict" data-testid="fft-verdict" aria-live="polite"></p>
   <h3>Which is faster? Measured on this server</h3>
-  <p class="hint" data-part="timing-status" data-testid="timing-status">Timing direct against FFT convolution for n = 2^4 … 2^20 on the server (a few seconds, once per server)…</p>
+  <p class="hint" data-part="timing-status" data-testid="timing-status">The server times both methods when this chart comes into view.</p>
   <div class="mx-timing" data-part="timing-wrap"><canvas data-part="timing" data-testid="timing-chart"></canvas></div>
   <p class="swatches"><span class="swatch-item"><span class="swatch mx-swatch-direct"></span>direct, points and n·k fit (dashed)</span>
     <span class="swatch-item"><span class="swatch mx-swatch-fft"></span>FFT, points and n·log n fit (dashed)</span></p>

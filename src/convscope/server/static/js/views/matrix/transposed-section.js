@@ -10,6 +10,7 @@ import { createPlayer } from "../../components/player.js";
 import { createSliders } from "../../components/sliders.js";
 import { outputScale } from "../../draw/colors.js";
 import { drawCells, gridTable } from "./cells.js";
+import { transposedProblem } from "./checks.js";
 
 /** @typedef {import("./state.js").MatrixState} MatrixState */
 /** @typedef {import("../../types-matrix.js").TransposedLesson} TransposedLesson */
@@ -100,6 +101,8 @@ export function createTransposedSection(root, { api, state, patch }) {
     update() {
       sliders.update(state());
       const s = state();
+      const problem = transposedProblem(s);
+      if (problem) return showError(error, problem);
       latest.ask({ input_size: s.tIn, kernel_size: s.tK, stride: s.tStride, padding: s.tPad, output_padding: s.tOut, dilation: s.tDil });
     },
     draw: drawAll,
