@@ -20,7 +20,9 @@ import { matrixProblem } from "./checks.js";
 /** @param {1 | 2} dims @returns {import("../../components/sliders.js").SliderSpec[]} */
 function sliderSpecs(dims) {
   const plain = (/** @type {number} */ v) => String(v);
-  return [
+  /** @type {import("../../components/sliders.js").SliderSpec[]} */
+  const digit = dims === 2 ? [{ key: "digit", label: "Digit", range: [0, 9], format: plain, hint: "Which MNIST digit to crop." }] : [];
+  return [...digit,
     { key: "size", label: dims === 1 ? "Signal length n" : "Crop side", range: dims === 1 ? [4, 16] : [4, 8], format: plain,
       hint: dims === 1 ? "Samples in the signal." : "A square of a real MNIST digit where a stroke meets the paper." },
     { key: "k", label: "Kernel size", range: dims === 1 ? [1, 7] : [1, 4], format: plain, hint: "Taps along each axis." },
