@@ -3,7 +3,7 @@
 
 /** A titled figure around a part. @param {string} partName @param {string} caption @param {string} [tag] */
 const fig = (partName, caption, tag = "canvas") =>
-  `<figure class="mx-fig"><figcaption>${caption}</figcaption><${tag} data-part="${partName}" data-testid="${partName}"></${tag}></figure>`;
+  `<figure class="mx-fig"><figcaption>${caption}</figcaption><${tag} data-part="${partName}" data-testid="${partName}" role="img" aria-label="${caption}: bar chart"></${tag}></figure>`;
 
 const MATRIX = `
 <section class="panel mx-section" data-part="matrix-section" data-testid="matrix-section" aria-labelledby="mx-matrix-title">
@@ -20,14 +20,14 @@ const MATRIX = `
     <div class="mx-figures">
       <p class="hint" data-part="source"></p>
       <div class="mx-row">
-        <figure class="mx-fig"><figcaption>Input x <span data-part="input-shape"></span> <span class="hint">(padding hatched)</span></figcaption><canvas data-part="input" data-testid="matrix-input"></canvas></figure>
-        <figure class="mx-fig"><figcaption>Kernel: each weight its colour</figcaption><canvas data-part="kernel" data-testid="matrix-kernel"></canvas></figure>
-        <figure class="mx-fig"><figcaption>Output <span data-part="output-shape"></span></figcaption><canvas data-part="output" data-testid="matrix-output"></canvas></figure>
+        <figure class="mx-fig"><figcaption>Input x <span data-part="input-shape"></span> <span class="hint">(padding hatched)</span></figcaption><canvas data-part="input" data-testid="matrix-input" role="img" aria-label="the input, padding hatched; hovering a pixel shows its column of M"></canvas></figure>
+        <figure class="mx-fig"><figcaption>Kernel: each weight its colour</figcaption><canvas data-part="kernel" data-testid="matrix-kernel" role="img" aria-label="the kernel, each weight in its own colour"></canvas></figure>
+        <figure class="mx-fig"><figcaption>Output <span data-part="output-shape"></span></figcaption><canvas data-part="output" data-testid="matrix-output" role="img" aria-label="the output of the convolution"></canvas></figure>
       </div>
       <p class="mx-counts" data-part="counts" data-testid="matrix-counts"></p>
       <figure class="mx-fig mx-wide" data-part="matrix-wrap"><figcaption>M <span data-part="m-shape"></span>: one row per output, one column per input pixel; M · x = output.
         Hover a row (or an output cell) to light its window; hover an input pixel for its column.</figcaption>
-        <div class="mx-scroll"><canvas data-part="matrix" data-testid="matrix-m"></canvas></div></figure>
+        <div class="mx-scroll"><canvas data-part="matrix" data-testid="matrix-m" role="img" aria-label="the matrix M, each entry coloured by the kernel weight it holds"></canvas></div></figure>
     </div>
   </div>
 </section>`;
@@ -53,7 +53,7 @@ const FFT = `
   <p class="mx-verdict" data-part="fft-verdict" data-testid="fft-verdict" aria-live="polite"></p>
   <h3>Which is faster? Measured on this server</h3>
   <p class="hint" data-part="timing-status" data-testid="timing-status">The server times both methods when this chart comes into view.</p>
-  <div class="mx-timing" data-part="timing-wrap"><canvas data-part="timing" data-testid="timing-chart"></canvas></div>
+  <div class="mx-timing" data-part="timing-wrap"><canvas data-part="timing" data-testid="timing-chart" role="img" aria-label="seconds against signal length on log axes, direct and FFT; the summary below gives the numbers"></canvas></div>
   <p class="swatches"><span class="swatch-item"><span class="swatch mx-swatch-direct"></span>direct, points and n·k fit (dashed)</span>
     <span class="swatch-item"><span class="swatch mx-swatch-fft"></span>FFT, points and n·log n fit (dashed)</span></p>
   <p data-part="timing-summary" data-testid="timing-summary"></p>
@@ -78,7 +78,7 @@ const TRANSPOSED = `
       </div>
       <div class="mx-readings">
         <article class="mx-reading"><h3>(a) Mᵀ · x</h3>
-          <figure class="mx-fig"><figcaption>Mᵀ <span data-part="t-m-shape"></span>: the matrix of the convolution from the output's shape back to x's, transposed</figcaption><canvas data-part="t-matrix" data-testid="t-matrix"></canvas></figure>
+          <figure class="mx-fig"><figcaption>Mᵀ <span data-part="t-m-shape"></span>: the matrix of the convolution from the output's shape back to x's, transposed</figcaption><canvas data-part="t-matrix" data-testid="t-matrix" role="img" aria-label="the transposed matrix, darker for larger weights"></canvas></figure>
           <figure class="mx-fig"><figcaption>Output <span data-part="t-out-shape-a"></span></figcaption><div data-part="t-out-a" data-testid="reading-a"></div></figure></article>
         <article class="mx-reading"><h3>(b) each input paints the kernel</h3>
           <figure class="mx-fig"><figcaption>Input x, painting in order</figcaption><div data-part="t-paint-in"></div></figure>
