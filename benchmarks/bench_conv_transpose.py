@@ -6,7 +6,8 @@ PyTorch gets 2 threads, NumPy's BLAS 1 (as convscope's CLI sets); each repeat ti
 to back, and the table reports medians and the median of those same-repeat ratios (torch time / our
 time: above 1 means convscope is faster). A second table times our backward against the one it
 replaced, which called conv2d's forward and weight gradient and so built the frame's im2col twice
-(same run, interleaved: old time / new time, above 1 means the shared columns are faster).
+(same run, interleaved: old time / new time, above 1 means the shared columns are faster), and a third
+times the forward's channels-last painting against conv2d's input gradient (col2im), which it replaced.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import numpy as np
 import torch
 from common import add_blas_option, paired, settle, summary
 
-from convscope.ops.conv import forward, weight_gradient
+from convscope.ops.conv import forward, input_gradient, weight_gradient
 from convscope.ops.conv_transpose import (
     check_transpose_grad,
     conv_transpose2d,
     conv_transpose2d_backward,
     prepare_transpose_args,
     transpose_backward,
+    transpose_forward,
 )
 
 
@@ -85,6 +87,20 @@ def backward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
     return shared, unshared
 
 
+def forward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
+                  b: np.ndarray) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Our forward, and the one before it: conv2d's input gradient (col2im in NCHW), then the crop."""
+    x4, w4, b4, geom = prepare_transpose_args(x, w, b, layer.stride, layer.padding, 0, 1, 1)
+
+    def painted() -> object:
+        return transpose_forward(x4, w4, b4, geom)
+
+    def col2im() -> object:
+        return geom.crop(input_gradient(x4, w4, geom.conv)) + b4[:, None, None]
+
+    return painted, col2im
+
+
 def measure(layer: Layer, repeats: int, rng: np.random.Generator) -> tuple[float, float, float]:
     """Median ours (ms), median torch (ms) and the median of same-repeat ratios torch/ours."""
     x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
@@ -109,7 +125,8 @@ def main() -> None:
     for layer in LAYERS:
         ours_ms, torch_ms, ratio = measure(layer, args.repeats, rng)
         print(f"| {layer.name} | {layer.batch} | {ours_ms:.2f} | {torch_ms:.2f} | {ratio:.2f} |")
-    print("\nbackward alone: shared im2col (now) against two im2col builds (before)\n")
+    print("\neach half alone: the backward's shared im2col and the forward's channels-last painting (now)")
+    print("against two im2col builds and col2im (before)\n")
     print("| layer | now (ms) | before (ms) | before / now |")
     print("|---|---:|---:|---:|")
     for layer in LAYERS:
@@ -117,9 +134,10 @@ def main() -> None:
         k = layer.kernel_size
         w = rng.standard_normal((layer.in_channels, layer.out_channels, k, k)).astype(np.float32)
         b = rng.standard_normal(layer.out_channels).astype(np.float32)
-        times = paired(*backward_steps(layer, x, w, b), args.repeats, warmup=2)
-        now, before = summary(times.ours).median, summary(times.peer).median
-        print(f"| {layer.name} | {now:.2f} | {before:.2f} | {times.ratio:.2f} |")
+        for name, steps in (("backward", backward_steps), ("forward", forward_steps)):
+            times = paired(*steps(layer, x, w, b), args.repeats, warmup=2)
+            now, before = summary(times.ours).median, summary(times.peer).median
+            print(f"| {layer.name}: {name} | {now:.2f} | {before:.2f} | {times.ratio:.2f} |")
 
 
 if __name__ == "__main__":
