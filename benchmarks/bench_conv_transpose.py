@@ -4,7 +4,10 @@ Run: ``.venv/bin/python benchmarks/bench_conv_transpose.py [--repeats 9] [--blas
 a decoder's upsampling step (32 -> 16 channels, kernel 4, stride 2, padding 1: 16x16 -> 32x32, batch 32).
 PyTorch gets 2 threads, NumPy's BLAS 1 (as convscope's CLI sets); each repeat times both libraries back
 to back, and the table reports medians and the median of those same-repeat ratios (torch time / our
-time: above 1 means convscope is faster).
+time: above 1 means convscope is faster). A second table times our backward against the one it
+replaced, which called conv2d's forward and weight gradient and so built the frame's im2col twice
+(same run, interleaved: old time / new time, above 1 means the shared columns are faster), and a third
+times the forward's channels-last painting against conv2d's input gradient (col2im), which it replaced.
 """
 
 from __future__ import annotations
@@ -17,7 +20,15 @@ import numpy as np
 import torch
 from common import add_blas_option, paired, settle, summary
 
-from convscope.ops.conv_transpose import conv_transpose2d, conv_transpose2d_backward
+from convscope.ops.conv import forward, input_gradient, weight_gradient
+from convscope.ops.conv_transpose import (
+    check_transpose_grad,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    prepare_transpose_args,
+    transpose_backward,
+    transpose_forward,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,37 @@ def torch_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Cal
     return step
 
 
+def backward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
+                   b: np.ndarray) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Our backward alone, and the one before it: conv2d's forward and weight gradient, one im2col each."""
+    x4, w4, b4, geom = prepare_transpose_args(x, w, b, layer.stride, layer.padding, 0, 1, 1)
+    grad = check_transpose_grad(np.ones((layer.batch, layer.out_channels, *geom.output_size), np.float32),
+                                geom, x4.dtype, 2)
+
+    def shared() -> object:
+        return transpose_backward(grad, x4, w4, b4, geom)
+
+    def unshared() -> object:
+        frame = geom.uncrop(grad)  # (N, C_out, F_h, F_w)
+        return forward(frame, w4, None, geom.conv), weight_gradient(x4, frame, w4, None, geom.conv)
+
+    return shared, unshared
+
+
+def forward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
+                  b: np.ndarray) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Our forward, and the one before it: conv2d's input gradient (col2im in NCHW), then the crop."""
+    x4, w4, b4, geom = prepare_transpose_args(x, w, b, layer.stride, layer.padding, 0, 1, 1)
+
+    def painted() -> object:
+        return transpose_forward(x4, w4, b4, geom)
+
+    def col2im() -> object:
+        return geom.crop(input_gradient(x4, w4, geom.conv)) + b4[:, None, None]
+
+    return painted, col2im
+
+
 def measure(layer: Layer, repeats: int, rng: np.random.Generator) -> tuple[float, float, float]:
     """Median ours (ms), median torch (ms) and the median of same-repeat ratios torch/ours."""
     x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
@@ -83,6 +125,19 @@ def main() -> None:
     for layer in LAYERS:
         ours_ms, torch_ms, ratio = measure(layer, args.repeats, rng)
         print(f"| {layer.name} | {layer.batch} | {ours_ms:.2f} | {torch_ms:.2f} | {ratio:.2f} |")
+    print("\neach half alone: the backward's shared im2col and the forward's channels-last painting (now)")
+    print("against two im2col builds and col2im (before)\n")
+    print("| layer | now (ms) | before (ms) | before / now |")
+    print("|---|---:|---:|---:|")
+    for layer in LAYERS:
+        x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
+        k = layer.kernel_size
+        w = rng.standard_normal((layer.in_channels, layer.out_channels, k, k)).astype(np.float32)
+        b = rng.standard_normal(layer.out_channels).astype(np.float32)
+        for name, steps in (("backward", backward_steps), ("forward", forward_steps)):
+            times = paired(*steps(layer, x, w, b), args.repeats, warmup=2)
+            now, before = summary(times.ours).median, summary(times.peer).median
+            print(f"| {layer.name}: {name} | {now:.2f} | {before:.2f} | {times.ratio:.2f} |")
 
 
 if __name__ == "__main__":

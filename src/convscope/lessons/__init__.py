@@ -16,7 +16,19 @@ Examples
 
 from __future__ import annotations
 
-from convscope.lessons import echo, layers_records, network, playground, signals, training, training_job
+from convscope.lessons import (
+    echo,
+    layers_records,
+    matrix,
+    network,
+    playground,
+    signals,
+    spectra,
+    timing,
+    training,
+    training_job,
+    transposed,
+)
 from convscope.lessons.network import (
     ModelChoice,
     ModelLesson,
@@ -39,7 +51,10 @@ from convscope.lessons.training import TrainingStatus, status
 from convscope.lessons.training_job import TrainingJob
 
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
-RECORD_MODULES = (playground, network, training, training_job, signals, echo, layers_records)
+RECORD_MODULES = (
+    playground, network, training, training_job, signals, echo, layers_records,
+    matrix, spectra, timing, transposed,
+)
 
 __all__ = [
     "RECORD_MODULES",

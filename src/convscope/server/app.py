@@ -18,8 +18,10 @@ from convscope import __version__
 from convscope._validate import check_int
 from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
+from convscope.lessons.timing import TimingCache
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
 from convscope.server.routes.layers import layers_router
+from convscope.server.routes.matrix import matrix_router
 from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
 from convscope.server.routes.signals import signals_router
@@ -119,6 +121,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(training_router())
     app.include_router(signals_router())
     app.include_router(layers_router(source))
+    app.include_router(matrix_router(source, TimingCache()))  # the timing sweep: once per app, when asked
     document_refusals(app.routes)
     _mount_static(app, config.static_dir)
     return app

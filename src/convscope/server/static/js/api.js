@@ -20,6 +20,13 @@
  * @typedef {import("./types-layers.js").LayersInputChoice} LayersInputChoice
  * @typedef {import("./types-layers.js").LayersRequest} LayersRequest
  * @typedef {import("./types-layers.js").LayersLesson} LayersLesson
+ * @typedef {import("./types-matrix.js").MatrixRequest} MatrixRequest
+ * @typedef {import("./types-matrix.js").MatrixLesson} MatrixLesson
+ * @typedef {import("./types-matrix.js").FftRequest} FftRequest
+ * @typedef {import("./types-matrix.js").FftLesson} FftLesson
+ * @typedef {import("./types-matrix.js").TimingLesson} TimingLesson
+ * @typedef {import("./types-matrix.js").TransposedRequest} TransposedRequest
+ * @typedef {import("./types-matrix.js").TransposedLesson} TransposedLesson
  */
 
 /**
@@ -99,6 +106,15 @@ export function createApi(base = "/api") {
     layersInputs: () => requestJson(`${base}/layers/inputs`),
     /** @param {LayersRequest} request @returns {Promise<LayersLesson>} */
     layers: (request) => postJson(`${base}/layers`, request),
+    // ---- Matrix & FFT ----
+    /** @param {MatrixRequest} request @returns {Promise<MatrixLesson>} */
+    convolutionMatrix: (request) => postJson(`${base}/matrix/matrix`, request),
+    /** @param {FftRequest} request @returns {Promise<FftLesson>} */
+    fft: (request) => postJson(`${base}/matrix/fft`, request),
+    /** Measured once per server process (a few seconds the first time). @returns {Promise<TimingLesson>} */
+    fftTiming: () => requestJson(`${base}/matrix/timing`),
+    /** @param {TransposedRequest} request @returns {Promise<TransposedLesson>} */
+    transposed: (request) => postJson(`${base}/matrix/transposed`, request),
   };
 }
 

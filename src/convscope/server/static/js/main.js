@@ -14,6 +14,7 @@ const VIEWS = {
   network: () => import("./views/network/index.js"),
   training: () => import("./views/training/index.js"),
   layers: () => import("./views/layers/index.js"),
+  matrix: () => import("./views/matrix/index.js"),
 };
 
 /**

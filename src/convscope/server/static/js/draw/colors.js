@@ -82,5 +82,6 @@ export const INPUT_STOPS = GREYS;
 export function formatValue(v) {
   if (v === 0) return "0";
   const text = Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
-  return text.replace(/\.?0+$/, "").replace(/^-0$/, "0");
+  // Only zeros after a decimal point go ("2.50" -> "2.5", "10.0" -> "10"); "100" keeps its own.
+  return (text.includes(".") ? text.replace(/\.?0+$/, "") : text).replace(/^-0$/, "0");
 }
