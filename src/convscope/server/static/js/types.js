@@ -132,6 +132,7 @@
  * @property {string | null} message  why there is no prediction
  * @property {"pretrained" | "trained"} model
  * @property {number | null} prediction
+ * @property {import("./types-training.js").DrawingCheck | null} check  unusual drawings warn; null when empty
  * @property {number[]} probabilities  10 of them; [] when empty
  * @property {Preprocessing} preprocessing
  * @property {LayerValues[]} layers  [] when empty
