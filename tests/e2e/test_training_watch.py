@@ -120,3 +120,20 @@ def test_the_explained_step_shows_the_lessons_numbers(
         assert float(line.get_attribute("data-new-value")) == weight["new_value"]
         assert f"= {js_sig(weight['new_value'])}" in line.text_content()
     screenshot(page, "training-explained-step", full_page=True)
+
+
+def test_on_a_phone_starting_brings_the_bar_and_the_loss_curve_into_view(
+    phone_page: Any, server: str, screenshot: Any, pretrained_after: None
+) -> None:
+    phone_page.goto(f"{server}/#/training")
+    phone_page.wait_for_selector(STATUS)
+    fill(phone_page, {"train_size": "128", "epochs": "2", "batch_size": "32", "steps_per_second": "5"})
+    phone_page.get_by_test_id("start").click()
+    phone_page.wait_for_selector(f"{STATUS}[data-status='running']")
+    phone_page.wait_for_function(
+        """() => { const bar = document.querySelector('[data-testid=progress]').getBoundingClientRect();
+          const chart = document.querySelector('[data-testid=loss-chart]').getBoundingClientRect();
+          return bar.top >= 0 && chart.bottom <= innerHeight; }"""
+    )
+    screenshot(phone_page, "training-phone-running")
+    phone_page.wait_for_selector(f"{STATUS}[data-status='done']", timeout=60_000)

@@ -77,6 +77,12 @@ function mount(el, { api }) {
     drawFilters(part("filters"), record.filters);
   }
 
+  /** Stacked on a phone, the progress and curves are below the settings: bring them up to watch. */
+  function revealProgress() {
+    const panel = part("status").closest("section");
+    if (panel && panel.getBoundingClientRect().top > window.innerHeight - 120) panel.scrollIntoView({ block: "start" });
+  }
+
   /** @param {string} text @param {boolean} [isError] */
   function showMessage(text, isError = true) {
     const message = part("message");
@@ -161,6 +167,7 @@ function mount(el, { api }) {
       record = { ...emptyRecord(), state: "running", job, config: wanted };
       follow();
       schedule();
+      revealProgress();
     } catch (err) {
       showMessage(errorMessage(err));
     }
