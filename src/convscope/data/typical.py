@@ -48,7 +48,8 @@ def nearest_training_distance(images: npt.ArrayLike) -> npt.NDArray[np.float64]:
     d2 = (flat**2).sum(1)[:, None] + squares[None, :] - 2 * flat @ train.T  # (N, 8000)
     nearest = np.sqrt(np.maximum(d2.min(axis=1), 0).astype(np.float64))
     nearest[nearest < 1e-3] = 0.0  # float32 cancellation leaves ~1e-4 for an exact match
-    return nearest.reshape(arr.shape[:-2])
+    shaped: npt.NDArray[np.float64] = nearest.reshape(arr.shape[:-2])
+    return shaped
 
 
 @functools.cache
