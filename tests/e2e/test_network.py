@@ -35,12 +35,22 @@ def post(server: str) -> Any:
     return send
 
 
-def open_network(page: Any, server: str, query: str = "") -> list[Any]:
-    """Open the view; returns the list that collects every predict request body the page sends."""
+def open_network(page: Any, server: str, query: str = "", *, blank: bool = False) -> list[Any]:
+    """Open the view; returns the list that collects every predict request body the page sends.
+
+    A first visit opens on a sample digit; ``blank`` clears the pad first, to draw on an empty one.
+    """
     sent: list[Any] = []
     page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith(PREDICT) else None)
     page.goto(f"{server}/#/network{'?' + query if query else ''}")
     page.wait_for_selector(IDLE)
+    page.wait_for_selector("[data-testid=prediction]:not([data-prediction=''])")
+    if blank:
+        page.get_by_test_id("clear").click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=prediction]').dataset.prediction === ''"
+        )
+        page.wait_for_selector(IDLE)
     return sent
 
 
@@ -85,7 +95,7 @@ def shown_probabilities(page: Any) -> list[float]:
 def test_a_drawing_is_predicted_as_the_api_predicts_it(
     page: Any, server: str, post: Any, screenshot: Any, name: str, points: Any, digit: int
 ) -> None:
-    sent = open_network(page, server)
+    sent = open_network(page, server, blank=True)
     stroke(page, points)
     page.wait_for_selector(IDLE)
     assert sent, "the page asks the server"
@@ -111,7 +121,7 @@ def test_a_drawing_is_predicted_as_the_api_predicts_it(
 def test_a_blank_pad_shows_the_servers_message_not_a_guess(
     page: Any, server: str, post: Any, screenshot: Any
 ) -> None:
-    sent = open_network(page, server)
+    sent = open_network(page, server, blank=True)
     blank = post(PREDICT, sent[-1])
     assert blank["empty"] is True
     assert blank["prediction"] is None
@@ -132,7 +142,7 @@ def test_a_blank_pad_shows_the_servers_message_not_a_guess(
 
 def test_the_pad_draws_and_erases_from_the_keyboard(page: Any, server: str) -> None:
     """Arrows move the pad's cursor, Space inks a dot there, Delete erases it (as on the playground's pad)."""
-    sent = open_network(page, server)
+    sent = open_network(page, server, blank=True)
     page.get_by_test_id("pad").focus()
     for key in [" ", "ArrowDown", " ", "ArrowDown", " "]:
         page.keyboard.press(key)

@@ -94,6 +94,19 @@ def test_blank_drawing_is_an_answer_without_a_guess(client: TestClient) -> None:
     assert answer["preprocessing"]["box"] is None
 
 
+def test_a_tiny_dot_is_guessed_with_a_notice_and_a_stroke_without(client: TestClient) -> None:
+    dot = np.zeros((140, 140))
+    dot[68:74, 68:74] = 1.0
+    answer = post(client, "/api/network/predict", {"image": dot.tolist()})
+    assert answer["prediction"] is not None  # the guess is still made ...
+    assert len(answer["probabilities"]) == 10
+    assert answer["check"]["warning"].startswith("Too little ink")  # ... and flagged
+    assert answer["check"]["distance"] > answer["check"]["usual_distance"]
+    stroke = post(client, "/api/network/predict", {"image": stroke_drawing()})
+    assert stroke["check"]["warning"] is None
+    assert post(client, "/api/network/predict", {"digit": 5})["check"]["warning"] is None
+
+
 def test_unit_answer_is_the_layer_value_of_predict(client: TestClient) -> None:
     drawing = stroke_drawing()
     layers = {

@@ -136,14 +136,26 @@ def test_a_job_stopped_halfway_reports_stopped_and_the_app_stays_usable() -> Non
         assert client.post("/api/training/stop", json={}).status_code == 200
         rest = list(stream)
         assert rest[-1]["type"] == "stopped"
-        assert rest[-1]["reason"] == "stopped on request"
+        assert rest[-1]["reason"] == "you pressed Stop"
         assert rest[-1]["id"] < 62  # far fewer than two epochs' events
         assert client.get("/api/training").json()["state"] == "stopped"
         assert client.post("/api/network/predict", json={"digit": 6}).json()["model"] == "pretrained"
         # a stopped job's model serves too
         assert client.post("/api/training/use", json={}).json()["active_model"] == "trained"
         assert client.post("/api/network/predict", json={"digit": 6}).json()["model"] == "trained"
+        # One accuracy for the model everywhere: the network view's is the stopped event's.
+        assert client.get("/api/network/model").json()["accuracy"] == rest[-1]["accuracy"]
         assert client.post("/api/training", json=TINY).status_code == 202  # and a new job may start
+
+
+def test_slow_mode_is_kept_with_the_job_and_publishes_every_batch() -> None:
+    with serve(NetworkState(idle_timeout=5, progress_every=4)) as client:
+        assert client.post("/api/training", json={**TINY, "steps_per_second": 40}).status_code == 202
+        received = list(events(client))
+        assert [e["batch"] for e in received if e["type"] == "progress"] == list(range(1, 9))
+        status = client.get("/api/training").json()
+        assert status["steps_per_second"] == 40
+        assert "steps_per_second" not in status["config"]  # how fast, not what: the recipe is unchanged
 
 
 def test_a_job_whose_page_is_gone_stops_itself() -> None:
@@ -211,6 +223,8 @@ def test_nothing_to_stream_use_or_download_before_any_job() -> None:
         ({"train_size": 9000}, "train_size: must be <= 8000 (got 9000)"),
         ({"epochs": "3"}, "epochs: must be an integer"),
         ({"momentum": 0.5}, "momentum: unknown field"),
+        ({"steps_per_second": 0}, "steps_per_second: Input should be greater than 0 (got 0)"),
+        ({"steps_per_second": 101}, "steps_per_second: must be <= 100"),
     ],
 )
 def test_bad_training_settings_name_the_field(body: dict[str, Any], message: str) -> None:

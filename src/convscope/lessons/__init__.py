@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from convscope.lessons import (
+    backprop,
     echo,
     layers_records,
     matrix,
@@ -52,8 +53,8 @@ from convscope.lessons.training_job import TrainingJob
 
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
 RECORD_MODULES = (
-    playground, network, training, training_job, signals, echo, layers_records,
-    matrix, spectra, timing, transposed,
+    playground, network, training, training_job, signals, echo, layers_records, matrix, spectra,
+    timing, transposed, backprop,
 )
 
 __all__ = [

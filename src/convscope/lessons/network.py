@@ -16,6 +16,7 @@ from typing_extensions import TypedDict
 from convscope.data import DigitSource, MnistPreprocessing, load_digits, to_mnist, train_test_split
 from convscope.errors import SettingError
 from convscope.explore import describe_layers, explain_unit, layer_activations, run_layers
+from convscope.lessons.drawing_check import DrawingCheck, check_drawing
 from convscope.nn import Conv2d, Sequential, prepare_input
 from convscope.ops.activations import softmax
 from convscope.records import LayerSummary, LayerValues, Preprocessing, UnitExplanation
@@ -35,6 +36,9 @@ class PredictLesson(TypedDict):
     model: ModelChoice
     """Which network answered."""
     prediction: int | None
+    check: DrawingCheck | None
+    """How the drawing compares with the training digits, with a warning if it is unlike them; null when
+    empty. The guess is made either way."""
     probabilities: list[float]
     """10 class probabilities; [] when empty."""
     preprocessing: Preprocessing
@@ -76,8 +80,8 @@ def predict(model: Sequential, which: ModelChoice, stages: MnistPreprocessing) -
     """
     shown = _stages(stages)
     if stages.empty:
-        return {"empty": True, "message": BLANK, "model": which, "prediction": None, "probabilities": [],
-                "preprocessing": shown, "layers": []}
+        return {"empty": True, "message": BLANK, "model": which, "prediction": None, "check": None,
+                "probabilities": [], "preprocessing": shown, "layers": []}
     steps = run_layers(model, stages.padded)
     out = steps[-1].output
     probabilities = out if steps[-1].layer.is_softmax else softmax(out, dim=-1)
@@ -86,6 +90,7 @@ def predict(model: Sequential, which: ModelChoice, stages: MnistPreprocessing) -
         "message": None,
         "model": which,
         "prediction": int(np.argmax(probabilities)),
+        "check": check_drawing(stages),
         "probabilities": probabilities.astype(np.float64).tolist(),
         "preprocessing": shown,
         "layers": layer_activations(steps),

@@ -34,6 +34,8 @@ class TrainingStatus(TypedDict):
     active_model: ModelChoice
     config: RecipeSettings | None
     """The job's settings, as the Training page sends them."""
+    steps_per_second: float | None
+    """The job's slow mode: at most this many steps a second; null at full speed (or no job)."""
     progress: list[ProgressEvent]
     """Every progress event (without filters)."""
     epochs: list[ProgressEvent]
@@ -45,14 +47,15 @@ class TrainingStatus(TypedDict):
 def status(job: TrainingJob | None, active: ModelChoice) -> TrainingStatus:
     """The status document of ``job`` (None: nothing trained yet), with the model in use."""
     if job is None:
-        return {"state": "idle", "job": None, "active_model": active, "config": None, "progress": [],
-                "epochs": [], "last": None}
+        return {"state": "idle", "job": None, "active_model": active, "config": None,
+                "steps_per_second": None, "progress": [], "epochs": [], "last": None}
     events = job.events_since(0)
     return {
         "state": job.state,
         "job": job.id,
         "active_model": active,
         "config": job.recipe.to_dict(),
+        "steps_per_second": job.pacer.steps_per_second,
         "progress": [_without_filters(e) for e in events if e["type"] == "progress"],
         "epochs": [_without_filters(e) for e in events if e["type"] == "epoch"],
         "last": events[-1] if events else None,

@@ -6,6 +6,11 @@ The job is the only owner of the model it trains; nothing else touches it until 
 Three things stop a job besides finishing: ``stop()``; nobody listening (no event-stream client for
 ``idle_timeout`` seconds: the page was closed); and the hard cap of ``max_seconds``. The run is built by
 ``convscope.recipe.prepare``, as ``convscope train``'s is: the same recipe gives the same weights.
+A job may be slowed to ``steps_per_second`` (`convscope.lessons.pacing.Pacer`) so it can be watched;
+pacing never changes the weights, only when each step happens.
+
+The job's held-out accuracy is the one number every page shows for its model: after each epoch, and for
+a stopped job, of the weights it stopped with (the last epoch's figure would describe older weights).
 """
 
 from __future__ import annotations
@@ -13,16 +18,18 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal, NotRequired
 
 import numpy as np
 from typing_extensions import TypedDict
 
+from convscope.lessons.pacing import Pacer
+from convscope.lessons.smoothing import BatchAverage
 from convscope.nn import Conv2d, Sequential
 from convscope.recipe import Recipe, Run, prepare
-from convscope.train import Progress
+from convscope.train import Progress, evaluate
 
 State = Literal["running", "done", "stopped", "error"]
 Filters = list[list[list[float]]]  # (C, kH, kW)
@@ -39,9 +46,14 @@ class ProgressEvent(TypedDict):
     batch: int
     """1-based, within the epoch."""
     batches: int
+    images: int
+    """Digits in this batch (the last of an epoch may be short); an epoch event: the epoch's."""
     loss: float | None
     """This batch's mean loss (an epoch's: its mean); null if not a finite number."""
     accuracy: float | None
+    smooth_loss: float | None
+    """The loss averaged over recent batches, each weighted by its size (`BatchAverage`)."""
+    smooth_accuracy: float | None
     images_per_second: float | None
     lr: float | None
     val_loss: float | None
@@ -58,7 +70,7 @@ class EndEvent(TypedDict):
     id: int
     type: Literal["done", "stopped", "error"]
     accuracy: float | None
-    """Held-out accuracy after the last finished epoch; null if none finished."""
+    """Held-out accuracy of the final weights (a stopped job's too); null if a failed job has none."""
     seconds: NotRequired[float]
     """How long training took (done)."""
     reason: NotRequired[str | None]
@@ -85,6 +97,9 @@ class TrainingJob:
     max_seconds : hard cap on the job's wall time
     progress_every : publish a progress event every this many batches (and at each epoch's last)
     filters_every : include conv1's filters in every this-many-th batch's event (and in epoch events)
+    steps_per_second : at most this many training steps a second (None: full speed); a paced job
+        publishes every batch, filters included, since each is worth watching
+    clock, sleep : the pacer's (tests pass fake ones); the default sleep wakes early on ``stop()``
 
     Examples
     --------
@@ -106,13 +121,21 @@ class TrainingJob:
         max_seconds: float = 900.0,
         progress_every: int = 5,
         filters_every: int = 25,
+        steps_per_second: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         self.recipe = recipe
         self.id = job_id
         self.idle_timeout = idle_timeout
         self.max_seconds = max_seconds
-        self.progress_every = progress_every
-        self.filters_every = filters_every
+        paced = steps_per_second is not None
+        self.progress_every = 1 if paced else progress_every
+        self.filters_every = 1 if paced else filters_every
+        self._stopping = threading.Event()
+        self.pacer = Pacer(steps_per_second, clock=clock, sleep=sleep or self._stopping.wait)
+        batch = recipe.fit.batch_size
+        self._smooth = (BatchAverage(batch), BatchAverage(batch))  # loss, accuracy
         run = prepare(recipe)  # ~0.1 s (the bundle is read once per process): fine in the request
         self.model: Sequential = run.model
         self.accuracy: float | None = None  # held-out accuracy after the last finished epoch
@@ -136,11 +159,15 @@ class TrainingJob:
         self._started = self._last_listener = time.monotonic()
         self._thread.start()
 
-    def stop(self, reason: str = "stopped on request") -> None:
-        """Ask the job to stop after the current batch (no effect once it has ended)."""
+    def stop(self, reason: str = "you pressed Stop") -> None:
+        """Ask the job to stop after the current batch (no effect once it has ended).
+
+        ``reason`` completes "Stopped: ...", as the page shows it.
+        """
         with self._lock:
             if self._stop_reason is None:
                 self._stop_reason = reason
+        self._stopping.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has ended; False if ``timeout`` seconds passed first."""
@@ -176,6 +203,8 @@ class TrainingJob:
         try:
             history = run.fit(self._on_progress, self._should_stop, validate=True)
             if history.stopped:
+                # The weights moved on since the last epoch's check: measure the ones the job stops with.
+                self.accuracy = evaluate(self.model, run.held_out_x, run.held_out_y).accuracy
                 reason = self._stop_reason
                 self._end({"id": 0, "type": "stopped", "accuracy": self.accuracy, "reason": reason})
             else:
@@ -184,7 +213,8 @@ class TrainingJob:
             self._end({"id": 0, "type": "error", "accuracy": self.accuracy, "message": str(err)})
 
     def _should_stop(self) -> bool:
-        """Polled by ``fit`` after every batch."""
+        """Polled by ``fit`` after every batch; a paced job waits here for its next step's turn."""
+        self.pacer.wait()
         now = time.monotonic()
         with self._lock:
             if self._subscribers == 0 and now - self._last_listener > self.idle_timeout:
@@ -201,8 +231,13 @@ class TrainingJob:
                 "training diverged; lower the learning rate"
             )
         last = progress.batch == progress.batches
-        if progress.kind == "batch" and not (progress.batch % self.progress_every == 0 or last):
-            return
+        images = self._images(progress)
+        loss_avg, accuracy_avg = self._smooth
+        if progress.kind == "batch":
+            loss_avg.add(progress.loss, images)
+            accuracy_avg.add(progress.accuracy, images)
+            if not (progress.batch % self.progress_every == 0 or last):
+                return
         event: ProgressEvent = {
             "id": 0,  # numbered when published
             "type": "progress" if progress.kind == "batch" else "epoch",
@@ -210,8 +245,11 @@ class TrainingJob:
             "epochs": progress.epochs,
             "batch": progress.batch,
             "batches": progress.batches,
+            "images": images,
             "loss": _finite(progress.loss),
             "accuracy": _finite(progress.accuracy),
+            "smooth_loss": _finite(loss_avg.value),
+            "smooth_accuracy": _finite(accuracy_avg.value),
             "images_per_second": _finite(progress.images_per_second),
             "lr": _finite(progress.lr),
             "val_loss": _finite(progress.val_loss),
@@ -222,6 +260,13 @@ class TrainingJob:
         if progress.kind == "epoch":
             self.accuracy = progress.val_accuracy
         self._publish(event)
+
+    def _images(self, progress: Progress) -> int:
+        """How many digits the reported batch held (an epoch report: the whole epoch's)."""
+        total, size = self.recipe.train_size, self.recipe.fit.batch_size
+        if progress.kind == "epoch":
+            return total
+        return min(size, total - (progress.batch - 1) * size)
 
     def conv1_filters(self) -> Filters:
         """conv1's weights (C, kH, kW) as nested lists, rounded for the page."""

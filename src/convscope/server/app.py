@@ -20,6 +20,7 @@ from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.lessons.timing import TimingCache
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
+from convscope.server.routes.backprop import backprop_router
 from convscope.server.routes.layers import layers_router
 from convscope.server.routes.matrix import matrix_router
 from convscope.server.routes.network import network_router
@@ -119,6 +120,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
     app.include_router(network_router(source))
     app.include_router(training_router())
+    app.include_router(backprop_router(source))
     app.include_router(signals_router())
     app.include_router(layers_router(source))
     app.include_router(matrix_router(source, TimingCache()))  # the timing sweep: once per app, when asked

@@ -12,6 +12,7 @@ import uuid
 import weakref
 from typing import Any
 
+from convscope.data.typical import usual_distance
 from convscope.errors import SettingError
 from convscope.lessons.network import ModelChoice, held_out_accuracy
 from convscope.lessons.training_job import TrainingJob
@@ -55,6 +56,9 @@ class NetworkState:
         self.active: ModelChoice = "pretrained"
         self.in_use: Sequential | None = None  # the trained model put in use (it outlives later jobs)
         self._accuracy: weakref.WeakKeyDictionary[Sequential, float] = weakref.WeakKeyDictionary()
+        # The drawing check's yardstick takes a second or two to measure, once per process: start now,
+        # so the first prediction does not wait for it.
+        threading.Thread(target=usual_distance, name="convscope-usual-distance", daemon=True).start()
 
     def model(self, which: ModelChoice | None) -> tuple[ModelChoice, Sequential]:
         """The model a request asked for (None: the active one), or a `SettingError` saying why not."""
@@ -77,15 +81,18 @@ class NetworkState:
             raise SettingError("model", "the last training job failed; its weights are not usable", "busy")
         return job.model
 
-    def start(self, recipe: Recipe) -> TrainingJob:
-        """Start a training job, or a busy `SettingError` if one is running (one job per server)."""
+    def start(self, recipe: Recipe, steps_per_second: float | None = None) -> TrainingJob:
+        """Start a training job (paced to ``steps_per_second`` if given), or a busy `SettingError` if one
+        is running (one job per server)."""
         with self.lock:
             if self.job is not None and self.job.state == "running":
                 raise SettingError(
                     "training", f"already training (job {self.job.id}); stop it first with POST "
                     "/api/training/stop", "busy"
                 )
-            self.job = TrainingJob(recipe, uuid.uuid4().hex[:8], **self.job_options)
+            self.job = TrainingJob(
+                recipe, uuid.uuid4().hex[:8], steps_per_second=steps_per_second, **self.job_options
+            )
             self.job.start()
             return self.job
 
@@ -97,7 +104,16 @@ class NetworkState:
         return which
 
     def accuracy(self, model: Sequential) -> float:
-        """Accuracy on the 2,000 held-out digits (computed once per model, ~0.5 s)."""
+        """Accuracy on the 2,000 held-out digits (computed once per model, ~0.5 s).
+
+        A training job's model has its job's figure (measured on the same digits when it ended), so the
+        network view and the Training page show one number for it.
+        """
+        with self.lock:
+            jobs = [job for job in (self.job,) if job is not None]
+        for job in jobs:
+            if model is job.model and job.state != "running" and job.accuracy is not None:
+                return job.accuracy
         if model not in self._accuracy:
             self._accuracy[model] = held_out_accuracy(model)
         return self._accuracy[model]

@@ -43,7 +43,9 @@ def training_router() -> APIRouter:
                  responses=error_answers(**{"409": "Already training."}))
     def start(body: TrainingRequest, request: Request) -> TrainingStarted:
         """Start training a fresh LeNet in the background; follow it at GET /api/training/events."""
-        job = network_state(request).start(Recipe.from_dict(body.model_dump()))
+        settings = body.model_dump()
+        pace = settings.pop("steps_per_second")  # how fast to run, not what to train: not in the recipe
+        job = network_state(request).start(Recipe.from_dict(settings), pace)
         return {"job": job.id}
 
     @router.get("/api/training", response_model=TrainingStatus)

@@ -15,6 +15,7 @@ from convscope.lessons.network import ModelChoice
 from convscope.server.schemas.common import STRICT
 
 TRAIN_SET_SIZE = 8000  # convscope.data.train_test_split's training part
+MAX_STEPS_PER_SECOND = 100  # faster than a page can redraw: use full speed instead
 
 
 class TrainingRequest(BaseModel):
@@ -32,6 +33,14 @@ class TrainingRequest(BaseModel):
     loss: Literal["cross_entropy", "half_squared_error"] = Field("cross_entropy")
     augment: int = Field(0, ge=0, le=4, description="Shift each training digit by up to this many pixels.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Initial weights, shuffles and shifts.")
+    steps_per_second: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_STEPS_PER_SECOND,
+        allow_inf_nan=False,
+        description="Slow mode: at most this many training steps a second, so the filters and curves can "
+        "be watched changing (null: full speed). Pacing does not change the weights.",
+    )
     train_size: int = Field(
         TRAIN_SET_SIZE,
         ge=64,

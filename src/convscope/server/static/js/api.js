@@ -86,6 +86,12 @@ export function createApi(base = "/api") {
     useTrained: () => postJson(`${base}/training/use`, {}),
     /** @param {"pretrained" | "trained"} model  the network view's model from now on @returns {Promise<TrainingStatus>} */
     useModel: (model) => postJson(`${base}/training/use`, { model }),
+    /**
+     * One backpropagation step explained (POST /api/training/step).
+     * @param {import("./types-training.js").StepRequest} request
+     * @returns {Promise<import("./types-training.js").StepExplanation>}
+     */
+    explainStep: (request) => postJson(`${base}/training/step`, request),
     /** The trained weights' address, for a download link (the browser fetches it). */
     weightsUrl: () => `${base}/training/weights`,
     /**

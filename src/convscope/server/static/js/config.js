@@ -39,8 +39,10 @@ export const SIZES = Object.freeze({
   /** Largest cell of the playground's input and output grids. */
   inputCell: 40,
   outputCell: 48,
-  /** Side of one feature map in the network view, at most. */
-  mapSide: 56,
+  /** Side of one feature map in the network view, at most: 3 px a unit for conv1's 28x28. */
+  mapSide: 84,
+  /** Side of the zoomed map in the unit panel: 7 px a unit for conv1, easy to click. */
+  zoomSide: 196,
   /** The unit panel's input picture with the receptive field on it. */
   fieldSide: 192,
   /** Each picture of the preprocessing strip. */

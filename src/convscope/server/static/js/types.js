@@ -132,6 +132,7 @@
  * @property {string | null} message  why there is no prediction
  * @property {"pretrained" | "trained"} model
  * @property {number | null} prediction
+ * @property {import("./types-training.js").DrawingCheck | null} check  unusual drawings warn; null when empty
  * @property {number[]} probabilities  10 of them; [] when empty
  * @property {Preprocessing} preprocessing
  * @property {LayerValues[]} layers  [] when empty
@@ -217,6 +218,7 @@
  * @property {number} [lr] @property {number} [batch_size] @property {number} [epochs]
  * @property {"sgd" | "adam"} [optimizer] @property {"cross_entropy" | "half_squared_error"} [loss]
  * @property {number} [augment] @property {number} [seed] @property {number} [train_size]
+ * @property {number | null} [steps_per_second]  slow mode; null or absent: full speed
  */
 
 /** @typedef {{job: string}} TrainingStarted  the job was started (202) */
@@ -227,7 +229,9 @@
  * @property {"progress" | "epoch"} type @property {number} id  0, 1, 2, ... within the job
  * @property {number} epoch  1-based @property {number} epochs
  * @property {number} batch  1-based @property {number} batches
- * @property {number} loss @property {number} accuracy @property {number} images_per_second @property {number} lr
+ * @property {number} images  digits in the batch @property {number} loss @property {number} accuracy
+ * @property {number | null} smooth_loss @property {number | null} smooth_accuracy  batch-size-weighted EMA
+ * @property {number} images_per_second @property {number} lr
  * @property {number | null} val_loss @property {number | null} val_accuracy  "epoch" only
  * @property {number[][][]} [conv1_filters]  every epoch, and every few batches
  */
@@ -236,7 +240,7 @@
  * The job's last event.
  * @typedef {object} EndEvent
  * @property {"done" | "stopped" | "error"} type @property {number} id
- * @property {number | null} accuracy  held-out accuracy after the last finished epoch
+ * @property {number | null} accuracy  held-out accuracy of the final weights
  * @property {number} [seconds]  done @property {string} [reason]  stopped @property {string} [message]  error
  */
 
@@ -249,6 +253,7 @@
  * @property {string | null} job
  * @property {"pretrained" | "trained"} active_model
  * @property {RecipeSettings | null} config  the job's settings
+ * @property {number | null} steps_per_second  slow mode, or null
  * @property {ProgressEvent[]} progress  without filters
  * @property {ProgressEvent[]} epochs
  * @property {TrainingEvent | null} last  filters included

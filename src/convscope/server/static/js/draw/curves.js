@@ -6,7 +6,8 @@ import { formatValue } from "./colors.js";
 import { prepareCanvas } from "./grid.js";
 
 /**
- * @typedef {{points: [number, number][], color: string, dashed?: boolean, dots?: boolean}} Series
+ * @typedef {{points: [number, number][], color: string, dashed?: boolean, dots?: boolean, faint?: boolean}} Series
+ * `faint`: thin and pale, behind a series drawn on top of it (raw values under their average)
  * @typedef {{width: number, height: number, series: Series[], xMax: number, yRange?: [number, number] | null,
  *   xLabel: string, yLabel: string}} Chart
  */
@@ -75,18 +76,20 @@ export function drawCurves(canvas, chart) {
     const points = s.points.filter((p) => Number.isFinite(p[1]));
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = s.faint ? 1 : 2;
+    ctx.globalAlpha = s.faint ? 0.3 : 1;
     ctx.setLineDash(s.dashed ? [6, 4] : []);
     ctx.beginPath();
     points.forEach(([px, py], i) => (i === 0 ? ctx.moveTo(x(px), y(py)) : ctx.lineTo(x(px), y(py))));
     ctx.stroke();
     ctx.setLineDash([]);
-    if (s.dots || points.length === 1) {
+    if (s.dots || (points.length === 1 && !s.faint)) {
       for (const [px, py] of points) {
         ctx.beginPath();
         ctx.arc(x(px), y(py), 3.5, 0, 2 * Math.PI);
         ctx.fill();
       }
     }
+    ctx.globalAlpha = 1;
   }
 }

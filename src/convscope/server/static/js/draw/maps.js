@@ -110,17 +110,23 @@ export function drawMap(canvas, map, style) {
   }
 }
 
+/** Height of the strip under labelled bars, in CSS pixels. */
+const LABEL_STRIP = 16;
+
 /**
  * Draw a vector as bars from a zero line (up for positive, down for negative), `selected` outlined
- * and `span` (inclusive indices) tinted behind the bars.
+ * and `span` (inclusive indices) tinted behind the bars; `labels` writes each bar's index under it
+ * (0-9 for a class vector) in a strip added below `height`.
  * @param {HTMLCanvasElement} canvas @param {number[]} values
  * @param {{width: number, height: number, scale: Scale, selected?: number | null,
- *   span?: [number, number] | null}} style
+ *   span?: [number, number] | null, labels?: boolean}} style
  * @returns {number} the width of one bar in CSS pixels
  */
 export function drawBars(canvas, values, style) {
-  const { width, height, scale } = style;
-  const ctx = prepareCanvas(canvas, width, height);
+  const { width, scale } = style;
+  const strip = style.labels ? LABEL_STRIP : 0;
+  const ctx = prepareCanvas(canvas, width, style.height + strip);
+  const height = style.height;
   const n = Math.max(1, values.length);
   const bar = width / n;
   const [lo, hi] = [Math.min(0, scale.min), Math.max(0, scale.max)];
@@ -145,6 +151,13 @@ export function drawBars(canvas, values, style) {
     ctx.strokeStyle = COLORS.accent;
     ctx.lineWidth = 2;
     ctx.strokeRect(style.selected * bar + 1, 1, Math.max(2, bar - 2), height - 2);
+  }
+  if (strip) {
+    ctx.fillStyle = COLORS.text;
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    values.forEach((_, i) => ctx.fillText(String(i), (i + 0.5) * bar, height + 2));
   }
   return bar;
 }

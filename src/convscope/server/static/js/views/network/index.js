@@ -13,6 +13,10 @@ import { renderPrediction, renderPreprocessing } from "./prediction.js";
 import { networkFromParams, networkToParams } from "./state.js";
 import { NETWORK_HTML } from "./template.js";
 import { renderUnit } from "./unit.js";
+import { createZoom } from "./zoom.js";
+
+/** The sample a first visit opens with, so the pad, the prediction and every layer are filled at once. */
+const FIRST_SAMPLE = 7;
 
 /** @typedef {import("./state.js").NetworkState} NetworkState */
 /** @typedef {import("../../types.js").NetworkInput} Input */
@@ -45,6 +49,7 @@ function mount(el, { api, state: initial, onState }) {
 
   const selection = () => (state.layer && state.unit ? { layer: state.layer, unit: state.unit } : null);
   const layers = createLayers(part("layers"), { onSelect: select });
+  const zoom = createZoom(part("zoom"), { onPick: (sel) => select(sel, "key") });
   const stage = createStage(root, drawLayers);
   const drawing = () => { const image = input.image(); return { input: { image }, picture: image }; };
   const input = mountInput(root, {
@@ -91,6 +96,9 @@ function mount(el, { api, state: initial, onState }) {
     const result = shown?.result;
     part("layers").hidden = !result || result.empty;
     if (result && !result.empty) layers.render(result.layers, selection(), field);
+    const sel = selection();
+    const layer = result && !result.empty && sel ? result.layers.find((l) => l.name === sel.layer) ?? null : null;
+    zoom.render(layer, sel?.unit ?? null);
   }
 
   /** Ask the server to explain the selected unit for the input on show. */
@@ -155,8 +163,8 @@ function mount(el, { api, state: initial, onState }) {
   publish({});
   renderPrediction(part("prediction"), null);
   renderUnit(part("unit"), null, null);
-  if (state.digit !== null) pickSample(state.digit, state.index);
-  else predictor.ask(drawing);
+  // A first visit (no sample in the address) opens on a sample, not an empty pad.
+  pickSample(state.digit ?? FIRST_SAMPLE, state.digit === null ? 0 : state.index);
   return () => {
     predictor.cancel();
     explainer.cancel();

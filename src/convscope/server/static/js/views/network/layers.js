@@ -141,6 +141,7 @@ function drawLayer(el, layer, selection, part, width) {
   if (layer.shape.length === 1) {
     drawBars(canvases[0], layer.values, {
       width, height: layer.shape[0] <= 10 ? 56 : 40, scale, selected: selected ? selected[0] : null,
+      labels: layer.shape[0] <= 10,  // a class vector: each bar is the digit it scores
       span: part?.indices && part.indices.length === 2 ? /** @type {[number, number]} */ (part.indices) : null,
     });
     return;

@@ -20,6 +20,11 @@ export function renderPrediction(el, result) {
   part("answer-digit").textContent = empty ? "–" : String(result.prediction);
   message.hidden = !result?.empty;
   message.textContent = result?.empty ? result.message ?? "" : "";
+  // An unusual drawing still gets its guess and bars: the notice says how far to trust them.
+  const warning = part("warning");
+  const why = empty ? null : result.check?.warning ?? null;
+  warning.hidden = !why;
+  warning.textContent = why ?? "";
   const probabilities = empty ? new Array(10).fill(0) : result.probabilities;
   bars.dataset.probabilities = probabilities.map((p) => p.toFixed(6)).join(",");
   if (bars.children.length !== probabilities.length) {

@@ -17,6 +17,7 @@ export const NETWORK_HTML = `
         <span>Prediction</span> <strong data-part="answer-digit">–</strong>
       </p>
       <p class="nw-message" data-part="message" data-testid="message" hidden></p>
+      <p class="nw-message nw-warning" data-part="warning" data-testid="drawing-warning" role="status" hidden></p>
       <ol class="nw-probs" data-part="bars" data-testid="probabilities" aria-label="probability of each digit"></ol>
     </div>
     <p class="error" data-part="error" data-testid="error" role="alert" hidden></p>
@@ -34,13 +35,17 @@ export const NETWORK_HTML = `
         <button type="button" data-part="switch-model" data-testid="switch-model" hidden></button>
       </div>
       <p class="hint">Each map shares one colour scale per layer: white is zero, red positive, blue negative
-        (greys where a layer has no negatives). Click any unit to explain it.</p>
+        (greys where a layer has no negatives). Click any unit to explain it (its map is zoomed beside).</p>
+      <p class="hint nw-legend" data-testid="field-legend"><span class="nw-swatch" aria-hidden="true"></span>
+        Receptive field: once a unit is chosen, an orange box on the maps and a peach band on the flatten and fc
+        rows mark every unit its value depends on, layer by layer.</p>
       <div class="nw-layers" data-part="layers" data-testid="layers"></div>
     </section>
   </div>
   <aside class="panel nw-unit" aria-labelledby="nw-unit-title">
     <h2 id="nw-unit-title">One unit</h2>
     <button type="button" class="nw-back" data-part="back" data-testid="back-to-layer" hidden></button>
+    <figure class="nw-zoom" data-part="zoom" data-testid="zoom" hidden></figure>
     <div data-part="unit" data-testid="unit" data-busy="false" aria-live="polite"></div>
   </aside>
 </div>`;

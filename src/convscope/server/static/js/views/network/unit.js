@@ -46,8 +46,9 @@ export function renderUnit(el, info, input) {
   const value = node("p", "nw-unit-value", `value ${formatValue(info.value)}`);
   value.dataset.testid = "unit-value";
   el.append(value, node("p", "nw-rule", info.rule));
-  el.append(fieldFigure(info.receptive_field, input));
+  // The sum first: the receptive field's per-layer list is long (13 lines for LeNet) and folds away.
   el.append(...details(info));
+  el.append(fieldFigure(info.receptive_field, input));
 }
 
 /** @param {import("../../types.js").ReceptiveField} field @param {number[][] | null} input */
@@ -65,6 +66,8 @@ function fieldFigure(field, input) {
   }
   const caption = node("figcaption", "", `Receptive field: input ${boxText(field.input)} `
     + `(${r1 - r0 + 1}×${c1 - c0 + 1} of 32×32; geometric ${field.size.join("×")}).`);
+  const more = /** @type {HTMLDetailsElement} */ (node("details", "nw-per-layer-more"));
+  more.append(node("summary", "", `Where it reads in each of the ${field.per_layer.length} layers`));
   const list = node("ul", "nw-per-layer");
   for (const part of field.per_layer) {
     const [first, last] = (part.box ? part.channels : part.indices) ?? [0, 0];
@@ -75,7 +78,8 @@ function fieldFigure(field, input) {
     item.append(node("strong", "", part.layer), document.createTextNode(` ${text}`));
     list.append(item);
   }
-  figure.append(caption, list);
+  more.append(list);
+  figure.append(caption, more);
   return figure;
 }
 
@@ -103,7 +107,8 @@ function barRow(label, values) {
   row.append(node("span", "nw-unit-label", label));
   const canvas = document.createElement("canvas");
   // The panel leaves about 210 px beside the label; a long vector gets thin bars rather than overflow.
-  drawBars(canvas, values, { width: Math.min(210, Math.max(100, values.length * 3)), height: 36, scale: layerScale(values) });
+  drawBars(canvas, values, { width: Math.min(210, Math.max(100, values.length * 3)), height: 36, scale: layerScale(values),
+    labels: values.length <= 10 });
   row.append(canvas);
   return row;
 }
@@ -145,8 +150,36 @@ function convDetails(info) {
     node("p", "hint", `${channels} input map${channels > 1 ? "s" : ""} × ${info.weights[0].length}×`
       + `${info.weights[0][0].length} window = ${info.weights.flat(2).length} products.`),
     mapRow("weights", info.weights, cell), mapRow("inputs", info.inputs, cell),
-    mapRow("products", info.products, cell), equation(info),
+    mapRow("products", info.products, cell), equation(info), productNumbers(info),
   ];
+}
+
+/**
+ * The products as numbers, on demand: one small table per input map, each cell weight × input (its
+ * title says which), and that map's share of the sum.
+ * @param {import("../../types.js").ConvUnit} info
+ */
+function productNumbers(info) {
+  const more = /** @type {HTMLDetailsElement} */ (node("details", "nw-products"));
+  more.dataset.testid = "unit-products";
+  more.append(node("summary", "", `Show the ${info.weights.flat(2).length} products as numbers`));
+  info.products.forEach((map, channel) => {
+    const sum = map.flat().reduce((a, b) => a + b, 0);
+    const label = info.products.length > 1 ? `input map ${channel}: ` : "";
+    more.append(node("p", "nw-products-sum", `${label}Σ = ${formatValue(sum)}`));
+    const table = node("table", "nw-window nw-products-table");
+    map.forEach((row, i) => {
+      const tr = document.createElement("tr");
+      row.forEach((p, j) => {
+        const td = node("td", "", formatValue(p));
+        td.title = `${formatValue(info.weights[channel][i][j])} × ${formatValue(info.inputs[channel][i][j])}`;
+        tr.append(td);
+      });
+      table.append(tr);
+    });
+    more.append(table);
+  });
+  return more;
 }
 
 /** @param {import("../../types.js").PoolUnit} info */

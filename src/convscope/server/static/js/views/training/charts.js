@@ -24,10 +24,13 @@ export function drawCharts(part, record, loss) {
   const width = Math.max(SIZES.chartMinWidth, part("loss-chart").parentElement?.clientWidth ?? 400) - 30;
   const chart = { width, height: SIZES.chartHeight, xMax: c.epochs, xLabel: "epoch" };
   drawCurves(/** @type {HTMLCanvasElement} */ (part("loss-chart")), { ...chart, yLabel: "loss", series: [
-    { points: c.trainLoss, color: SERIES.train }, { points: c.valLoss, color: SERIES.held, dots: true }] });
+    { points: c.trainLoss, color: SERIES.train, faint: true }, { points: c.smoothLoss, color: SERIES.train },
+    { points: c.valLoss, color: SERIES.held, dots: true }] });
   drawCurves(/** @type {HTMLCanvasElement} */ (part("accuracy-chart")), { ...chart, yLabel: "accuracy", yRange: [0, 1],
-    series: [{ points: c.trainAccuracy, color: SERIES.train }, { points: c.valAccuracy, color: SERIES.held, dots: true }] });
+    series: [{ points: c.trainAccuracy, color: SERIES.train, faint: true }, { points: c.smoothAccuracy, color: SERIES.train },
+      { points: c.valAccuracy, color: SERIES.held, dots: true }] });
   part("loss-chart").dataset.points = String(c.trainLoss.length);
+  part("loss-chart").dataset.smooth = c.smoothLoss.map(([, v]) => v.toFixed(4)).join(",");
   part("accuracy-chart").dataset.heldOut = c.valAccuracy.map(([, v]) => v.toFixed(4)).join(",");
 }
 

@@ -7,11 +7,12 @@ import { checkNumberField } from "../../components/number-field.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createStage } from "../../components/stage.js";
 import { drawCharts, drawFilters } from "./charts.js";
-import { applyEvent, emptyRecord, fromStatus, isProgress } from "./record.js";
+import { applyEvent, emptyRecord, fromStatus, isProgress, runFraction } from "./record.js";
+import { mountStep } from "./step.js";
 import { TRAINING_HTML } from "./template.js";
 
 const ENDINGS = ["done", "stopped", "error"];
-const INTEGER_FIELDS = ["conv1_channels", "conv2_channels", "kernel_size", "batch_size", "epochs", "train_size"];
+const INTEGER_FIELDS = ["conv1_channels", "conv2_channels", "kernel_size", "batch_size", "epochs", "train_size", "augment"];
 
 /** The training job lives on the server, so this view keeps nothing in the URL. */
 /** @type {import("../../view.js").View<{}>} */
@@ -51,11 +52,14 @@ function mount(el, { api }) {
     const step = record.progress.at(-1) ?? (isProgress(last) ? last : null);
     part("epoch").textContent = step?.batches ? `epoch ${step.epoch} of ${step.epochs}, batch ${step.batch} of ${step.batches}` : "";
     part("speed").textContent = step?.images_per_second ? `${Math.round(step.images_per_second).toLocaleString("en")} images/s` : "";
-    const held = record.epochs.at(-1);
-    part("latest").textContent = held ? `held-out accuracy ${((held.val_accuracy ?? 0) * 100).toFixed(1)}%` : "";
+    // One accuracy per model: once the job has ended, the one it measured on its final weights.
+    const held = ending?.accuracy ?? record.epochs.at(-1)?.val_accuracy ?? null;
+    part("latest").textContent = held !== null ? `held-out accuracy ${(held * 100).toFixed(1)}%` : "";
+    part("latest").dataset.accuracy = held === null ? "" : String(held);
     const progress = /** @type {HTMLProgressElement} */ (part("progress"));
-    progress.value = step?.batches ? step.batch / step.batches : 0;
-    progress.setAttribute("aria-label", "progress through the epoch");
+    const done = state === "done" ? 1 : runFraction(step);
+    progress.value = done;
+    part("run").textContent = step ? `${Math.floor(done * 100)}% of the run` : "";
     if (ending && state !== "running") {
       const why = ending.type === "error" ? ending.message : ending.type === "stopped" ? ending.reason : null;
       showMessage(why ? `${part("status-text").textContent}: ${why}` : "", ending.type === "error");
@@ -71,6 +75,12 @@ function mount(el, { api }) {
     const loss = record.config?.loss ?? /** @type {HTMLSelectElement} */ (form.elements.namedItem("loss")).value;
     drawCharts(part, record, String(loss));
     drawFilters(part("filters"), record.filters);
+  }
+
+  /** Stacked on a phone, the progress and curves are below the settings: bring them up to watch. */
+  function revealProgress() {
+    const panel = part("status").closest("section");
+    if (panel && panel.getBoundingClientRect().top > window.innerHeight - 120) panel.scrollIntoView({ block: "start" });
   }
 
   /** @param {string} text @param {boolean} [isError] */
@@ -96,6 +106,10 @@ function mount(el, { api }) {
     const out = {};
     for (const [key, value] of data.entries()) {
       const text = String(value);
+      if (key === "steps_per_second") {
+        if (text !== "") out[key] = Number(text);  // absent: full speed
+        continue;
+      }
       out[key] = INTEGER_FIELDS.includes(key) ? Number.parseInt(text, 10) : key === "lr" ? Number(text) : text;
     }
     return out;
@@ -153,6 +167,7 @@ function mount(el, { api }) {
       record = { ...emptyRecord(), state: "running", job, config: wanted };
       follow();
       schedule();
+      revealProgress();
     } catch (err) {
       showMessage(errorMessage(err));
     }
@@ -175,15 +190,19 @@ function mount(el, { api }) {
       if (record.job !== null || closed) return;
       record = fromStatus(status);
       showSettings(record.config);
+      const pace = /** @type {HTMLSelectElement} */ (form.elements.namedItem("steps_per_second"));
+      pace.value = status.steps_per_second ? String(status.steps_per_second) : "";
       if (record.state === "running") follow();
       else if (!record.filters && (record.state === "done" || record.state === "stopped")) loadFilters(record.job);
       schedule();
     },
     (err) => showMessage(errorMessage(err)),
   );
+  const step = mountStep(part("step"), { api, seed: () => record.config?.seed ?? 0 });
   render();
   return () => {
     closed = true;
+    step.destroy();
     stage.destroy();
     stopFollowing();
     el.replaceChildren();

@@ -59,15 +59,29 @@ export function applyEvent(record, event) {
 }
 
 /**
+ * How far through the whole run the latest event is, 0..1 (not through its epoch).
+ * @param {ProgressEvent | null | undefined} e
+ */
+export function runFraction(e) {
+  if (!e?.batches || !e.epochs) return 0;
+  return ((e.epoch - 1) * e.batches + e.batch) / (e.epochs * e.batches);
+}
+
+/**
  * Curves for the charts: x in epochs (fractional within an epoch).
  * @param {TrainingRecord} record
  */
 export function curves(record) {
   /** @param {ProgressEvent} e */
   const at = (e) => e.epoch - 1 + e.batch / e.batches;
+  /** @param {(e: ProgressEvent) => number | null} value */
+  const points = (value) => record.progress.map((e) => /** @type {[number, number]} */ ([at(e), value(e) ?? NaN]));
   return {
-    trainLoss: record.progress.map((e) => /** @type {[number, number]} */ ([at(e), e.loss])),
-    trainAccuracy: record.progress.map((e) => /** @type {[number, number]} */ ([at(e), e.accuracy])),
+    // Raw per-batch numbers (drawn faint) and their batch-size-weighted average (the server's).
+    trainLoss: points((e) => e.loss),
+    trainAccuracy: points((e) => e.accuracy),
+    smoothLoss: points((e) => e.smooth_loss),
+    smoothAccuracy: points((e) => e.smooth_accuracy),
     valLoss: record.epochs.map((e) => /** @type {[number, number]} */ ([e.epoch, e.val_loss])),
     valAccuracy: record.epochs.map((e) => /** @type {[number, number]} */ ([e.epoch, e.val_accuracy])),
     epochs: record.config?.epochs ?? (isProgress(record.last) ? record.last.epochs : null) ?? 1,

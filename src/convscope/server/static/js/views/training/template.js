@@ -11,6 +11,11 @@ export const TRAINING_HTML = `
 <div class="training">
   <form class="panel tr-form" data-part="form" data-testid="training-form" aria-labelledby="tr-form-title" novalidate>
     <h2 id="tr-form-title">Train a LeNet</h2>
+    <!-- Start and Stop first: on a short screen they stay in view above the settings. -->
+    <div class="tr-actions tr-run-actions">
+      <button type="submit" class="primary" data-part="start" data-testid="start">Start</button>
+      <button type="button" data-part="stop" data-testid="stop" disabled>Stop</button>
+    </div>
     <div class="tr-fields">
     ${number("conv1_channels", "conv1 filters", 6, 1, 32, 1, "maps of the first convolution")}
     ${number("conv2_channels", "conv2 filters", 16, 1, 32, 1, "maps of the second")}
@@ -34,10 +39,21 @@ export const TRAINING_HTML = `
       </select>
     </label>
     ${number("train_size", "Training digits", 8000, 64, 8000, 1, "fewer: a quick demo")}
-    </div>
-    <div class="tr-actions">
-      <button type="submit" class="primary" data-part="start" data-testid="start">Start</button>
-      <button type="button" data-part="stop" data-testid="stop" disabled>Stop</button>
+    <label>Augmentation
+      <select name="augment" data-testid="field-augment">
+        <option value="0">none</option><option value="1">shift ±1 px</option>
+        <option value="2" selected>shift ±2 px</option><option value="3">shift ±3 px</option>
+        <option value="4">shift ±4 px</option>
+      </select>
+      <span class="hint">random moves; shipped: ±2</span>
+    </label>
+    <label class="tr-wide">Speed
+      <select name="steps_per_second" data-testid="field-steps_per_second">
+        <option value="" selected>full speed</option><option value="20">slow: 20 steps a second</option>
+        <option value="5">slower: 5 steps a second</option><option value="1">slowest: 1 step a second</option>
+      </select>
+      <span class="hint">slow: watch filters and curves change (same weights)</span>
+    </label>
     </div>
   </form>
   <div class="tr-main">
@@ -45,10 +61,12 @@ export const TRAINING_HTML = `
       <h2 id="tr-status-title">Progress</h2>
       <div class="tr-status" data-part="status" data-testid="training-status" data-status="idle" aria-live="polite">
         <strong data-part="status-text">No training yet</strong>
-        <span data-part="epoch"></span><span data-part="speed" data-testid="speed"></span>
+        <span data-part="epoch"></span><span data-part="run" data-testid="run-progress"></span>
+        <span data-part="speed" data-testid="speed"></span>
         <span data-part="latest"></span>
       </div>
-      <progress class="tr-progress" data-part="progress" data-testid="progress" max="1" value="0"></progress>
+      <progress class="tr-progress" data-part="progress" data-testid="progress" max="1" value="0"
+        aria-label="progress through the whole run"></progress>
       <p class="error" data-part="message" data-testid="training-message" role="alert" hidden></p>
       <div class="tr-actions">
         <button type="button" data-part="use" data-testid="use" disabled>Use in network view</button>
@@ -69,11 +87,14 @@ export const TRAINING_HTML = `
         <canvas data-part="accuracy-chart" data-testid="accuracy-chart" role="img" aria-label="accuracy against epochs"></canvas>
         <div class="tr-key"><span class="tr-key-train">training (per batch)</span><span class="tr-key-held">held-out (per epoch)</span></div>
       </section>
+      <p class="hint tr-wide">Pale: each batch's own number; solid: their running average, each batch weighted by
+        its size (so a short last batch is not a collapse).</p>
     </div>
     <section class="panel" aria-labelledby="tr-filters-title">
       <h2 id="tr-filters-title">conv1 filters, as they learn</h2>
       <p class="hint">Each filter's weights: red positive, blue negative, white zero (one scale for all).</p>
       <div class="tr-filters" data-part="filters" data-testid="filters"></div>
     </section>
+    <section class="panel tr-step" data-part="step" data-testid="step" aria-labelledby="tr-step-title"></section>
   </div>
 </div>`;
