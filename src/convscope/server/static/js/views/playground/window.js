@@ -7,8 +7,9 @@ import { formatValue } from "../../draw/colors.js";
  * @param {HTMLElement} el  emptied and refilled
  * @param {import("../../types.js").PlaygroundLesson} result  the /api/convolve response
  * @param {number} step
+ * @param {boolean} [hovered]  the step is the output cell under the pointer, not the animation's
  */
-export function renderWindow(el, result, step) {
+export function renderWindow(el, result, step, hovered = false) {
   const steps = result.steps;
   const kernel = /** @type {number[][]} */ (result.kernel);
   if (steps.length === 0) {
@@ -23,7 +24,10 @@ export function renderWindow(el, result, step) {
   const cols = kernel[0].length;
   const heading = document.createElement("p");
   heading.className = "window-heading";
-  heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>] = sum of pixel × weight`;
+  heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>] = sum of pixel × weight` +
+    (hovered ? ' <span class="hovered">(under the pointer)</span>' : "");
+  el.dataset.step = String(step);
+  el.dataset.hovered = String(hovered);
   const table = document.createElement("table");
   table.className = cols > 5 ? "products is-large" : "products";
   table.dataset.testid = "window-products";
