@@ -87,13 +87,17 @@ function mount(el, { api, state: initial, onState }) {
   /** @param {boolean} on */
   function showSketch(on) {
     sketching = on && state.drawing !== null;
+    syncSketch();
+    if (result) stage.render(result, player.step());
+  }
+
+  function syncSketch() {
     part("sketch").hidden = !sketching;
     part("input-wrap").hidden = sketching;
     const done = part("sketch-done");
     done.hidden = state.drawing === null;
     done.textContent = sketching ? "Done drawing" : "Edit drawing";
     root.classList.toggle("is-sketching", sketching);
-    if (result) stage.render(result, player.step());
   }
   part("sketch-done").addEventListener("click", () => showSketch(!sketching));
   part("why").addEventListener("click", () => {
@@ -153,6 +157,7 @@ function mount(el, { api, state: initial, onState }) {
     kernel.update(state, kernels, shown.kernel, note);
     input.update(state, state.drawing ? null : count);
     if (state.drawing) sketch.show(state.drawing);
+    syncSketch();
     const [h, w] = shown.explanation.input_size;
     const padded = shown.explanation.padding[0] > 0 ? `, padded ${shown.padded.length}×${shown.padded[0]?.length ?? 0}` : "";
     part("input-size").textContent = `${h}×${w}${padded}`;

@@ -11,19 +11,19 @@ import { LIMITS } from "../../config.js";
 const SLIDERS = {
   padding: {
     key: "padding", label: "Padding", format: (v) => `${v}`, range: LIMITS.padding,
-    hint: "Zeros around the border: the window can centre on edge pixels, so the output shrinks less.",
+    hint: "Zeros around the border, so the window can centre on edge pixels.",
   },
   size: {
     key: "size", label: "Kernel size", format: (v) => `${v}×${v}`, range: LIMITS.size,
-    hint: "A bigger window averages more neighbours, so edges smudge, and the output loses K − 1 rows.",
+    hint: "A bigger window averages more pixels; the output loses K − 1 rows.",
   },
   stride: {
     key: "stride", label: "Stride", format: (v) => `${v}`, range: LIMITS.stride,
-    hint: "How far the window jumps. Stride 2 skips every other position: the output is about half as wide.",
+    hint: "How far the window jumps: stride 2 about halves the output.",
   },
   dilation: {
     key: "dilation", label: "Dilation", format: (v) => `${v}`, range: LIMITS.dilation,
-    hint: "Spreads the kernel's taps apart: dilation 2 makes a 3×3 kernel see 5×5 pixels with nine weights.",
+    hint: "Spreads the taps: at dilation 2 a 3×3 kernel spans 5×5 pixels.",
   },
 };
 
