@@ -24,7 +24,7 @@ export function renderWindow(el, result, step, hovered = false) {
   const cols = kernel[0].length;
   const heading = document.createElement("p");
   heading.className = "window-heading";
-  heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>] = sum of pixel × weight` +
+  heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>]<span class="explain"> = sum of pixel × weight</span>` +
     (hovered ? ' <span class="hovered">(under the pointer)</span>' : "");
   el.dataset.step = String(step);
   el.dataset.hovered = String(hovered);
@@ -53,9 +53,13 @@ export function renderWindow(el, result, step, hovered = false) {
   sum.dataset.testid = "window-sum";
   sum.dataset.value = String(s.sum);
   const terms = s.products.filter((/** @type {number} */ p) => p !== 0);
-  sum.textContent = terms.length
-    ? `Σ = ${joinTerms(terms.slice(0, 4))}${terms.length > 4 ? " + …" : ""} = ${minus(formatValue(s.sum))}`
-    : "Σ = 0: every product is 0";
+  if (terms.length) {
+    // The terms in smaller type than the total: on a projector the total is what must not wrap away.
+    const shownTerms = document.createElement("span");
+    shownTerms.className = "terms";
+    shownTerms.textContent = `${joinTerms(terms.slice(0, 4))}${terms.length > 4 ? " + …" : ""}`;
+    sum.append("Σ = ", shownTerms, ` = ${minus(formatValue(s.sum))}`);
+  } else sum.textContent = "Σ = 0: every product is 0";
   el.replaceChildren(heading, table, sum);
 }
 
