@@ -8,6 +8,7 @@ import { createStage } from "../../components/stage.js";
 import { INPUT_STOPS, outputScale } from "../../draw/colors.js";
 import { drawInput, drawOutput } from "../../draw/convolution.js";
 import { boundingBox, cellAt } from "../../draw/grid.js";
+import { SIZES } from "../../config.js";
 import { renderColorBar, renderSwatches } from "../../draw/legend.js";
 
 /** @typedef {import("../../draw/grid.js").Cell} Cell */
@@ -26,6 +27,9 @@ function room(wrap) {
   const below = window.innerHeight - (wrap.getBoundingClientRect().top + window.scrollY) - 12;
   return below >= 160 ? Math.min(wrap.clientWidth, below) : wrap.clientWidth;
 }
+
+/** Cells may grow larger in presenter mode: a 5×5 textbook grid should fill the projector, not sit small. */
+const presenting = () => document.documentElement.classList.contains("presenter");
 
 /**
  * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
@@ -73,6 +77,7 @@ export function createConvolutionStage(root, { onHover }) {
       padded: result.padded, padding: result.explanation.padding[0], inputSize: /** @type {[number, number]} */ (result.explanation.input_size),
       dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: windowStep?.positions ?? null,
       hovering: Boolean(hoveredOut), pixel, maxWidth: room(inputWrap),
+      maxCell: presenting() ? 2 * SIZES.inputCell : SIZES.inputCell,
     });
     // Without an output (the kernel fits nowhere) an empty bordered canvas would show as a stray dot.
     outputWrap.hidden = output.length === 0;
@@ -81,7 +86,7 @@ export function createConvolutionStage(root, { onHover }) {
     const scale = outputScale(range, result.diverging);
     cells.output = drawOutput(outputCanvas, {
       output, computed: step, scale, current: current?.out ?? null, hovered: hoveredOut, lit,
-      maxWidth: room(outputWrap),
+      maxWidth: room(outputWrap), maxCell: presenting() ? 2 * SIZES.outputCell : SIZES.outputCell,
     });
     inputWrap.dataset.highlight = windowStep ? boundingBox(windowStep.positions).join(",") : "";
     inputWrap.dataset.pixel = pixel ? pixel.join(",") : "";
