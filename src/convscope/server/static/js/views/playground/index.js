@@ -163,6 +163,8 @@ function mount(el, { api, state: initial, onState }) {
     part("input-size").textContent = `${h}×${w}${padded}`;
     part("output-size").textContent = shown.output_size ? shown.output_size.join("×") : "";
     part("why").hidden = shown.valid;
+    // A 6×6 or 7×7 window's products need a wider middle column.
+    root.classList.toggle("has-large-kernel", (shown.kernel[0]?.length ?? 0) > 5);
     part("output-empty").hidden = shown.output_size !== null;
     part("output-empty").textContent = shown.output_size ? "" : noOutput(shown.explanation);
     player.show(step);
