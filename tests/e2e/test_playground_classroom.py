@@ -166,3 +166,12 @@ def test_a_7x7_weight_grid_stays_inside_the_settings(browser: Any, server: str, 
     assert len(rights) == 49
     assert max(rights) <= panel
     page.close()
+
+
+def test_a_7x7_windows_products_fit_the_step_column_on_a_projector(browser: Any, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1024, "height": 576})
+    open_playground(page, server, "digit=3&index=0&kernel=ones&size=7&stride=2&step=10")
+    widths = page.get_by_test_id("window-products").evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] <= widths[1], f"the 7x7 products scroll sideways: {widths}"
+    assert inside_viewport(page, "[data-testid=window-sum]")
+    page.close()
