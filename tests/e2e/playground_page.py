@@ -11,7 +11,11 @@ from torch.nn.functional import conv2d
 READY = ".playground[data-busy='false']"
 
 
-def open_playground(page: Any, server: str, query: str = "") -> None:
+def open_playground(page: Any, server: str, query: str = "", *, step: int | None = 1) -> None:
+    """Open the playground paused at ``step`` (a link with a step opens paused there); ``step=None``
+    opens it as a visitor arrives: playing from the start (or complete, with reduced motion)."""
+    if step is not None and "step=" not in query:
+        query = f"{query}&step={step}" if query else f"step={step}"
     page.goto(f"{server}/#/playground{'?' + query if query else ''}")
     page.wait_for_selector(READY)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.e2e
 
@@ -135,7 +135,7 @@ def test_another_origin_cannot_stop_a_running_job_with_fetch(
 def test_a_rebound_host_name_cannot_load_the_app(server: str, browser: Any) -> None:
     port = server.rsplit(":", 1)[1]
     args = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.test 127.0.0.1"]
-    rebound = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    rebound = browser.browser_type.launch(executable_path=chromium_path(browser.browser_type), args=args)
     try:
         page = rebound.new_page()
         response = page.goto(f"http://evil.test:{port}/")

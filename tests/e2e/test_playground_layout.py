@@ -30,6 +30,8 @@ def test_speed_play_and_kernel_grid_fit_a_laptop_screen(page: Any, server: str) 
 
 def test_a_7x7_kernel_grid_fits_the_settings_column(page: Any, server: str) -> None:
     open_playground(page, server, "digit=3&index=0&kernel=ones&size=7")
+    # The settings column scrolls on its own (beside a stage that must not move): bring the grid in.
+    page.locator(".pg-settings").evaluate("el => { el.scrollTop = el.scrollHeight; }")
     panel = page.locator(".pg-settings").bounding_box()
     boxes = page.eval_on_selector_all(
         "[data-testid=kernel-grid] input",

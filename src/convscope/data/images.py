@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from convscope._validate import as_array, check_int
 
-__all__ = ["MnistPreprocessing", "crop_digit", "to_mnist"]
+__all__ = ["MnistPreprocessing", "crop_digit", "resize_area", "to_mnist"]
 
 FloatImage = npt.NDArray[np.float64]
 Box = tuple[int, int, int, int]
@@ -107,6 +107,21 @@ def crop_digit(image28: npt.ArrayLike, size: int = 20) -> npt.NDArray[Any]:
         top = _window_start(box[0], box[1], size, image.shape[0])
         left = _window_start(box[2], box[3], size, image.shape[1])
     return image[top : top + size, left : left + size].copy()
+
+
+def resize_area(image: npt.ArrayLike, side: int) -> FloatImage:
+    """Resize an (H, W) image with values in [0, 1] to ``side`` x ``side`` by area averaging.
+
+    The box filter MNIST's own scaling used: shrinking keeps the mean ink, with grey edges, not aliasing.
+
+    Examples
+    --------
+    >>> resize_area(np.ones((20, 20)), 7).shape
+    (7, 7)
+    """
+    values = as_array(image, "image", ndim=2, layout="(H, W)").astype(np.float64)
+    side = check_int(side, "side", minimum=1, maximum=MAX_SIDE)
+    return _resize_area(values, (side, side))
 
 
 def to_mnist(

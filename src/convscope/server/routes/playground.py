@@ -22,6 +22,7 @@ from convscope.lessons.playground import (
     kernel_weights,
     kernels,
 )
+from convscope.lessons.playground_inputs import DIGIT_BOX, digit_at_size, textbook_input
 from convscope.records import KernelRecord
 from convscope.server.responses import FastJSONResponse
 from convscope.server.schemas.common import error_answers
@@ -54,8 +55,8 @@ def playground_router(source: DigitSource, max_trace_values: int) -> APIRouter:
         response_model=PlaygroundLesson,
         response_class=FastJSONResponse,
         responses=error_answers(**{
-            "400": "Unknown kernel name, unsupported or mismatched `kernel_size`, `index` past the last "
-            "example, a trace too large to show, or values so large the products overflow.",
+            "400": "Unknown kernel or example name, unsupported or mismatched `kernel_size`, `index` past "
+            "the last example, a trace too large to show, or values so large the products overflow.",
             "413": "The body is over the documented size limit.",
         }),
     )
@@ -63,9 +64,11 @@ def playground_router(source: DigitSource, max_trace_values: int) -> APIRouter:
         """Slide the kernel over the image; return the output, the size arithmetic and every window."""
         if request.image is not None:
             image = np.asarray(request.image, dtype=np.float64)  # (H, W)
+        elif request.example is not None:
+            image = textbook_input(request.example)
         else:
-            assert request.digit is not None  # the request model requires image or digit
-            image = source.crop(request.digit, request.index or 0)
+            assert request.digit is not None  # the request model requires one input
+            image = digit_at_size(source, request.digit, request.index or 0, request.input_size or DIGIT_BOX)
         spec = request.kernel if isinstance(request.kernel, str) else np.asarray(request.kernel, dtype=float)
         weights, name = kernel_weights(spec, request.kernel_size)
         setting = Convolution(image, weights, name, request.padding, request.stride, request.dilation)

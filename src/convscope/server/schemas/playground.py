@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from convscope.lessons.playground import DEFAULT_KERNEL_SIZE
+from convscope.lessons.playground_inputs import MAX_INPUT_SIDE, MIN_INPUT_SIDE, TEXTBOOK_INPUTS
 from convscope.server.schemas.common import STRICT, FiniteFloat, Grid, one_source, rectangular
 
 # Limits of POST /api/convolve, named once: the models, the error messages and the docs all use these.
@@ -55,6 +56,8 @@ class ConvolveRequest(BaseModel):
             "examples": [
                 {"digit": 3, "index": 0, "kernel": "sobel_x", "kernel_size": 3, "padding": 1, "stride": 1},
                 {"image": [[0, 1, 0], [1, 1, 1], [0, 1, 0]], "kernel": [[1, 0], [0, -1]]},
+                {"example": "binary5", "kernel": [[1, 0, 1], [0, 1, 0], [1, 0, 1]]},
+                {"digit": 7, "index": 0, "input_size": 7, "kernel": "ones", "stride": 2},
             ]
         },
     )
@@ -72,6 +75,17 @@ class ConvolveRequest(BaseModel):
     index: int | None = Field(
         None, ge=0, description="Which example of `digit` (default 0); `count` in GET /api/digits/{number} "
         "says how many there are.",
+    )
+    input_size: int | None = Field(
+        None, ge=MIN_INPUT_SIDE, le=MAX_INPUT_SIDE,
+        description=f"With `digit`: the input's side, {MIN_INPUT_SIDE}..{MAX_INPUT_SIDE} (default 20, the "
+        "digit's 20x20 box); below 20 the box is shrunk by area averaging, above it the window around "
+        "the ink widens (28: the whole MNIST image).",
+    )
+    example: str | None = Field(
+        None, min_length=1, max_length=40,
+        description=f"A textbook's small input by name ({', '.join(TEXTBOOK_INPUTS)}), instead of "
+        "`image` or `digit`.",
     )
     kernel: KernelSpec = Field(
         "ones",
@@ -101,5 +115,10 @@ class ConvolveRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> ConvolveRequest:
-        one_source(self.image, self.digit, self.index, f"1..{MAX_IMAGE_SIDE}")
+        if self.example is not None and (self.image is not None or self.digit is not None):
+            raise ValueError("give one input: `example`, `image` or `digit`, not two")
+        if self.example is None:
+            one_source(self.image, self.digit, self.index, f"1..{MAX_IMAGE_SIDE}")
+        if self.input_size is not None and self.digit is None:
+            raise ValueError("`input_size` sizes an MNIST `digit`; give `digit` too, or drop `input_size`")
         return self

@@ -63,7 +63,7 @@ export const PADS = Object.freeze({
 /** Slider ranges in the playground: what the controls offer (the API accepts more). */
 export const LIMITS = Object.freeze({
   digit: [0, 9], index: [0, 5000], size: [1, 7], padding: [0, 10], stride: [1, 8], dilation: [1, 5],
-  speed: [0, 7],
+  speed: [0, 7], inputSize: [5, 28],
 });
 
 /** Steps per second for each speed level; the last one is "instant". */

@@ -2,6 +2,7 @@
 // in step with the view's state so any moment can be shared by copying the address.
 
 import { createApi } from "./api.js";
+import { startPresenter } from "./presenter.js";
 import { formatHash, parseHash } from "./url.js";
 
 /**
@@ -55,4 +56,5 @@ export function startRouter(main, api) {
   route();
 }
 
+startPresenter(/** @type {HTMLButtonElement} */ (document.querySelector("[data-testid=presenter-toggle]")));
 startRouter(/** @type {HTMLElement} */ (document.getElementById("app")), createApi());

@@ -30,6 +30,8 @@
  * POST /api/convolve's body: an image (yours, or an MNIST digit) and one kernel with the settings.
  * @typedef {object} ConvolveRequest
  * @property {number[][]} [image] @property {number} [digit] @property {number} [index]
+ * @property {number} [input_size]  with `digit`: the input's side, 5..28
+ * @property {string} [example]  a textbook's small input by name ("frame7", "binary5")
  * @property {string | number[][]} kernel  a name from GET /api/kernels, or the weights
  * @property {number} [kernel_size] @property {number} padding @property {number} stride
  * @property {number} dilation
@@ -102,6 +104,8 @@
  * Which image the network reads (NetworkInput): a drawing or an MNIST digit.
  * @typedef {object} NetworkInput
  * @property {number[][]} [image] @property {number} [digit] @property {number} [index]
+ * @property {number} [input_size]  with `digit`: the input's side, 5..28
+ * @property {string} [example]  a textbook's small input by name ("frame7", "binary5")
  * @property {"pretrained" | "trained"} [model]  default: the active model
  */
 

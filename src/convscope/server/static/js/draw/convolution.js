@@ -11,8 +11,9 @@ import {
 
 /**
  * @typedef {{padded: number[][], padding: number, inputSize: [number, number], dropped: [number[], number[]],
- *   window: Cell[] | null, hovering: boolean, pixel: Cell | null, maxWidth: number}} InputPicture
- * `window` is in padded coordinates; `hovering` says it comes from the pointer, not the animation.
+ *   window: Cell[] | null, hovering: boolean, pixel: Cell | null, maxWidth: number, maxCell?: number}} InputPicture
+ * `window` is in padded coordinates; `hovering` says it comes from the pointer, not the animation;
+ * `maxCell` caps a cell's side (default SIZES.inputCell).
  */
 
 /**
@@ -22,7 +23,7 @@ import {
 export function drawInput(canvas, pic) {
   const rows = pic.padded.length;
   const cols = pic.padded[0]?.length ?? 0;
-  const cell = cellSize(rows, cols, pic.maxWidth, SIZES.inputCell);
+  const cell = cellSize(rows, cols, pic.maxWidth, pic.maxCell ?? SIZES.inputCell);
   const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
   const [h, w] = pic.inputSize;
   const p = pic.padding;
@@ -51,8 +52,9 @@ export function drawInput(canvas, pic) {
 
 /**
  * @typedef {{output: number[][], computed: number, scale: ReturnType<typeof import("./colors.js").outputScale>,
- *   current: Cell | null, hovered: Cell | null, lit: Cell[], maxWidth: number}} OutputPicture
+ *   current: Cell | null, hovered: Cell | null, lit: Cell[], maxWidth: number, maxCell?: number}} OutputPicture
  * The first `computed` cells in row-major order (the trace's order) are drawn; the rest are blank.
+ * `maxCell` caps a cell's side (default SIZES.outputCell).
  */
 
 /**
@@ -62,7 +64,7 @@ export function drawInput(canvas, pic) {
 export function drawOutput(canvas, pic) {
   const rows = pic.output.length;
   const cols = pic.output[0]?.length ?? 0;
-  const cell = cellSize(rows, cols, pic.maxWidth, SIZES.outputCell);
+  const cell = cellSize(rows, cols, pic.maxWidth, pic.maxCell ?? SIZES.outputCell);
   const ctx = prepareCanvas(canvas, cols * cell, rows * cell);
   const done = (/** @type {number} */ r, /** @type {number} */ c) => r * cols + c < pic.computed;
   fillCells(ctx, rows, cols, cell, (r, c) => (done(r, c) ? pic.scale.color(pic.output[r][c]) : COLORS.notYet));

@@ -5,9 +5,11 @@
 import { errorMessage, showError, SERVER_FAILED } from "../../components/error.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createPlayer } from "../../components/player.js";
+import { bindKeys } from "../../presenter.js";
 import { mountInput } from "./input.js";
 import { mountKernel } from "./kernel.js";
 import { mountSettings } from "./settings.js";
+import { mountSketch } from "./sketch.js";
 import { createConvolutionStage } from "./stage.js";
 import { applyPatch, checkAgainstCatalogue, playgroundFromParams, playgroundToParams } from "./state.js";
 import { PLAYGROUND_HTML } from "./template.js";
@@ -45,33 +47,80 @@ function mount(el, { api, state: initial, onState }) {
   let note = "";
   let ticket = 0;
   let alive = true;
+  /** The output cell under the pointer, as a 1-based step: the step panel shows its sum meanwhile. */
+  let hovered = /** @type {number | null} */ (null);
+  /** Drawing: the pad takes the input grid's place (one picture, never two) until Done or Play. */
+  let sketching = false;
 
-  const stage = createConvolutionStage(root);
+  const stage = createConvolutionStage(root, { onHover: (step) => { hovered = step; showWindow(); } });
   const sliders = mountSettings(part("sliders"), ["size", "padding", "stride", "dilation"], { onChange: apply });
   const kernel = mountKernel(part("kernel"), { onChange: apply });
   const input = mountInput(part("input-controls"), { onChange: apply, onAnother: another });
+  const sketch = mountSketch(part("sketch"), { onDrawn: (image) => apply({ drawing: image }) });
   const player = createPlayer(part("transport"), part("speed"), {
     speed: () => state.speed,
     onSpeed: (level) => apply({ speed: level }),
     count: () => (result ? result.steps.length : null),
-    onStep: (step) => { if (result) { stage.render(result, step); renderWindow(part("window"), result, step); } },
-    onPlaying: (playing) => { if (!playing) publish(); },
+    onStep: (step) => { if (result) { stage.render(result, step); showWindow(); } },
+    onPlaying: (playing) => {
+      if (playing && sketching) showSketch(false);
+      if (!playing) publish();
+    },
     onSeek: publish,
   }, "pg");
+  const unbindKeys = bindKeys([
+    { keys: [" ", "k"], shown: "Space", does: "play / pause", run: () => click("play") },
+    { keys: ["ArrowRight", "PageDown"], shown: "→", does: "next step", run: () => click("forward") },
+    { keys: ["ArrowLeft", "PageUp"], shown: "←", does: "step back", run: () => click("back") },
+    { keys: ["n", "N"], shown: "N", does: "next digit", run: () => apply({ digit: (state.digit + 1) % 10, index: 0, drawing: null, example: null }) },
+  ], part("keys"));
+
+  /** @param {string} name  a transport button's data-part */
+  function click(name) {
+    /** @type {HTMLButtonElement | null} */ (part("transport").querySelector(`[data-part=${name}]`))?.click();
+  }
+
+  function showWindow() {
+    if (result) renderWindow(part("window"), result, hovered ?? player.step(), hovered !== null);
+  }
+
+  /** @param {boolean} on */
+  function showSketch(on) {
+    sketching = on && state.drawing !== null;
+    syncSketch();
+    if (result) stage.render(result, player.step());
+  }
+
+  function syncSketch() {
+    part("sketch").hidden = !sketching;
+    part("input-wrap").hidden = sketching;
+    const done = part("sketch-done");
+    done.hidden = state.drawing === null;
+    done.textContent = sketching ? "Done drawing" : "Edit drawing";
+    root.classList.toggle("is-sketching", sketching);
+  }
+  part("sketch-done").addEventListener("click", () => showSketch(!sketching));
+  part("why").addEventListener("click", () => {
+    part("validity").scrollIntoView({ block: "nearest" });
+    part("validity").focus({ preventScroll: true });
+  });
 
   /** Merge a change, keep kernel and size consistent (saying so when a choice had to change), reload. */
   function apply(/** @type {Partial<PlaygroundState>} */ patch) {
     const merged = applyPatch(state, patch, kernels);
     note = merged.note;
     if (patch.digit !== undefined && patch.digit !== state.digit) loadCount(patch.digit);
+    const startsDrawing = patch.drawing !== undefined && (patch.drawing === null) !== (state.drawing === null);
     state = merged.next;
+    if (startsDrawing) showSketch(state.drawing !== null);
     refresh();
   }
 
   async function refresh() {
     const mine = (ticket += 1);
     busy(true);
-    const source = state.drawing ? { image: state.drawing } : { digit: state.digit, index: state.index };
+    const source = state.drawing ? { image: state.drawing } : state.example ? { example: state.example }
+      : { digit: state.digit, index: state.index, ...(state.inputSize === 20 ? {} : { input_size: state.inputSize }) };
     const kernelPart = state.matrix ? { kernel: state.matrix } : { kernel: state.kernel, kernel_size: state.size };
     try {
       const next = await api.convolve({
@@ -81,10 +130,15 @@ function mount(el, { api, state: initial, onState }) {
       const n = next.steps.length;
       // Keep a finished animation finished; otherwise keep the place, within the new number of steps.
       const step = player.step();
-      const wanted = result === null ? (state.step ?? Math.min(1, n)) : step === result.steps.length ? n : step;
+      const first = result === null;
+      // Arriving plays from the start, as the demo it comes from does; with reduced motion, the whole
+      // output at once. A link to a step (a shared moment) opens paused there.
+      const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+      const wanted = first ? (state.step ?? (still ? n : 0)) : step === result?.steps.length ? n : step;
       result = next;
       showError(part("error"), null);
       render(next, Math.min(n, Math.max(0, wanted)));
+      if (first && state.step === null && !still) click("play");
       // Settings reach the URL even mid-animation (a link copied while playing must share them);
       // only the step waits for a pause, so frames don't flood the history API.
       onState({ ...state, step: player.step() });
@@ -102,9 +156,15 @@ function mount(el, { api, state: initial, onState }) {
     sliders.update(state);
     kernel.update(state, kernels, shown.kernel, note);
     input.update(state, state.drawing ? null : count);
+    if (state.drawing) sketch.show(state.drawing);
+    syncSketch();
     const [h, w] = shown.explanation.input_size;
-    part("input-size").textContent = `${h}×${w}, padded ${shown.padded.length}×${shown.padded[0]?.length ?? 0}`;
+    const padded = shown.explanation.padding[0] > 0 ? `, padded ${shown.padded.length}×${shown.padded[0]?.length ?? 0}` : "";
+    part("input-size").textContent = `${h}×${w}${padded}`;
     part("output-size").textContent = shown.output_size ? shown.output_size.join("×") : "";
+    part("why").hidden = shown.valid;
+    // A 6×6 or 7×7 window's products need a wider middle column.
+    root.classList.toggle("has-large-kernel", (shown.kernel[0]?.length ?? 0) > 5);
     part("output-empty").hidden = shown.output_size !== null;
     part("output-empty").textContent = shown.output_size ? "" : noOutput(shown.explanation);
     player.show(step);
@@ -151,5 +211,5 @@ function mount(el, { api, state: initial, onState }) {
   part("link-note-close").addEventListener("click", () => { part("link-note").hidden = true; });
 
   start();
-  return () => { alive = false; player.pause(); ticket += 1; stage.destroy(); el.replaceChildren(); };
+  return () => { alive = false; player.pause(); unbindKeys(); ticket += 1; stage.destroy(); el.replaceChildren(); };
 }

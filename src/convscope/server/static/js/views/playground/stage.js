@@ -8,6 +8,7 @@ import { createStage } from "../../components/stage.js";
 import { INPUT_STOPS, outputScale } from "../../draw/colors.js";
 import { drawInput, drawOutput } from "../../draw/convolution.js";
 import { boundingBox, cellAt } from "../../draw/grid.js";
+import { SIZES } from "../../config.js";
 import { renderColorBar, renderSwatches } from "../../draw/legend.js";
 
 /** @typedef {import("../../draw/grid.js").Cell} Cell */
@@ -18,10 +19,25 @@ import { renderColorBar, renderSwatches } from "../../draw/legend.js";
 const cellList = (cells) => cells.map((cell) => cell.join(",")).join(" ");
 
 /**
+ * The room a grid has: its panel's width, and on a wide screen the height left below its top, so the
+ * whole grid is on screen at once (a stacked phone layout scrolls instead: no height limit there).
+ * @param {HTMLElement} wrap
+ */
+function room(wrap) {
+  const below = window.innerHeight - (wrap.getBoundingClientRect().top + window.scrollY) - 12;
+  return below >= 160 ? Math.min(wrap.clientWidth, below) : wrap.clientWidth;
+}
+
+/** Cells may grow larger in presenter mode: a 5×5 textbook grid should fill the projector, not sit small. */
+const presenting = () => document.documentElement.classList.contains("presenter");
+
+/**
  * @param {HTMLElement} root  the playground element holding the stage's parts (found by data-part)
+ * @param {{onHover: (step: number | null) => void}} hooks  the pointer (or the keyboard probe) is on
+ *   output cell `step - 1` (1-based like the player's steps), or on none
  * @returns {{render: (result: PlaygroundLesson, step: number) => void, destroy: () => void}}
  */
-export function createConvolutionStage(root) {
+export function createConvolutionStage(root, { onHover }) {
   const part = (/** @type {string} */ name) => partOf(root, name);
   const inputWrap = part("input-wrap");
   const outputWrap = part("output-wrap");
@@ -33,6 +49,8 @@ export function createConvolutionStage(root) {
   /** @type {Hover | null} */
   let hover = null;
   const cells = { input: 1, output: 1 };
+  /** @type {number | null} */
+  let hoveredStep = null;
 
   function paint() {
     if (!shown) return;
@@ -43,7 +61,13 @@ export function createConvolutionStage(root) {
     const current = step > 0 ? steps[step - 1] : null;
     const hoveredOut = hover?.kind === "output" ? hover.cell : null;
     const pixel = hover?.kind === "input" ? hover.cell : null;
-    const windowStep = hoveredOut ? (steps[hoveredOut[0] * outCols + hoveredOut[1]] ?? null) : current;
+    const hoveredIndex = hoveredOut ? hoveredOut[0] * outCols + hoveredOut[1] : null;
+    const windowStep = hoveredIndex !== null ? (steps[hoveredIndex] ?? null) : current;
+    const nextHover = hoveredIndex !== null && steps[hoveredIndex] ? hoveredIndex + 1 : null;
+    if (nextHover !== hoveredStep) {
+      hoveredStep = nextHover;
+      onHover(hoveredStep);
+    }
     const lit = pixel
       ? steps.filter((s) => s.positions.some((/** @type {Cell} */ q) => q[0] === pixel[0] && q[1] === pixel[1]))
           .map((s) => /** @type {Cell} */ (s.out))
@@ -52,7 +76,8 @@ export function createConvolutionStage(root) {
     cells.input = drawInput(inputCanvas, {
       padded: result.padded, padding: result.explanation.padding[0], inputSize: /** @type {[number, number]} */ (result.explanation.input_size),
       dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: windowStep?.positions ?? null,
-      hovering: Boolean(hoveredOut), pixel, maxWidth: inputWrap.clientWidth,
+      hovering: Boolean(hoveredOut), pixel, maxWidth: room(inputWrap),
+      maxCell: presenting() ? 2 * SIZES.inputCell : SIZES.inputCell,
     });
     // Without an output (the kernel fits nowhere) an empty bordered canvas would show as a stray dot.
     outputWrap.hidden = output.length === 0;
@@ -61,7 +86,7 @@ export function createConvolutionStage(root) {
     const scale = outputScale(range, result.diverging);
     cells.output = drawOutput(outputCanvas, {
       output, computed: step, scale, current: current?.out ?? null, hovered: hoveredOut, lit,
-      maxWidth: outputWrap.clientWidth,
+      maxWidth: room(outputWrap), maxCell: presenting() ? 2 * SIZES.outputCell : SIZES.outputCell,
     });
     inputWrap.dataset.highlight = windowStep ? boundingBox(windowStep.positions).join(",") : "";
     inputWrap.dataset.pixel = pixel ? pixel.join(",") : "";
@@ -131,12 +156,17 @@ export function createConvolutionStage(root) {
   listen(inputWrap, "input", inputCanvas);
   listen(outputWrap, "output", outputCanvas);
   const resizing = createStage(root, paint);
+  // The grids follow the window's height too (a projector at 1024x576 fits them to what is left).
+  window.addEventListener("resize", resizing.schedule);
 
   return {
     render(result, step) {
       shown = { result, step };
       paint();
     },
-    destroy: resizing.destroy,
+    destroy() {
+      window.removeEventListener("resize", resizing.schedule);
+      resizing.destroy();
+    },
   };
 }

@@ -2,18 +2,20 @@
 // Pure functions only; the router reads and writes `location.hash`, the view receives plain objects.
 
 import { LIMITS } from "../../config.js";
+import { EXAMPLE_NAMES } from "./examples.js";
 
 /**
- * @typedef {{digit: number, index: number, drawing: number[][] | null, kernel: string,
- *   matrix: number[][] | null, size: number, padding: number, stride: number, dilation: number,
- *   speed: number, step: number | null}} PlaygroundState
- * `drawing` replaces the digit when set; `kernel` is "custom" exactly when `matrix` is set;
- * `step` counts computed windows (null: the view chooses).
+ * @typedef {{digit: number, index: number, drawing: number[][] | null, example: string | null,
+ *   inputSize: number, kernel: string, matrix: number[][] | null, size: number, padding: number,
+ *   stride: number, dilation: number, speed: number, step: number | null}} PlaygroundState
+ * `drawing` replaces the digit when set, and a textbook `example` (by name) when neither is; the digit
+ * is `inputSize` pixels a side; `kernel` is "custom" exactly when `matrix` is set; `step` counts computed
+ * windows (null: the view chooses, and plays from the start).
  */
 
 /** @type {PlaygroundState} */
 export const DEFAULT_PLAYGROUND = Object.freeze({
-  digit: 3, index: 0, drawing: null, kernel: "ones", matrix: null,
+  digit: 3, index: 0, drawing: null, example: null, inputSize: 20, kernel: "ones", matrix: null,
   size: 3, padding: 0, stride: 1, dilation: 1, speed: 3, step: null,
 });
 
@@ -112,6 +114,7 @@ export function playgroundFromParams(params) {
   const drawing = params.has("draw") ? decodeImage(params.get("draw") ?? "") : null;
   if (params.has("draw") && !drawing) notes.push("The link's drawing is damaged, so the input is an MNIST digit.");
   const kernel = (params.get("kernel") ?? d.kernel).replace(/[^a-z0-9_]/g, "") || d.kernel;
+  const example = drawing ? null : (params.get("example") ?? "").replace(/[^a-z0-9_]/g, "") || null;
   const stepText = params.get("step");
   const step = stepText !== null && /^\d+$/.test(stepText) ? Number(stepText) : null;
   if (stepText !== null && step === null) notes.push(`step=${clip(stepText)} is not a step number, so the view starts at step 1.`);
@@ -119,6 +122,8 @@ export function playgroundFromParams(params) {
     digit: intParam(params, "digit", d.digit, LIMITS.digit, notes),
     index: intParam(params, "index", d.index, LIMITS.index, notes),
     drawing,
+    example,
+    inputSize: intParam(params, "input", d.inputSize, LIMITS.inputSize, notes),
     kernel: matrix ? "custom" : kernel,
     matrix,
     size: matrix ? matrix.length : intParam(params, "size", d.size, LIMITS.size, notes),
@@ -138,9 +143,11 @@ export function playgroundFromParams(params) {
 export function playgroundToParams(state) {
   const params = new URLSearchParams();
   if (state.drawing) params.set("draw", encodeImage(state.drawing));
+  else if (state.example) params.set("example", state.example);
   else {
     params.set("digit", String(state.digit));
     params.set("index", String(state.index));
+    if (state.inputSize !== DEFAULT_PLAYGROUND.inputSize) params.set("input", String(state.inputSize));
   }
   if (state.matrix) params.set("matrix", encodeMatrix(state.matrix));
   else params.set("kernel", state.kernel);
@@ -189,7 +196,11 @@ export function checkAgainstCatalogue(state, kernels, count) {
     notes.push(`There is no kernel called “${checked.kernel.slice(0, 16)}”, so the kernel is all ones.`);
     checked = { ...checked, kernel: "ones" };
   }
-  if (!checked.drawing && count !== null && checked.index >= count) {
+  if (checked.example && !EXAMPLE_NAMES.includes(checked.example)) {
+    notes.push(`There is no example called “${checked.example.slice(0, 16)}”, so the input is an MNIST digit.`);
+    checked = { ...checked, example: null };
+  }
+  if (!checked.drawing && !checked.example && count !== null && checked.index >= count) {
     notes.push(`There are ${count.toLocaleString("en")} samples of ${checked.digit} here, so this is sample 1.`);
     checked = { ...checked, index: 0 };
   }

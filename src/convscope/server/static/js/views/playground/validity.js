@@ -43,8 +43,7 @@ export function renderValidity(el, explanation, canApply, onFix) {
     formulas.append(line);
   }
   if (valid) {
-    // The box keeps one height whether valid or not (the panels below stay put), so the valid state
-    // spends the room on reading the formula.
+    // The box takes the height of its content (it sits below the stage, so growing moves nothing).
     const key = document.createElement("p");
     key.className = "hint";
     key.textContent = "W input, K kernel (dilated), P padding, S stride. The windows tile the input exactly " +
@@ -63,7 +62,7 @@ export function renderValidity(el, explanation, canApply, onFix) {
     li.textContent = text;
     reasons.append(li);
   }
-  // Fixes before the prose: the box has a fixed height, and what scrolls should be the long reading.
+  // Fixes before the prose: what to do first, then why.
   el.append(...fixButtons(explanation, canApply, onFix), reasons);
 }
 

@@ -7,8 +7,9 @@ import { formatValue } from "../../draw/colors.js";
  * @param {HTMLElement} el  emptied and refilled
  * @param {import("../../types.js").PlaygroundLesson} result  the /api/convolve response
  * @param {number} step
+ * @param {boolean} [hovered]  the step is the output cell under the pointer, not the animation's
  */
-export function renderWindow(el, result, step) {
+export function renderWindow(el, result, step, hovered = false) {
   const steps = result.steps;
   const kernel = /** @type {number[][]} */ (result.kernel);
   if (steps.length === 0) {
@@ -23,7 +24,10 @@ export function renderWindow(el, result, step) {
   const cols = kernel[0].length;
   const heading = document.createElement("p");
   heading.className = "window-heading";
-  heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>] = sum of pixel × weight`;
+  heading.innerHTML = `output[<b>${s.out[0]}</b>, <b>${s.out[1]}</b>]<span class="explain"> = sum of pixel × weight</span>` +
+    (hovered ? ' <span class="hovered">(under the pointer)</span>' : "");
+  el.dataset.step = String(step);
+  el.dataset.hovered = String(hovered);
   const table = document.createElement("table");
   table.className = cols > 5 ? "products is-large" : "products";
   table.dataset.testid = "window-products";
@@ -49,9 +53,13 @@ export function renderWindow(el, result, step) {
   sum.dataset.testid = "window-sum";
   sum.dataset.value = String(s.sum);
   const terms = s.products.filter((/** @type {number} */ p) => p !== 0);
-  sum.textContent = terms.length
-    ? `Σ = ${joinTerms(terms.slice(0, 4))}${terms.length > 4 ? " + …" : ""} = ${minus(formatValue(s.sum))}`
-    : "Σ = 0: every product is 0";
+  if (terms.length) {
+    // The terms in smaller type than the total: on a projector the total is what must not wrap away.
+    const shownTerms = document.createElement("span");
+    shownTerms.className = "terms";
+    shownTerms.textContent = `${joinTerms(terms.slice(0, 4))}${terms.length > 4 ? " + …" : ""}`;
+    sum.append("Σ = ", shownTerms, ` = ${minus(formatValue(s.sum))}`);
+  } else sum.textContent = "Σ = 0: every product is 0";
   el.replaceChildren(heading, table, sum);
 }
 

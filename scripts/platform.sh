@@ -1,0 +1,53 @@
+# What scripts/test needs to know about the machine it runs on, as functions with no side effects (they
+# install nothing), so tests/test_scripts.py can run them with a PATH of its own making.
+# Sourced by scripts/test; expects $PYTHON (the virtual environment's python).
+
+# The pip arguments that fetch PyTorch's CPU build. PyPI's Linux wheel of torch is the multi-gigabyte
+# CUDA build; PyTorch's own CPU index has a "+cpu" build that satisfies torch==X.Y.Z and sorts above it.
+# macOS and Windows wheels on PyPI are CPU builds already. A machine whose pip is configured with its own
+# index or wheel folder (a mirror, an offline wheelhouse) keeps it unchanged: it already chose.
+# CONVSCOPE_TORCH_INDEX overrides the choice ("" for none).
+torch_index_args() {
+    if [ "${CONVSCOPE_TORCH_INDEX+set}" = set ]; then
+        if [ -n "$CONVSCOPE_TORCH_INDEX" ]; then echo "--extra-index-url $CONVSCOPE_TORCH_INDEX"; fi
+        return 0
+    fi
+    [ "$(uname -s)" = Linux ] || return 0
+    if [ -n "${PIP_INDEX_URL:-}${PIP_EXTRA_INDEX_URL:-}${PIP_FIND_LINKS:-}" ]; then
+        return 0
+    fi
+    if "$PYTHON" -m pip config list 2>/dev/null | grep -Eq '^[a-z:]*\.(index-url|extra-index-url|find-links)='; then
+        return 0
+    fi
+    echo "--extra-index-url https://download.pytorch.org/whl/cpu"
+}
+
+# The chromium the browser tests will drive, the same order tests/e2e/conftest.py looks in: Debian's
+# (CONVSCOPE_CHROMIUM, by default /usr/bin/chromium), else Playwright's own download if present. Prints
+# the path, or nothing when there is neither.
+find_chromium() {
+    local debian="${CONVSCOPE_CHROMIUM:-/usr/bin/chromium}"
+    if [ -x "$debian" ]; then
+        echo "$debian"
+        return 0
+    fi
+    "$PYTHON" - 2>/dev/null <<'PY' || true
+import os
+from playwright.sync_api import sync_playwright
+with sync_playwright() as p:
+    path = p.chromium.executable_path
+if os.path.exists(path):
+    print(path)
+PY
+}
+
+# Whether pytest's arguments leave the browser tests out (`-m "not e2e"`): then no browser is needed.
+skips_browser_tests() {
+    local previous=""
+    for arg in "$@"; do
+        if [ "$previous" = "-m" ] && [[ "$arg" == *"not e2e"* ]]; then return 0; fi
+        [[ "$arg" == -m*"not e2e"* ]] && return 0
+        previous="$arg"
+    done
+    return 1
+}
