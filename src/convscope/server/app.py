@@ -19,6 +19,7 @@ from convscope._validate import check_int
 from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
+from convscope.server.routes.export import export_router
 from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
 from convscope.server.routes.signals import signals_router
@@ -117,6 +118,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(network_router(source))
     app.include_router(training_router())
     app.include_router(signals_router())
+    app.include_router(export_router(source))
     document_refusals(app.routes)
     _mount_static(app, config.static_dir)
     return app

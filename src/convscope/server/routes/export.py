@@ -1,0 +1,96 @@
+"""The export routes: the playground as a PNG figure, a GIF or APNG animation, or a script reproducing it.
+
+``GET /api/export/playground/{kind}?digit=3&kernel=sobel_x&padding=1`` answers a file (a plain link
+downloads it); ``POST`` the same path with the playground's JSON request for a drawing or a matrix kernel.
+Each route validates, calls `convscope.export`, and encodes. Nothing else happens here.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Query, Response
+from fastapi import Path as PathParam
+
+from convscope.data import DigitSource
+from convscope.errors import SettingError
+from convscope.export import INPUT_FILE, PlaygroundSettings, as_matrix, playground_code, render_playground
+from convscope.server.schemas.common import error_answers
+from convscope.server.schemas.export import (
+    DEFAULT_FPS,
+    DEFAULT_FRAMES,
+    MAX_EXPORT_FRAMES,
+    ExportKind,
+    PlaygroundExportRequest,
+)
+from convscope.server.schemas.playground import MAX_DILATION, MAX_KERNEL_SIDE, MAX_PADDING, MAX_STRIDE
+
+MEDIA = {"png": "image/png", "gif": "image/gif", "apng": "image/apng", "numpy": "text/x-python",
+         "torch": "text/x-python", "npy": "application/octet-stream"}
+FILENAMES = {"png": "convscope-playground.png", "gif": "convscope-playground.gif",
+             "apng": "convscope-playground.apng", "numpy": "convscope_playground_numpy.py",
+             "torch": "convscope_playground_torch.py", "npy": INPUT_FILE}
+_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file, as an attachment.",
+          "content": {media: {} for media in sorted(set(MEDIA.values()))}},
+    **error_answers(**{"400": "Unknown kernel, a kernel that fits nowhere (for a script), a trace too "
+                       "large to draw, or `npy` asked for a digit (it is for your own image)."}),
+}
+Kind = Annotated[ExportKind, PathParam(description="png (2x figure), gif, apng, numpy or torch (a script), "
+                                       "npy (your image, which the script loads)")]
+
+
+def export_router(source: DigitSource) -> APIRouter:
+    """The export routes, reading digits from ``source``."""
+    router = APIRouter(tags=["export"])
+
+    @router.get("/api/export/playground/{kind}", response_class=Response, responses=_ANSWERS)
+    def export_link(
+        kind: Kind,
+        digit: Annotated[int, Query(ge=0, le=9, description="MNIST digit class.")] = 3,
+        index: Annotated[int, Query(ge=0, description="Which example of the digit.")] = 0,
+        kernel: Annotated[str, Query(min_length=1, max_length=40, description="A kernel name.")] = "ones",
+        kernel_size: Annotated[int | None, Query(ge=1, le=MAX_KERNEL_SIDE)] = None,
+        padding: Annotated[int, Query(ge=0, le=MAX_PADDING)] = 0,
+        stride: Annotated[int, Query(ge=1, le=MAX_STRIDE)] = 1,
+        dilation: Annotated[int, Query(ge=1, le=MAX_DILATION)] = 1,
+        fps: Annotated[float, Query(gt=0, le=50)] = DEFAULT_FPS,
+        frames: Annotated[int, Query(ge=2, le=MAX_EXPORT_FRAMES)] = DEFAULT_FRAMES,
+    ) -> Response:
+        """The playground for these settings as a file: a link to it downloads it."""
+        settings = PlaygroundSettings(digit, index, kernel, kernel_size, padding, stride, dilation)
+        return _export(settings, kind, fps, frames, source)
+
+    @router.post("/api/export/playground/{kind}", response_class=Response, responses=_ANSWERS)
+    def export_request(kind: Kind, request: PlaygroundExportRequest) -> Response:
+        """The playground for this request (a drawing, a matrix kernel) as a file."""
+        return _export(settings_from(request), kind, request.fps, request.frames, source)
+
+    return router
+
+
+def settings_from(request: PlaygroundExportRequest) -> PlaygroundSettings:
+    """The export settings for the playground's request."""
+    image = None if request.image is None else as_matrix(request.image)
+    kernel = request.kernel if isinstance(request.kernel, str) else as_matrix(request.kernel)
+    return PlaygroundSettings(request.digit or 0, request.index or 0, kernel, request.kernel_size,
+                              request.padding, request.stride, request.dilation, image)
+
+
+def _export(settings: PlaygroundSettings, kind: ExportKind, fps: float, frames: int,
+            source: DigitSource) -> Response:
+    """Encode one export; a `SettingError` from the lesson becomes the 400 naming its field."""
+    buffer = io.BytesIO()
+    if kind == "numpy" or kind == "torch":
+        buffer.write(playground_code(settings, kind).encode())
+    elif kind == "npy":
+        if settings.image is None:
+            raise SettingError("kind", "npy is your own image, saved for the script; a digit's script "
+                               "loads the digit itself")
+        np.save(buffer, settings.image_array())
+    else:
+        render_playground(settings, buffer, kind, fps=fps, max_frames=frames, source=source)
+    headers = {"Content-Disposition": f'attachment; filename="{FILENAMES[kind]}"'}
+    return Response(buffer.getvalue(), media_type=MEDIA[kind], headers=headers)
