@@ -49,6 +49,21 @@ function postJson(url, body) {
 }
 
 /**
+ * A file the server answers (an export), with the name it suggests; a refusal throws as requestJson does.
+ * @param {string} url @param {unknown} body
+ * @returns {Promise<{blob: Blob, filename: string}>}
+ */
+async function postFile(url, body) {
+  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) {
+    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
+    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+  return { blob: await response.blob(), filename: named ? named[1] : "convscope-export" };
+}
+
+/**
  * Create the API client. `base` is the URL prefix of the API (default "/api").
  * @param {string} [base]
  */
@@ -76,6 +91,13 @@ export function createApi(base = "/api") {
     useTrained: () => postJson(`${base}/training/use`, {}),
     /** @param {"pretrained" | "trained"} model  the network view's model from now on @returns {Promise<TrainingStatus>} */
     useModel: (model) => postJson(`${base}/training/use`, { model }),
+    // Exports (components/export.js): a figure, an animation, a script or the input it loads.
+    /**
+     * @param {string} view  e.g. "playground" @param {import("./types.js").ExportKind} kind
+     * @param {import("./types.js").ExportRequest} request  the view's request, plus fps and frames
+     * @returns {Promise<{blob: Blob, filename: string}>}
+     */
+    exportFile: (view, kind, request) => postFile(`${base}/export/${view}/${kind}`, request),
     /** The trained weights' address, for a download link (the browser fetches it). */
     weightsUrl: () => `${base}/training/weights`,
     /**

@@ -40,5 +40,6 @@ export const PLAYGROUND_HTML = `
       <p class="hint" data-part="output-range" data-testid="output-range"></p>
       <table hidden data-part="output-values" data-testid="output-values"></table>
     </section>
+    <section class="panel pg-export" data-part="export" data-testid="export" aria-label="export"></section>
   </div>
 </div>`;
