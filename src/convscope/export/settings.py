@@ -7,7 +7,9 @@ page draws) and describes itself in one line for a figure's caption.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,7 +104,36 @@ def playground_lesson(settings: PlaygroundSettings, source: DigitSource | None =
     return convolution_lesson(settings.convolution(source), max_trace_values)
 
 
-def as_matrix(values: npt.ArrayLike) -> Matrix:
+def settings_from_request(request: Mapping[str, Any]) -> PlaygroundSettings:
+    """Settings from the playground's request as the page sends it (a ``ConvolveRequest`` as a dict).
+
+    For callers without the server's request model (the notebook widget): each field is checked here.
+
+    Examples
+    --------
+    >>> settings_from_request({"digit": 7, "kernel": "box", "kernel_size": 2, "padding": 1}).describe()
+    'digit 7 (example 0) · kernel box 2x2 · padding 1 · stride 1 · dilation 1'
+    """
+    def whole(name: str, default: int | None, low: int) -> Any:
+        value = request.get(name, default)
+        if value is None and default is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise SettingError(name, f"must be a whole number >= {low}, got {value!r}")
+        return value
+
+    kernel = request.get("kernel", "ones")
+    image = request.get("image")
+    return PlaygroundSettings(
+        digit=whole("digit", 3, 0), index=whole("index", 0, 0),
+        kernel=kernel if isinstance(kernel, str) else as_matrix(kernel, "kernel"),
+        kernel_size=whole("kernel_size", None, 1), padding=whole("padding", 0, 0),
+        stride=whole("stride", 1, 1), dilation=whole("dilation", 1, 1),
+        image=None if image is None else as_matrix(image),
+    )
+
+
+def as_matrix(values: npt.ArrayLike, field: str = "image") -> Matrix:
     """A 2-D array as nested tuples of floats, the hashable form `PlaygroundSettings` keeps.
 
     Examples
@@ -110,7 +141,10 @@ def as_matrix(values: npt.ArrayLike) -> Matrix:
     >>> as_matrix([[1, 0], [0, -1]])
     ((1.0, 0.0), (0.0, -1.0))
     """
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim != 2 or array.size == 0:
-        raise SettingError("image", f"must be a non-empty 2-D array, got shape {array.shape}")
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SettingError(field, "must be a rectangular 2-D list of numbers") from None
+    if array.ndim != 2 or array.size == 0 or not np.isfinite(array).all():
+        raise SettingError(field, f"must be a non-empty 2-D array of finite numbers, got shape {array.shape}")
     return tuple(tuple(float(v) for v in row) for row in array)
