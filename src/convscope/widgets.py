@@ -167,6 +167,11 @@ class Network(_View):
         super().__init__(_view="network", _params=names, **traits)
         self.model = pretrained()
 
+    def prediction(self) -> Any:
+        """The network's answer for the current digit (`PredictLesson`): what the view draws."""
+        stages = network_lessons.preprocess(self.source, None, self.digit, self.index)
+        return network_lessons.predict(self.model, "pretrained", stages)
+
     def _stages(self, request: dict[str, Any]) -> Any:
         return network_lessons.preprocess(self.source, request.get("image"), request.get("digit"),
                                           int(request.get("index") or 0))
