@@ -116,3 +116,18 @@ def test_a_drawing_exports_with_its_input_file(clipboard_page: Any, server: str,
     expect(page.locator("[data-export-status]")).to_have_text(re.compile("^Copied"))
     assert "download Input (.npy) beside it" in page.locator("[data-export-status]").inner_text()
     assert "np.load('convscope_input.npy')" in page.evaluate("navigator.clipboard.readText()")
+
+
+def test_the_network_view_downloads_its_figure(clipboard_page: Any, server: str, tmp_path: Path,
+                                               screenshot: Any) -> None:
+    page = clipboard_page
+    page.goto(f"{server}/#/network?digit=7&index=0")
+    page.wait_for_selector("[data-testid=export] [data-export=png]")
+    expect(page.locator("[data-export=gif]")).to_have_count(0)  # the network offers a figure only
+    page.wait_for_selector(".network[data-busy='false']")
+    png = download(page, "png", tmp_path)
+    assert png.name == "convscope-network.png"
+    with urllib.request.urlopen(server + "/api/export/network/png?digit=7&index=0", timeout=60) as response:
+        assert png.read_bytes() == response.read()
+    page.locator("[data-testid=export]").scroll_into_view_if_needed()
+    screenshot(page, "export-network-desktop", full_page=True)

@@ -89,3 +89,19 @@ def test_a_post_must_say_it_is_json(client: TestClient) -> None:
     response = client.post("/api/export/playground/png", content=b"{}",
                            headers={"Content-Type": "text/plain"})
     assert response.status_code == 415
+
+
+def test_the_network_figure_is_the_active_models_answer_drawn(client: TestClient) -> None:
+    link = client.get("/api/export/network/png?digit=7&index=0")
+    assert link.status_code == 200, link.text
+    assert link.headers["content-disposition"] == 'attachment; filename="convscope-network.png"'
+    posted = client.post("/api/export/network/png", json={"digit": 7, "index": 0})
+    assert posted.content == link.content  # the same figure, asked either way
+    with Image.open(io.BytesIO(link.content)) as image:
+        assert image.format == "PNG"
+        assert image.width >= 1280  # 2x
+    drawing = client.post("/api/export/network/png", json={"image": [[0.0] * 20] * 20})
+    assert drawing.status_code == 200  # a blank drawing: the figure says there is no prediction
+    refused = client.post("/api/export/network/png", json={"digit": 7, "fps": 10})
+    assert refused.status_code == 422
+    assert refused.json()["message"].startswith("fps")

@@ -11,12 +11,15 @@ import io
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 
 from convscope.data import DigitSource
 from convscope.errors import SettingError
 from convscope.export import INPUT_FILE, PlaygroundSettings, as_matrix, playground_code, render_playground
+from convscope.export.network_figure import network_figure
+from convscope.lessons.network import predict, preprocess
+from convscope.server.routes.network import network_state
 from convscope.server.schemas.common import error_answers
 from convscope.server.schemas.export import (
     DEFAULT_FPS,
@@ -25,6 +28,7 @@ from convscope.server.schemas.export import (
     ExportKind,
     PlaygroundExportRequest,
 )
+from convscope.server.schemas.network import NetworkInput
 from convscope.server.schemas.playground import MAX_DILATION, MAX_KERNEL_SIDE, MAX_PADDING, MAX_STRIDE
 
 MEDIA = {"png": "image/png", "gif": "image/gif", "apng": "image/apng", "numpy": "text/x-python",
@@ -37,6 +41,10 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
           "content": {media: {} for media in sorted(set(MEDIA.values()))}},
     **error_answers(**{"400": "Unknown kernel, a kernel that fits nowhere (for a script), a trace too "
                        "large to draw, or `npy` asked for a digit (it is for your own image)."}),
+}
+_PNG_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The figure, as an attachment.", "content": {"image/png": {}}},
+    **error_answers(**{"400": "`index` is past the last example, or the drawing is unusable."}),
 }
 Kind = Annotated[ExportKind, PathParam(description="png (2x figure), gif, apng, numpy or torch (a script), "
                                        "npy (your image, which the script loads)")]
@@ -68,7 +76,33 @@ def export_router(source: DigitSource) -> APIRouter:
         """The playground for this request (a drawing, a matrix kernel) as a file."""
         return _export(settings_from(request), kind, request.fps, request.frames, source)
 
+    @router.get("/api/export/network/png", response_class=Response, responses=_PNG_ANSWERS)
+    def network_link(
+        request: Request,
+        digit: Annotated[int, Query(ge=0, le=9, description="MNIST digit class.")] = 7,
+        index: Annotated[int, Query(ge=0, description="Which example of the digit.")] = 0,
+    ) -> Response:
+        """The network explorer for this digit as a 2x PNG figure: input, feature maps, probabilities."""
+        return _network_png(request, NetworkInput(image=None, digit=digit, index=index, model=None), source)
+
+    @router.post("/api/export/network/png", response_class=Response, responses=_PNG_ANSWERS)
+    def network_request(body: NetworkInput, request: Request) -> Response:
+        """The network explorer for this drawing or digit as a 2x PNG figure."""
+        return _network_png(request, body, source)
+
     return router
+
+
+def _network_png(request: Request, body: NetworkInput, source: DigitSource) -> Response:
+    """Predict with the active model, as the page does, and draw the figure."""
+    which, model = network_state(request).model(body.model)
+    lesson = predict(model, which, preprocess(source, body.image, body.digit, body.index or 0))
+    shown = "your drawing" if body.image is not None else f"digit {body.digit} (example {body.index or 0})"
+    guess = "" if lesson["prediction"] is None else f" · prediction {lesson['prediction']}"
+    buffer = io.BytesIO()
+    network_figure(lesson, f"{shown} · {which} LeNet{guess}").save(buffer, format="PNG", optimize=True)
+    headers = {"Content-Disposition": 'attachment; filename="convscope-network.png"'}
+    return Response(buffer.getvalue(), media_type="image/png", headers=headers)
 
 
 def settings_from(request: PlaygroundExportRequest) -> PlaygroundSettings:

@@ -94,7 +94,7 @@ export function createApi(base = "/api") {
     // Exports (components/export.js): a figure, an animation, a script or the input it loads.
     /**
      * @param {string} view  e.g. "playground" @param {import("./types.js").ExportKind} kind
-     * @param {import("./types.js").ExportRequest} request  the view's request, plus fps and frames
+     * @param {Record<string, unknown>} request  the view's request (plus fps and frames for an animation)
      * @returns {Promise<{blob: Blob, filename: string}>}
      */
     exportFile: (view, kind, request) => postFile(`${base}/export/${view}/${kind}`, request),

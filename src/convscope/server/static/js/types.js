@@ -39,10 +39,6 @@
  * What an export route answers: a figure, an animation, a script, or your image as the script loads it.
  * @typedef {"png" | "gif" | "apng" | "numpy" | "torch" | "npy"} ExportKind
  */
-/**
- * A view's request with the animation's speed and length (PlaygroundExportRequest for the playground).
- * @typedef {ConvolveRequest & {fps?: number, frames?: number}} ExportRequest
- */
 
 /**
  * The size arithmetic along one axis (AxisExplanation).

@@ -5,7 +5,7 @@
 import { showError } from "./error.js";
 
 /** @typedef {import("../types.js").ExportKind} ExportKind */
-/** @typedef {import("../types.js").ExportRequest} ExportRequest */
+/** @typedef {Record<string, unknown>} ExportRequest  the view's own request (ConvolveRequest, NetworkInput, ...) */
 
 const FILES = /** @type {const} */ ([["png", "PNG (2x)"], ["gif", "GIF"], ["apng", "APNG"]]);
 const CODE = /** @type {const} */ ([["numpy", "NumPy"], ["torch", "PyTorch"]]);
@@ -28,12 +28,19 @@ const HTML = `
 /**
  * Mount the export panel in `el`.
  * @param {HTMLElement} el  an empty element of the view's own markup
- * @param {{api: import("../api.js").Api, view: string, request: () => ExportRequest | null}} options
- *   `request` gives the view's current request (null while it has none)
+ * @param {{api: import("../api.js").Api, view: string, request: () => ExportRequest | null, kinds?: ExportKind[]}} options
+ *   `request` gives the view's current request (null while it has none); `kinds` what the view offers
+ *   (default: all; the routes under /api/export/<view>/ must answer each)
  * @returns {() => void} unmount
  */
-export function mountExport(el, { api, view, request }) {
+export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"] }) {
   el.innerHTML = HTML;
+  const animated = kinds.includes("gif") || kinds.includes("apng");
+  for (const button of el.querySelectorAll("[data-export]")) {
+    const kind = /** @type {ExportKind} */ (/** @type {HTMLElement} */ (button).dataset.export);
+    if (!kinds.includes(kind) && kind !== "npy") button.remove();
+  }
+  for (const field of el.querySelectorAll(".export-frames")) if (!animated) field.remove();
   el.classList.add("export");
   const find = (/** @type {string} */ selector) => /** @type {HTMLElement} */ (el.querySelector(selector));
   const status = find("[data-export-status]");
@@ -53,7 +60,9 @@ export function mountExport(el, { api, view, request }) {
     status.textContent = kind === "numpy" || kind === "torch" ? "Writing the code…" : "Drawing…";
     showError(error, null);
     try {
-      const { blob, filename } = await api.exportFile(view, kind, { ...current, fps: number("fps", 10), frames: number("frames", 120) });
+      // Only an animation takes fps and frames (the routes' requests refuse fields they do not know).
+      const body = kind === "gif" || kind === "apng" ? { ...current, fps: number("fps", 10), frames: number("frames", 120) } : current;
+      const { blob, filename } = await api.exportFile(view, kind, body);
       if (!alive) return;
       if (kind === "numpy" || kind === "torch") await copy(await blob.text(), kind);
       else save(blob, filename);
@@ -102,6 +111,8 @@ export function mountExport(el, { api, view, request }) {
   el.addEventListener("click", onClick);
   // The .npy button shows only when the view's input is your own image (a digit loads itself); checked
   // whenever a pointer or the keyboard comes to the panel, so it is right before anyone can press it.
+  const scripts = kinds.includes("numpy") || kinds.includes("torch");
+  if (!scripts) npy.remove();
   const showNpy = () => { npy.hidden = !request()?.image; };
   el.addEventListener("pointerenter", showNpy);
   el.addEventListener("focusin", showNpy);
