@@ -97,3 +97,16 @@ def test_render_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) ->
     status, _, err = run(capsys, "render", "playground", "--out", "conv.jpg")
     assert status == 2
     assert "--out must end in .png, .gif or .apng" in err
+
+
+def test_render_slide_writes_the_flip_and_slide(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "flip.apng"
+    status, said, _ = run(capsys, "render", "slide", "--f", "gaussian", "--g", "box", "--frames", "25",
+                          "--correlate", "--out", str(out), "--quiet")
+    assert status == 0
+    assert said == f"wrote {out} (subsampled: 25 frames show 241 positions of t (one frame per 10))\n"
+    with Image.open(out) as image:
+        assert image.n_frames == 25
+    status, _, err = run(capsys, "render", "slide", "--f", "wobble", "--out", str(out))
+    assert status == 2
+    assert "f: unknown signal 'wobble'" in err

@@ -20,9 +20,9 @@ from convscope.export import PlaygroundSettings, as_matrix
 VIEWS = ("playground",)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The view to export and its settings, as the playground's URL names them."""
-    parser.add_argument("view", choices=VIEWS, help="which page to export")
+def add_arguments(parser: argparse.ArgumentParser, views: tuple[str, ...] = VIEWS) -> None:
+    """The view to export and the playground's settings, as the playground's URL names them."""
+    parser.add_argument("view", choices=views, help="which page to export")
     parser.add_argument("--digit", type=int, default=3, help="MNIST digit class 0..9 (default 3)")
     parser.add_argument("--index", type=int, default=0, help="which example of that digit (default 0)")
     parser.add_argument("--image", type=Path, help="your own (H, W) image as a .npy file, instead of --digit")

@@ -2,6 +2,7 @@
 
     convscope render playground --digit 3 --kernel sobel_x --padding 1 --out conv.gif
     convscope render playground --kernel box --stride 2 --out slide.png      # the 2x figure for slides
+    convscope render slide --f box --g triangle --out flip.gif               # the 1-D flip-and-slide
 
 The format follows ``--out``'s suffix (.png, .gif, .apng). Long animations are subsampled to
 ``--frames`` frames, and the command says so; a progress bar goes to stderr while frames are drawn.
@@ -16,6 +17,8 @@ from typing import Any, TextIO
 
 from convscope.cli.playground_args import add_arguments, settings_from
 from convscope.export import ExportFormat, render_playground
+from convscope.export.slide import render_slide
+from convscope.lessons.signals import Slide
 
 FORMATS: dict[str, ExportFormat] = {".png": "png", ".gif": "gif", ".apng": "apng"}
 BAR_WIDTH = 30
@@ -28,7 +31,11 @@ def add_parser(subparsers: Any) -> None:
         "render", help="export a view as a PNG figure or a GIF/APNG animation",
         description="Draw a view from the same lesson the page draws, without a browser.",
     )
-    add_arguments(parser)
+    add_arguments(parser, ("playground", "slide"))
+    slide = parser.add_argument_group("slide (the 1-D flip-and-slide)")
+    slide.add_argument("--f", default="box", help="f's waveform: box, triangle, decay, gaussian, spikes")
+    slide.add_argument("--g", default="triangle", help="g's waveform (default triangle)")
+    slide.add_argument("--correlate", action="store_true", help="cross-correlation (g not flipped)")
     parser.add_argument("--out", type=Path, required=True, help="the file to write: .png, .gif or .apng")
     parser.add_argument("--fps", type=float, default=10.0, help="animation frames per second (default 10)")
     parser.add_argument("--frames", type=int, default=120,
@@ -44,10 +51,16 @@ def run(args: argparse.Namespace) -> int:
     fmt = FORMATS.get(args.out.suffix.lower())
     if fmt is None:
         raise ValueError(f"--out must end in .png, .gif or .apng, got {args.out.name!r}")
-    settings = settings_from(args)
     bar = None if args.quiet else ProgressBar(sys.stderr)
-    note = render_playground(settings, args.out, fmt, fps=args.fps, max_frames=args.frames, scale=args.scale,
-                             progress=None if bar is None else bar.update)
+    progress = None if bar is None else bar.update
+    if args.view == "slide":
+        if fmt == "png":
+            raise ValueError("--out: the slide is an animation; write a .gif or .apng")
+        setting = Slide(args.f, args.g, flip=not args.correlate, max_frames=args.frames)
+        note = render_slide(setting, args.out, fmt, fps=args.fps, scale=args.scale or 1, progress=progress)
+    else:
+        note = render_playground(settings_from(args), args.out, fmt, fps=args.fps, max_frames=args.frames,
+                                 scale=args.scale, progress=progress)
     if bar is not None:
         bar.close()
     print(f"wrote {args.out} ({note})")
