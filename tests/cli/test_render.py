@@ -110,3 +110,14 @@ def test_render_slide_writes_the_flip_and_slide(capsys: pytest.CaptureFixture[st
     status, _, err = run(capsys, "render", "slide", "--f", "wobble", "--out", str(out))
     assert status == 2
     assert "f: unknown signal 'wobble'" in err
+
+
+def test_render_pool_animates_max_pooling(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "pool.gif"
+    status, said, _ = run(capsys, "render", "pool", "--digit", "3", "--kernel-size", "2", "--stride", "2",
+                          "--out", str(out), "--quiet")
+    assert status == 0
+    assert said == f"wrote {out} (every window: 100 windows, 101 frames)\n"
+    status, _, err = run(capsys, "render", "pool", "--kernel-size", "2", "--padding", "2", "--out", str(out))
+    assert status == 2
+    assert "padding must be at most half of kernel_size" in err

@@ -3,6 +3,7 @@
     convscope render playground --digit 3 --kernel sobel_x --padding 1 --out conv.gif
     convscope render playground --kernel box --stride 2 --out slide.png      # the 2x figure for slides
     convscope render slide --f box --g triangle --out flip.gif               # the 1-D flip-and-slide
+    convscope render pool --digit 3 --kernel-size 2 --stride 2 --out pool.gif  # max pooling's windows
 
 The format follows ``--out``'s suffix (.png, .gif, .apng). Long animations are subsampled to
 ``--frames`` frames, and the command says so; a progress bar goes to stderr while frames are drawn.
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 
 from convscope.cli.playground_args import add_arguments, settings_from
 from convscope.export import ExportFormat, render_playground
+from convscope.export.pool import render_pool
 from convscope.export.slide import render_slide
 from convscope.lessons.signals import Slide
 
@@ -31,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
         "render", help="export a view as a PNG figure or a GIF/APNG animation",
         description="Draw a view from the same lesson the page draws, without a browser.",
     )
-    add_arguments(parser, ("playground", "slide"))
+    add_arguments(parser, ("playground", "slide", "pool"))
     slide = parser.add_argument_group("slide (the 1-D flip-and-slide)")
     slide.add_argument("--f", default="box", help="f's waveform: box, triangle, decay, gaussian, spikes")
     slide.add_argument("--g", default="triangle", help="g's waveform (default triangle)")
@@ -58,6 +60,12 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError("--out: the slide is an animation; write a .gif or .apng")
         setting = Slide(args.f, args.g, flip=not args.correlate, max_frames=args.frames)
         note = render_slide(setting, args.out, fmt, fps=args.fps, scale=args.scale or 1, progress=progress)
+    elif args.view == "pool":
+        if fmt == "png":
+            raise ValueError("--out: pooling is an animation; write a .gif or .apng")
+        image = settings_from(args).image_array()
+        note = render_pool(image, args.out, fmt, args.kernel_size or 2, args.stride, args.padding, args.fps,
+                           args.frames)
     else:
         note = render_playground(settings_from(args), args.out, fmt, fps=args.fps, max_frames=args.frames,
                                  scale=args.scale, progress=progress)
