@@ -29,6 +29,9 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
 # Every module outside these prefixes is below them and must not import them (nor the web stack).
 ABOVE_ENGINE = {
     "convscope.lessons": ("convscope.lessons", "convscope.server", "convscope.cli"),
+    # Figures, animations and code drawn from the lessons' records; the notebook widget shows lessons too.
+    "convscope.export": ("convscope.export", "convscope.widgets", "convscope.server", "convscope.cli"),
+    "convscope.widgets": ("convscope.widgets", "convscope.server", "convscope.cli"),
     "convscope.server": ("convscope.server", "convscope.cli", *WEB_STACK),
     "convscope.cli": ("convscope.cli", "uvicorn"),
 }
@@ -74,7 +77,8 @@ def _problems(module: str, imported: set[str]) -> list[str]:
 
 def _above(layer: str | None, other: str) -> bool:
     """Whether ``layer`` sits above ``other`` (and so may import it): cli > server > lessons > engine."""
-    order = [None, "convscope.lessons", "convscope.server", "convscope.cli"]
+    order = [None, "convscope.lessons", "convscope.export", "convscope.widgets", "convscope.server",
+             "convscope.cli"]
     return order.index(layer) > order.index(other)
 
 

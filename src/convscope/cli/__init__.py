@@ -16,9 +16,9 @@ from convscope import __version__
 
 def _commands() -> list[ModuleType]:
     # Imported lazily so `convscope size` does not pay for importing the web server.
-    from convscope.cli import serve, size, train
+    from convscope.cli import code, render, serve, size, train
 
-    return [serve, size, train]
+    return [serve, size, train, render, code]
 
 
 def build_parser() -> argparse.ArgumentParser:

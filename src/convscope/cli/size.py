@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     names = ("input", "kernel", "padding", "stride", "dilation")
     values = [parse_size(getattr(args, name), name) for name in names]
     info = explain_convolution(*values)
-    print(json.dumps(info, indent=2, ensure_ascii=False) if args.json else _explanation(info))
+    print(json.dumps(info, indent=2, ensure_ascii=False) if args.json else explanation_text(info))
     if not info["fits"]:
         output_size(*values)  # raises the ValueError naming the numbers: exit status 2, after the explanation
     return 0
@@ -77,8 +77,8 @@ def _dims(pair: list[int]) -> str:
     return f"{pair[0]}x{pair[1]}"
 
 
-def _explanation(info: Explanation) -> str:
-    """The explanation as readable plain text."""
+def explanation_text(info: Explanation) -> str:
+    """The explanation as readable plain text (``convscope render`` and ``code`` print it too)."""
     out = info["output_size"]
     lines = [
         f"Output size: {_dims(out) if out else 'none (the kernel does not fit)'}",

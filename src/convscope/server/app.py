@@ -21,6 +21,7 @@ from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.lessons.timing import TimingCache
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
 from convscope.server.routes.backprop import backprop_router
+from convscope.server.routes.export import export_router
 from convscope.server.routes.layers import layers_router
 from convscope.server.routes.matrix import matrix_router
 from convscope.server.routes.network import network_router
@@ -124,6 +125,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(signals_router())
     app.include_router(layers_router(source))
     app.include_router(matrix_router(source, TimingCache()))  # the timing sweep: once per app, when asked
+    app.include_router(export_router(source))
     document_refusals(app.routes)
     _mount_static(app, config.static_dir)
     return app

@@ -59,6 +59,21 @@ function postJson(url, body) {
 }
 
 /**
+ * A file the server answers (an export), with the name it suggests; a refusal throws as requestJson does.
+ * @param {string} url @param {unknown} body
+ * @returns {Promise<{blob: Blob, filename: string}>}
+ */
+async function postFile(url, body) {
+  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) {
+    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
+    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+  return { blob: await response.blob(), filename: named ? named[1] : "convscope-export" };
+}
+
+/**
  * Create the API client. `base` is the URL prefix of the API (default "/api").
  * @param {string} [base]
  */
@@ -92,6 +107,13 @@ export function createApi(base = "/api") {
      * @returns {Promise<import("./types-training.js").StepExplanation>}
      */
     explainStep: (request) => postJson(`${base}/training/step`, request),
+    // Exports (components/export.js): a figure, an animation, a script or the input it loads.
+    /**
+     * @param {string} view  e.g. "playground" @param {import("./types.js").ExportKind} kind
+     * @param {Record<string, unknown>} request  the view's request (plus fps and frames for an animation)
+     * @returns {Promise<{blob: Blob, filename: string}>}
+     */
+    exportFile: (view, kind, request) => postFile(`${base}/export/${view}/${kind}`, request),
     /** The trained weights' address, for a download link (the browser fetches it). */
     weightsUrl: () => `${base}/training/weights`,
     /**

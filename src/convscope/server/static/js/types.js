@@ -38,6 +38,11 @@
  */
 
 /**
+ * What an export route answers: a figure, an animation, a script, or your image as the script loads it.
+ * @typedef {"png" | "gif" | "apng" | "numpy" | "torch" | "npy"} ExportKind
+ */
+
+/**
  * The size arithmetic along one axis (AxisExplanation).
  * @typedef {object} AxisExplanation
  * @property {"height" | "width"} axis

@@ -5,6 +5,7 @@
 import { showError, SERVER_FAILED } from "../../components/error.js";
 import { createLatest } from "../../components/latest.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
+import { mountExport } from "../../components/export.js";
 import { createStage } from "../../components/stage.js";
 import { mountInput } from "./input.js";
 import { createLayers } from "./layers.js";
@@ -66,6 +67,7 @@ function mount(el, { api, state: initial, onState }) {
     },
     { onResult: showPrediction, onError: fail, onBusy: (busy) => { root.dataset.busy = String(busy); } },
   );
+  const unexport = mountExport(part("export"), { api, view: "network", kinds: ["png"], request: () => shown?.input ?? null });
   const explainer = createLatest(api.unit, {
     onResult: (info) => {
       field = info.receptive_field.per_layer;
@@ -169,6 +171,7 @@ function mount(el, { api, state: initial, onState }) {
     predictor.cancel();
     explainer.cancel();
     stage.destroy();
+    unexport();
     el.replaceChildren();
   };
 }

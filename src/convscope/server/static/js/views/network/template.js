@@ -41,6 +41,7 @@ export const NETWORK_HTML = `
         rows mark every unit its value depends on, layer by layer.</p>
       <div class="nw-layers" data-part="layers" data-testid="layers"></div>
     </section>
+    <section class="panel nw-export" data-part="export" data-testid="export" aria-label="export"></section>
   </div>
   <aside class="panel nw-unit" aria-labelledby="nw-unit-title">
     <h2 id="nw-unit-title">One unit</h2>

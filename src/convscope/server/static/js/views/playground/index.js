@@ -3,6 +3,7 @@
 // trace of windows, the explanation of validity); this module wires controls, player and drawing.
 
 import { errorMessage, showError, SERVER_FAILED } from "../../components/error.js";
+import { mountExport } from "../../components/export.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createPlayer } from "../../components/player.js";
 import { bindKeys } from "../../presenter.js";
@@ -105,6 +106,16 @@ function mount(el, { api, state: initial, onState }) {
     part("validity").focus({ preventScroll: true });
   });
 
+  const unexport = mountExport(part("export"), { api, view: "playground", request });
+
+  /** The request for the current settings (the export panel sends the same one). */
+  function request() {
+    const source = state.drawing ? { image: state.drawing } : state.example ? { example: state.example }
+      : { digit: state.digit, index: state.index, ...(state.inputSize === 20 ? {} : { input_size: state.inputSize }) };
+    const kernelPart = state.matrix ? { kernel: state.matrix } : { kernel: state.kernel, kernel_size: state.size };
+    return { ...source, ...kernelPart, padding: state.padding, stride: state.stride, dilation: state.dilation };
+  }
+
   /** Merge a change, keep kernel and size consistent (saying so when a choice had to change), reload. */
   function apply(/** @type {Partial<PlaygroundState>} */ patch) {
     const merged = applyPatch(state, patch, kernels);
@@ -119,13 +130,8 @@ function mount(el, { api, state: initial, onState }) {
   async function refresh() {
     const mine = (ticket += 1);
     busy(true);
-    const source = state.drawing ? { image: state.drawing } : state.example ? { example: state.example }
-      : { digit: state.digit, index: state.index, ...(state.inputSize === 20 ? {} : { input_size: state.inputSize }) };
-    const kernelPart = state.matrix ? { kernel: state.matrix } : { kernel: state.kernel, kernel_size: state.size };
     try {
-      const next = await api.convolve({
-        ...source, ...kernelPart, padding: state.padding, stride: state.stride, dilation: state.dilation,
-      });
+      const next = await api.convolve(request());
       if (mine !== ticket) return;
       const n = next.steps.length;
       // Keep a finished animation finished; otherwise keep the place, within the new number of steps.
@@ -211,5 +217,7 @@ function mount(el, { api, state: initial, onState }) {
   part("link-note-close").addEventListener("click", () => { part("link-note").hidden = true; });
 
   start();
-  return () => { alive = false; player.pause(); unbindKeys(); ticket += 1; stage.destroy(); el.replaceChildren(); };
+  return () => {
+    alive = false; player.pause(); unbindKeys(); ticket += 1; stage.destroy(); unexport(); el.replaceChildren();
+  };
 }

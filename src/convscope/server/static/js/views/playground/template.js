@@ -54,5 +54,6 @@ export const PLAYGROUND_HTML = `
     <section class="validity" data-part="validity" data-testid="validity" aria-live="polite"
       aria-label="output size and validity" tabindex="-1"></section>
     <p class="keys" data-part="keys" data-testid="keys"></p>
+    <section class="panel pg-export" data-part="export" data-testid="export" aria-label="export"></section>
   </div>
 </div>`;
