@@ -76,8 +76,9 @@ def shrink(image: Image.Image) -> Image.Image:
 
 def notice(version: str) -> str:
     """NOTICE.md: each photo's title, credit and licence, and how they were made."""
-    rows = "\n".join(f"| `{p.name}.jpg` | {p.title} | {p.credit} | {p.licence} | `skimage/data/{p.source_file}` |"
-                     for p in PHOTOS)
+    rows = "\n".join(
+        f"| `{p.name}.jpg` | {p.title} | {p.credit} | {p.licence} | `skimage/data/{p.source_file}` |"
+        for p in PHOTOS)
     return f"""# Bundled photos: sources and licences
 
 Taken from the sample data shipped inside scikit-image {version} (BSD-3-Clause package;
