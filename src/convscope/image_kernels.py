@@ -24,6 +24,7 @@ from convscope.signal.convolution import choose_method, convolve2d
 
 __all__ = [
     "MAX_KERNEL_SIDE", "PADDING_MODES", "apply_kernel", "apply_twice", "combined_kernel", "edge_magnitude",
+    "kernel_anchor",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -148,7 +149,9 @@ def apply_twice(
                          kernels[1], padding_mode=padding_mode, flip=flip)
     pixels = _checked_array(image, "image", (2, 3), "(H, W) or (H, W, C)")
     stack = pixels[:, :, np.newaxis] if pixels.ndim == 2 else pixels  # (H, W, C)
-    once = _correlate(stack, combined, PADDING_MODES[padding_mode], bool(flip), "auto")
+    # The centres add up; for an even side that is not the combined kernel's own middle.
+    before = [a + b for a, b in zip(*(kernel_anchor(k.shape, bool(flip)) for k in kernels), strict=True)]
+    once = _correlate(stack, combined, PADDING_MODES[padding_mode], bool(flip), "auto", before)
     return twice, once.reshape(pixels.shape), combined
 
 
@@ -235,17 +238,31 @@ def _checked_choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def kernel_anchor(shape: tuple[int, ...], flip: bool) -> list[int]:
+    """The kernel's centre (row, column) as it is multiplied: the padding before the image.
+
+    Examples
+    --------
+    >>> kernel_anchor((3, 4), flip=False), kernel_anchor((3, 4), flip=True)
+    ([1, 2], [1, 1])
+    """
+    # Convolution = correlation with the kernel turned half a turn; its centre moves to the mirror
+    # index, which for an even side is one before the middle (SciPy shifts origin by -1 the same way).
+    return [k - 1 - k // 2 if flip else k // 2 for k in shape]
+
+
 def _correlate(
-    stack: npt.NDArray[Any], weights: Array, np_mode: PaddingMode, flip: bool, method: str
+    stack: npt.NDArray[Any], weights: Array, np_mode: PaddingMode, flip: bool, method: str,
+    before: list[int] | None = None,
 ) -> Array:
-    """Same-size correlation of a checked (H, W, C) stack (any real dtype) with a (kH, kW) kernel."""
+    """Same-size correlation of a checked (H, W, C) stack (any real dtype) with a (kH, kW) kernel.
+
+    ``before`` overrides the centre (`_anchor`): a combined kernel's is the sum of its parts'.
+    """
+    if before is None:
+        before = kernel_anchor(weights.shape, flip)
     if flip:
-        # Convolution = correlation with the kernel turned half a turn; its centre moves to the mirror
-        # index, which for an even side is one before the middle (SciPy shifts origin by -1 the same way).
         weights = weights[::-1, ::-1]
-        before = [k - 1 - k // 2 for k in weights.shape]
-    else:
-        before = [k // 2 for k in weights.shape]
     pad = [(b, k - 1 - b) for b, k in zip(before, weights.shape, strict=True)] + [(0, 0)]
     # Padded in the image's own dtype, converted after: a uint8 photo moves 1 byte a pixel through np.pad,
     # not 8 (0.5 ms instead of 4.6 ms for 512x512x3).

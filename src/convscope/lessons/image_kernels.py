@@ -198,7 +198,7 @@ def _composed(pixels: Array | npt.NDArray[np.uint8], weights: Array, setting: Fi
     kh, kw = combined.shape
     notes.append(f"the combined kernel is {kh}x{kw}: the full convolution of the two")
     if setting.padding_mode != "circular":
-        notes.append(f"with {setting.padding_mode} padding the two differ only within "
+        notes.append(f"with {setting.padding_mode} padding the two can differ, but only within "
                      f"{max(kh, kw) // 2} pixels of the border; with circular they are equal")
     views = {"twice": twice, "once": once, "difference": twice - once}
     return views[setting.view], combined

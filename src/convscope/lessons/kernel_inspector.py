@@ -13,7 +13,7 @@ import numpy.typing as npt
 from typing_extensions import TypedDict
 
 from convscope.errors import SettingError
-from convscope.image_kernels import PADDING_MODES, combined_kernel
+from convscope.image_kernels import PADDING_MODES, combined_kernel, kernel_anchor
 from convscope.kernels import image_kernel
 from convscope.lessons.image_kernels import LUMA, Filtering, normalised
 
@@ -72,25 +72,28 @@ def inspect_pixel(image: npt.NDArray[np.uint8], setting: Filtering, x: int, y: i
     notes: list[str] = []
     if setting.view == "magnitude":
         kernels = [("Sobel x (Gx)", image_kernel("sobel_x")), ("Sobel y (Gy)", image_kernel("sobel_y"))]
+        anchor = kernel_anchor((3, 3), setting.flip)
         formula = "sqrt(Gx² + Gy²), Gx and Gy each the sum of its products"
     else:
         weights = normalised(setting.weights) if setting.normalise else setting.weights
-        label = "kernel"
+        label, anchor = "kernel", kernel_anchor(weights.shape, setting.flip)
         if setting.view in ("once", "twice", "difference") and setting.second is not None:
+            # The combined kernel's centre is the sum of the two centres (not its middle for even sides).
+            second = kernel_anchor(setting.second.shape, setting.flip)
+            anchor = [a + b for a, b in zip(anchor, second, strict=True)]
             weights, label = combined_kernel(weights, setting.second), "combined kernel"
             notes.append("the composition is inspected through the combined kernel (filtered once)")
         kernels, formula = [(label, weights)], "the sum of the products"
     if setting.view in ("border", "difference", "twice"):
         notes.append(f"the picture shows the {setting.view}; these are the products of the filtering")
-    return _explained(pixels, names, kernels, setting, x, y, formula, notes)
+    return _explained(pixels, names, kernels, (anchor[0], anchor[1]), setting, (x, y), formula, notes)
 
 
-def _explained(pixels: Array, names: list[str], kernels: list[tuple[str, Array]], setting: Filtering,
-               x: int, y: int, formula: str, notes: list[str]) -> Inspection:
-    """Patches, products and sums for each kernel; all kernels here share one shape."""
+def _explained(pixels: Array, names: list[str], kernels: list[tuple[str, Array]], anchor: tuple[int, int],
+               setting: Filtering, at: tuple[int, int], formula: str, notes: list[str]) -> Inspection:
+    """Patches, products and sums for each kernel (all of one shape), centred on ``anchor``."""
     kh, kw = kernels[0][1].shape
-    # The kernel's anchor, as in apply_kernel: k // 2 for correlation, k - 1 - k // 2 once turned.
-    up, back = (kh - 1 - kh // 2, kw - 1 - kw // 2) if setting.flip else (kh // 2, kw // 2)
+    (up, back), (x, y) = anchor, at
     patch, outside = _patch(pixels, y - up, x - back, (kh, kw), setting.padding_mode)
     terms: list[InspectTerm] = []
     sums = []
