@@ -58,7 +58,10 @@ function mount(el, { api, state: initial, onState }) {
       refresh();
     },
   });
-  const inspector = mountInspector(root, { onPixel: (pixel) => { state = { ...state, pixel }; inspect(); onState(state); } });
+  const inspector = mountInspector(root, {
+    onPixel: (pixel) => { state = { ...state, pixel }; inspect(); onState(state); },
+    current: () => state.pixel,
+  });
 
   /** @param {string} kind @returns {(request: Ask) => Promise<{body: Blob, record: KernelResult}>} */
   const sender = (kind) => ({ picture: shown, state: asked }) =>
@@ -114,7 +117,8 @@ function mount(el, { api, state: initial, onState }) {
     showError(part("error"), null);
     editor.showError(null);
     if (kind === "difference") {
-      part("difference-caption").textContent = `difference: largest ${label(Math.max(-record.minimum, record.maximum))}`;
+      const largest = Math.max(-record.minimum, record.maximum);
+      part("difference-caption").textContent = `difference: largest ${largest < 1e-6 ? "0 (equal up to rounding)" : label(largest)}`;
     }
     if (kind !== "result") return;
     drawLegend(/** @type {HTMLCanvasElement} */ (part("legend")), part("legend-text"), record.scale);

@@ -41,9 +41,10 @@ export function inspectionHtml(record, channel) {
 
 /**
  * @param {HTMLElement} root  the view's root
- * @param {{onPixel: (pixel: [number, number]) => void}} hooks  a pixel was pointed at or stepped to
+ * @param {{onPixel: (pixel: [number, number]) => void, current: () => [number, number] | null}} hooks
+ *   onPixel: a pixel was pointed at or stepped to; current: the pixel asked for last ([x, y])
  */
-export function mountInspector(root, { onPixel }) {
+export function mountInspector(root, { onPixel, current }) {
   const part = (/** @type {string} */ name) => partOf(root, name);
   const canvas = /** @type {HTMLCanvasElement} */ (part("result"));
   const box = part("inspector");
@@ -53,7 +54,8 @@ export function mountInspector(root, { onPixel }) {
 
   canvas.addEventListener("pointermove", (event) => onPixel(pixelAt(canvas, event)));
   canvas.addEventListener("keydown", (event) => {
-    const at = shown ? /** @type {[number, number]} */ ([shown.y, shown.x]) : null;
+    const pixel = current(); // not the shown one: keys pressed faster than answers still add up
+    const at = pixel ? /** @type {[number, number]} */ ([pixel[1], pixel[0]]) : null;
     const step = event.shiftKey ? 10 : 1;
     const next = moveCell(at, event.key, canvas.height, canvas.width, step,
       [Math.floor(canvas.height / 2), Math.floor(canvas.width / 2)]);
