@@ -1,4 +1,4 @@
-"""The image kernels page: apply_kernel against scipy.ndimage.correlate, and weight edit -> picture in chromium.
+"""The image kernels page: apply_kernel vs scipy.ndimage.correlate; weight edit -> picture in chromium.
 
 Run: PYTHONPATH=src .venv/bin/python benchmarks/bench_image_kernels.py [--repeats 15] [--edits 15]
 

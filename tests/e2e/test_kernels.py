@@ -48,6 +48,11 @@ def until(page: Any, predicate: str, timeout_s: float = 15.0) -> None:
     raise AssertionError(f"still false after {timeout_s} s: {predicate}")
 
 
+def until_text(page: Any, testid: str, test: str, text: str) -> None:
+    """Wait until the element's text passes ``test`` ("startsWith" or "includes") with ``text``."""
+    until(page, f"() => document.querySelector('[data-testid={testid}]').textContent.{test}({text!r})")
+
+
 def open_kernels(page: Any, server: str, query: str = "") -> None:
     page.goto(f"{server}/#/kernels{'?' + query if query else ''}")
     settle(page)
@@ -56,7 +61,7 @@ def open_kernels(page: Any, server: str, query: str = "") -> None:
 def settle(page: Any) -> None:
     """Wait until the picture is loaded and the result answers the latest settings."""
     page.wait_for_selector(".ik-source[data-busy='false']")
-    until(page, "() => document.querySelector('[data-testid=notes]').textContent.startsWith('values')")
+    until_text(page, "notes", "startsWith", "values")
     page.wait_for_selector(".ik[data-busy='false']")
 
 
@@ -67,13 +72,15 @@ def canvas_size(page: Any, testid: str) -> tuple[int, int]:
 def canvas_pixels(page: Any, testid: str) -> np.ndarray:
     """A canvas's RGBA pixels, (H, W, 4)."""
     width, height = canvas_size(page, testid)
-    data = page.eval_on_selector(f"[data-testid={testid}]", "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
+    read = "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)"
+    data = page.eval_on_selector(f"[data-testid={testid}]", read)
     return np.asarray(data, dtype=np.uint8).reshape(height, width, 4)
 
 
 def test_the_photo_is_filtered_as_apply_kernel_says(page: Any, server: str, screenshot: Any) -> None:
     open_kernels(page, server, "photo=chelsea&kernel=sharpen&size=3&padding=reflect")
-    expected = np.clip(np.rint(apply_kernel(bundled_photo("chelsea"), image_kernel("sharpen"), padding_mode="reflect")), 0, 255)
+    filtered = apply_kernel(bundled_photo("chelsea"), image_kernel("sharpen"), padding_mode="reflect")
+    expected = np.clip(np.rint(filtered), 0, 255)
     np.testing.assert_array_equal(canvas_pixels(page, "result-canvas")[:, :, :3], expected)
     assert "clipped" in page.get_by_test_id("legend-text").text_content()
     screenshot(page, "kernels-desktop", full_page=True)
@@ -119,7 +126,7 @@ def test_the_inspector_shows_patch_weights_products_and_the_sum(page: Any, serve
     page.keyboard.press("ArrowRight")  # lands on the centre first
     page.keyboard.press("ArrowRight")
     page.wait_for_selector("[data-testid=inspect-value]")
-    until(page, "() => document.querySelector('[data-testid=inspect-value]').textContent.includes('(257, 256)')")
+    until_text(page, "inspect-value", "includes", "(257, 256)")
     read = "t => Array.from(t.rows).map(r => Array.from(r.cells).map(c => Number(c.textContent)))"
     patch = np.asarray(page.eval_on_selector("[data-testid=patch-0]", read))
     weights = np.asarray(page.eval_on_selector("[data-testid=weights-0]", read))
@@ -139,14 +146,14 @@ def test_the_inspector_shows_patch_weights_products_and_the_sum(page: Any, serve
 def test_composition_shows_twice_once_and_their_difference(page: Any, server: str, screenshot: Any) -> None:
     open_kernels(page, server, "photo=chelsea&kernel=box&size=3&padding=zeros")
     page.get_by_test_id("second").select_option("gaussian")
-    until(page, "() => document.querySelector('[data-testid=difference-caption]').textContent.includes('largest')")
+    until_text(page, "difference-caption", "includes", "largest")
     settle(page)
     twice, once = canvas_pixels(page, "twice"), canvas_pixels(page, "once")
     gap = np.abs(twice.astype(int) - once)
     assert gap[3:-3, 3:-3].max() <= 1  # equal away from the border (a sum near .5 may round either way)
     assert gap.max() > 10  # zeros padding: the border differs
     page.get_by_test_id("padding").select_option("circular")
-    until(page, "() => document.querySelector('[data-testid=difference-caption]').textContent.includes('largest 0')")
+    until_text(page, "difference-caption", "includes", "largest 0")
     screenshot(page, "kernels-composition", full_page=True)
 
 
@@ -169,18 +176,19 @@ def test_uploads_png_and_exif_rotated_jpeg_and_a_corrupt_file(
     png = tmp_path / "card.png"
     Image.fromarray(card).save(png)
     page.get_by_test_id("upload").set_input_files(str(png))
-    until(page, "() => document.querySelector('[data-testid=source-note]').textContent.startsWith('card.png: 80×40')")
+    until_text(page, "source-note", "startsWith", "card.png: 80×40")
     settle(page)
     assert canvas_size(page, "input-canvas") == (80, 40)
 
     jpeg = tmp_path / "phone.jpg"
     jpeg.write_bytes(jpeg_rotated(card, 6))  # held sideways: shown 40 wide, 80 tall
     page.get_by_test_id("upload").set_input_files(str(jpeg))
-    until(page, "() => document.querySelector('[data-testid=source-note]').textContent.startsWith('phone.jpg: 40×80')")
+    until_text(page, "source-note", "startsWith", "phone.jpg: 40×80")
     settle(page)
     assert "EXIF orientation 6" in page.get_by_test_id("source-note").text_content()
     shown = canvas_pixels(page, "input-canvas")
-    assert shown[:40, :, :3].mean() > 200 and shown[40:, :, :3].mean() < 50  # the white half is on top now
+    assert shown[:40, :, :3].mean() > 200  # the white half is on top now
+    assert shown[40:, :, :3].mean() < 50
 
     corrupt = tmp_path / "broken.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n not really")
@@ -221,7 +229,7 @@ def test_a_webcam_snapshot_becomes_the_picture(camera_page: Any, server: str) ->
     page.wait_for_selector("[data-testid=snap]:not([hidden])")
     until(page, "() => document.querySelector('[data-testid=video]').videoWidth > 0")
     page.get_by_test_id("snap").click()
-    until(page, "() => document.querySelector('[data-testid=source-note]').textContent.startsWith('Webcam snapshot')")
+    until_text(page, "source-note", "startsWith", "Webcam snapshot")
     settle(page)
     width, height = canvas_size(page, "input-canvas")
     assert max(width, height) <= 512
@@ -235,6 +243,7 @@ def test_without_a_camera_the_page_says_why(page: Any, server: str) -> None:
     page.wait_for_selector("[data-testid=source-error]:not([hidden])")
     message = page.get_by_test_id("source-error").text_content()
     assert "camera" in message.lower()
-    assert any(words in message for words in ("permission was refused", "No camera was found", "could not start"))
+    reasons = ("permission was refused", "No camera was found", "could not start")
+    assert any(words in message for words in reasons)
     assert page.get_by_test_id("video").is_hidden()
     assert canvas_size(page, "input-canvas") == (512, 512)  # the photo stays
