@@ -55,7 +55,10 @@ function mount(el, { api, state: initial, onState }) {
       part("size-note").textContent = `${next.width}×${next.height}`;
       const pixel = state.pixel;
       state = { ...state, pixel: pixel && pixel[0] < next.width && pixel[1] < next.height ? pixel : null };
+      if (!state.pixel) inspector.clear();
+      drawWindow(/** @type {HTMLCanvasElement} */ (part("overlay")), next, state.pixel ? inspector.window() : null);
       refresh();
+      onState(state);
     },
   });
   const inspector = mountInspector(root, {

@@ -52,7 +52,10 @@ export function mountInspector(root, { onPixel, current }) {
   /** @type {Inspection | null} */
   let shown = null;
 
-  canvas.addEventListener("pointermove", (event) => onPixel(pixelAt(canvas, event)));
+  // pointermove for a mouse; pointerdown too, so a tap picks a pixel on a touch screen.
+  for (const kind of ["pointermove", "pointerdown"]) {
+    canvas.addEventListener(kind, (event) => onPixel(pixelAt(canvas, /** @type {PointerEvent} */ (event))));
+  }
   canvas.addEventListener("keydown", (event) => {
     const pixel = current(); // not the shown one: keys pressed faster than answers still add up
     const at = pixel ? /** @type {[number, number]} */ ([pixel[1], pixel[0]]) : null;
