@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import convscope
 from convscope.errors import SettingError
-from convscope.image_kernels import MAX_KERNEL_SIDE, PADDING_MODES, apply_kernel, edge_magnitude
+from convscope.image_kernels import MAX_KERNEL_SIDE, PADDING_MODES, apply_kernel, apply_twice, edge_magnitude
 
 # PyTorch's padding_mode -> scipy.ndimage's mode (numpy's "reflect" is scipy's "mirror").
 SCIPY_MODE = {"zeros": "constant", "reflect": "mirror", "replicate": "nearest", "circular": "wrap"}
@@ -208,3 +208,28 @@ def test_an_all_zero_kernel_gives_zeros_and_other_integer_dtypes_work(method: st
     mask = image > 0
     expected = scipy_filter(mask, kernel, "zeros", False)
     np.testing.assert_allclose(apply_kernel(mask, kernel, method=method), expected, **TOL)
+
+
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize(
+    "shapes", [((3, 3), (5, 5)), ((1, 7), (3, 1)), ((15, 15), (15, 15)), ((2, 2), (2, 2)), ((4, 3), (2, 6))]
+)
+def test_apply_twice_equals_one_pass_with_the_combined_kernel_under_circular_padding(
+    flip: bool, shapes: tuple[tuple[int, int], tuple[int, int]]
+) -> None:
+    import scipy.signal
+
+    rng = np.random.default_rng(11)
+    image = rng.integers(0, 256, (40, 45, 3)).astype(np.uint8)
+    first, second = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    twice, once, combined = apply_twice(image, first, second, padding_mode="circular", flip=flip)
+    np.testing.assert_allclose(combined, scipy.signal.convolve2d(first, second, mode="full"), atol=1e-12)
+    np.testing.assert_allclose(twice, once, rtol=1e-9, atol=1e-7)
+    expected = apply_kernel(apply_kernel(image, first, padding_mode="circular", flip=flip), second,
+                            padding_mode="circular", flip=flip)
+    np.testing.assert_allclose(twice, expected)
+
+
+def test_apply_twice_names_the_kernel_it_refuses() -> None:
+    with pytest.raises(SettingError, match=r"second: each side must be 1\.\.15"):
+        apply_twice(np.ones((4, 4)), np.ones((3, 3)), np.ones((16, 3)))

@@ -22,7 +22,10 @@ from convscope.errors import SettingError
 from convscope.kernels import kernel as named_kernel
 from convscope.signal.convolution import choose_method, convolve2d
 
-__all__ = ["MAX_KERNEL_SIDE", "PADDING_MODES", "apply_kernel", "edge_magnitude"]
+__all__ = [
+    "MAX_KERNEL_SIDE", "PADDING_MODES", "apply_kernel", "apply_twice", "combined_kernel", "edge_magnitude",
+    "kernel_anchor",
+]
 
 Array = npt.NDArray[np.float64]
 PaddingMode = Literal["constant", "reflect", "edge", "wrap"]
@@ -103,6 +106,71 @@ def apply_kernel(
     return out.reshape(pixels.shape)  # (H, W) back for a grey image
 
 
+def apply_twice(
+    image: Any, first: Any, second: Any, *, padding_mode: str = "zeros", flip: bool = False
+) -> tuple[Array, Array, Array]:
+    """Filter with ``first`` then ``second``, and once with the kernel they make together.
+
+    Filtering is associative: correlating with ``first`` and then ``second`` is correlating once with
+    their full convolution ``combined`` (size kH1 + kH2 - 1), and the same holds for true convolution
+    (``flip=True``). With "circular" padding the two results are equal everywhere; with the other modes
+    they differ within ``combined``'s half-width of the border, because the second pass pads the first
+    pass's output instead of seeing the pixels beyond the edge.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, C) array_like
+        As for `apply_kernel`.
+    first, second : (kH, kW) array_like
+        1..15 per side each.
+    padding_mode, flip
+        As for `apply_kernel`, used by all three filterings.
+
+    Returns
+    -------
+    twice : ndarray, the image's shape
+        ``apply_kernel(apply_kernel(image, first), second)``.
+    once : ndarray, the image's shape
+        The image filtered once by ``combined``.
+    combined : (kH1 + kH2 - 1, kW1 + kW2 - 1) ndarray
+        The full 2-D convolution of ``first`` and ``second``.
+
+    Examples
+    --------
+    >>> image = np.arange(36.0).reshape(6, 6)
+    >>> box = np.full((3, 3), 1 / 9)
+    >>> twice, once, combined = apply_twice(image, box, box, padding_mode="circular")
+    >>> combined.shape, bool(np.allclose(twice, once))
+    ((5, 5), True)
+    """
+    kernels = [_checked_kernel(k, name) for k, name in ((first, "first"), (second, "second"))]
+    combined = combined_kernel(*kernels)
+    twice = apply_kernel(apply_kernel(image, kernels[0], padding_mode=padding_mode, flip=flip),
+                         kernels[1], padding_mode=padding_mode, flip=flip)
+    pixels = _checked_array(image, "image", (2, 3), "(H, W) or (H, W, C)")
+    stack = pixels[:, :, np.newaxis] if pixels.ndim == 2 else pixels  # (H, W, C)
+    # The centres add up; for an even side that is not the combined kernel's own middle.
+    before = [a + b for a, b in zip(*(kernel_anchor(k.shape, bool(flip)) for k in kernels), strict=True)]
+    once = _correlate(stack, combined, PADDING_MODES[padding_mode], bool(flip), "auto", before)
+    return twice, once.reshape(pixels.shape), combined
+
+
+def combined_kernel(first: Any, second: Any) -> Array:
+    """The one kernel that filters like ``first`` then ``second``: their (kH1 + kH2 - 1, kW1 + kW2 - 1)
+    full convolution, summed tap by tap (both kernels 1..15 per side).
+
+    Examples
+    --------
+    >>> combined_kernel(np.ones((1, 2)), np.ones((1, 2)))
+    array([[1., 2., 1.]])
+    """
+    a, b = _checked_kernel(first, "first"), _checked_kernel(second, "second")
+    out = np.zeros((a.shape[0] + b.shape[0] - 1, a.shape[1] + b.shape[1] - 1))
+    for (i, j), weight in np.ndenumerate(a):
+        out[i : i + b.shape[0], j : j + b.shape[1]] += weight * b
+    return out
+
+
 def edge_magnitude(image: Any, padding_mode: str = "zeros") -> Array:
     """Edge strength sqrt(Gx² + Gy²), Gx and Gy being the image filtered by "sobel_x" and "sobel_y".
 
@@ -152,14 +220,14 @@ def _checked_array(x: Any, name: str, ndim: tuple[int, ...], layout: str) -> npt
     return arr
 
 
-def _checked_kernel(kernel: Any) -> Array:
+def _checked_kernel(kernel: Any, name: str = "kernel") -> Array:
     """The kernel as float64, 2-D, finite, 1..MAX_KERNEL_SIDE per side."""
     if isinstance(kernel, np.ndarray) and kernel.ndim == 2 and max(kernel.shape) > MAX_KERNEL_SIDE:
         # Before the finiteness scan: a huge array is refused by its shape alone.
-        raise SettingError("kernel", f"each side must be 1..{MAX_KERNEL_SIDE}, got shape {kernel.shape}")
-    weights = _checked_array(kernel, "kernel", (2,), "(kH, kW)").astype(np.float64, copy=False)
+        raise SettingError(name, f"each side must be 1..{MAX_KERNEL_SIDE}, got shape {kernel.shape}")
+    weights = _checked_array(kernel, name, (2,), "(kH, kW)").astype(np.float64, copy=False)
     if max(weights.shape) > MAX_KERNEL_SIDE:
-        raise SettingError("kernel", f"each side must be 1..{MAX_KERNEL_SIDE}, got shape {weights.shape}")
+        raise SettingError(name, f"each side must be 1..{MAX_KERNEL_SIDE}, got shape {weights.shape}")
     return weights
 
 
@@ -170,17 +238,31 @@ def _checked_choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def kernel_anchor(shape: tuple[int, ...], flip: bool) -> list[int]:
+    """The kernel's centre (row, column) as it is multiplied: the padding before the image.
+
+    Examples
+    --------
+    >>> kernel_anchor((3, 4), flip=False), kernel_anchor((3, 4), flip=True)
+    ([1, 2], [1, 1])
+    """
+    # Convolution = correlation with the kernel turned half a turn; its centre moves to the mirror
+    # index, which for an even side is one before the middle (SciPy shifts origin by -1 the same way).
+    return [k - 1 - k // 2 if flip else k // 2 for k in shape]
+
+
 def _correlate(
-    stack: npt.NDArray[Any], weights: Array, np_mode: PaddingMode, flip: bool, method: str
+    stack: npt.NDArray[Any], weights: Array, np_mode: PaddingMode, flip: bool, method: str,
+    before: list[int] | None = None,
 ) -> Array:
-    """Same-size correlation of a checked (H, W, C) stack (any real dtype) with a (kH, kW) kernel."""
+    """Same-size correlation of a checked (H, W, C) stack (any real dtype) with a (kH, kW) kernel.
+
+    ``before`` overrides the centre (`_anchor`): a combined kernel's is the sum of its parts'.
+    """
+    if before is None:
+        before = kernel_anchor(weights.shape, flip)
     if flip:
-        # Convolution = correlation with the kernel turned half a turn; its centre moves to the mirror
-        # index, which for an even side is one before the middle (SciPy shifts origin by -1 the same way).
         weights = weights[::-1, ::-1]
-        before = [k - 1 - k // 2 for k in weights.shape]
-    else:
-        before = [k // 2 for k in weights.shape]
     pad = [(b, k - 1 - b) for b, k in zip(before, weights.shape, strict=True)] + [(0, 0)]
     # Padded in the image's own dtype, converted after: a uint8 photo moves 1 byte a pixel through np.pad,
     # not 8 (0.5 ms instead of 4.6 ms for 512x512x3).

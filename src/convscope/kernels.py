@@ -25,13 +25,17 @@ import numpy.typing as npt
 from convscope._validate import check_int
 from convscope.records import KernelRecord
 
-__all__ = ["KERNELS", "KernelInfo", "kernel", "kernel_catalogue"]
+__all__ = ["IMAGE_KERNELS", "KERNELS", "KernelInfo", "image_kernel", "kernel", "kernel_catalogue"]
 
 Kernel = npt.NDArray[np.float64]
 
 ANY_SIZE = (1, 2, 3, 4, 5, 6, 7)
 ODD_SIZES = (1, 3, 5, 7)
 DERIVATIVE_SIZES = (3, 5, 7)
+# The image page's sizes: a photo is 512 px, so kernels up to apply_kernel's 15 are worth seeing.
+IMAGE_ODD = (1, 3, 5, 7, 9, 11, 13, 15)
+IMAGE_ANY = tuple(range(1, 16))
+IMAGE_DERIVATIVE = (3, 5, 7, 9, 11, 13, 15)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +70,38 @@ KERNELS: tuple[KernelInfo, ...] = (
                "(a good check that the sliding works).", ODD_SIZES, False),
 )
 
+# The image kernels page's catalogue: the same names where the kernel is the same, described for photos.
+IMAGE_KERNELS: tuple[KernelInfo, ...] = (
+    KernelInfo("identity", "Identity", "A single 1 at the centre: the photo comes back unchanged.",
+               IMAGE_ODD, False),
+    KernelInfo("box", "Box blur", "The plain average of the window: every pixel smeared evenly over its "
+               "neighbours.", IMAGE_ANY, False),
+    KernelInfo("gaussian", "Gaussian blur", "A weighted average that trusts the centre most: a softer, "
+               "rounder blur than the box.", IMAGE_ODD, False),
+    KernelInfo("sharpen", "Sharpen", "The pixel boosted against its four neighbours: edges get crisper, "
+               "noise too.", (3,), True),
+    KernelInfo("unsharp", "Unsharp mask", "Twice the photo minus its Gaussian blur: the photographer's "
+               "sharpening, which adds back what the blur removed.", IMAGE_ODD[1:], True),
+    KernelInfo("outline", "Outline", "Eight times the pixel minus its eight neighbours: flat areas go to "
+               "0, every edge lights up.", (3,), True),
+    KernelInfo("laplacian", "Laplacian", "The four neighbours minus four times the pixel: the second "
+               "derivative, large at edges and fine detail, 0 where the photo is flat.", (3,), True),
+    KernelInfo("sobel_x", "Sobel, left-right", "Brightness change from left to right, smoothed down the "
+               "column: vertical edges.", IMAGE_DERIVATIVE, True),
+    KernelInfo("sobel_y", "Sobel, top-bottom", "Brightness change from top to bottom, smoothed along the "
+               "row: horizontal edges.", IMAGE_DERIVATIVE, True),
+    KernelInfo("prewitt_x", "Prewitt, left-right", "Like Sobel left-right but with equal weights down "
+               "the column.", (3,), True),
+    KernelInfo("prewitt_y", "Prewitt, top-bottom", "Like Sobel top-bottom but with equal weights along "
+               "the row.", (3,), True),
+    KernelInfo("emboss", "Emboss", "Lower-right neighbours minus upper-left ones, plus the pixel: the "
+               "photo looks pressed into metal, lit from one side.", (3,), True),
+    KernelInfo("motion_blur", "Motion blur", "The average along the diagonal: the smear of a camera "
+               "moving while the shutter was open.", IMAGE_ODD[1:], False),
+)
+
 _BY_NAME = {info.name: info for info in KERNELS}
+_IMAGE_BY_NAME = {info.name: info for info in IMAGE_KERNELS}
 
 
 def kernel(name: str, size: int = 3) -> Kernel:
@@ -102,6 +137,28 @@ def kernel(name: str, size: int = 3) -> Kernel:
     k = check_int(size, "size", minimum=1)
     if k not in info.sizes:
         raise ValueError(f"kernel {name!r} comes in sizes {list(info.sizes)}, got size={k}")
+    return _BUILDERS[name](k)
+
+
+def image_kernel(name: str, size: int = 3) -> Kernel:
+    """A kernel of the image page's catalogue (`IMAGE_KERNELS`) as a (size, size) float64 array.
+
+    Examples
+    --------
+    >>> image_kernel("prewitt_x")
+    array([[-1.,  0.,  1.],
+           [-1.,  0.,  1.],
+           [-1.,  0.,  1.]])
+    >>> image_kernel("motion_blur").round(3)
+    array([[0.333, 0.   , 0.   ],
+           [0.   , 0.333, 0.   ],
+           [0.   , 0.   , 0.333]])
+    """
+    if not isinstance(name, str) or name not in _IMAGE_BY_NAME:
+        raise ValueError(f"name must be one of {', '.join(map(repr, _IMAGE_BY_NAME))}, got {name!r}")
+    k = check_int(size, "size", minimum=1)
+    if k not in _IMAGE_BY_NAME[name].sizes:
+        raise ValueError(f"kernel {name!r} comes in sizes {list(_IMAGE_BY_NAME[name].sizes)}, got size={k}")
     return _BUILDERS[name](k)
 
 
@@ -164,4 +221,10 @@ _BUILDERS: dict[str, Callable[[int], Kernel]] = {
     "laplacian": _fixed([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
     "emboss": _fixed([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
     "identity": _identity,
+    # Image page only (IMAGE_KERNELS):
+    "unsharp": lambda k: 2.0 * _identity(k) - _gaussian(k),
+    "outline": _fixed([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+    "prewitt_x": _fixed([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]]),
+    "prewitt_y": _fixed([[-1, -1, -1], [0, 0, 0], [1, 1, 1]]),
+    "motion_blur": lambda k: np.eye(k) / k,
 }

@@ -19,6 +19,8 @@ from __future__ import annotations
 from convscope.lessons import (
     backprop,
     echo,
+    image_kernels,
+    kernel_inspector,
     layers_records,
     matrix,
     network,
@@ -54,7 +56,7 @@ from convscope.lessons.training_job import TrainingJob
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
 RECORD_MODULES = (
     playground, network, training, training_job, signals, echo, layers_records, matrix, spectra,
-    timing, transposed, backprop,
+    timing, transposed, backprop, image_kernels, kernel_inspector,
 )
 
 __all__ = [

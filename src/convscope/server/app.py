@@ -22,6 +22,8 @@ from convscope.lessons.timing import TimingCache
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
 from convscope.server.routes.backprop import backprop_router
 from convscope.server.routes.export import export_router
+from convscope.server.routes.image_kernels import PREFIX as IMAGE_KERNELS_PREFIX
+from convscope.server.routes.image_kernels import image_kernels_router
 from convscope.server.routes.layers import layers_router
 from convscope.server.routes.matrix import matrix_router
 from convscope.server.routes.network import network_router
@@ -62,11 +64,13 @@ class ServerConfig:
     static_dir: Path = STATIC_DIR  # the browser app's files, served at /
     max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
     max_trace_values: int = MAX_TRACE_VALUES  # refuse a convolution whose steps x kernel taps exceed this
+    max_image_bytes: int = 20 * 1024 * 1024  # the image kernels page's uploads (a phone's JPEG is MBs)
 
     def __post_init__(self) -> None:
         check_int(self.port, "port", minimum=0, maximum=65535)
         check_int(self.max_body_bytes, "max_body_bytes", minimum=1)
         check_int(self.max_trace_values, "max_trace_values", minimum=1)
+        check_int(self.max_image_bytes, "max_image_bytes", minimum=1)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
@@ -108,7 +112,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     # Added innermost first: CatchAll wraps everything, RequestGuard refuses before a body is read.
-    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes,
+                       larger={IMAGE_KERNELS_PREFIX + "/": config.max_image_bytes})
     app.add_middleware(RequestGuard, host=config.host)
     app.add_middleware(CatchAll)
 
@@ -126,6 +131,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(layers_router(source))
     app.include_router(matrix_router(source, TimingCache()))  # the timing sweep: once per app, when asked
     app.include_router(export_router(source))
+    app.include_router(image_kernels_router())
     document_refusals(app.routes)
     _mount_static(app, config.static_dir)
     return app

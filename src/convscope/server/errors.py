@@ -74,19 +74,23 @@ class BodyLimit:
     A declared ``Content-Length`` over the limit is answered before any of the body is read; a body
     without one (chunked) is counted as it arrives and refused at the first byte past the limit.
     (Starlette's own limit answers a plain-text 413 with no word of the limit, hence this.)
+    ``larger`` gives paths under a prefix their own limit (the photo uploads: a phone's JPEG is MBs).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit(scope["path"])
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            response = SafeJSONResponse({"message": self.message, "detail": self.message}, status_code=413)
+        if declared.isdigit() and int(declared) > limit:
+            message = self.message(limit)
+            response = SafeJSONResponse({"message": message, "detail": message}, status_code=413)
             await response(scope, receive, send)
             return
         received = 0
@@ -95,18 +99,22 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise HTTPException(413, detail=self.message)  # answered by the route's handlers
+            if received > limit:
+                raise HTTPException(413, detail=self.message(limit))  # answered by the route's handlers
             return message
 
         await self.app(scope, counting_receive, send)
 
-    @property
-    def message(self) -> str:
+    def limit(self, path: str) -> int:
+        """The limit for ``path``: its prefix's in ``larger``, else ``max_bytes``."""
+        return next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.max_bytes)
+
+    @staticmethod
+    def message(limit: int) -> str:
         """What the learner reads: the limit in bytes and KiB, and what to do."""
         return (
-            f"body: the request is larger than the {self.max_bytes:,}-byte limit "
-            f"({self.max_bytes // 1024} KiB); send a smaller image or a shorter sound"
+            f"body: the request is larger than the {limit:,}-byte limit "
+            f"({limit // 1024} KiB); send a smaller image or a shorter sound"
         )
 
 

@@ -27,6 +27,13 @@
  * @typedef {import("./types-matrix.js").TimingLesson} TimingLesson
  * @typedef {import("./types-matrix.js").TransposedRequest} TransposedRequest
  * @typedef {import("./types-matrix.js").TransposedLesson} TransposedLesson
+ * @typedef {import("./types-kernels.js").KernelInfoRecord} KernelInfoRecord
+ * @typedef {import("./types-kernels.js").PhotoRecord} PhotoRecord
+ * @typedef {import("./types-kernels.js").ImageRecord} ImageRecord
+ * @typedef {import("./types-kernels.js").KernelResult} KernelResult
+ * @typedef {import("./types-kernels.js").Inspection} Inspection
+ * @typedef {import("./types-kernels.js").Picture} Picture
+ * @typedef {import("./types-kernels.js").KernelQuery} KernelQuery
  */
 
 /**
@@ -74,6 +81,42 @@ async function postFile(url, body) {
 }
 
 /**
+ * The image kernels routes' answers: a body (PNG or RGBA bytes) and its record in a JSON header.
+ * @template T
+ * @param {string} url @param {RequestInit} init @param {string} header
+ * @returns {Promise<{body: Blob, record: T}>}
+ */
+async function requestPicture(url, init, header) {
+  const response = await fetch(url, init);
+  if (!response.ok) {
+    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
+    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
+  }
+  return { body: await response.blob(), record: /** @type {T} */ (JSON.parse(response.headers.get(header) ?? "null")) };
+}
+
+/**
+ * The Content-Type an upload travels as: its own when it is one of the four formats, else PNG, so the
+ * server (which reads the bytes, not the name) says what the file really is.
+ * @param {Blob} file
+ */
+function uploadType(file) {
+  return ["image/png", "image/jpeg", "image/webp", "image/gif"].includes(file.type) ? file.type : "image/png";
+}
+
+/**
+ * A picture as the raw body the image kernels routes take, its size in the query.
+ * @param {Picture} picture @param {KernelQuery} query
+ * @returns {[string, RequestInit]}
+ */
+function rawPicture(picture, query) {
+  const params = new URLSearchParams({ ...query, width: String(picture.width), height: String(picture.height) });
+  const body = new Blob([/** @type {Uint8ClampedArray<ArrayBuffer>} */ (picture.rgba)]);
+  const init = { method: "POST", headers: { "Content-Type": "application/octet-stream" }, body };
+  return [params.toString(), init];
+}
+
+/**
  * Create the API client. `base` is the URL prefix of the API (default "/api").
  * @param {string} [base]
  */
@@ -116,6 +159,31 @@ export function createApi(base = "/api") {
     exportFile: (view, kind, request) => postFile(`${base}/export/${view}/${kind}`, request),
     /** The trained weights' address, for a download link (the browser fetches it). */
     weightsUrl: () => `${base}/training/weights`,
+    // ---- image kernels ---------------------------------------------------------------------------
+    /** @returns {Promise<KernelInfoRecord[]>} */
+    imageKernels: () => requestJson(`${base}/image-kernels/kernels`),
+    /** @returns {Promise<PhotoRecord[]>} */
+    photos: () => requestJson(`${base}/image-kernels/photos`),
+    /** @param {string} name @returns {Promise<{body: Blob, record: ImageRecord}>} a bundled photo as PNG */
+    photo: (name) => requestPicture(`${base}/image-kernels/photos/${encodeURIComponent(name)}.png`, {}, "X-Convscope-Image"),
+    /** @param {Blob} file  PNG, JPEG, WebP or GIF @returns {Promise<{body: Blob, record: ImageRecord}>} upright, <= 512 px, PNG */
+    uploadImage: (file) => requestPicture(`${base}/image-kernels/image`,
+      { method: "POST", headers: { "Content-Type": uploadType(file) }, body: file }, "X-Convscope-Image"),
+    /** @param {Picture} picture @param {KernelQuery} query @returns {Promise<{body: Blob, record: KernelResult}>} RGBA bytes */
+    applyKernel: (picture, query) => {
+      const [params, init] = rawPicture(picture, query);
+      return requestPicture(`${base}/image-kernels/apply?${params}`, init, "X-Convscope-Result");
+    },
+    /** @param {Picture} picture @param {KernelQuery} query @returns {Promise<{body: Blob, record: KernelResult}>} a PNG */
+    applyKernelPng: (picture, query) => {
+      const [params, init] = rawPicture(picture, query);
+      return requestPicture(`${base}/image-kernels/apply.png?${params}`, init, "X-Convscope-Result");
+    },
+    /** @param {Picture} picture @param {KernelQuery} query @param {number} x @param {number} y @returns {Promise<Inspection>} */
+    inspectPixel: (picture, query, x, y) => {
+      const [params, init] = rawPicture(picture, { ...query, x: String(x), y: String(y) });
+      return requestJson(`${base}/image-kernels/inspect?${params}`, init);
+    },
     /**
      * Follow the training job's event stream; returns a function that closes it.
      * @param {(event: TrainingEvent) => void} onEvent  each event

@@ -16,6 +16,7 @@ const VIEWS = {
   training: () => import("./views/training/index.js"),
   layers: () => import("./views/layers/index.js"),
   matrix: () => import("./views/matrix/index.js"),
+  kernels: () => import("./views/kernels/index.js"),
 };
 
 /**

@@ -1,0 +1,148 @@
+"""The image kernels page's routes: photos in and out as PNG, the settings in the URL.
+
+Nothing is kept between requests: the page holds its picture (the PNG that ``POST .../image`` or a bundled
+photo's route gave it) and sends it as the body of each ``apply`` and ``inspect`` request, so the
+server's memory does not grow with its users. The numbers beside a picture (its legend, its range, what
+decoding did) travel as one JSON header, ``X-Convscope-Result`` or ``X-Convscope-Image``.
+
+While the user types, pictures travel as raw RGBA bytes (``application/octet-stream``, ``width`` and
+``height`` in the URL) both ways: no PNG to decode or encode, which is most of the time a weight edit
+would otherwise take (PNG encoding alone is about as slow as a 3x3 filter on 512x512x3).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import numpy as np
+import numpy.typing as npt
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
+
+from convscope.data.photos import MAX_SIDE, PHOTOS, bundled_photo, decode_image, encode_png
+from convscope.errors import SettingError
+from convscope.lessons.image_kernels import (
+    ImageRecord,
+    KernelInfoRecord,
+    KernelResult,
+    PhotoRecord,
+    catalogue,
+    image_record,
+    photos,
+    result_record,
+)
+from convscope.lessons.kernel_inspector import Inspection, inspect_pixel
+from convscope.server.responses import FastJSONResponse
+from convscope.server.schemas.common import error_answers
+from convscope.server.schemas.image_kernels import InspectQuery, KernelQuery
+
+PREFIX = "/api/image-kernels"
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
+RAW = "application/octet-stream"  # RGBA bytes, row by row, `width` and `height` in the URL
+RESULT_HEADER = "X-Convscope-Result"
+IMAGE_HEADER = "X-Convscope-Image"
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_BODY = {"requestBody": {"required": True, "content": {kind: _BINARY for kind in IMAGE_TYPES}}}
+_PICTURE = {"requestBody": {"required": True, "content": {kind: _BINARY for kind in (*IMAGE_TYPES, RAW)}}}
+_BAD_IMAGE = ("The image is empty, corrupt, not PNG/JPEG/WebP/GIF, zero-sized or over 40 megapixels; "
+              "or a kernel is unknown, all zero, or sums to 0 with normalise on.")
+_ERRORS = error_answers(**{"400": _BAD_IMAGE, "413": "The image is over the upload limit.",
+                           "415": "The body is not sent as one of " + ", ".join(IMAGE_TYPES) + "."})
+
+
+def _png(pixels: Any, header: str, record: KernelResult | ImageRecord) -> Response:
+    """A PNG answer with its record as ASCII JSON in ``header`` (the page reads both)."""
+    headers = {header: json.dumps(record, separators=(",", ":")), "Cache-Control": "no-store"}
+    return Response(encode_png(pixels), media_type="image/png", headers=headers)
+
+
+async def _picture(request: Request, query: KernelQuery) -> npt.NDArray[np.uint8]:
+    """The body as (H, W, 3) uint8: raw RGBA of ``query``'s width x height, or an image file."""
+    body = await request.body()
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != RAW:
+        return decode_image(body, "image").pixels
+    if query.width is None or query.height is None:
+        raise SettingError("width", f"give `width` and `height` (1..{MAX_SIDE}) with a raw RGBA body")
+    expected = query.width * query.height * 4
+    if len(body) != expected:
+        raise SettingError("image", f"has {len(body):,} bytes; {query.width}x{query.height} RGBA needs "
+                           f"{expected:,} (4 bytes a pixel, row by row)")
+    rgba = np.frombuffer(body, dtype=np.uint8).reshape(query.height, query.width, 4)  # (H, W, RGBA)
+    return rgba[:, :, :3]  # the page's pictures are opaque: alpha is dropped
+
+
+def _raw(pixels: npt.NDArray[np.uint8], record: KernelResult) -> Response:
+    """(H, W) or (H, W, 3) pixels as RGBA bytes, ready for the page's ImageData."""
+    rgb = np.repeat(pixels[:, :, np.newaxis], 3, axis=2) if pixels.ndim == 2 else pixels  # (H, W, 3)
+    rgba = np.empty((*rgb.shape[:2], 4), dtype=np.uint8)  # (H, W, 4)
+    rgba[:, :, :3], rgba[:, :, 3] = rgb, 255
+    headers = {RESULT_HEADER: json.dumps(record, separators=(",", ":")), "Cache-Control": "no-store"}
+    return Response(rgba.tobytes(), media_type=RAW, headers=headers)
+
+
+def _png_answer(record: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"image/png": {}}, "description": f"A PNG; the {record} record (JSON) is in "
+                  "the header named in this route's description."}}
+
+
+def image_kernels_router() -> APIRouter:
+    """The image kernels page's routes (stateless: every picture comes with its request)."""
+    router = APIRouter(prefix=PREFIX, tags=["image kernels"])
+
+    @router.get("/kernels", response_model=list[KernelInfoRecord])
+    def get_kernels() -> list[KernelInfoRecord]:
+        """The kernel catalogue, in menu order, with every kernel's weights at each of its sizes."""
+        return catalogue()
+
+    @router.get("/photos", response_model=list[PhotoRecord])
+    def get_photos() -> list[PhotoRecord]:
+        """The bundled photos (public domain and CC0), with their credits."""
+        return photos()
+
+    @router.get("/photos/{name}.png", response_class=Response,
+                responses={**_png_answer("ImageRecord"), **error_answers(**{"404": "No such photo."})})
+    def get_photo(name: Annotated[str, PathParam(max_length=40, description="A photo's name.")]) -> Response:
+        """A bundled photo as PNG (the page's picture); its ImageRecord in X-Convscope-Image."""
+        if name not in [p.name for p in PHOTOS]:
+            bundled_photo(name)  # raises the 404 naming the photos
+        pixels = bundled_photo(name)
+        height, width = pixels.shape[:2]
+        record: ImageRecord = {"width": width, "height": height, "original_width": width,
+                               "original_height": height, "format": "PNG", "orientation": 1,
+                               "resized": False, "note": ""}
+        return _png(pixels, IMAGE_HEADER, record)
+
+    @router.post("/image", response_class=Response, openapi_extra=_BODY,
+                 responses={**_png_answer("ImageRecord"), **_ERRORS})
+    async def post_image(request: Request) -> Response:
+        """Your PNG, JPEG, WebP or GIF (the raw body), upright, RGB, at most 512 px a side, as PNG.
+
+        What was done (EXIF rotation, resizing) is the ImageRecord in the X-Convscope-Image header.
+        """
+        decoded = decode_image(await request.body(), "image")
+        return _png(decoded.pixels, IMAGE_HEADER, image_record(decoded))
+
+    @router.post("/apply.png", response_class=Response, openapi_extra=_PICTURE,
+                 responses={**_png_answer("KernelResult"), **_ERRORS})
+    async def apply_png(request: Request, query: Annotated[KernelQuery, Query()]) -> Response:
+        """The picture (the body) filtered as the URL says, as PNG; its KernelResult in X-Convscope-Result."""
+        pixels, record = result_record(await _picture(request, query), query.filtering())
+        return _png(pixels, RESULT_HEADER, record)
+
+    @router.post("/apply", response_class=Response, openapi_extra=_PICTURE, responses={
+        200: {"content": {RAW: {}}, "description": "RGBA bytes, row by row; KernelResult in "
+              "X-Convscope-Result."}, **_ERRORS})
+    async def apply_raw(request: Request, query: Annotated[KernelQuery, Query()]) -> Response:
+        """As apply.png, answered as raw RGBA bytes: what the page draws while you type."""
+        pixels, record = result_record(await _picture(request, query), query.filtering())
+        return _raw(pixels, record)
+
+    @router.post("/inspect", response_model=Inspection, response_class=FastJSONResponse,
+                 openapi_extra=_PICTURE, responses=_ERRORS)
+    async def inspect(request: Request, query: Annotated[InspectQuery, Query()]) -> FastJSONResponse:
+        """One output pixel (x, y) of the picture (the body) taken apart: patch, weights, products, sum."""
+        pixels = await _picture(request, query)
+        return FastJSONResponse(inspect_pixel(pixels, query.filtering(), query.x, query.y))
+
+    return router

@@ -1,0 +1,100 @@
+"""The image kernels page's settings, sent in the URL (the body is the image itself).
+
+Weights travel as text, rows separated by ``;`` and values by ``,`` (``0,-1,0;-1,5,-1;0,-1,0``): short in
+a URL, readable in the page's address, and parsed here once with an error that names the row and value.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from convscope.data.photos import MAX_SIDE
+from convscope.image_kernels import MAX_KERNEL_SIDE
+from convscope.lessons.image_kernels import Filtering, View, named_weights
+
+MAX_WEIGHTS_TEXT = MAX_KERNEL_SIDE * MAX_KERNEL_SIDE * 24  # 225 values of up to ~23 characters each
+
+
+def parse_weights(text: str) -> list[list[float]]:
+    """``"1,2;3,4"`` -> [[1.0, 2.0], [3.0, 4.0]]; refuses ragged, empty, non-finite or too-large grids."""
+    rows = [row.split(",") for row in text.strip().split(";")]
+    if not 1 <= len(rows) <= MAX_KERNEL_SIDE:
+        raise ValueError(f"must have 1..{MAX_KERNEL_SIDE} rows separated by ';' (got {len(rows)})")
+    grid = []
+    for r, row in enumerate(rows):
+        if len(row) != len(rows[0]):
+            raise ValueError(f"must be rectangular: row 0 has {len(rows[0])} values, row {r} has {len(row)}")
+        if not 1 <= len(row) <= MAX_KERNEL_SIDE:
+            raise ValueError(f"each row must have 1..{MAX_KERNEL_SIDE} values, separated by ',' ({len(row)})")
+        values = []
+        for c, cell in enumerate(row):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ValueError(f"row {r}, value {c} is {cell.strip()[:20]!r}, not a number") from None
+            if not math.isfinite(value):
+                raise ValueError(f"row {r}, value {c} is {cell.strip()!r}; weights must be finite numbers")
+            values.append(value)
+        grid.append(values)
+    return grid
+
+
+class KernelQuery(BaseModel):
+    """A kernel from the catalogue (``kernel`` and ``size``) or typed (``weights``), and how to show it."""
+
+    model_config = ConfigDict(extra="forbid")  # not strict: a URL's values arrive as text
+
+    kernel: str = Field("identity", min_length=1, max_length=40,
+                        description="A kernel from GET /api/image-kernels/kernels (unused with `weights`).")
+    size: int = Field(3, ge=1, le=MAX_KERNEL_SIDE, description="The named kernel's side.")
+    weights: str | None = Field(None, min_length=1, max_length=MAX_WEIGHTS_TEXT,
+                                description="Your own kernel: rows separated by ';', values by ',' "
+                                f"(1..{MAX_KERNEL_SIDE} per side), e.g. 0,-1,0;-1,5,-1;0,-1,0.")
+    normalise: bool = Field(False, description="Divide the weights by their sum (refused if it is 0).")
+    channels: Literal["rgb", "luminance"] = Field("rgb", description="Each colour channel alone, or grey.")
+    padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = Field(
+        "zeros", description="PyTorch's padding_mode: what lies beyond the border.")
+    flip: bool = Field(False, description="True convolution (the kernel turned half a turn); "
+                       "false: cross-correlation, as PyTorch's conv2d.")
+    display: Literal["clamped", "signed"] = Field(
+        "clamped", description="Clamp to 0..255, or show the signed values on a scale centred at 0.")
+    view: View = Field("result", description="The kernel's result, the Sobel edge magnitude, the border "
+                       "(this padding minus another), or the composition: twice, once, difference.")
+    second: str | None = Field(None, min_length=1, max_length=40,
+                               description="The composition's second kernel, by name.")
+    second_size: int = Field(3, ge=1, le=MAX_KERNEL_SIDE, description="The second kernel's side.")
+    second_weights: str | None = Field(None, min_length=1, max_length=MAX_WEIGHTS_TEXT,
+                                       description="The second kernel typed, as for `weights`.")
+
+    width: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's width in pixels.")
+    height: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's height in pixels.")
+
+    @field_validator("weights", "second_weights")
+    @classmethod
+    def _grid(cls, text: str | None) -> str | None:
+        if text is not None:
+            parse_weights(text)
+        return text
+
+    def filtering(self) -> Filtering:
+        """The lesson's settings: the weights resolved from a name or parsed from text."""
+        first = (np.array(parse_weights(self.weights)) if self.weights is not None
+                 else named_weights(self.kernel, self.size, "kernel"))
+        second = None
+        if self.second_weights is not None:
+            second = np.array(parse_weights(self.second_weights))
+        elif self.second is not None:
+            second = named_weights(self.second, self.second_size, "second")
+        return Filtering(first, self.normalise, self.channels, self.padding_mode, self.flip, self.display,
+                         self.view, second)
+
+
+class InspectQuery(KernelQuery):
+    """The settings, and the output pixel to take apart."""
+
+    x: int = Field(ge=0, le=100_000, description="The pixel's column, 0 at the left.")
+    y: int = Field(ge=0, le=100_000, description="The pixel's row, 0 at the top.")
