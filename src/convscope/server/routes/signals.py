@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
+import numpy.typing as npt
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from starlette.exceptions import HTTPException
@@ -25,6 +26,7 @@ from convscope.lessons.echo import (
     preset_taps,
     sounds,
 )
+from convscope.lessons.signal_laws import Laws, LawsLesson, laws_lesson
 from convscope.lessons.signals import (
     BallDropLesson,
     BallDropSetting,
@@ -37,7 +39,13 @@ from convscope.lessons.signals import (
 )
 from convscope.server.responses import FastJSONResponse
 from convscope.server.schemas.common import error_answers
-from convscope.server.schemas.signals import BallDropRequest, EchoRequest, SlideRequest, UploadQuery
+from convscope.server.schemas.signals import (
+    BallDropRequest,
+    EchoRequest,
+    LawsRequest,
+    SlideRequest,
+    UploadQuery,
+)
 from convscope.signal import bundled_sound, bundled_wav, read_wav, sound_names, write_wav
 
 WAV_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave")
@@ -73,9 +81,16 @@ def signals_router() -> APIRouter:
                  responses=error_answers(**{"400": "An unknown signal name."}))
     def slide(request: SlideRequest) -> FastJSONResponse:
         """Flip g (unless `flip` is false), slide it over f: the result and frames of the slide."""
-        f = request.f if isinstance(request.f, str) else np.asarray(request.f)
-        g = request.g if isinstance(request.g, str) else np.asarray(request.g)
-        return FastJSONResponse(slide_lesson(Slide(f, g, request.flip, request.max_frames)))
+        f, g = _signal(request.f), _signal(request.g)
+        setting = Slide(f, g, request.flip, request.max_frames, request.repeat)
+        return FastJSONResponse(slide_lesson(setting))
+
+    @router.post("/api/signals/laws", response_model=LawsLesson, response_class=FastJSONResponse,
+                 responses=error_answers(**{"400": "An unknown signal name."}))
+    def laws(request: LawsRequest) -> FastJSONResponse:
+        """f * g next to g * f and (f * g) * h next to f * (g * h), with their largest differences."""
+        setting = Laws(_signal(request.f), _signal(request.g), _signal(request.h))
+        return FastJSONResponse(laws_lesson(setting))
 
     @router.get("/api/signals/impulses", response_model=list[ImpulsePreset])
     def get_impulses() -> list[ImpulsePreset]:
@@ -121,6 +136,11 @@ def signals_router() -> APIRouter:
         return Response(write_wav(echo_samples(setting), setting.sample_rate), media_type="audio/wav")
 
     return router
+
+
+def _signal(spec: str | list[float]) -> str | npt.NDArray[np.float64]:
+    """A signal as the lesson takes it: a waveform's name, or the drawn values as an array."""
+    return spec if isinstance(spec, str) else np.asarray(spec, dtype=np.float64)
 
 
 async def _uploaded(request: Request, query: UploadQuery) -> Echo:

@@ -12,7 +12,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from convscope.lessons.echo import MAX_COLUMNS, MAX_IMPULSE_SECONDS, MAX_TAPS, MIN_COLUMNS
-from convscope.lessons.signals import GRID_POINTS, MAX_BALLS, MAX_FRAMES, MAX_WEIGHTS, MIN_BALLS
+from convscope.lessons.signals import (
+    GRID_POINTS,
+    MAX_BALLS,
+    MAX_FRAMES,
+    MAX_REPEAT,
+    MAX_WEIGHTS,
+    MIN_BALLS,
+)
 from convscope.server.schemas.common import STRICT, FiniteFloat
 
 MAX_SEED = 2**32 - 1
@@ -73,6 +80,20 @@ class SlideRequest(BaseModel):
     g: SignalSpec = Field(description="The signal that is flipped and slid, as for `f`.")
     flip: bool = Field(True, description="false: cross-correlation (g slid unflipped, as CNN layers do).")
     max_frames: int = Field(121, ge=1, le=MAX_FRAMES, description="At most this many frames of the slide.")
+    repeat: int = Field(0, ge=0, le=MAX_REPEAT, description="Convolve g into f this many times first "
+                        "(box, g box, repeat 1: box * box * box, a bell).")
+
+
+class LawsRequest(BaseModel):
+    """Three signals to check commutativity (f, g) and associativity (f, g, h) with."""
+
+    model_config = ConfigDict(
+        **STRICT, json_schema_extra={"examples": [{"f": "decay", "g": "box", "h": "gaussian"}]},
+    )
+
+    f: SignalSpec = Field(description="As for the slide's `f`.")
+    g: SignalSpec = Field(description="As for the slide's `g`.")
+    h: SignalSpec = Field("box", description="The third signal of (f * g) * h = f * (g * h).")
 
 
 class EchoRequest(BaseModel):

@@ -37,7 +37,20 @@
  * @property {number[]} t @property {number[]} result  (f*g)(t), or the cross-correlation
  * @property {number} frame_stride  frames[i] is result[i * frame_stride]
  * @property {SlideFrame[]} frames
+ * @property {number} repeat  times g was convolved into f before sliding
  */
+
+// ---- the laws: POST /api/signals/laws ---------------------------------------------------------------
+
+/**
+ * Both sides of one law on the same t (LawCheck).
+ * @typedef {object} LawCheck
+ * @property {string} law  e.g. "f * g = g * f"
+ * @property {number[]} t @property {number[]} left @property {number[]} right
+ * @property {number} max_difference  largest |left - right| @property {number} peak  largest |left|
+ */
+
+/** @typedef {{commutative: LawCheck, associative: LawCheck}} LawsLesson */
 
 // ---- the echo: GET /api/signals/sounds, /impulses; POST /api/signals/echo, /echo/upload -----------
 
