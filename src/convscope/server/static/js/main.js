@@ -13,6 +13,7 @@ const VIEWS = {
   playground: () => import("./views/playground/index.js"),
   network: () => import("./views/network/index.js"),
   training: () => import("./views/training/index.js"),
+  signals: () => import("./views/signals/index.js"),
 };
 
 /**

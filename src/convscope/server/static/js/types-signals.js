@@ -69,4 +69,12 @@
  * @property {string} wav  the output as a base64 16-bit PCM WAV
  */
 
+// ---- what the page sends (the server's request models, convscope.server.schemas.signals) -----------
+
+/** @typedef {{f: number[], g: number[], total?: number, balls?: number | null, seed?: number}} BallDropRequest */
+/** @typedef {{f: string | number[], g: string | number[], flip?: boolean, max_frames?: number, repeat?: number}} SlideRequest */
+/** @typedef {{f: string | number[], g: string | number[], h?: string | number[]}} LawsRequest */
+/** @typedef {{sound: string, preset?: string | null, taps?: number[][] | null, columns?: number}} EchoRequest */
+/** The impulse response for an upload, sent in its URL. @typedef {{preset?: string, taps?: number[][], columns?: number}} UploadImpulse */
+
 export {};
