@@ -41,8 +41,8 @@ def test_a_drawn_signal_is_used_as_drawn() -> None:
 
 
 def test_bad_signals_name_their_field() -> None:
-    with pytest.raises(SettingError, match="^h: unknown signal 'sine'"):
+    with pytest.raises(SettingError, match=r"^h: unknown signal 'sine'"):
         laws_lesson(Laws("box", "box", "sine"))
-    with pytest.raises(SettingError, match="^g: a drawn signal must be 121 finite numbers"):
+    with pytest.raises(SettingError, match=r"^g: a drawn signal must be 121 finite numbers"):
         laws_lesson(Laws("box", np.ones(3)))
     assert set(WAVEFORMS) >= {"box", "decay"}

@@ -117,13 +117,16 @@ export function mountBalls(root, { api, state, onChange, onBusy }) {
     });
   }
 
-  /** Set one bar's probability; the others keep their proportions (the server renormalises). */
+  /** Give one bar the probability under the pointer; the others share the rest in their proportions. */
   function setBar(/** @type {"f" | "g"} */ key, /** @type {number} */ step, /** @type {number} */ value) {
     const w = [...(lesson?.[key] ?? state()[key])];
-    w[step] = Math.max(0, Math.min(1, value));
-    if (w.every((v) => v === 0)) return; // an all-zero drop has no distribution; keep the last one
+    const v = Math.max(0, Math.min(1, value));
+    const others = w.reduce((sum, x, i) => (i === step ? sum : sum + x), 0);
+    if (others === 0 && v === 0) return; // an all-zero drop has no distribution; keep the last one
+    const scale = others === 0 ? 0 : (1 - v) / others;
+    const next = w.map((x, i) => (i === step ? (others === 0 ? 1 : v) : x * scale));
     drop = null;
-    onChange({ [key]: w.map((v) => Number(v.toPrecision(4))) });
+    onChange({ [key]: next.map((x) => Number(x.toPrecision(4))) });
   }
 
   /** @type {import("../../types-signals.js").DistributionRecord[]} */
@@ -146,6 +149,10 @@ export function mountBalls(root, { api, state, onChange, onBusy }) {
     drawBars(/** @type {HTMLCanvasElement} */ (part("conv-bars")), { width: convWidth, height: 170, values: conv,
       yMax: barTop(conv, drop?.frequencies ?? []), color: BAR_COLORS.conv, chosen: new Set([s.total]),
       overlay: drop?.frequencies ?? null, xLabel: "c = a + b (total distance)" });
+    for (const [key, values] of /** @type {const} */ ([["f", f], ["g", g]])) {
+      const same = catalogue.find((d) => d.weights.length === values.length && d.weights.every((v, i) => Math.abs(v - values[i]) < 1e-9));
+      /** @type {HTMLSelectElement} */ (part(`${key}-preset`)).value = same?.name ?? "";
+    }
     part("f-numbers").textContent = `f = [${f.map(fmt).join(", ")}]`;
     part("g-numbers").textContent = `g = [${g.map(fmt).join(", ")}]`;
     total.max = String(Math.max(0, conv.length - 1));

@@ -65,7 +65,7 @@ export function drawBars(canvas, spec) {
 }
 
 /**
- * The step and height under a pointer at (px, py) in the canvas's CSS pixels; null outside the bars.
+ * The step and height under a pointer at (px, py) in the canvas's CSS pixels; null beside the bars.
  * @param {import("./axes.js").Frame} frame @param {number} n  bars @param {number} yMax
  * @param {number} px @param {number} py
  * @returns {{step: number, value: number} | null}
@@ -75,7 +75,7 @@ export function barAt(frame, n, yMax, px, py) {
   const step = Math.round(((px - x(0)) / (x(1) - x(0))));
   if (step < 0 || step >= n) return null;
   const value = ((box.bottom - py) / (box.bottom - box.top)) * yMax;
-  return { step, value: Math.max(0, Math.min(yMax, value)) };
+  return { step, value: Math.max(0, Math.min(1, value)) }; // above the axis keeps growing, up to 1
 }
 
 /** An axis top that leaves headroom above the tallest bar. @param {number[][]} arrays */

@@ -15,10 +15,10 @@ const MAX_ROWS_SHOWN = 12;
 export function mountImpulse(el, { onChange }) {
   el.innerHTML = `
     <label class="sig-inline">Impulse response <select data-part="impulse" data-testid="impulse"></select></label>
-    <p class="hint" data-part="impulse-about"></p>
+    <p class="hint" data-part="impulse-about" data-testid="impulse-about"></p>
     <table class="sig-taps"><thead><tr><th>#</th><th>delay (ms)</th><th>gain</th><th></th></tr></thead>
       <tbody data-part="taps" data-testid="taps"></tbody></table>
-    <p class="hint" data-part="taps-more"></p>
+    <p class="hint" data-part="taps-more" data-testid="taps-more"></p>
     <button type="button" data-part="add-tap" data-testid="add-tap">+ spike</button>`;
   const q = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
   const select = /** @type {HTMLSelectElement} */ (q("impulse"));

@@ -72,12 +72,15 @@ export function legend(ctx, x0, y0, items) {
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  let x = x0;
+  const right = ctx.canvas.width / (window.devicePixelRatio || 1) - 8;
+  let [x, y] = [x0, y0];
   for (const [color, label] of items) {
+    const width = 24 + ctx.measureText(label).width;
+    if (x > x0 && x + width - 8 > right) [x, y] = [x0, y + 14]; // a narrow plot: the next key on a new line
     ctx.fillStyle = color;
-    ctx.fillRect(x, y0 + 2, 12, 8);
+    ctx.fillRect(x, y + 2, 12, 8);
     ctx.fillStyle = COLORS.text;
-    ctx.fillText(label, x + 16, y0);
-    x += 24 + ctx.measureText(label).width;
+    ctx.fillText(label, x + 16, y);
+    x += width;
   }
 }

@@ -47,8 +47,11 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
       lesson = answer;
       showError(part("slide-error"), null);
       const n = answer.frames.length;
-      const wanted = first ? (state().step ?? Math.min(n, Math.round(n / 2))) : wasDone ? n : player.step();
+      // A first visit opens where the overlap is largest: the shaded product is then plain to see.
+      const widest = answer.frames.reduce((best, f, i) => (f.area > answer.frames[best].area ? i : best), 0) + 1;
+      const wanted = first ? (state().step ?? widest) : wasDone ? n : player.step();
       player.show(Math.min(n, wanted));
+      /** @type {HTMLAnchorElement} */ (part("playground-link")).href = playgroundLink(answer.g, answer.flip);
       onStep(player.step());
     },
     onError: (err) => showError(part("slide-error"), err, SERVER_FAILED),

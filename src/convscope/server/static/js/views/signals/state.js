@@ -1,8 +1,8 @@
 // The signals page's URL state: `#/signals?f=1_2_1&g=1_1&c=2&n=1000&sf=box&sg=box&flip=1&...` in and
 // out. Pure functions only; the view receives and hands back plain objects. A hand-drawn signal travels
-// as the playground's image code (64 levels, runs compressed), so a drawing can be shared by its link.
+// as the playground's image code ("1x121-" then 64 levels, runs compressed): a drawing shared by its link.
 
-import { decodeImage, encodeImage } from "../playground/state.js";
+import { encodeImage } from "../playground/state.js";
 
 /**
  * @typedef {object} SignalsState
@@ -51,10 +51,15 @@ function weights(text, fallback) {
   return ok && values.some((v) => v > 0) ? values : fallback;
 }
 
-/** A drawn signal from its image code, or null. @param {string | null} text */
-function drawn(text) {
-  const image = text ? decodeImage(text) : null;
-  return image && image.length === 1 && image[0].length === 121 ? image[0] : null;
+const LEVELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"; // encodeImage's 64 levels
+
+/** A drawn signal from its image code (one row of 121), or null. @param {string | null} text */
+export function drawn(text) {
+  const match = /^1x121-(.*)$/.exec(text ?? "");
+  if (!match) return null;
+  const body = match[1].replace(/(.)\*(\d{1,3})\./g, (_, c, n) => c.repeat(Number(n)));
+  const levels = [...body].map((c) => LEVELS.indexOf(c));
+  return levels.length === 121 && !levels.includes(-1) ? levels.map((v) => v / 63) : null;
 }
 
 /** Spikes like "0:1_300:0.5" (milliseconds and gains). @param {string | null} text @param {number[][]} fallback */

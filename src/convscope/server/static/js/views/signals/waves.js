@@ -1,5 +1,5 @@
 // A waveform drawn from its envelope (the lowest and highest sample of each pixel column) with a time
-// axis in seconds. Pure drawing.
+// axis in seconds (starting a little before 0, so a spike at 0 stands clear of the axis). Pure drawing.
 
 import { drawFrame } from "./axes.js";
 
@@ -10,7 +10,7 @@ import { drawFrame } from "./axes.js";
  */
 export function drawWave(canvas, envelope, { width, seconds, color, label }) {
   const top = Math.max(1, ...envelope.max.map(Math.abs), ...envelope.min.map(Math.abs));
-  const plot = drawFrame(canvas, { width, height: 110, xRange: [0, seconds], yRange: [-top, top], xLabel: label });
+  const plot = drawFrame(canvas, { width, height: 110, xRange: [-0.015 * seconds, seconds], yRange: [-top, top], xLabel: label });
   const { ctx, x, y } = plot;
   const n = envelope.max.length;
   ctx.strokeStyle = color;

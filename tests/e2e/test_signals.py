@@ -1,0 +1,342 @@
+"""The signals page in chromium: every control of the ball drop, flip-and-slide (with the player), the
+cross-correlation toggle and the echo, a sound that really plays, a WAV upload, a corrupt one's message
+beside its control, the download, and the page at three sizes (no console errors allowed anywhere)."""
+
+from __future__ import annotations
+
+import io
+import re
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _open_page
+
+READY = ".signals[data-busy='false']"
+
+
+@pytest.fixture(scope="module")
+def audio_browser(browser: Any) -> Iterator[Any]:
+    """Chromium that may start sound without a person's gesture (headless has no speakers to wait on);
+    launched by the session's Playwright, as a second one cannot run beside it."""
+    args = [*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    yield chromium
+    chromium.close()
+
+
+BAD_REQUEST = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+
+
+@pytest.fixture
+def spage(audio_browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A page whose test names the 400s it provokes on purpose (chromium logs each as a console error):
+    the list it is given holds them; any other console or page error still fails the test."""
+    context = audio_browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    expected: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page, expected
+    context.close()
+    assert errors == expected, f"the page logged errors: {errors}"
+
+
+def state(page: Any) -> dict[str, str]:
+    """The view's state as its URL holds it."""
+    query = urlsplit(page.url).fragment.split("?", 1)[1]
+    return {k: v[0] for k, v in parse_qs(query).items()}
+
+
+def open_signals(page: Any, server: str, query: str = "") -> None:
+    page.goto(f"{server}/#/signals{'?' + query if query else ''}")
+    page.wait_for_selector(READY)
+
+
+def settle(page: Any) -> None:
+    """Wait for every section's newest answer (asks are merged within a frame, then sent)."""
+    page.wait_for_timeout(60)
+    page.wait_for_selector(READY)
+
+
+def numbers(page: Any, key: str) -> list[float]:
+    text = page.get_by_test_id(f"{key}-numbers").inner_text()
+    return [float(v) for v in re.findall(r"[-\d.e]+", text.split("=", 1)[1])]
+
+
+def set_range(page: Any, testid: str, value: int) -> None:
+    page.get_by_test_id(testid).evaluate(
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+
+
+def test_ball_drop_controls(page: Any, server: str) -> None:
+    open_signals(page, server)
+    assert numbers(page, "f") == pytest.approx([1 / 6] * 6, abs=1e-3)
+    assert page.get_by_test_id("f-preset").input_value() == "uniform"
+    set_range(page, "total", 3)
+    settle(page)
+    expected = "(f * g)(3) = 0.028 + 0.028 + 0.028 + 0.028 = 0.111"
+    assert page.get_by_test_id("sum").inner_text().startswith(expected)
+    assert page.get_by_test_id("pairs").locator("li").count() == 4
+    assert state(page)["c"] == "3"
+
+    page.get_by_test_id("g-preset").select_option("triangle")
+    settle(page)
+    g = numbers(page, "g")
+    assert sum(g) == pytest.approx(1, abs=2e-3)
+    assert g[0] < max(g)
+    page.get_by_test_id("f-more").click()
+    settle(page)
+    assert len(numbers(page, "f")) == 7
+    assert numbers(page, "f")[-1] == 0
+    page.get_by_test_id("f-fewer").click()
+    page.get_by_test_id("f-fewer").click()
+    settle(page)
+    assert len(numbers(page, "f")) == 5
+
+    # Drag f's first bar up: it grows, the others shrink in proportion (renormalised by the server).
+    box = page.get_by_test_id("f-bars").bounding_box()
+    before = numbers(page, "f")
+    x = box["x"] + 36 + (box["width"] - 44) * (0.6 / 5.2)  # bar 0's centre (axes.js's margins)
+    page.mouse.move(x, box["y"] + box["height"] - 40)
+    page.mouse.down()
+    page.mouse.move(x, box["y"] - 120, steps=5)  # past the axis's top: the bar keeps growing
+    page.mouse.up()
+    settle(page)
+    after = numbers(page, "f")
+    assert after[0] > 0.4
+    assert sum(after) == pytest.approx(1, abs=3e-3)
+    assert after[1] / after[2] == pytest.approx(before[1] / before[2], rel=0.02)
+    assert page.get_by_test_id("f-preset").input_value() == ""  # no preset matches a hand-made f
+    assert state(page)["f"].split("_")[0] != "1"
+
+    # Drops: the distance printed is the lesson's; 100,000 balls land within 0.01 of f * g.
+    page.get_by_test_id("field-balls").fill("100000")
+    page.get_by_test_id("field-balls").dispatch_event("change")
+    page.get_by_test_id("drop").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=distance]').dataset.distance !== ''")
+    distance = float(page.get_by_test_id("distance").get_attribute("data-distance"))
+    assert 0 < distance < 0.01
+    assert "100,000 balls (seed 0)" in page.get_by_test_id("distance").inner_text()
+    assert state(page)["n"] == "100000"
+    page.get_by_test_id("field-balls").fill("5")
+    page.get_by_test_id("field-balls").dispatch_event("change")
+    message = page.get_by_test_id("invalid-balls").inner_text()
+    assert message == "Must be a whole number from 10 to 100000 (got 5)."
+
+
+def test_a_drop_draws_its_histogram(page: Any, server: str) -> None:
+    """The green ticks appear on f * g only after a drop: the canvas changes and the distance is printed."""
+    open_signals(page, server, "f=1_1&g=1_1&c=1&n=10&seed=3")
+    before = page.get_by_test_id("conv-bars").screenshot()
+    page.get_by_test_id("drop").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=distance]').dataset.distance !== ''")
+    settle(page)
+    assert page.get_by_test_id("conv-bars").screenshot() != before
+    green = page.get_by_test_id("conv-bars").evaluate(
+        """(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+                    for (let i = 0; i < d.length; i += 4)
+                      if (d[i] === 27 && d[i + 1] === 138 && d[i + 2] === 58) n++;
+                    return n; }""")
+    assert green > 20
+    assert "10 balls (seed 3)" in page.get_by_test_id("distance").inner_text()
+
+
+def test_flip_and_slide_player_and_laws(page: Any, server: str) -> None:
+    open_signals(page, server, "sf=decay&sg=gaussian")
+    counter = page.get_by_test_id("step-counter")
+    assert counter.get_attribute("data-count") == "121"
+    set_range(page, "scrubber", 0)
+    assert page.get_by_test_id("slide-readout").inner_text().startswith("Press play")
+    set_range(page, "scrubber", 60)
+    assert counter.get_attribute("data-step") == "60"
+    readout = page.get_by_test_id("slide-readout").inner_text()
+    assert readout.startswith("t = ")
+    assert "∫ f(τ) g(t − τ) dτ" in readout
+    page.get_by_test_id("step-forward").click()
+    page.get_by_test_id("step-back").click()
+    page.get_by_test_id("step-back").click()
+    assert counter.get_attribute("data-step") == "59"
+    assert state(page)["step"] == "59"
+    page.get_by_test_id("to-end").click()
+    assert counter.get_attribute("data-step") == "121"
+    page.get_by_test_id("reset").click()
+    page.get_by_test_id("play").click()
+    counter.wait_for(state="attached")
+    page.wait_for_function("(el) => Number(el.dataset.step) > 2", arg=counter.element_handle())
+    page.get_by_test_id("play").click()  # pause
+    paused = counter.get_attribute("data-step")
+    page.wait_for_timeout(300)
+    assert counter.get_attribute("data-step") == paused
+
+    page.get_by_test_id("box-box-box").click()
+    settle(page)
+    assert state(page)["sf"] == "box"
+    assert state(page)["repeat"] == "1"
+    assert "convolved with g 1 time" in page.get_by_test_id("repeat-note").inner_text()
+    page.get_by_test_id("repeat").click()
+    settle(page)
+    assert state(page)["repeat"] == "2"
+    page.get_by_test_id("unrepeat").click()
+    page.get_by_test_id("box-box").click()
+    settle(page)
+    assert state(page)["repeat"] == "0"
+
+    page.get_by_test_id("sf").select_option("decay")
+    settle(page)
+    page.get_by_test_id("swap").click()
+    settle(page)
+    assert (state(page)["sf"], state(page)["sg"]) == ("box", "decay")
+    law = page.get_by_test_id("law-commutative-numbers")
+    assert float(law.get_attribute("data-difference")) < 1e-12
+    assert law.inner_text().startswith("Largest difference between f * g and g * f")
+    page.get_by_test_id("associate").click()
+    law = page.get_by_test_id("law-associative-numbers")
+    law.wait_for()
+    assert float(law.get_attribute("data-difference")) < 1e-12
+
+
+def test_drawn_signal_and_the_cross_correlation_toggle(page: Any, server: str) -> None:
+    open_signals(page, server)
+    page.get_by_test_id("sg").select_option("drawn")
+    pad = page.get_by_test_id("pad-g")
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + 30, steps=8)
+    page.mouse.up()
+    settle(page)
+    assert state(page)["sg"] == "drawn"
+    assert state(page)["dg"].startswith("1x121-")
+    area = float(page.get_by_test_id("slide-readout").get_attribute("data-area"))
+    assert np.isfinite(area)
+
+    page.get_by_test_id("flip").uncheck()
+    settle(page)
+    assert state(page)["flip"] == "0"
+    assert page.get_by_test_id("flip-explain").inner_text().startswith("Unflipped: this is cross-correlation")
+    assert "∫ f(τ) g(τ − t) dτ" in page.get_by_test_id("slide-readout").inner_text()
+    href = page.get_by_test_id("playground-link").get_attribute("href")
+    assert href.startswith("#/playground?")
+    assert "matrix=3x3_0_0_0_" in href
+    # A link with the drawing opens the same drawing.
+    page.reload()
+    page.wait_for_selector(READY)
+    assert page.get_by_test_id("sg").input_value() == "drawn"
+    assert page.get_by_test_id("pad-g").count() == 1
+    page.get_by_test_id("playground-link").click()
+    page.wait_for_selector(".playground[data-busy='false']")
+    assert "matrix=3x3" in page.url
+
+
+def wav_bytes(seconds: float, rate: int = 8000, channels: int = 1) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (0.4 * np.sin(2 * np.pi * 440 * t) * np.exp(-6 * t) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.repeat(tone[:, None], channels, axis=1).tobytes())
+    return buffer.getvalue()
+
+
+def test_echo_plays_uploads_and_downloads(spage: Any, server: str, tmp_path: Path) -> None:
+    page, expected_errors = spage
+    open_signals(page, server, "sound=drum&impulse=echo")
+    assert "22,050 Hz convolved with 2 spikes" in page.get_by_test_id("echo-about").inner_text()
+    page.get_by_test_id("play-output").click()
+    page.wait_for_function("() => document.querySelector('.signals').dataset.audio === 'running'")
+    page.wait_for_function("() => document.querySelector('.signals').dataset.clickToSoundMs !== undefined")
+    assert page.locator(".signals").get_attribute("data-playing") in ("output", "")
+    page.get_by_test_id("play-input").click()
+    page.wait_for_function("() => document.querySelector('.signals').dataset.playing === 'input'")
+    page.get_by_test_id("play-impulse").click()
+    page.wait_for_function("() => document.querySelector('.signals').dataset.playing === 'impulse'")
+    page.get_by_test_id("stop").click()
+    page.wait_for_function("() => document.querySelector('.signals').dataset.playing === ''")
+
+    # The download is the echo: 22,050 Hz, the drum's length plus 0.3 s.
+    with page.expect_download() as info:
+        page.get_by_test_id("download").click()
+    with wave.open(str(info.value.path()), "rb") as echoed:
+        assert echoed.getframerate() == 22_050
+        frames = echoed.getnframes()
+    drum_seconds = float(re.search(r"drum \(([\d.]+) s\)", page.get_by_test_id("sound").inner_text())[1])
+    assert frames / 22_050 == pytest.approx(drum_seconds + 0.3, abs=0.06)
+
+    page.get_by_test_id("impulse").select_option("room")
+    settle(page)
+    assert "more spikes" in page.get_by_test_id("taps-more").inner_text()
+    page.get_by_test_id("impulse").select_option("slap_back")
+    settle(page)
+    page.get_by_test_id("add-tap").click()
+    settle(page)
+    assert state(page)["impulse"] == "custom"
+    assert page.locator("[data-testid^=tap-delay-]").count() == 3
+    page.get_by_test_id("tap-remove-2").click()
+    settle(page)
+    page.get_by_test_id("tap-delay-1").fill("45000")
+    page.get_by_test_id("tap-delay-1").dispatch_event("change")
+    expected_errors.append(BAD_REQUEST)  # a delay only the lesson can judge: the server says what is allowed
+    error = page.get_by_test_id("impulse-error")
+    error.wait_for()
+    assert "taps: delays must be at most 30 s (got 45 s)" in error.inner_text()
+    page.get_by_test_id("tap-delay-1").fill("120")
+    page.get_by_test_id("tap-delay-1").dispatch_event("change")
+    page.wait_for_selector("[data-testid=impulse-error]", state="hidden")
+
+    # Your own WAV, written here: the page convolves it at its own rate and plays it.
+    good = tmp_path / "tone.wav"
+    good.write_bytes(wav_bytes(0.5))
+    page.get_by_test_id("upload").set_input_files(str(good))
+    page.wait_for_function("(el) => el.textContent.includes('8,000 Hz')",
+                           arg=page.get_by_test_id("echo-about").element_handle())
+    assert page.get_by_test_id("echo-about").inner_text().startswith("4,000 samples at 8,000 Hz")
+    assert page.get_by_test_id("sound").input_value() == "upload"
+    page.get_by_test_id("play-input").click()
+    page.wait_for_function("() => document.querySelector('.signals').dataset.playing === 'input'")
+    assert page.locator(".signals").get_attribute("data-audio") == "running"
+
+    bad = tmp_path / "notes.wav"
+    bad.write_bytes(b"these are not samples")
+    expected_errors.append(BAD_REQUEST)  # only the server can tell a WAV from noise
+    page.get_by_test_id("upload").set_input_files(str(bad))
+    message = page.get_by_test_id("sound-error")
+    message.wait_for()
+    assert "body: not a PCM WAV file" in message.inner_text()
+    # It sits beside the file control, inside the same block.
+    assert page.locator(".sig-echo-sound [data-testid=sound-error]").count() == 1
+
+
+def test_state_comes_back_from_the_url(page: Any, server: str) -> None:
+    query = ("f=1_2_1&g=3_1&c=2&n=500&seed=7&sf=triangle&sg=decay&flip=0&repeat=0&speed=5&step=30"
+             "&sound=melody&impulse=box")
+    open_signals(page, server, query)
+    assert page.get_by_test_id("sum").inner_text().startswith("(f * g)(2) = ")
+    assert page.get_by_test_id("field-balls").input_value() == "500"
+    assert page.get_by_test_id("sf").input_value() == "triangle"
+    assert not page.get_by_test_id("flip").is_checked()
+    assert page.get_by_test_id("step-counter").get_attribute("data-step") == "30"
+    assert page.get_by_test_id("sound").input_value() == "melody"
+    assert page.get_by_test_id("impulse").input_value() == "box"
+    kept = {k: state(page)[k] for k in ("c", "sf", "sg", "flip", "step", "sound", "impulse")}
+    assert kept == {"c": "2", "sf": "triangle", "sg": "decay", "flip": "0", "step": "30", "sound": "melody",
+                    "impulse": "box"}
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1024, 576), (390, 844)])
+def test_screenshots_fit(browser: Any, server: str, screenshot: Any, width: int, height: int) -> None:
+    for page in _open_page(browser, {"width": width, "height": height}):
+        open_signals(page, server, "c=4")
+        page.wait_for_timeout(200)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}x{height}"
+        screenshot(page, f"signals-{width}x{height}", full_page=True)
