@@ -46,7 +46,7 @@ def test_every_view_is_one_folder_with_the_same_shape(page: Any, server: str) ->
     page.goto(f"{server}/#/playground")
     page.wait_for_selector(".playground[data-busy='false']")
     shapes = page.evaluate(
-        """async () => Promise.all(["playground", "network", "training"].map(async (name) => {
+        """async () => Promise.all(["playground", "network", "training", "signals"].map(async (name) => {
             const { view } = await import(`/js/views/${name}/index.js`);
             return [name, view.route, typeof view.title, typeof view.mount,
                     typeof view.stateFromUrl, typeof view.stateToUrl];
