@@ -147,7 +147,7 @@ export function mountBalls(root, { api, state, onChange, onBusy }) {
       color: BAR_COLORS.g, chosen: new Set(pairs.map((p) => p.b)), xLabel: "b (steps of the second drop)" });
     const conv = shown?.convolution ?? [];
     drawBars(/** @type {HTMLCanvasElement} */ (part("conv-bars")), { width: convWidth, height: 170, values: conv,
-      yMax: barTop(conv, drop?.frequencies ?? []), color: BAR_COLORS.conv, chosen: new Set([s.total]),
+      yMax: barTop(conv, drop?.frequencies ?? []), color: BAR_COLORS.chosen, chosen: new Set([s.total]),
       overlay: drop?.frequencies ?? null, xLabel: "c = a + b (total distance)" });
     for (const [key, values] of /** @type {const} */ ([["f", f], ["g", g]])) {
       const same = catalogue.find((d) => d.weights.length === values.length && d.weights.every((v, i) => Math.abs(v - values[i]) < 1e-9));

@@ -15,7 +15,7 @@ export const BAR_COLORS = Object.freeze({
  * @property {number[]} values  one bar per step 0, 1, ...
  * @property {number} yMax  top of the axis
  * @property {string} color
- * @property {Set<number>} [chosen]  bars drawn in the chosen colour (the pairs of the chosen total)
+ * @property {Set<number>} [chosen]  bars drawn in `color` (the pairs of the chosen total); the rest faded
  * @property {number[] | null} [overlay]  simulated frequencies, drawn as green ticks over the bars
  * @property {string} xLabel
  */
@@ -46,7 +46,7 @@ export function drawBars(canvas, spec) {
   const half = Math.max(1, ((x(1) - x(0)) * 0.72) / 2);
   spec.values.forEach((v, i) => {
     const chosen = spec.chosen?.has(i);
-    ctx.fillStyle = spec.chosen && !chosen ? BAR_COLORS.faded : chosen ? BAR_COLORS.chosen : spec.color;
+    ctx.fillStyle = spec.chosen && !chosen ? BAR_COLORS.faded : spec.color;
     ctx.fillRect(x(i) - half, y(v), half * 2, y(0) - y(v));
   });
   if (spec.overlay) {

@@ -73,11 +73,12 @@ export function mountImpulse(el, { onChange }) {
       q("impulse-about").textContent = preset ? `${preset.description} Edit a spike to make it your own.`
         : "Each spike adds a copy of the sound, delay milliseconds later, times gain.";
       shown = this.taps(state);
+      const show = (/** @type {number} */ v) => String(Number(v.toPrecision(4))); // a preset's noise gains: 4 digits
       q("taps").innerHTML = shown.slice(0, MAX_ROWS_SHOWN).map(([d, g], i) => `<tr>
         <td>${i + 1}</td>
-        <td><input type="number" step="any" min="${LIMITS_SIGNALS.delayMs[0]}" max="${LIMITS_SIGNALS.delayMs[1]}" value="${d}"
+        <td><input type="number" step="any" min="${LIMITS_SIGNALS.delayMs[0]}" max="${LIMITS_SIGNALS.delayMs[1]}" value="${show(d)}"
           data-row="${i}" data-col="delay" data-testid="tap-delay-${i}" aria-label="spike ${i + 1} delay in milliseconds"></td>
-        <td><input type="number" step="any" value="${g}" data-row="${i}" data-col="gain" data-testid="tap-gain-${i}"
+        <td><input type="number" step="any" value="${show(g)}" data-row="${i}" data-col="gain" data-testid="tap-gain-${i}"
           aria-label="spike ${i + 1} gain"></td>
         <td><button type="button" data-remove="${i}" data-testid="tap-remove-${i}" aria-label="remove spike ${i + 1}">×</button></td></tr>`).join("");
       q("taps-more").textContent = shown.length > MAX_ROWS_SHOWN ? `…and ${shown.length - MAX_ROWS_SHOWN} more spikes.` : "";

@@ -10,7 +10,7 @@ const SIDES = Object.freeze({
   commutative: { left: "f * g", right: "g * f (f and g swapped)",
     explain: "Swapping f and g changes which signal is flipped and slid, not the result: the sum over a + b = c does not care which drop came first." },
   associative: { left: "(f * g) * h", right: "f * (g * h)",
-    explain: "Three drops in a row: convolving the first two and then the third gives the same as the first with the last two combined." },
+    explain: "Three drops in a row (h is a box): convolving the first two and then the third gives the same as the first with the last two combined." },
 });
 
 /**
