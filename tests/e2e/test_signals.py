@@ -340,3 +340,33 @@ def test_screenshots_fit(browser: Any, server: str, screenshot: Any, width: int,
         overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}x{height}"
         screenshot(page, f"signals-{width}x{height}", full_page=True)
+
+
+def test_bars_answer_the_keyboard(page: Any, server: str) -> None:
+    """Arrow keys pick a bar of g and raise it, as a drag does; the numbers follow."""
+    open_signals(page, server, "f=1_1&g=1_1_1_1&c=1")
+    bars = page.get_by_test_id("g-bars")
+    bars.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    for _ in range(5):
+        page.keyboard.press("ArrowUp")
+    settle(page)
+    g = numbers(page, "g")
+    assert g[2] > 0.3
+    assert g[0] == pytest.approx(g[1], abs=1e-3)
+    assert sum(g) == pytest.approx(1, abs=3e-3)
+    assert bars.get_attribute("aria-valuetext").startswith("step 2: ")
+
+
+def test_no_serious_accessibility_problems(page: Any, server: str) -> None:
+    """axe-core on the page with every part shown (a drawn g, a law): nothing serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_signals(page, server, "sg=drawn&dg=1x121-A*50.z*20.A*51.")
+    page.get_by_test_id("associate").click()
+    page.get_by_test_id("law-associative-numbers").wait_for()
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], [n["target"] for n in v["nodes"]])
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -16,7 +16,7 @@ export function mountImpulse(el, { onChange }) {
   el.innerHTML = `
     <label class="sig-inline">Impulse response <select data-part="impulse" data-testid="impulse"></select></label>
     <p class="hint" data-part="impulse-about" data-testid="impulse-about"></p>
-    <table class="sig-taps"><thead><tr><th>#</th><th>delay (ms)</th><th>gain</th><th></th></tr></thead>
+    <table class="sig-taps"><thead><tr><th>#</th><th>delay (ms)</th><th>gain</th><th><span class="visually-hidden">remove</span></th></tr></thead>
       <tbody data-part="taps" data-testid="taps"></tbody></table>
     <p class="hint" data-part="taps-more" data-testid="taps-more"></p>
     <button type="button" data-part="add-tap" data-testid="add-tap">+ spike</button>`;
