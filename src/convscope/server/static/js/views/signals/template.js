@@ -19,8 +19,8 @@ const dropHtml = (key, title) => `
 
 export const SIGNALS_HTML = `
 <div class="signals" data-busy="true">
-  <p class="explain sig-intro">Convolution, built from one dimension: a ball dropped twice, the same sum as
-    flip-and-slide, and an echo you can hear. The same f and g carry through.</p>
+  <p class="explain sig-intro">Convolution, built from one dimension as in Colah's "Understanding Convolutions":
+    a ball dropped twice, the same sum seen as flip-and-slide, and an echo you can hear.</p>
 
   <section class="panel sig-section" aria-labelledby="sig-balls-title">
     <h2 id="sig-balls-title">1. A ball dropped twice</h2>
