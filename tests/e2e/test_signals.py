@@ -370,3 +370,26 @@ def test_no_serious_accessibility_problems(page: Any, server: str) -> None:
     serious = [(v["id"], [n["target"] for n in v["nodes"]])
                for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_url_state_round_trips_and_refuses_nonsense(page: Any, server: str) -> None:
+    """stateFromUrl / stateToUrl are inverse on a full state (a drawing included); bad values fall back."""
+    open_signals(page, server)
+    query = ("f=4_3_2_1&g=0.5_0.5&c=2&n=500&seed=7&sf=drawn&sg=decay&df=1x121-A*50.z*20.A*51.&flip=0&repeat=1"
+             "&speed=5&step=30&sound=drum&impulse=custom&taps=0%3A1_250%3A-0.4")
+    round_trip, fallback = page.evaluate(
+        """async (query) => {
+            const { view } = await import("/js/views/signals/index.js");
+            const bad = view.stateFromUrl(new URLSearchParams(
+              "f=1_-1&g=0_0&n=5&sf=sine&sg=drawn&repeat=9&taps=0%3A1_99999%3A1&step=x"));
+            return [view.stateToUrl(view.stateFromUrl(new URLSearchParams(query))).toString(), bad];
+        }""",
+        query,
+    )
+    assert round_trip == query
+    assert fallback["f"] == [1, 1, 1, 1, 1, 1]
+    assert fallback["g"] == [1, 1, 1, 1, 1, 1]
+    assert fallback["balls"] == 1000
+    assert (fallback["sf"], fallback["sg"], fallback["repeat"]) == ("box", "box", 0)
+    assert fallback["taps"] == [[0, 1], [300, 0.5]]
+    assert fallback["step"] == 0
