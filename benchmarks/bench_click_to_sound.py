@@ -10,6 +10,7 @@ passed the moment the AudioBufferSourceNode was started; it writes that to the v
 ``data-click-to-sound-ms``. So a number covers decoding the WAV, (re)starting the source, and the audio
 clock actually running: what a learner waits for between pressing play and the sound starting, except
 the sound card's output latency (headless chromium has no sound card; its clock runs on a fake device).
+The clock is read once per animation frame, so a time is rounded up to the next frame (about 16 ms).
 
 Three rows: the **first click** (creates the AudioContext at the sound's rate), then **echo** (decode the
 answer's WAV, already in the page) and **input** (fetch the bundled WAV from the server, then decode).
