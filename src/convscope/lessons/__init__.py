@@ -16,7 +16,16 @@ Examples
 
 from __future__ import annotations
 
-from convscope.lessons import echo, network, playground, signal_laws, signals, training, training_job
+from convscope.lessons import (
+    drop_slide,
+    echo,
+    network,
+    playground,
+    signal_laws,
+    signals,
+    training,
+    training_job,
+)
 from convscope.lessons.network import (
     ModelChoice,
     ModelLesson,
@@ -39,7 +48,7 @@ from convscope.lessons.training import TrainingStatus, status
 from convscope.lessons.training_job import TrainingJob
 
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
-RECORD_MODULES = (playground, network, training, training_job, signals, signal_laws, echo)
+RECORD_MODULES = (playground, network, training, training_job, signals, signal_laws, echo, drop_slide)
 
 __all__ = [
     "RECORD_MODULES",

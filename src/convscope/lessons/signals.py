@@ -110,6 +110,8 @@ class SlideLesson(TypedDict):
     frames: list[SlideFrame]
     repeat: int
     """How many times g was convolved into the named or drawn f before sliding (f above includes it)."""
+    discrete: bool
+    """True: f and g are the ball drop's distributions on whole steps (tau, t integers; areas are sums)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,14 +221,15 @@ def slide_lesson(setting: Slide) -> SlideLesson:
     if not 1 <= setting.max_frames <= MAX_FRAMES:
         raise SettingError("max_frames", f"must be 1..{MAX_FRAMES} (got {setting.max_frames})")
     stride = math.ceil(result.size / setting.max_frames)
-    shifted = _shifted(h, k[::stride])  # (frames, K): h[k - i] on the grid
+    shifted = shifted_rows(h, k[::stride], h.size)  # (frames, K): h[k - i] on the grid
     product = f * shifted  # (frames, K)
     frames: list[SlideFrame] = [
         {"t": float(t[j]), "shifted": s.tolist(), "product": p.tolist(), "area": float(result[j])}
         for j, s, p in zip(k[::stride], shifted, product, strict=True)
     ]
     return {"tau": tau.tolist(), "f": f.tolist(), "g": g.tolist(), "flip": setting.flip, "t": t.tolist(),
-            "result": result.tolist(), "frame_stride": stride, "frames": frames, "repeat": setting.repeat}
+            "result": result.tolist(), "frame_stride": stride, "frames": frames, "repeat": setting.repeat,
+            "discrete": False}
 
 
 def back_on_grid(result: Array) -> Array:
@@ -260,10 +263,9 @@ def on_grid(spec: str | Array, name: str, tau: Array) -> Array:
     return values
 
 
-def _shifted(h: Array, positions: npt.NDArray[np.int_]) -> Array:
-    """h[k - i] for each position k (rows) and grid index i (columns), zero outside h."""
-    n = h.size
-    padded = np.concatenate([np.zeros(n - 1), h, np.zeros(n - 1)])  # (3n - 2,)
-    index = positions[:, None] - np.arange(n)[None, :] + (n - 1)  # (frames, n), 0..3n - 3
-    out: Array = padded[index]
+def shifted_rows(h: Array, positions: npt.NDArray[np.int_], width: int) -> Array:
+    """h[k - i] for each position k (rows) and index i in 0..width - 1 (columns), zero outside h."""
+    index = positions[:, None] - np.arange(width)[None, :]  # (frames, width)
+    inside = (index >= 0) & (index < h.size)
+    out: Array = np.where(inside, h[np.clip(index, 0, h.size - 1)], 0.0)
     return out

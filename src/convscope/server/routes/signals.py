@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from starlette.exceptions import HTTPException
 
+from convscope.lessons.drop_slide import DropImpulse, DropSlide, drop_impulse, drop_slide_lesson
 from convscope.lessons.echo import (
     Echo,
     EchoLesson,
@@ -41,6 +42,8 @@ from convscope.server.responses import FastJSONResponse
 from convscope.server.schemas.common import error_answers
 from convscope.server.schemas.signals import (
     BallDropRequest,
+    DropImpulseRequest,
+    DropSlideRequest,
     EchoRequest,
     LawsRequest,
     SlideRequest,
@@ -84,6 +87,21 @@ def signals_router() -> APIRouter:
         f, g = _signal(request.f), _signal(request.g)
         setting = Slide(f, g, request.flip, request.max_frames, request.repeat)
         return FastJSONResponse(slide_lesson(setting))
+
+    @router.post("/api/signals/slide-drops", response_model=SlideLesson, response_class=FastJSONResponse,
+                 responses=error_answers(**{"400": "Negative or all-zero weights."}))
+    def slide_drops(request: DropSlideRequest) -> FastJSONResponse:
+        """The ball drop's f and g flipped and slid on whole steps: the result is its f * g."""
+        setting = DropSlide(np.asarray(request.f), np.asarray(request.g), request.flip, request.repeat,
+                            request.max_frames)
+        return FastJSONResponse(drop_slide_lesson(setting))
+
+    @router.post("/api/signals/drop-impulse", response_model=DropImpulse,
+                 responses=error_answers(**{"400": "Negative or all-zero weights."}))
+    def get_drop_impulse(request: DropImpulseRequest) -> DropImpulse:
+        """The ball drop's g (or f * g) as spikes `spacing` seconds apart, gains its probabilities."""
+        f = None if request.f is None else np.asarray(request.f)
+        return drop_impulse(np.asarray(request.g), request.spacing, f)
 
     @router.post("/api/signals/laws", response_model=LawsLesson, response_class=FastJSONResponse,
                  responses=error_answers(**{"400": "An unknown signal name."}))
