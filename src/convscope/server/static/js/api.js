@@ -22,6 +22,9 @@
  * @typedef {import("./types-signals.js").BallDropLesson} BallDropLesson
  * @typedef {import("./types-signals.js").SlideRequest} SlideRequest
  * @typedef {import("./types-signals.js").SlideLesson} SlideLesson
+ * @typedef {import("./types-signals.js").DropSlideRequest} DropSlideRequest
+ * @typedef {import("./types-signals.js").DropImpulseRequest} DropImpulseRequest
+ * @typedef {import("./types-signals.js").DropImpulse} DropImpulse
  * @typedef {import("./types-signals.js").LawsRequest} LawsRequest
  * @typedef {import("./types-signals.js").LawsLesson} LawsLesson
  * @typedef {import("./types-signals.js").SoundRecord} SoundRecord
@@ -110,6 +113,10 @@ export function createApi(base = "/api") {
     ballDrop: (request) => postJson(`${base}/signals/ball-drop`, request),
     /** @param {SlideRequest} request @returns {Promise<SlideLesson>} */
     slide: (request) => postJson(`${base}/signals/slide`, request),
+    /** The ball drop's own f and g slid on whole steps. @param {DropSlideRequest} request @returns {Promise<SlideLesson>} */
+    slideDrops: (request) => postJson(`${base}/signals/slide-drops`, request),
+    /** The ball drop's g (or f * g) as spikes. @param {DropImpulseRequest} request @returns {Promise<DropImpulse>} */
+    dropImpulse: (request) => postJson(`${base}/signals/drop-impulse`, request),
     /** @param {LawsRequest} request @returns {Promise<LawsLesson>} */
     laws: (request) => postJson(`${base}/signals/laws`, request),
     /** @returns {Promise<SoundRecord[]>} */

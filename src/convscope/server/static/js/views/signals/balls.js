@@ -25,9 +25,9 @@ function fieldOf(err) {
 /**
  * @param {HTMLElement} root  the view's root
  * @param {{api: import("../../api.js").Api, state: () => SignalsState, onChange: (patch: Partial<SignalsState>) => void,
- *   onBusy: (busy: boolean) => void}} hooks
+ *   onBusy: (busy: boolean) => void, onLesson?: () => void}} hooks  onLesson: a new answer is shown
  */
-export function mountBalls(root, { api, state, onChange, onBusy }) {
+export function mountBalls(root, { api, state, onChange, onBusy, onLesson = () => {} }) {
   const part = (/** @type {string} */ name) => partOf(root, name);
   /** @type {BallDropLesson | null} */
   let lesson = null;
@@ -46,6 +46,7 @@ export function mountBalls(root, { api, state, onChange, onBusy }) {
       lesson = answer;
       if (request.balls) drop = answer.drop;
       draw();
+      onLesson();
     },
     onError: (err) => showError(part(`${fieldOf(err)}-error`), err, SERVER_FAILED),
     onBusy,
@@ -182,6 +183,8 @@ export function mountBalls(root, { api, state, onChange, onBusy }) {
       }
     },
     draw,
+    /** The ball drop's f * g as the server last answered it, for the slide to show beside its own. */
+    convolution: () => lesson?.convolution ?? null,
     destroy: () => latest.cancel(),
   };
 }

@@ -6,6 +6,7 @@ import { showError, SERVER_FAILED } from "../../components/error.js";
 import { createLatest } from "../../components/latest.js";
 import { base64Bytes, createAudio } from "./audio.js";
 import { plotWidth } from "./axes.js";
+import { mountDropEcho } from "./drop-echo.js";
 import { mountImpulse } from "./impulse.js";
 import { drawWave } from "./waves.js";
 
@@ -21,7 +22,8 @@ const ECHO_HTML = `
       <p class="error" data-part="sound-error" data-testid="sound-error" role="alert" hidden></p>
     </div>
     <div class="sig-echo-impulse"><div data-part="impulse-editor"></div>
-      <p class="error" data-part="impulse-error" data-testid="impulse-error" role="alert" hidden></p></div>
+      <p class="error" data-part="impulse-error" data-testid="impulse-error" role="alert" hidden></p>
+      <div data-part="drop-echo"></div></div>
   </div>
   <div class="sig-waves" data-part="waves-wrap">
     <div class="sig-wave"><button type="button" data-part="play-input" data-testid="play-input">▶ Play input</button>
@@ -50,6 +52,7 @@ export function mountEcho(el, { api, state, onChange, onBusy, onAudio }) {
   el.innerHTML = ECHO_HTML;
   const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
   const impulse = mountImpulse(part("impulse-editor"), { onChange });
+  const fromDrop = mountDropEcho(part("drop-echo"), { api, state, onChange });
   const audio = createAudio(onAudio);
   /** @type {File | null} */
   let upload = null;
@@ -135,6 +138,7 @@ export function mountEcho(el, { api, state, onChange, onBusy, onAudio }) {
       const s = state();
       select.value = s.sound === "upload" || sounds.some((x) => x.name === s.sound) ? s.sound : (sounds[0]?.name ?? "");
       impulse.update(s);
+      fromDrop.update(s);
       if (s.sound === "upload" && !upload) {
         showError(part("sound-error"), "Choose a WAV file above to hear your own sound echoed.");
         return;

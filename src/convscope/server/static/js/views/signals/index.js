@@ -42,8 +42,9 @@ function mount(el, { api, state: initial, onState }) {
     root.dataset.busy = String(Object.values(waiting).some(Boolean));
   };
 
-  const balls = mountBalls(root, { api, state: getState, onChange: apply, onBusy: busy("balls") });
-  const slide = mountSlide(root, { api, state: getState, onChange: apply, onBusy: busy("slide"),
+  // The slide's readout quotes the ball drop's f * g, so a new ball-drop answer redraws it.
+  const balls = mountBalls(root, { api, state: getState, onChange: apply, onBusy: busy("balls"), onLesson: () => slide.draw() });
+  const slide = mountSlide(root, { api, state: getState, onChange: apply, onBusy: busy("slide"), ballConvolution: balls.convolution,
     onStep: (step) => { state = { ...state, step }; publish(); } });
   const echo = mountEcho(part("echo"), { api, state: getState, onChange: apply, onBusy: busy("echo"),
     onAudio: ({ audio, playing, latencyMs }) => {
@@ -60,9 +61,10 @@ function mount(el, { api, state: initial, onState }) {
     const changed = (/** @type {(keyof SignalsState)[]} */ ...keys) => keys.some((k) => k in patch);
     state = next;
     if (changed("f", "g", "total")) balls.update();
-    if (changed("sf", "sg", "df", "dg", "flip", "repeat")) slide.update();
+    // The slide of the ball drop's own f and g follows them.
+    if (changed("slide", "sf", "sg", "df", "dg", "flip", "repeat") || (next.slide === "drops" && changed("f", "g"))) slide.update();
     if (changed("speed")) slide.draw();
-    if (changed("sound", "impulse", "taps")) echo.update();
+    if (changed("sound", "impulse", "taps", "spikes", "spacing")) echo.update();
     publish();
   }
 

@@ -3,6 +3,9 @@
 
 export const SLIDE_CONTROLS_HTML = `
   <div class="sig-choices">
+    <label>Signals <select data-part="slide-source" data-testid="slide-source">
+      <option value="shapes">shapes on a fine grid</option>
+      <option value="drops">f and g from the ball drop</option></select></label>
     <label>f <select data-part="sf" data-testid="sf"></select></label>
     <label>g <select data-part="sg" data-testid="sg"></select></label>
   </div>
@@ -18,10 +21,18 @@ export const SLIDE_CONTROLS_HTML = `
   <div class="sig-pads" data-part="pads"></div>`;
 
 /**
- * The sentence beside the slide, or beside the toggle.
- * @param {boolean} flip @param {"slide" | "toggle"} where
+ * The sentence beside the slide, or beside the toggle; `drops`: the slide shows the ball drop's f and g.
+ * @param {boolean} flip @param {"slide" | "toggle"} where @param {boolean} [drops]
  */
-export function explainFlip(flip, where) {
+export function explainFlip(flip, where, drops = false) {
+  if (where === "slide" && drops) {
+    return flip
+      ? "These are the ball drop's own f and g, one stem per whole step. At each whole t, g is flipped and shifted " +
+        "to t; the products f(τ)·g(t − τ) are the pairs a + b = t lit above, and their sum is the ball drop's (f * g)(t): " +
+        "the same bar. Change f or g above and this slide follows."
+      : "The ball drop's f and g with g slid unflipped: the sum at lag t is Σ f(τ) g(τ − t), which pairs a with a + t " +
+        "instead of a + b = t, so it is no longer the chance of a total. Turn the flip back on to get f * g again.";
+  }
   if (where === "slide") {
     return flip
       ? "Write the ball drop's sum with b = t − a: (f * g)(t) = Σ f(τ) g(t − τ). For each t, g is flipped, " +

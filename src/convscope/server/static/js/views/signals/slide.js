@@ -15,13 +15,15 @@ import { explainFlip, playgroundLink, SLIDE_CONTROLS_HTML } from "./slide-text.j
 
 /** @typedef {import("./state.js").SignalsState} SignalsState */
 /** @typedef {import("../../types-signals.js").SlideLesson} SlideLesson */
+/** @typedef {{drops: false, body: import("../../types-signals.js").SlideRequest}
+ *   | {drops: true, body: import("../../types-signals.js").DropSlideRequest}} SlideAsk */
 
 /**
  * @param {HTMLElement} root
  * @param {{api: import("../../api.js").Api, state: () => SignalsState, onChange: (patch: Partial<SignalsState>) => void,
- *   onStep: (step: number) => void, onBusy: (busy: boolean) => void}} hooks
+ *   onStep: (step: number) => void, onBusy: (busy: boolean) => void, ballConvolution: () => number[] | null}} hooks
  */
-export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
+export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballConvolution }) {
   const part = (/** @type {string} */ name) => partOf(root, name);
   part("slide-controls").innerHTML = SLIDE_CONTROLS_HTML;
   /** @type {SlideLesson | null} */
@@ -40,16 +42,21 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
     onSeek: () => onStep(player.step()),
   }, "sig");
 
-  const latest = createLatest(api.slide, {
+  const send = (/** @type {SlideAsk} */ ask) => (ask.drops ? api.slideDrops(ask.body) : api.slide(ask.body));
+  const latest = createLatest(send, {
     onResult: (answer) => {
       const wasDone = lesson !== null && player.step() === lesson.frames.length;
       const first = lesson === null;
+      const switched = lesson !== null && lesson.discrete !== answer.discrete;
       lesson = answer;
       showError(part("slide-error"), null);
       const n = answer.frames.length;
-      // A first visit opens where the overlap is largest: the shaded product is then plain to see.
+      // A first visit opens where the overlap is largest: the shaded product is then plain to see. The ball
+      // drop's f and g open at its chosen total c, so the slide's value there sits beside the lit bar above.
       const widest = answer.frames.reduce((best, f, i) => (f.area > answer.frames[best].area ? i : best), 0) + 1;
-      const wanted = first ? (state().step ?? widest) : wasDone ? n : player.step();
+      const atTotal = answer.frames.findIndex((f) => f.t === state().total) + 1;
+      const opening = answer.discrete && atTotal > 0 ? atTotal : widest;
+      const wanted = first ? (state().step ?? opening) : switched ? opening : wasDone ? n : player.step();
       player.show(Math.min(n, wanted));
       /** @type {HTMLAnchorElement} */ (part("playground-link")).href = playgroundLink(answer.g, answer.flip);
       onStep(player.step());
@@ -69,13 +76,17 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
       onChange(patch);
     });
   }
+  const source = /** @type {HTMLSelectElement} */ (part("slide-source"));
+  source.addEventListener("change", () => onChange({ slide: source.value === "drops" ? "drops" : "shapes", repeat: 0 }));
   const click = (/** @type {string} */ name, /** @type {() => void} */ act) => part(name).addEventListener("click", act);
-  click("box-box", () => onChange({ sf: "box", sg: "box", repeat: 0, flip: true }));
-  click("box-box-box", () => onChange({ sf: "box", sg: "box", repeat: 1, flip: true }));
+  click("box-box", () => onChange({ slide: "shapes", sf: "box", sg: "box", repeat: 0, flip: true }));
+  click("box-box-box", () => onChange({ slide: "shapes", sf: "box", sg: "box", repeat: 1, flip: true }));
   click("repeat", () => onChange({ repeat: Math.min(LIMITS_SIGNALS.repeat[1], state().repeat + 1) }));
   click("unrepeat", () => onChange({ repeat: 0 }));
   click("swap", () => {
     const s = state();
+    // The ball drop's f and g are one pair on the whole page: swapping them swaps them above too.
+    if (s.slide === "drops") { law = null; onChange({ f: s.g, g: s.f, repeat: 0 }); return; }
     onChange({ sf: s.sg, sg: s.sf, df: s.dg, dg: s.df, repeat: 0 });
     askLaw("commutative");
   });
@@ -99,7 +110,7 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
   function syncPads() {
     const s = state();
     for (const key of /** @type {const} */ (["f", "g"])) {
-      const wanted = s[`s${key}`] === "drawn";
+      const wanted = s[`s${key}`] === "drawn" && s.slide !== "drops";
       if (wanted && !pads[key]) {
         pads[key] = createPad(part("pads"), { key, color: SLIDE_COLORS[key], tau: () => lesson?.tau ?? [],
           values: () => state()[`d${key}`],
@@ -125,6 +136,7 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
     const frame = frameAt(lesson, step);
     part("readout").textContent = step === 0
       ? "Press play: g slides from the left, and each position's shaded area becomes one point of the result."
+      : lesson.discrete ? dropReadout(lesson, frame, s.repeat, ballConvolution())
       : `t = ${frame.t.toFixed(2)}: the shaded area ${lesson.flip ? "∫ f(τ) g(t − τ) dτ" : "∫ f(τ) g(τ − t) dτ"} = ${frame.area.toFixed(4)}`;
     part("readout").dataset.area = String(frame.area);
   }
@@ -132,13 +144,22 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
   return {
     update() {
       const s = state();
+      const drops = s.slide === "drops";
       flip.checked = s.flip;
-      for (const key of /** @type {const} */ (["f", "g"])) /** @type {HTMLSelectElement} */ (part(`s${key}`)).value = s[`s${key}`];
-      part("slide-explain").textContent = explainFlip(s.flip, "slide");
+      source.value = s.slide;
+      for (const key of /** @type {const} */ (["f", "g"])) {
+        const select = /** @type {HTMLSelectElement} */ (part(`s${key}`));
+        select.value = s[`s${key}`];
+        select.disabled = drops;
+      }
+      /** @type {HTMLButtonElement} */ (part("associate")).disabled = drops;
+      if (drops) law = null;
+      part("slide-explain").textContent = explainFlip(s.flip, "slide", drops);
       part("flip-explain").textContent = explainFlip(s.flip, "toggle");
       /** @type {HTMLAnchorElement} */ (part("playground-link")).href = playgroundLink(lesson?.g ?? null, s.flip);
       syncPads();
-      latest.ask({ f: spec(s, "f"), g: spec(s, "g"), flip: s.flip, repeat: s.repeat, max_frames: 121 });
+      latest.ask(drops ? { drops: true, body: { f: s.f, g: s.g, flip: s.flip, repeat: s.repeat, max_frames: 241 } }
+        : { drops: false, body: { f: spec(s, "f"), g: spec(s, "g"), flip: s.flip, repeat: s.repeat, max_frames: 121 } });
       drawNow();
     },
     draw: drawNow,
@@ -150,6 +171,18 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy }) {
 function spec(s, key) {
   const drawn = s[`d${key}`];
   return s[`s${key}`] === "drawn" && drawn ? drawn : s[`s${key}`];
+}
+
+/**
+ * The whole-step slide's sentence: the sum at t and, when convolving the two drops, the ball drop's own bar.
+ * @param {SlideLesson} lesson @param {import("../../types-signals.js").SlideFrame} frame @param {number} repeat
+ * @param {number[] | null} balls  the ball drop's f * g
+ */
+function dropReadout(lesson, frame, repeat, balls) {
+  const sum = `t = ${frame.t}: Σ f(τ) ${lesson.flip ? `g(${frame.t} − τ)` : `g(τ − ${frame.t})`} = ${frame.area.toFixed(4)}`;
+  if (!lesson.flip || repeat > 0 || !balls) return sum;
+  const bar = balls[frame.t];
+  return bar === undefined ? sum : `${sum}, the ball drop's (f * g)(${frame.t}) above is ${bar.toFixed(4)}`;
 }
 
 /** @param {number} v */

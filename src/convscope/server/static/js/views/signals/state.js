@@ -11,6 +11,7 @@ import { encodeImage } from "../playground/state.js";
  * @property {number} total  the chosen total c
  * @property {number} balls  how many balls a drop throws, 10..100,000
  * @property {number} seed  the drop's seed
+ * @property {"shapes" | "drops"} slide  flip-and-slide's signals: shapes on the fine grid, or the ball drop's f and g
  * @property {string} sf  flip-and-slide's f: a waveform name or "drawn"
  * @property {string} sg  its g, likewise
  * @property {number[] | null} df  f's drawn values on the grid (121 in [0, 1]) when sf is "drawn"
@@ -22,19 +23,21 @@ import { encodeImage } from "../playground/state.js";
  * @property {string} sound  a bundled sound's name, or "upload" for the reader's own WAV
  * @property {string} impulse  an impulse preset's name, or "custom" for the spikes in `taps`
  * @property {number[][]} taps  the custom impulse response: [delay_ms, gain] per spike
+ * @property {"g" | "fg"} spikes  which of the ball drop's distributions "make the echo" turns into spikes
+ * @property {number} spacing  milliseconds between those spikes (one step of the drop)
  */
 
 export const WAVEFORM_NAMES = Object.freeze(["box", "triangle", "decay", "gaussian", "spikes"]);
 export const LIMITS_SIGNALS = Object.freeze({
   weights: 32, balls: [10, 100_000], seed: [0, 2 ** 32 - 1], repeat: [0, 2], taps: 1000, delayMs: [0, 30_000],
-  gain: [-4, 4],
+  gain: [-4, 4], spacing: [1, 400],
 });
 
 /** @type {SignalsState} */
 export const DEFAULT_SIGNALS = Object.freeze({
   f: [1, 1, 1, 1, 1, 1], g: [1, 1, 1, 1, 1, 1], total: 5, balls: 1000, seed: 0,
-  sf: "box", sg: "box", df: null, dg: null, flip: true, repeat: 0, speed: 3, step: null,
-  sound: "pluck", impulse: "echo", taps: [[0, 1], [300, 0.5]],
+  slide: "shapes", sf: "box", sg: "box", df: null, dg: null, flip: true, repeat: 0, speed: 3, step: null,
+  sound: "pluck", impulse: "echo", taps: [[0, 1], [300, 0.5]], spikes: "g", spacing: 100,
 });
 
 /** A whole number in [lo, hi] from text, or the fallback. @param {string | null} text @param {number} lo @param {number} hi @param {number} fallback */
@@ -85,6 +88,7 @@ export function signalsFromParams(params) {
     total: whole(get("c"), 0, 62, d.total),
     balls: whole(get("n"), LIMITS_SIGNALS.balls[0], LIMITS_SIGNALS.balls[1], d.balls),
     seed: whole(get("seed"), 0, LIMITS_SIGNALS.seed[1], d.seed),
+    slide: get("slide") === "drops" ? "drops" : "shapes",
     sf: signal(get("sf"), df, d.sf), sg: signal(get("sg"), dg, d.sg), df, dg,
     flip: get("flip") !== "0",
     repeat: whole(get("repeat"), 0, LIMITS_SIGNALS.repeat[1], d.repeat),
@@ -93,6 +97,8 @@ export function signalsFromParams(params) {
     sound: /^[\w-]{1,40}$/.test(get("sound") ?? "") ? /** @type {string} */ (get("sound")) : d.sound,
     impulse: /^[\w-]{1,40}$/.test(get("impulse") ?? "") ? /** @type {string} */ (get("impulse")) : d.impulse,
     taps: taps(get("taps"), d.taps),
+    spikes: get("spikes") === "fg" ? "fg" : "g",
+    spacing: whole(get("spacing"), LIMITS_SIGNALS.spacing[0], LIMITS_SIGNALS.spacing[1], d.spacing),
   };
 }
 
@@ -107,6 +113,7 @@ export function signalsToParams(s) {
   p.set("c", String(s.total));
   p.set("n", String(s.balls));
   p.set("seed", String(s.seed));
+  if (s.slide === "drops") p.set("slide", "drops");
   p.set("sf", s.sf);
   p.set("sg", s.sg);
   if (s.sf === "drawn" && s.df) p.set("df", encodeImage([s.df]));
@@ -118,5 +125,7 @@ export function signalsToParams(s) {
   p.set("sound", s.sound);
   p.set("impulse", s.impulse);
   if (s.impulse === "custom") p.set("taps", s.taps.map(([ms, gain]) => `${short(ms)}:${short(gain)}`).join("_"));
+  p.set("spikes", s.spikes);
+  p.set("spacing", String(s.spacing));
   return p;
 }
