@@ -216,18 +216,23 @@ def test_no_serious_accessibility_problems(page: Any, server: str) -> None:
     serious = [(v["id"], [n["target"] for n in v["nodes"]])
                for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+    assert "page-has-heading-one" not in [v["id"] for v in violations]  # the shell's h1
+    # The slide of the ball drop's own f and g (stems, a disabled menu) and the echo's spikes from g.
+    open_signals(page, server, "slide=drops")
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
 
 
 def test_url_state_round_trips_and_refuses_nonsense(page: Any, server: str) -> None:
     """stateFromUrl / stateToUrl are inverse on a full state (a drawing included); bad values fall back."""
     open_signals(page, server)
-    query = ("f=4_3_2_1&g=0.5_0.5&c=2&n=500&seed=7&sf=drawn&sg=decay&df=1x121-A*50.z*20.A*51.&flip=0&repeat=1"
-             "&speed=5&step=30&sound=drum&impulse=custom&taps=0%3A1_250%3A-0.4")
+    query = ("f=4_3_2_1&g=0.5_0.5&c=2&n=500&seed=7&slide=drops&sf=drawn&sg=decay&df=1x121-A*50.z*20.A*51.&flip=0"
+             "&repeat=1&speed=5&step=30&sound=drum&impulse=custom&taps=0%3A1_250%3A-0.4&spikes=fg&spacing=40")
     round_trip, fallback = page.evaluate(
         """async (query) => {
             const { view } = await import("/js/views/signals/index.js");
             const bad = view.stateFromUrl(new URLSearchParams(
-              "f=1_-1&g=0_0&n=5&sf=sine&sg=drawn&repeat=9&taps=0%3A1_99999%3A1&step=x"));
+              "f=1_-1&g=0_0&n=5&sf=sine&sg=drawn&repeat=9&taps=0%3A1_99999%3A1&step=x&slide=x&spikes=x&spacing=999"));
             return [view.stateToUrl(view.stateFromUrl(new URLSearchParams(query))).toString(), bad];
         }""",
         query,
@@ -239,3 +244,4 @@ def test_url_state_round_trips_and_refuses_nonsense(page: Any, server: str) -> N
     assert (fallback["sf"], fallback["sg"], fallback["repeat"]) == ("box", "box", 0)
     assert fallback["taps"] == [[0, 1], [300, 0.5]]
     assert fallback["step"] == 0
+    assert (fallback["slide"], fallback["spikes"], fallback["spacing"]) == ("shapes", "g", 100)
