@@ -53,7 +53,7 @@ def test_the_slide_from_the_ball_drop_reads_its_bar(page: Any, server: str) -> N
     assert f"the ball drop's (f * g)(4) above is {expected:.4f}" in readout.inner_text()
     assert float(readout.get_attribute("data-area")) == pytest.approx(expected, abs=1e-6)
     assert float(readout.get_attribute("data-area")) == pytest.approx(bar, abs=5e-4)
-    assert page.get_by_test_id("sf").is_disabled()
+    assert page.get_by_test_id("sf").is_hidden()  # the shapes' menus step aside
     assert state(page)["slide"] == "drops"
 
     # The slide follows the ball drop: a new f above, the same t, the new f * g.
@@ -74,6 +74,7 @@ def test_the_slide_from_the_ball_drop_reads_its_bar(page: Any, server: str) -> N
     settle(page)
     assert page.get_by_test_id("slide-source").input_value() == "shapes"
     assert "slide" not in state(page)
+    assert page.get_by_test_id("sf").is_visible()
 
 
 def test_the_echo_made_from_g_has_gs_bars_as_spikes(epage: tuple[Any, list[str]], server: str) -> None:

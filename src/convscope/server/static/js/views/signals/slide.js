@@ -150,7 +150,8 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
       for (const key of /** @type {const} */ (["f", "g"])) {
         const select = /** @type {HTMLSelectElement} */ (part(`s${key}`));
         select.value = s[`s${key}`];
-        select.disabled = drops;
+        // The ball drop's f and g replace the shapes: their menus step aside rather than show a stale name.
+        /** @type {HTMLElement} */ (select.closest("label")).hidden = drops;
       }
       /** @type {HTMLButtonElement} */ (part("associate")).disabled = drops;
       if (drops) law = null;
