@@ -226,8 +226,8 @@ def test_no_serious_accessibility_problems(page: Any, server: str) -> None:
 def test_url_state_round_trips_and_refuses_nonsense(page: Any, server: str) -> None:
     """stateFromUrl / stateToUrl are inverse on a full state (a drawing included); bad values fall back."""
     open_signals(page, server)
-    query = ("f=4_3_2_1&g=0.5_0.5&c=2&n=500&seed=7&slide=drops&sf=drawn&sg=decay&df=1x121-A*50.z*20.A*51.&flip=0"
-             "&repeat=1&speed=5&step=30&sound=drum&impulse=custom&taps=0%3A1_250%3A-0.4&spikes=fg&spacing=40")
+    query = ("f=4_3_2_1&g=0.5_0.5&c=2&n=500&seed=7&slide=drops&sf=drawn&sg=decay&df=1x121-A*50.z*20.A*51."
+             "&flip=0&repeat=1&speed=5&step=30&sound=drum&impulse=custom&taps=0%3A1_250%3A-0.4&spikes=fg&spacing=40")
     round_trip, fallback = page.evaluate(
         """async (query) => {
             const { view } = await import("/js/views/signals/index.js");
