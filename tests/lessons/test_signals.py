@@ -113,3 +113,21 @@ def test_cross_correlation_drops_the_flip(rng: np.random.Generator) -> None:
 def test_bad_slides_are_refused(setting: Slide, message: str) -> None:
     with pytest.raises(SettingError, match=message):
         slide_lesson(setting)
+
+
+def test_repeating_box_gives_the_triangle_then_a_bell() -> None:
+    """box * box * box, slid: the result equals np.convolve three times, smooth and bell-shaped."""
+    tau = grid()
+    box = waveform("box", tau)
+    lesson = slide_lesson(Slide("box", "box", repeat=1))
+    assert lesson["repeat"] == 1
+    triangle = np.convolve(box, box)[40:40 + GRID_POINTS] * GRID_STEP  # back on the tau grid
+    np.testing.assert_allclose(lesson["f"], triangle, atol=1e-12)
+    triple = np.convolve(np.convolve(box, box), box) * GRID_STEP**2  # starts at t = -6; the result at -4
+    np.testing.assert_allclose(lesson["result"], triple[40:40 + 2 * GRID_POINTS - 1], atol=1e-12)
+    result = np.array(lesson["result"])
+    assert np.sum(result) * GRID_STEP == pytest.approx(1.0)  # still a probability density
+    peak = lesson["t"][int(result.argmax())]
+    assert 1.3 <= peak <= 1.6  # the bell's middle, at 1.5 for three unit boxes
+    with pytest.raises(SettingError, match=r"^repeat: must be 0..2 \(got 3\)"):
+        slide_lesson(Slide("box", "box", repeat=3))

@@ -237,3 +237,27 @@ def test_unknown_sound_file_is_404(client: TestClient) -> None:
     response = client.get("/api/signals/sounds/bell.wav")
     assert response.status_code == 404
     assert response.json()["message"] == "name: unknown sound 'bell'; choose one of drum, melody, pluck"
+
+
+def test_laws_and_repeat(client: TestClient) -> None:
+    """One click's answers: both sides of each law, and box * box * box by repeating the convolution."""
+    tau = grid()
+    box, decay = waveform("box", tau), waveform("decay", tau)
+    laws = ok(client.post("/api/signals/laws", json={"f": "decay", "g": "box"}))  # h defaults to box
+    np.testing.assert_allclose(laws["commutative"]["right"], np.convolve(box, decay) * GRID_STEP, atol=1e-12)
+    triple = np.convolve(np.convolve(decay, box), box) * GRID_STEP**2
+    np.testing.assert_allclose(laws["associative"]["left"], triple, atol=1e-12)
+    assert laws["associative"]["max_difference"] < 1e-12
+    bell = ok(client.post("/api/signals/slide", json={"f": "box", "g": "box", "repeat": 1}))
+    assert bell["repeat"] == 1
+    np.testing.assert_allclose(bell["result"], triple_box(box)[40:40 + 2 * GRID_POINTS - 1], atol=1e-12)
+    response = client.post("/api/signals/slide", json={"f": "box", "g": "box", "repeat": 3})
+    assert response.status_code == 422
+    assert response.json()["message"].startswith("repeat: "), response.json()["message"]
+    response = client.post("/api/signals/laws", json={"f": "box", "g": "box", "h": "sine"})
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("h: unknown signal 'sine'")
+
+
+def triple_box(box: np.ndarray) -> Any:
+    return np.convolve(np.convolve(box, box), box) * GRID_STEP**2

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from convscope.lessons import (
     backprop,
+    drop_slide,
     echo,
     image_kernels,
     kernel_inspector,
@@ -25,6 +26,7 @@ from convscope.lessons import (
     matrix,
     network,
     playground,
+    signal_laws,
     signals,
     spectra,
     timing,
@@ -56,7 +58,7 @@ from convscope.lessons.training_job import TrainingJob
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
 RECORD_MODULES = (
     playground, network, training, training_job, signals, echo, layers_records, matrix, spectra,
-    timing, transposed, backprop, image_kernels, kernel_inspector,
+    timing, transposed, backprop, image_kernels, kernel_inspector, signal_laws, drop_slide,
 )
 
 __all__ = [

@@ -24,6 +24,7 @@ MIN_BALLS, MAX_BALLS = 10, 100_000  # a drop's size: few enough to see noise, en
 MAX_WEIGHTS = 32  # distances 0..31 per drop: bars the page can still drag
 GRID_START, GRID_STEP, GRID_POINTS = -2.0, 0.05, 121  # tau in [-2, 4]: every shape fits, with margins
 MAX_FRAMES = 241  # one frame per result sample at most (2 * GRID_POINTS - 1)
+MAX_REPEAT = 2  # box convolved with itself up to 4 times still fits the grid's [-2, 4]
 
 
 class DistributionRecord(TypedDict):
@@ -107,6 +108,10 @@ class SlideLesson(TypedDict):
     frame_stride: int
     """frames[i] is the result's sample i * frame_stride."""
     frames: list[SlideFrame]
+    repeat: int
+    """How many times g was convolved into the named or drawn f before sliding (f above includes it)."""
+    discrete: bool
+    """True: f and g are the ball drop's distributions on whole steps (tau, t integers; areas are sums)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,6 +133,7 @@ class Slide:
     g: str | Array
     flip: bool = True  # False: cross-correlation
     max_frames: int = 121  # frames are subsampled to at most this many
+    repeat: int = 0  # f becomes f * g * ... * g (repeat times) first: box * box * box is a bell
 
 
 def distributions() -> list[DistributionRecord]:
@@ -202,7 +208,11 @@ def slide_lesson(setting: Slide) -> SlideLesson:
     True
     """
     tau = grid()
-    f, g = _on_grid(setting.f, "f", tau), _on_grid(setting.g, "g", tau)
+    f, g = on_grid(setting.f, "f", tau), on_grid(setting.g, "g", tau)
+    if not 0 <= setting.repeat <= MAX_REPEAT:
+        raise SettingError("repeat", f"must be 0..{MAX_REPEAT} (got {setting.repeat})")
+    for _ in range(setting.repeat):
+        f = back_on_grid(convolve(f, g).astype(np.float64, copy=False) * GRID_STEP)
     h = g if setting.flip else g[::-1]  # cross-correlation is convolution with the reversed signal
     result = convolve(f, h).astype(np.float64, copy=False) * GRID_STEP  # (2K - 1,): a Riemann sum
     k = np.arange(result.size)
@@ -211,18 +221,38 @@ def slide_lesson(setting: Slide) -> SlideLesson:
     if not 1 <= setting.max_frames <= MAX_FRAMES:
         raise SettingError("max_frames", f"must be 1..{MAX_FRAMES} (got {setting.max_frames})")
     stride = math.ceil(result.size / setting.max_frames)
-    shifted = _shifted(h, k[::stride])  # (frames, K): h[k - i] on the grid
+    shifted = shifted_rows(h, k[::stride], h.size)  # (frames, K): h[k - i] on the grid
     product = f * shifted  # (frames, K)
     frames: list[SlideFrame] = [
         {"t": float(t[j]), "shifted": s.tolist(), "product": p.tolist(), "area": float(result[j])}
         for j, s, p in zip(k[::stride], shifted, product, strict=True)
     ]
     return {"tau": tau.tolist(), "f": f.tolist(), "g": g.tolist(), "flip": setting.flip, "t": t.tolist(),
-            "result": result.tolist(), "frame_stride": stride, "frames": frames}
+            "result": result.tolist(), "frame_stride": stride, "frames": frames, "repeat": setting.repeat,
+            "discrete": False}
 
 
-def _on_grid(spec: str | Array, name: str, tau: Array) -> Array:
-    """A signal on the tau grid: a named waveform sampled there, or drawn values checked for length."""
+def back_on_grid(result: Array) -> Array:
+    """A convolution of two grid signals ((2K - 1,), on t = 2 GRID_START + k GRID_STEP) read on the grid.
+
+    Its sample at tau lies ``-GRID_START / GRID_STEP`` places in; what falls outside [-2, 4] is dropped,
+    which loses nothing for the signals the page offers (their repeated convolutions end by 4).
+
+    Examples
+    --------
+    >>> tau = grid()
+    >>> box = sample_waveform("box", tau)
+    >>> triangle = back_on_grid(convolve(box, box) * GRID_STEP)
+    >>> round(float(triangle.max()), 6), round(float(tau[triangle.argmax()]), 2)  # 20 samples of [0, 1)
+    (1.0, 0.95)
+    """
+    offset = round(-GRID_START / GRID_STEP)  # 40: t = -4 + 0.05 k equals tau = -2 + 0.05 i at k = i + 40
+    out: Array = result[offset:offset + GRID_POINTS]
+    return out
+
+
+def on_grid(spec: str | Array, name: str, tau: Array) -> Array:
+    """A signal on the tau grid: a named waveform sampled there, or drawn values (checked; errors name it)."""
     if isinstance(spec, str):
         if spec not in WAVEFORMS:
             raise SettingError(name, f"unknown signal {spec!r}; choose one of {', '.join(WAVEFORMS)}")
@@ -233,10 +263,9 @@ def _on_grid(spec: str | Array, name: str, tau: Array) -> Array:
     return values
 
 
-def _shifted(h: Array, positions: npt.NDArray[np.int_]) -> Array:
-    """h[k - i] for each position k (rows) and grid index i (columns), zero outside h."""
-    n = h.size
-    padded = np.concatenate([np.zeros(n - 1), h, np.zeros(n - 1)])  # (3n - 2,)
-    index = positions[:, None] - np.arange(n)[None, :] + (n - 1)  # (frames, n), 0..3n - 3
-    out: Array = padded[index]
+def shifted_rows(h: Array, positions: npt.NDArray[np.int_], width: int) -> Array:
+    """h[k - i] for each position k (rows) and index i in 0..width - 1 (columns), zero outside h."""
+    index = positions[:, None] - np.arange(width)[None, :]  # (frames, width)
+    inside = (index >= 0) & (index < h.size)
+    out: Array = np.where(inside, h[np.clip(index, 0, h.size - 1)], 0.0)
     return out

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
+import numpy.typing as npt
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from starlette.exceptions import HTTPException
 
+from convscope.lessons.drop_slide import DropImpulse, DropSlide, drop_impulse, drop_slide_lesson
 from convscope.lessons.echo import (
     Echo,
     EchoLesson,
@@ -25,6 +27,7 @@ from convscope.lessons.echo import (
     preset_taps,
     sounds,
 )
+from convscope.lessons.signal_laws import Laws, LawsLesson, laws_lesson
 from convscope.lessons.signals import (
     BallDropLesson,
     BallDropSetting,
@@ -37,7 +40,15 @@ from convscope.lessons.signals import (
 )
 from convscope.server.responses import FastJSONResponse
 from convscope.server.schemas.common import error_answers
-from convscope.server.schemas.signals import BallDropRequest, EchoRequest, SlideRequest, UploadQuery
+from convscope.server.schemas.signals import (
+    BallDropRequest,
+    DropImpulseRequest,
+    DropSlideRequest,
+    EchoRequest,
+    LawsRequest,
+    SlideRequest,
+    UploadQuery,
+)
 from convscope.signal import bundled_sound, bundled_wav, read_wav, sound_names, write_wav
 
 WAV_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave")
@@ -73,9 +84,31 @@ def signals_router() -> APIRouter:
                  responses=error_answers(**{"400": "An unknown signal name."}))
     def slide(request: SlideRequest) -> FastJSONResponse:
         """Flip g (unless `flip` is false), slide it over f: the result and frames of the slide."""
-        f = request.f if isinstance(request.f, str) else np.asarray(request.f)
-        g = request.g if isinstance(request.g, str) else np.asarray(request.g)
-        return FastJSONResponse(slide_lesson(Slide(f, g, request.flip, request.max_frames)))
+        f, g = _signal(request.f), _signal(request.g)
+        setting = Slide(f, g, request.flip, request.max_frames, request.repeat)
+        return FastJSONResponse(slide_lesson(setting))
+
+    @router.post("/api/signals/slide-drops", response_model=SlideLesson, response_class=FastJSONResponse,
+                 responses=error_answers(**{"400": "Negative or all-zero weights."}))
+    def slide_drops(request: DropSlideRequest) -> FastJSONResponse:
+        """The ball drop's f and g flipped and slid on whole steps: the result is its f * g."""
+        setting = DropSlide(np.asarray(request.f), np.asarray(request.g), request.flip, request.repeat,
+                            request.max_frames)
+        return FastJSONResponse(drop_slide_lesson(setting))
+
+    @router.post("/api/signals/drop-impulse", response_model=DropImpulse,
+                 responses=error_answers(**{"400": "Negative or all-zero weights."}))
+    def get_drop_impulse(request: DropImpulseRequest) -> DropImpulse:
+        """The ball drop's g (or f * g) as spikes `spacing` seconds apart, gains its probabilities."""
+        f = None if request.f is None else np.asarray(request.f)
+        return drop_impulse(np.asarray(request.g), request.spacing, f)
+
+    @router.post("/api/signals/laws", response_model=LawsLesson, response_class=FastJSONResponse,
+                 responses=error_answers(**{"400": "An unknown signal name."}))
+    def laws(request: LawsRequest) -> FastJSONResponse:
+        """f * g next to g * f and (f * g) * h next to f * (g * h), with their largest differences."""
+        setting = Laws(_signal(request.f), _signal(request.g), _signal(request.h))
+        return FastJSONResponse(laws_lesson(setting))
 
     @router.get("/api/signals/impulses", response_model=list[ImpulsePreset])
     def get_impulses() -> list[ImpulsePreset]:
@@ -121,6 +154,11 @@ def signals_router() -> APIRouter:
         return Response(write_wav(echo_samples(setting), setting.sample_rate), media_type="audio/wav")
 
     return router
+
+
+def _signal(spec: str | list[float]) -> str | npt.NDArray[np.float64]:
+    """A signal as the lesson takes it: a waveform's name, or the drawn values as an array."""
+    return spec if isinstance(spec, str) else np.asarray(spec, dtype=np.float64)
 
 
 async def _uploaded(request: Request, query: UploadQuery) -> Echo:

@@ -11,8 +11,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from convscope.lessons.drop_slide import MAX_SPACING, MIN_SPACING
 from convscope.lessons.echo import MAX_COLUMNS, MAX_IMPULSE_SECONDS, MAX_TAPS, MIN_COLUMNS
-from convscope.lessons.signals import GRID_POINTS, MAX_BALLS, MAX_FRAMES, MAX_WEIGHTS, MIN_BALLS
+from convscope.lessons.signals import (
+    GRID_POINTS,
+    MAX_BALLS,
+    MAX_FRAMES,
+    MAX_REPEAT,
+    MAX_WEIGHTS,
+    MIN_BALLS,
+)
 from convscope.server.schemas.common import STRICT, FiniteFloat
 
 MAX_SEED = 2**32 - 1
@@ -73,6 +81,46 @@ class SlideRequest(BaseModel):
     g: SignalSpec = Field(description="The signal that is flipped and slid, as for `f`.")
     flip: bool = Field(True, description="false: cross-correlation (g slid unflipped, as CNN layers do).")
     max_frames: int = Field(121, ge=1, le=MAX_FRAMES, description="At most this many frames of the slide.")
+    repeat: int = Field(0, ge=0, le=MAX_REPEAT, description="Convolve g into f this many times first "
+                        "(box, g box, repeat 1: box * box * box, a bell).")
+
+
+class DropSlideRequest(BaseModel):
+    """The ball drop's two distributions, to flip and slide one whole step at a time."""
+
+    model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [{"f": [1, 1, 1, 1, 1, 1],
+                                                                         "g": [1, 1, 1, 1, 1, 1]}]})
+
+    f: Weights = Field(description="The ball drop's f: weights of 0, 1, ... steps, >= 0, not all 0.")
+    g: Weights = Field(description="The ball drop's g, flipped and slid.")
+    flip: bool = Field(True, description="false: cross-correlation (g slid unflipped).")
+    max_frames: int = Field(MAX_FRAMES, ge=1, le=MAX_FRAMES, description="At most this many frames.")
+    repeat: int = Field(0, ge=0, le=MAX_REPEAT, description="Convolve g into f this many times first "
+                        "(the ball dropped 2 + repeat times).")
+
+
+class DropImpulseRequest(BaseModel):
+    """The ball drop's g (or f * g) to turn into spikes for the echo."""
+
+    model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [{"g": [1, 2, 1], "spacing": 0.1}]})
+
+    g: Weights = Field(description="The ball drop's g: its bars become the spikes.")
+    f: Weights | None = Field(None, description="Give f too for spikes from f * g instead of g.")
+    spacing: float = Field(0.1, ge=MIN_SPACING, le=MAX_SPACING, allow_inf_nan=False,
+                           description=f"Seconds between spikes (one step of the drop), "
+                           f"{MIN_SPACING:g}..{MAX_SPACING:g}.")
+
+
+class LawsRequest(BaseModel):
+    """Three signals to check commutativity (f, g) and associativity (f, g, h) with."""
+
+    model_config = ConfigDict(
+        **STRICT, json_schema_extra={"examples": [{"f": "decay", "g": "box", "h": "gaussian"}]},
+    )
+
+    f: SignalSpec = Field(description="As for the slide's `f`.")
+    g: SignalSpec = Field(description="As for the slide's `g`.")
+    h: SignalSpec = Field("box", description="The third signal of (f * g) * h = f * (g * h).")
 
 
 class EchoRequest(BaseModel):

@@ -17,6 +17,7 @@ const VIEWS = {
   layers: () => import("./views/layers/index.js"),
   matrix: () => import("./views/matrix/index.js"),
   kernels: () => import("./views/kernels/index.js"),
+  signals: () => import("./views/signals/index.js"),
 };
 
 /**

@@ -37,7 +37,29 @@
  * @property {number[]} t @property {number[]} result  (f*g)(t), or the cross-correlation
  * @property {number} frame_stride  frames[i] is result[i * frame_stride]
  * @property {SlideFrame[]} frames
+ * @property {number} repeat  times g was convolved into f before sliding
+ * @property {boolean} discrete  true: the ball drop's f and g on whole steps (areas are sums: its f * g)
  */
+
+/**
+ * POST /api/signals/drop-impulse's answer: the ball drop's g (or f * g) as spikes (DropImpulse).
+ * @typedef {object} DropImpulse
+ * @property {string} source  "g" or "f*g"
+ * @property {number[]} weights  the renormalised probabilities: spike k's gain
+ * @property {number[][]} taps  [delay_seconds, gain] per spike: delay = k x spacing
+ */
+
+// ---- the laws: POST /api/signals/laws ---------------------------------------------------------------
+
+/**
+ * Both sides of one law on the same t (LawCheck).
+ * @typedef {object} LawCheck
+ * @property {string} law  e.g. "f * g = g * f"
+ * @property {number[]} t @property {number[]} left @property {number[]} right
+ * @property {number} max_difference  largest |left - right| @property {number} peak  largest |left|
+ */
+
+/** @typedef {{commutative: LawCheck, associative: LawCheck}} LawsLesson */
 
 // ---- the echo: GET /api/signals/sounds, /impulses; POST /api/signals/echo, /echo/upload -----------
 
@@ -55,5 +77,15 @@
  * @property {boolean} clipped
  * @property {string} wav  the output as a base64 16-bit PCM WAV
  */
+
+// ---- what the page sends (the server's request models, convscope.server.schemas.signals) -----------
+
+/** @typedef {{f: number[], g: number[], total?: number, balls?: number | null, seed?: number}} BallDropRequest */
+/** @typedef {{f: string | number[], g: string | number[], flip?: boolean, max_frames?: number, repeat?: number}} SlideRequest */
+/** @typedef {{f: number[], g: number[], flip?: boolean, max_frames?: number, repeat?: number}} DropSlideRequest */
+/** @typedef {{g: number[], f?: number[] | null, spacing?: number}} DropImpulseRequest */
+/** @typedef {{f: string | number[], g: string | number[], h?: string | number[]}} LawsRequest */
+/** @typedef {{sound: string, preset?: string | null, taps?: number[][] | null, columns?: number}} EchoRequest */
+/** The impulse response for an upload, sent in its URL. @typedef {{preset?: string, taps?: number[][], columns?: number}} UploadImpulse */
 
 export {};
