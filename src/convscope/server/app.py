@@ -19,6 +19,7 @@ from convscope._validate import check_int
 from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
+from convscope.server.load import LoadLimit, document_busy
 from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
 from convscope.server.routes.signals import signals_router
@@ -42,6 +43,10 @@ By design, for every route (so that only convscope's own page, the CLI and scrip
 - `403` for a POST whose `Origin` is not this server's own (requests without `Origin` are allowed).
 - `415` for a POST whose `Content-Type` is not `application/json`, even with an empty body.
 - `405` (with `Allow`) for a method a route does not answer, OPTIONS included: there is no CORS.
+- `422` for an integer written with a fraction or an exponent (`2.0`, `1e3`): JSON Schema counts 2.0 as
+  an integer, but the server is strict about types (`2`, not `2.0`; `3`, not `"3"`).
+- `503` with `Retry-After` from the routes that compute a lesson (convolve, network, signals) when the
+  server is already computing as many as it runs at once and a request waited its limit for its turn.
 - `500` is never expected; it answers `message` and `detail`, and the server logs the traceback.
 """
 
@@ -57,11 +62,14 @@ class ServerConfig:
     static_dir: Path = STATIC_DIR  # the browser app's files, served at /
     max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
     max_trace_values: int = MAX_TRACE_VALUES  # refuse a convolution whose steps x kernel taps exceed this
+    max_running: int = 4  # lessons computed at once (convscope.server.load); see benchmarks/RESULTS_load.md
+    max_wait: float = 5.0  # seconds a lesson request waits for its turn before a 503 with Retry-After
 
     def __post_init__(self) -> None:
         check_int(self.port, "port", minimum=0, maximum=65535)
         check_int(self.max_body_bytes, "max_body_bytes", minimum=1)
         check_int(self.max_trace_values, "max_trace_values", minimum=1)
+        check_int(self.max_running, "max_running", minimum=1)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
@@ -102,8 +110,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                          "or out of range; `message` says which and what is allowed."}},
     )
     install_error_handlers(app)
-    # Added innermost first: CatchAll wraps everything, RequestGuard refuses before a body is read.
+    # Added innermost first: CatchAll wraps everything, RequestGuard refuses before a body is read, and
+    # LoadLimit holds a request in line before its body is read.
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(LoadLimit, running=config.max_running, max_wait=config.max_wait)
     app.add_middleware(RequestGuard, host=config.host)
     app.add_middleware(CatchAll)
 
@@ -118,6 +128,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(training_router())
     app.include_router(signals_router())
     document_refusals(app.routes)
+    document_busy(app.routes)
     _mount_static(app, config.static_dir)
     return app
 
