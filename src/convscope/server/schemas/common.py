@@ -18,6 +18,31 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Grid = list[list[float]]
 
 
+def exactly_one(first: tuple[str, str], second: tuple[str, str],
+                only_with_second: tuple[str, str] | None = None) -> dict[str, Any]:
+    """JSON Schema (for ``json_schema_extra``) saying exactly one of two nullable fields is given.
+
+    Each field is ``(name, JSON type)``; null counts as absent, as in the model's validator. With
+    ``only_with_second``, that field may be given only with the second (``index`` only with ``digit``).
+    The OpenAPI document then states the rule the validator checks, so a schema-valid request is never
+    refused with 422 for it (schemathesis checks that).
+
+    Examples
+    --------
+    >>> sorted(exactly_one(("preset", "string"), ("taps", "array")))
+    ['anyOf', 'not']
+    """
+
+    def given(*fields: tuple[str, str]) -> dict[str, Any]:
+        return {"required": [name for name, _ in fields],
+                "properties": {name: {"type": kind} for name, kind in fields}}
+
+    both = [given(first, second)]
+    if only_with_second is not None:
+        both.append(given(first, only_with_second))
+    return {"anyOf": [given(first), given(second)], "not": {"anyOf": both}}
+
+
 def rectangular(rows: Grid) -> Grid:
     """Refuse ragged nested lists, naming the first row whose length differs."""
     for i, row in enumerate(rows):

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from convscope.lessons.playground import DEFAULT_KERNEL_SIZE
-from convscope.server.schemas.common import STRICT, FiniteFloat, Grid, one_source, rectangular
+from convscope.server.schemas.common import STRICT, FiniteFloat, Grid, exactly_one, one_source, rectangular
 
 # Limits of POST /api/convolve, named once: the models, the error messages and the docs all use these.
 MAX_IMAGE_SIDE = 64
@@ -55,7 +55,8 @@ class ConvolveRequest(BaseModel):
             "examples": [
                 {"digit": 3, "index": 0, "kernel": "sobel_x", "kernel_size": 3, "padding": 1, "stride": 1},
                 {"image": [[0, 1, 0], [1, 1, 1], [0, 1, 0]], "kernel": [[1, 0], [0, -1]]},
-            ]
+            ],
+            **exactly_one(("image", "array"), ("digit", "integer"), ("index", "integer")),
         },
     )
 
