@@ -12,7 +12,7 @@ import { createConvolutionStage } from "./stage.js";
 import { applyPatch, checkAgainstCatalogue, playgroundFromParams, playgroundToParams } from "./state.js";
 import { PLAYGROUND_HTML } from "./template.js";
 import { noOutput, renderValidity, slidersReach } from "./validity.js";
-import { renderWindow } from "./window.js";
+import { announceStep, renderWindow } from "./window.js";
 
 /** @typedef {import("./state.js").PlaygroundState} PlaygroundState */
 
@@ -54,7 +54,12 @@ function mount(el, { api, state: initial, onState }) {
     speed: () => state.speed,
     onSpeed: (level) => apply({ speed: level }),
     count: () => (result ? result.steps.length : null),
-    onStep: (step) => { if (result) { stage.render(result, step); renderWindow(part("window"), result, step); } },
+    onStep: (step) => {
+      if (!result) return;
+      stage.render(result, step);
+      renderWindow(part("window"), result, step);
+      part("announce").textContent = announceStep(result, step);
+    },
     onPlaying: (playing) => { if (!playing) publish(); },
     onSeek: publish,
   }, "pg");

@@ -20,8 +20,9 @@ export const PLAYGROUND_HTML = `
     <section class="panel pg-input" aria-labelledby="pg-input-title">
       <h2 id="pg-input-title">Input <span class="size" data-part="input-size"></span></h2>
       <div data-part="input-controls"></div>
-      <div class="grid-wrap" data-part="input-wrap" data-testid="input-grid" data-highlight="" tabindex="0"
-        aria-label="padded input; arrow keys probe a pixel and light the outputs it feeds"><canvas></canvas></div>
+      <div class="grid-wrap" data-part="input-wrap" data-testid="input-grid" data-highlight="" tabindex="0" role="group"
+        aria-label="padded input; arrow keys probe a pixel and light the outputs it feeds"><canvas role="img"
+        aria-label="the padded input as grey cells, the current window outlined"></canvas></div>
       <div class="legend" data-part="input-legend"></div>
       <div class="swatches" data-part="input-swatches"></div>
     </section>
@@ -30,12 +31,14 @@ export const PLAYGROUND_HTML = `
       <div class="transport" role="group" aria-label="animation" data-part="transport"></div>
       <div class="pg-speed" data-part="speed"></div>
       <div data-part="window" data-testid="window"></div>
+      <p class="visually-hidden" data-part="announce" data-testid="step-announcement" aria-live="polite"></p>
     </section>
     <section class="panel pg-output" aria-labelledby="pg-output-title">
       <h2 id="pg-output-title">Output <span class="size" data-part="output-size" data-testid="output-size"></span></h2>
       <p class="output-empty" data-part="output-empty" data-testid="output-empty" hidden></p>
-      <div class="grid-wrap" data-part="output-wrap" data-testid="output-grid" data-lit="" tabindex="0"
-        aria-label="output; arrow keys probe a cell and light its window on the input"><canvas></canvas></div>
+      <div class="grid-wrap" data-part="output-wrap" data-testid="output-grid" data-lit="" tabindex="0" role="group"
+        aria-label="output; arrow keys probe a cell and light its window on the input"><canvas role="img"
+        aria-label="the output cells computed so far; each step's sum is read out under Step by step"></canvas></div>
       <div class="legend" data-part="output-legend"></div>
       <p class="hint" data-part="output-range" data-testid="output-range"></p>
       <table hidden data-part="output-values" data-testid="output-values"></table>
