@@ -19,7 +19,7 @@ from convscope._validate import check_int
 from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
-from convscope.server.load import LoadLimit, document_busy
+from convscope.server.load import HeavySlots, document_busy
 from convscope.server.routes.network import network_router
 from convscope.server.routes.playground import playground_router
 from convscope.server.routes.signals import signals_router
@@ -45,8 +45,8 @@ By design, for every route (so that only convscope's own page, the CLI and scrip
 - `405` (with `Allow`) for a method a route does not answer, OPTIONS included: there is no CORS.
 - `422` for an integer written with a fraction or an exponent (`2.0`, `1e3`): JSON Schema counts 2.0 as
   an integer, but the server is strict about types (`2`, not `2.0`; `3`, not `"3"`).
-- `503` with `Retry-After` from the routes that compute a lesson (convolve, network, signals) when the
-  server is already computing as many as it runs at once and a request waited its limit for its turn.
+- `503` with `Retry-After` from `POST /api/convolve` for a large trace (over {light:,} taps) when the
+  server is already computing as many of them as it runs at once and this one waited its limit.
 - `500` is never expected; it answers `message` and `detail`, and the server logs the traceback.
 """
 
@@ -62,14 +62,15 @@ class ServerConfig:
     static_dir: Path = STATIC_DIR  # the browser app's files, served at /
     max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
     max_trace_values: int = MAX_TRACE_VALUES  # refuse a convolution whose steps x kernel taps exceed this
-    max_running: int = 4  # lessons computed at once (convscope.server.load); see benchmarks/RESULTS_load.md
-    max_wait: float = 5.0  # seconds a lesson request waits for its turn before a 503 with Retry-After
+    heavy_running: int = 2  # large traces computed at once (convscope.server.load.HeavySlots)
+    heavy_wait: float = 5.0  # seconds a large trace waits for its turn before a 503 with Retry-After
+    light_taps: int = 50_000  # traces up to this many taps never wait (the default digit has 2,916)
 
     def __post_init__(self) -> None:
         check_int(self.port, "port", minimum=0, maximum=65535)
         check_int(self.max_body_bytes, "max_body_bytes", minimum=1)
         check_int(self.max_trace_values, "max_trace_values", minimum=1)
-        check_int(self.max_running, "max_running", minimum=1)
+        check_int(self.heavy_running, "heavy_running", minimum=1)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
@@ -105,15 +106,14 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         static_url="/api/docs-assets",
         title="convscope",
         version=__version__,
-        description=_DESCRIPTION.format(limit=config.max_body_bytes, kib=config.max_body_bytes // 1024),
+        description=_DESCRIPTION.format(limit=config.max_body_bytes, kib=config.max_body_bytes // 1024,
+                                        light=config.light_taps),
         responses={422: {"model": ErrorResponse, "description": "A field is missing, of the wrong type "
                          "or out of range; `message` says which and what is allowed."}},
     )
     install_error_handlers(app)
-    # Added innermost first: CatchAll wraps everything, RequestGuard refuses before a body is read, and
-    # LoadLimit holds a request in line before its body is read.
+    # Added innermost first: CatchAll wraps everything, RequestGuard refuses before a body is read.
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
-    app.add_middleware(LoadLimit, running=config.max_running, max_wait=config.max_wait)
     app.add_middleware(RequestGuard, host=config.host)
     app.add_middleware(CatchAll)
 
@@ -122,7 +122,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         """The server is up; which convscope it runs."""
         return HealthResponse(status="ok", version=__version__)
 
-    app.include_router(playground_router(source, config.max_trace_values))
+    slots = HeavySlots(config.heavy_running, config.heavy_wait, config.light_taps)
+    app.include_router(playground_router(source, config.max_trace_values, slots))
     app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
     app.include_router(network_router(source))
     app.include_router(training_router())

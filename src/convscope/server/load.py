@@ -1,98 +1,71 @@
-"""Bounded under load: at most a few lesson computations at once, the rest wait briefly or get 503.
+"""Bounded under load: a few heavy traces at a time; the rest wait briefly, then get 503 + Retry-After.
 
-A traced convolution of a 64x64 image with an 8x8 kernel holds ~40 MB of Python objects while it is
-built and sends a 4.8 MB answer; 100 clients asking at once took the server from 270 MB to 903 MB, and
-FastAPI's thread pool (40 threads) ran 40 of them side by side on 2 cores, so each took 40 times as
-long (p99 24 s). `LoadLimit` lets ``running`` requests to the CPU-heavy routes through at a time,
-each holding its slot until its answer is rendered (the Python objects of a trace are gone by then);
-the others wait, before their body is read, costing only their socket. A request that waited ``max_wait``
-seconds is answered 503 with ``Retry-After``: the server stays responsive and its memory bounded,
-whatever the number of clients. The page's requests take milliseconds, so a classroom's worth of
-them queue and pass.
+A traced convolution of a 64x64 image with an 8x8 kernel (57x57 windows x 64 taps) holds ~40 MB of
+Python objects while it is built and sends a 7 MB answer; 100 clients asking at once took the server
+from ~100 MB to ~900 MB, since FastAPI's thread pool ran up to 40 of them side by side. `HeavySlots`
+lets ``running`` traces of more than ``light_taps`` taps be computed at once; the others wait in the
+event loop (not in a thread, so the page's small requests keep every thread) for up to ``max_wait``
+seconds, then are answered 503 with ``Retry-After``. Light traces, such as the page's default digit
+(2,916 taps), pass straight through: a limit on them cost half the throughput in our load test
+(benchmarks/RESULTS_load.md), since each waited for the event loop as well as for a slot.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from convscope.server.responses import SafeJSONResponse
 from convscope.server.routing import flat_routes
 from convscope.server.schemas.common import ErrorResponse
 
-_BUSY = ("The server is computing as many lessons as it runs at once and this request waited too long "
-         "for its turn; `Retry-After` says when to try again.")
-
-# POST routes whose lesson computes for long enough to matter (the training job runs in its own thread:
-# starting, stopping or choosing it is quick).
-HEAVY_PREFIXES = ("/api/convolve", "/api/network/", "/api/signals/")
+T = TypeVar("T")
+HEAVY_PATHS = ("/api/convolve",)
+BUSY = ("The server is computing as many large traces as it runs at once and this request waited too long "
+        "for its turn; `Retry-After` says when to try again (small traces are never refused).")
 
 
-def is_heavy(method: str, path: str) -> bool:
-    """Whether a request computes a lesson (and so takes a slot).
+class HeavySlots:
+    """At most ``running`` computations costing over ``light_taps`` at once; see the module docstring."""
 
-    Examples
-    --------
-    >>> is_heavy("POST", "/api/convolve"), is_heavy("GET", "/api/kernels"), is_heavy("POST", "/api/training")
-    (True, False, False)
-    """
-    return method == "POST" and path.startswith(HEAVY_PREFIXES)
-
-
-def document_busy(routes: Iterable[BaseRoute]) -> None:
-    """Declare the 503 on every heavy route, so that the OpenAPI document lists it."""
-    for route in flat_routes(routes):
-        if not isinstance(route, APIRoute):
-            continue
-        if any(is_heavy(method, route.path) for method in route.methods or ()):
-            route.responses.setdefault(503, {"model": ErrorResponse, "description": _BUSY,
-                                             "headers": {"Retry-After": {"schema": {"type": "integer"}}}})
-
-
-class LoadLimit:
-    """ASGI middleware: at most ``running`` heavy requests in progress; others wait up to ``max_wait`` s."""
-
-    def __init__(self, app: ASGIApp, running: int, max_wait: float) -> None:
-        self.app = app
+    def __init__(self, running: int, max_wait: float, light_taps: int) -> None:
         self.running = running
         self.max_wait = max_wait
+        self.light_taps = light_taps
         self._slots: asyncio.Semaphore | None = None  # made on first use, inside the server's event loop
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_heavy(scope["method"], scope["path"]):
-            await self.app(scope, receive, send)
-            return
+    async def run(self, cost: int, compute: Callable[[], T]) -> T:
+        """``compute()`` in a worker thread, after waiting for a slot when ``cost`` is over ``light_taps``.
+
+        Raises
+        ------
+        HTTPException
+            503 with ``Retry-After: 1`` when no slot came free within ``max_wait`` seconds.
+        """
+        if cost <= self.light_taps:
+            return await run_in_threadpool(compute)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.running)
         try:
             await asyncio.wait_for(self._slots.acquire(), self.max_wait)
         except TimeoutError:
-            await self.refuse(scope, receive, send)
-            return
-        slots, held = self._slots, True
-
-        async def sending(message: Message) -> None:
-            nonlocal held
-            if held and message["type"] == "http.response.body" and not message.get("more_body", False):
-                held = False  # the answer is computed and rendered: the next lesson may start while it goes
-                slots.release()
-            await send(message)
-
+            message = (f"busy: {self.running} large traces are being computed and this one ({cost:,} taps) "
+                       f"waited {self.max_wait:g} s; retry in a second, or ask for a smaller trace")
+            raise HTTPException(503, detail=message, headers={"Retry-After": "1"}) from None
         try:
-            await self.app(scope, receive, sending)
+            return await run_in_threadpool(compute)
         finally:
-            if held:
-                slots.release()
+            self._slots.release()
 
-    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """503 with Retry-After: the server is busy with other lessons."""
-        message = (f"busy: {self.running} lessons are being computed and this one waited "
-                   f"{self.max_wait:g} s; retry in a second")
-        response = SafeJSONResponse({"message": message, "detail": message}, status_code=503,
-                                    headers={"Retry-After": "1"})
-        await response(scope, receive, send)
 
+def document_busy(routes: Iterable[BaseRoute]) -> None:
+    """Declare the 503 on the routes that take a slot, so that the OpenAPI document lists it."""
+    for route in flat_routes(routes):
+        if isinstance(route, APIRoute) and route.path in HEAVY_PATHS:
+            route.responses.setdefault(503, {"model": ErrorResponse, "description": BUSY,
+                                             "headers": {"Retry-After": {"schema": {"type": "integer"}}}})
