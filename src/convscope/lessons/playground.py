@@ -179,6 +179,20 @@ def convolution_lesson(setting: Convolution, max_trace_values: int = MAX_TRACE_V
     }
 
 
+def trace_taps(setting: Convolution) -> int:
+    """How many taps (windows x kernel taps) `convolution_lesson` would trace; 0 when the kernel does not fit.
+
+    Examples
+    --------
+    >>> trace_taps(Convolution(np.zeros((20, 20)), np.ones((3, 3))))
+    2916
+    """
+    explanation = explain_convolution(setting.image.shape, setting.weights.shape, setting.padding,
+                                      setting.stride, setting.dilation)
+    size = explanation["output_size"]
+    return size[0] * size[1] * setting.weights.size if explanation["fits"] and size is not None else 0
+
+
 def kernels() -> list[KernelRecord]:
     """Every named kernel the playground offers, in menu order.
 

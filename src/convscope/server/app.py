@@ -20,6 +20,7 @@ from convscope.data import DigitSource
 from convscope.lessons.playground import MAX_TRACE_VALUES
 from convscope.lessons.timing import TimingCache
 from convscope.server.errors import BodyLimit, CatchAll, install_error_handlers
+from convscope.server.load import HeavySlots, document_busy
 from convscope.server.routes.backprop import backprop_router
 from convscope.server.routes.export import export_router
 from convscope.server.routes.image_kernels import PREFIX as IMAGE_KERNELS_PREFIX
@@ -49,6 +50,10 @@ By design, for every route (so that only convscope's own page, the CLI and scrip
 - `403` for a POST whose `Origin` is not this server's own (requests without `Origin` are allowed).
 - `415` for a POST whose `Content-Type` is not `application/json`, even with an empty body.
 - `405` (with `Allow`) for a method a route does not answer, OPTIONS included: there is no CORS.
+- `422` for an integer written with a fraction or an exponent (`2.0`, `1e3`): JSON Schema counts 2.0 as
+  an integer, but the server is strict about types (`2`, not `2.0`; `3`, not `"3"`).
+- `503` with `Retry-After` from `POST /api/convolve` for a large trace (over {light:,} taps) when the
+  server is already computing as many of them as it runs at once and this one waited its limit.
 - `500` is never expected; it answers `message` and `detail`, and the server logs the traceback.
 """
 
@@ -65,12 +70,16 @@ class ServerConfig:
     max_body_bytes: int = 256 * 1024  # request bodies beyond this get 413 (a 64x64 image is ~90 KB)
     max_trace_values: int = MAX_TRACE_VALUES  # refuse a convolution whose steps x kernel taps exceed this
     max_image_bytes: int = 20 * 1024 * 1024  # the image kernels page's uploads (a phone's JPEG is MBs)
+    heavy_running: int = 2  # large traces computed at once (convscope.server.load.HeavySlots)
+    heavy_wait: float = 5.0  # seconds a large trace waits for its turn before a 503 with Retry-After
+    light_taps: int = 50_000  # traces up to this many taps never wait (the default digit has 2,916)
 
     def __post_init__(self) -> None:
         check_int(self.port, "port", minimum=0, maximum=65535)
         check_int(self.max_body_bytes, "max_body_bytes", minimum=1)
         check_int(self.max_trace_values, "max_trace_values", minimum=1)
         check_int(self.max_image_bytes, "max_image_bytes", minimum=1)
+        check_int(self.heavy_running, "heavy_running", minimum=1)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
@@ -106,7 +115,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         static_url="/api/docs-assets",
         title="convscope",
         version=__version__,
-        description=_DESCRIPTION.format(limit=config.max_body_bytes, kib=config.max_body_bytes // 1024),
+        description=_DESCRIPTION.format(limit=config.max_body_bytes, kib=config.max_body_bytes // 1024,
+                                        light=config.light_taps),
         responses={422: {"model": ErrorResponse, "description": "A field is missing, of the wrong type "
                          "or out of range; `message` says which and what is allowed."}},
     )
@@ -122,7 +132,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         """The server is up; which convscope it runs."""
         return HealthResponse(status="ok", version=__version__)
 
-    app.include_router(playground_router(source, config.max_trace_values))
+    slots = HeavySlots(config.heavy_running, config.heavy_wait, config.light_taps)
+    app.include_router(playground_router(source, config.max_trace_values, slots))
     app.state.network = NetworkState()  # the pretrained LeNet, the active model, the training job
     app.include_router(network_router(source))
     app.include_router(training_router())
@@ -133,6 +144,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(export_router(source))
     app.include_router(image_kernels_router())
     document_refusals(app.routes)
+    document_busy(app.routes)
     _mount_static(app, config.static_dir)
     return app
 

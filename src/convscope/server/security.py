@@ -58,6 +58,8 @@ _ALWAYS = {
 
 _FOREIGN_ORIGIN = "`Origin` is another site's: only this server's own page (or no Origin) may POST."
 _NOT_JSON = "`Content-Type` is not `application/json` (required even for an empty body `{}`)."
+_UNREADABLE = ("The body is not UTF-8 JSON text, or nests hundreds of levels deep; `message` names `body` "
+               "and says what to send.")
 
 
 def allowed_hosts(host: str) -> frozenset[str]:
@@ -116,11 +118,15 @@ def host_allowed(host_header: str, names: Iterable[str], any_address: bool = Fal
 
 
 def document_refusals(routes: Iterable[BaseRoute]) -> None:
-    """Declare RequestGuard's 403 and 415 on every POST route, so that the OpenAPI document lists them."""
+    """Declare RequestGuard's 403 and 415 on every POST route, and the 400 for a body that is not JSON
+    on those taking JSON, so that the OpenAPI document lists every refusal."""
     for route in flat_routes(routes):
         if isinstance(route, APIRoute) and "POST" in (route.methods or ()):
             route.responses.setdefault(403, {"model": ErrorResponse, "description": _FOREIGN_ORIGIN})
             route.responses.setdefault(415, {"model": ErrorResponse, "description": _NOT_JSON})
+            if route.body_field is not None and not (route.openapi_extra or {}).get("requestBody"):
+                bad_request = route.responses.setdefault(400, {"model": ErrorResponse, "description": ""})
+                bad_request["description"] = f"{bad_request['description']} {_UNREADABLE}".strip()
 
 
 class RequestGuard:

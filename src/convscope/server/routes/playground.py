@@ -21,16 +21,19 @@ from convscope.lessons.playground import (
     digit_lesson,
     kernel_weights,
     kernels,
+    trace_taps,
 )
 from convscope.lessons.playground_inputs import DIGIT_BOX, digit_at_size, textbook_input
 from convscope.records import KernelRecord
+from convscope.server.load import HeavySlots
 from convscope.server.responses import FastJSONResponse
 from convscope.server.schemas.common import error_answers
 from convscope.server.schemas.playground import ConvolveRequest
 
 
-def playground_router(source: DigitSource, max_trace_values: int) -> APIRouter:
-    """The routes, reading digits from ``source`` and tracing at most ``max_trace_values`` numbers."""
+def playground_router(source: DigitSource, max_trace_values: int, slots: HeavySlots) -> APIRouter:
+    """The routes, reading digits from ``source`` and tracing at most ``max_trace_values`` numbers,
+    large traces a few at a time (``slots``)."""
     router = APIRouter(tags=["playground"])
 
     @router.get(
@@ -60,7 +63,7 @@ def playground_router(source: DigitSource, max_trace_values: int) -> APIRouter:
             "413": "The body is over the documented size limit.",
         }),
     )
-    def convolve(request: ConvolveRequest) -> FastJSONResponse:
+    async def convolve(request: ConvolveRequest) -> FastJSONResponse:
         """Slide the kernel over the image; return the output, the size arithmetic and every window."""
         if request.image is not None:
             image = np.asarray(request.image, dtype=np.float64)  # (H, W)
@@ -72,7 +75,11 @@ def playground_router(source: DigitSource, max_trace_values: int) -> APIRouter:
         spec = request.kernel if isinstance(request.kernel, str) else np.asarray(request.kernel, dtype=float)
         weights, name = kernel_weights(spec, request.kernel_size)
         setting = Convolution(image, weights, name, request.padding, request.stride, request.dilation)
-        # Encoded straight from the lesson: a 400-window trace is not validated a second time.
-        return FastJSONResponse(convolution_lesson(setting, max_trace_values))
+        # Encoded straight from the lesson (a 400-window trace is not validated a second time), in a worker
+        # thread; the lesson's objects are gone once it is rendered.
+        def compute() -> FastJSONResponse:
+            return FastJSONResponse(convolution_lesson(setting, max_trace_values))
+
+        return await slots.run(trace_taps(setting), compute)
 
     return router

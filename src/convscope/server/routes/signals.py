@@ -60,6 +60,8 @@ _UPLOAD_ERRORS = {
     "unknown preset; or delays past the limit.",
     "413": "The WAV is over the body limit.",
     "415": "The body is not sent as Content-Type: audio/wav.",
+    "422": "A parameter is out of range; or neither or both of `preset` and the `delay`/`gain` pairs are "
+    "given (exactly one is needed: a rule between query parameters, which OpenAPI cannot state).",
 }
 
 

@@ -18,6 +18,51 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Grid = list[list[float]]
 
 
+def exactly_one(first: tuple[str, str], second: tuple[str, str],
+                only_with_second: tuple[str, str] | None = None) -> dict[str, Any]:
+    """JSON Schema (for ``json_schema_extra``) saying exactly one of two nullable fields is given.
+
+    Each field is ``(name, JSON type)``; null counts as absent, as in the model's validator. With
+    ``only_with_second``, that field may be given only with the second (``index`` only with ``digit``).
+    The OpenAPI document then states the rule the validator checks, so a schema-valid request is never
+    refused with 422 for it (schemathesis checks that).
+
+    Examples
+    --------
+    >>> sorted(exactly_one(("preset", "string"), ("taps", "array")))
+    ['anyOf', 'not']
+    """
+    companions = {second[0]: [only_with_second]} if only_with_second is not None else {}
+    return one_of_fields([first, second], companions)
+
+
+def one_of_fields(sources: list[tuple[str, str]],
+                  only_with: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """JSON Schema saying exactly one of ``sources`` is given, and each companion only with its source.
+
+    Fields are ``(name, JSON type)``; null counts as absent. ``only_with`` maps a source's name to the
+    fields that may be given only beside it (the playground's ``index`` and ``input_size`` go with
+    ``digit``).
+
+    Examples
+    --------
+    >>> rule = one_of_fields([("image", "array"), ("digit", "integer"), ("example", "string")],
+    ...                      {"digit": [("index", "integer")]})
+    >>> len(rule["anyOf"]), len(rule["not"]["anyOf"])  # three sources; three pairs and two strays
+    (3, 5)
+    """
+
+    def given(*fields: tuple[str, str]) -> dict[str, Any]:
+        return {"required": [name for name, _ in fields],
+                "properties": {name: {"type": kind} for name, kind in fields}}
+
+    refused = [given(a, b) for i, a in enumerate(sources) for b in sources[i + 1:]]
+    for owner, companions in only_with.items():
+        others = [source for source in sources if source[0] != owner]
+        refused += [given(other, companion) for companion in companions for other in others]
+    return {"anyOf": [given(source) for source in sources], "not": {"anyOf": refused}}
+
+
 def rectangular(rows: Grid) -> Grid:
     """Refuse ragged nested lists, naming the first row whose length differs."""
     for i, row in enumerate(rows):

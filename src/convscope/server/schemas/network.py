@@ -14,6 +14,7 @@ from convscope.server.schemas.common import (
     STRICT,
     FiniteFloat,
     Grid,
+    exactly_one,
     one_source,
     rectangular,
     within_unit_interval,
@@ -26,6 +27,7 @@ MAX_DRAWING_SIDE = 280  # the page's canvas
 # [0, 1] is checked once per image, not per pixel (a 280x280 canvas would give 78,400 errors).
 DrawingRow = Annotated[list[FiniteFloat], Field(min_length=MIN_DRAWING_SIDE, max_length=MAX_DRAWING_SIDE)]
 SIDES = f"{MIN_DRAWING_SIDE}..{MAX_DRAWING_SIDE}"
+SOURCE_RULE = exactly_one(("image", "array"), ("digit", "integer"), ("index", "integer"))
 
 
 class NetworkInput(BaseModel):
@@ -63,7 +65,7 @@ class PredictRequest(NetworkInput):
     """What the network should read."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"digit": 7, "index": 0}, {"image": [[0.0] * 8] * 8}]}
+        json_schema_extra={"examples": [{"digit": 7, "index": 0}, {"image": [[0.0] * 8] * 8}], **SOURCE_RULE}
     )
 
 
@@ -71,7 +73,7 @@ class UnitRequest(NetworkInput):
     """Which unit to explain, for which image."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"digit": 3, "layer": "conv2", "unit": [5, 3, 7]}]}
+        json_schema_extra={"examples": [{"digit": 3, "layer": "conv2", "unit": [5, 3, 7]}], **SOURCE_RULE}
     )
 
     layer: str = Field(min_length=1, max_length=40, description="A layer name from GET /api/network/model.")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from convscope.lessons.playground import DEFAULT_KERNEL_SIZE
 from convscope.lessons.playground_inputs import MAX_INPUT_SIDE, MIN_INPUT_SIDE, TEXTBOOK_INPUTS
-from convscope.server.schemas.common import STRICT, FiniteFloat, Grid, one_source, rectangular
+from convscope.server.schemas.common import STRICT, FiniteFloat, Grid, one_of_fields, one_source, rectangular
 
 # Limits of POST /api/convolve, named once: the models, the error messages and the docs all use these.
 MAX_IMAGE_SIDE = 64
@@ -58,7 +58,11 @@ class ConvolveRequest(BaseModel):
                 {"image": [[0, 1, 0], [1, 1, 1], [0, 1, 0]], "kernel": [[1, 0], [0, -1]]},
                 {"example": "binary5", "kernel": [[1, 0, 1], [0, 1, 0], [1, 0, 1]]},
                 {"digit": 7, "index": 0, "input_size": 7, "kernel": "ones", "stride": 2},
-            ]
+            ],
+            **one_of_fields(
+                sources=[("image", "array"), ("digit", "integer"), ("example", "string")],
+                only_with={"digit": [("index", "integer"), ("input_size", "integer")]},
+            ),
         },
     )
 

@@ -21,12 +21,16 @@ from convscope.lessons.signals import (
     MAX_WEIGHTS,
     MIN_BALLS,
 )
-from convscope.server.schemas.common import STRICT, FiniteFloat
+from convscope.server.schemas.common import STRICT, FiniteFloat, exactly_one
 
 MAX_SEED = 2**32 - 1
 DEFAULT_COLUMNS = 800
 
-Weights = Annotated[list[FiniteFloat], Field(min_length=1, max_length=MAX_WEIGHTS)]
+# A weight or a value drawn on the grid: the page draws within a few units; the bound keeps every sum
+# and product finite (weights of 1e308 overflowed their sum to inf: a 500 found by the fuzz test).
+MAX_GRID_VALUE = 1e6
+GridValue = Annotated[float, Field(ge=-MAX_GRID_VALUE, le=MAX_GRID_VALUE, allow_inf_nan=False)]
+Weights = Annotated[list[GridValue], Field(min_length=1, max_length=MAX_WEIGHTS)]
 Delay = Annotated[float, Field(ge=0, le=MAX_IMPULSE_SECONDS, allow_inf_nan=False)]
 # [delay, gain]: a list, as JSON has no tuples (strict mode takes no list for a tuple); the lesson
 # checks each delay and names the spike (`taps[3]: delay must be >= 0 seconds`).
@@ -44,7 +48,7 @@ def _signal_tag(value: Any) -> str | None:
 
 SignalSpec = Annotated[
     Annotated[str, Tag("name"), Field(min_length=1, max_length=40)]
-    | Annotated[list[FiniteFloat], Tag("values"), Field(min_length=GRID_POINTS, max_length=GRID_POINTS)],
+    | Annotated[list[GridValue], Tag("values"), Field(min_length=GRID_POINTS, max_length=GRID_POINTS)],
     Discriminator(
         _signal_tag,
         custom_error_type="signal_type",
@@ -61,7 +65,7 @@ class BallDropRequest(BaseModel):
                                                    "balls": 1000, "seed": 0}]},
     )
 
-    f: Weights = Field(description=f"First drop: weights of 0..{MAX_WEIGHTS - 1} steps, >= 0, not all 0 "
+    f: Weights = Field(description=f"First drop: weights of 0..{MAX_WEIGHTS - 1} steps, 0..1e6, not all 0 "
                        "(renormalised to sum to 1).")
     g: Weights = Field(description="Second drop: weights, as for `f`.")
     total: int = Field(0, ge=0, le=2 * MAX_WEIGHTS - 2,
@@ -77,7 +81,7 @@ class SlideRequest(BaseModel):
     model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [{"f": "box", "g": "box"}]})
 
     f: SignalSpec = Field(description="box, triangle, decay, gaussian or spikes; or "
-                          f"{GRID_POINTS} finite numbers on the grid (tau = -2, -1.95, ..., 4).")
+                          f"{GRID_POINTS} numbers in [-1e6, 1e6] on the grid (tau = -2, -1.95, ..., 4).")
     g: SignalSpec = Field(description="The signal that is flipped and slid, as for `f`.")
     flip: bool = Field(True, description="false: cross-correlation (g slid unflipped, as CNN layers do).")
     max_frames: int = Field(121, ge=1, le=MAX_FRAMES, description="At most this many frames of the slide.")
@@ -129,7 +133,8 @@ class EchoRequest(BaseModel):
     model_config = ConfigDict(
         **STRICT,
         json_schema_extra={"examples": [{"sound": "pluck", "preset": "echo"},
-                                        {"sound": "drum", "taps": [[0, 1], [0.25, 0.5]], "columns": 600}]},
+                                        {"sound": "drum", "taps": [[0, 1], [0.25, 0.5]], "columns": 600}],
+                           **exactly_one(("preset", "string"), ("taps", "array"))},
     )
 
     sound: str = Field(min_length=1, max_length=40, description="A name from GET /api/signals/sounds.")

@@ -79,6 +79,8 @@ function stageFigure(stage) {
   const image = /** @type {number[][]} */ (stage.image);
   figure.dataset.size = `${image.length}x${image[0].length}`;
   const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `${stage.title}: ${stage.caption}, ${image.length} by ${image[0].length}`);
   const cell = SIZES.stageSide / Math.max(image.length, image[0].length);
   const box = stage.box ? { r0: stage.box[0], r1: stage.box[1], c0: stage.box[2], c1: stage.box[3] } : null;
   drawMap(canvas, image, { cell, scale: null, box });

@@ -92,8 +92,10 @@ function mapRow(label, maps, cell) {
   row.append(node("span", "nw-unit-label", label));
   const scale = layerScale(maps);
   const wrap = node("div", "nw-unit-maps");
-  for (const map of maps) {
+  for (const [i, map] of maps.entries()) {
     const canvas = document.createElement("canvas");
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `${label}, channel ${i + 1} of ${maps.length}: ${map.length} by ${map[0].length}`);
     drawMap(canvas, map, { cell, scale });
     wrap.append(canvas);
   }
@@ -106,6 +108,8 @@ function barRow(label, values) {
   const row = node("div", "nw-unit-row");
   row.append(node("span", "nw-unit-label", label));
   const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `${label}: ${values.length} values as bars (the equation below gives the sum)`);
   // The panel leaves about 210 px beside the label; a long vector gets thin bars rather than overflow.
   drawBars(canvas, values, { width: Math.min(210, Math.max(100, values.length * 3)), height: 36, scale: layerScale(values),
     labels: values.length <= 10 });

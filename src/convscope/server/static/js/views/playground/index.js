@@ -15,7 +15,7 @@ import { createConvolutionStage } from "./stage.js";
 import { applyPatch, checkAgainstCatalogue, playgroundFromParams, playgroundToParams } from "./state.js";
 import { PLAYGROUND_HTML } from "./template.js";
 import { noOutput, renderValidity, slidersReach } from "./validity.js";
-import { renderWindow } from "./window.js";
+import { announceStep, renderWindow } from "./window.js";
 
 /** @typedef {import("./state.js").PlaygroundState} PlaygroundState */
 
@@ -62,7 +62,12 @@ function mount(el, { api, state: initial, onState }) {
     speed: () => state.speed,
     onSpeed: (level) => apply({ speed: level }),
     count: () => (result ? result.steps.length : null),
-    onStep: (step) => { if (result) { stage.render(result, step); showWindow(); } },
+    onStep: (step) => {
+      if (!result) return;
+      stage.render(result, step);
+      showWindow();
+      part("announce").textContent = announceStep(result, step); // the live region reads each step
+    },
     onPlaying: (playing) => {
       if (playing && sketching) showSketch(false);
       if (!playing) publish();

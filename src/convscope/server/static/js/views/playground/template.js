@@ -27,8 +27,9 @@ export const PLAYGROUND_HTML = `
     <section class="panel pg-input" aria-labelledby="pg-input-title">
       <h2 id="pg-input-title">Input <span class="size" data-part="input-size" data-testid="input-size"></span></h2>
       <div class="sketch-box" data-part="sketch" hidden></div>
-      <div class="grid-wrap" data-part="input-wrap" data-testid="input-grid" data-highlight="" tabindex="0"
-        aria-label="padded input; arrow keys probe a pixel and light the outputs it feeds"><canvas></canvas></div>
+      <div class="grid-wrap" data-part="input-wrap" data-testid="input-grid" data-highlight="" tabindex="0" role="group"
+        aria-label="padded input; arrow keys probe a pixel and light the outputs it feeds"><canvas role="img"
+        aria-label="the padded input as grey cells, the current window outlined"></canvas></div>
       <button type="button" class="inline" data-part="sketch-done" data-testid="sketch-done" hidden></button>
       <div class="legend" data-part="input-legend"></div>
       <div class="swatches" data-part="input-swatches"></div>
@@ -36,12 +37,14 @@ export const PLAYGROUND_HTML = `
     <section class="panel pg-window" aria-labelledby="pg-window-title">
       <h2 id="pg-window-title">Step by step</h2>
       <div data-part="window" data-testid="window"></div>
+      <p class="visually-hidden" data-part="announce" data-testid="step-announcement" aria-live="polite"></p>
     </section>
     <section class="panel pg-output" aria-labelledby="pg-output-title">
       <h2 id="pg-output-title">Output <span class="size" data-part="output-size" data-testid="output-size"></span></h2>
       <p class="output-empty" data-part="output-empty" data-testid="output-empty" hidden></p>
-      <div class="grid-wrap" data-part="output-wrap" data-testid="output-grid" data-lit="" tabindex="0"
-        aria-label="output; arrow keys probe a cell and light its window on the input"><canvas></canvas></div>
+      <div class="grid-wrap" data-part="output-wrap" data-testid="output-grid" data-lit="" tabindex="0" role="group"
+        aria-label="output; arrow keys probe a cell and light its window on the input"><canvas role="img"
+        aria-label="the output cells computed so far; each step's sum is read out under Step by step"></canvas></div>
       <button type="button" class="inline why" data-part="why" data-testid="why" hidden>✗ Invalid settings: why?</button>
       <div class="legend" data-part="output-legend"></div>
       <p class="hint" data-part="output-range" data-testid="output-range"></p>

@@ -63,6 +63,22 @@ export function renderWindow(el, result, step, hovered = false) {
   el.replaceChildren(heading, table, sum);
 }
 
+/**
+ * What a screen reader says for step `step` (1-based; 0 says nothing): the output cell, every product
+ * that is not 0 and the sum, e.g. "output[7, 9] = 0.36 + 0.76 + 0.99 = 2.11".
+ * @param {import("../../types.js").PlaygroundLesson} result
+ * @param {number} step
+ * @returns {string}
+ */
+export function announceStep(result, step) {
+  const s = result.steps[step - 1];
+  if (!s) return "";
+  const cell = `output[${s.out[0]}, ${s.out[1]}]`;
+  const terms = s.products.filter((/** @type {number} */ p) => p !== 0);
+  const sum = minus(formatValue(s.sum));
+  return terms.length ? `${cell} = ${joinTerms(terms)} = ${sum}` : `${cell} = ${sum}: every product is 0`;
+}
+
 /** Typographic minus, readable from the back of a classroom. @param {string} text */
 function minus(text) {
   return text.replace(/^-/, "−");

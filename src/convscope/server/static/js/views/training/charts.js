@@ -48,7 +48,11 @@ export function drawFilters(el, filters) {
   while (el.children.length < filters.length) el.append(document.createElement("canvas"));
   const range = layerScale(filters);
   const scale = range.kind === "diverging" ? range : layerScale([-1e-9, ...filters.flat(2)]);
-  filters.forEach((filter, i) => drawMap(/** @type {HTMLCanvasElement} */ (el.children[i]),
-    filter, { cell: SIZES.filterSide / filter.length, scale }));
+  filters.forEach((filter, i) => {
+    const canvas = /** @type {HTMLCanvasElement} */ (el.children[i]);
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `conv1 filter ${i + 1} of ${filters.length}, ${filter.length} by ${filter[0].length} weights`);
+    drawMap(canvas, filter, { cell: SIZES.filterSide / filter.length, scale });
+  });
   el.dataset.count = String(filters.length);
 }
