@@ -17,6 +17,7 @@ from convscope.lessons.layers_input import input_choices, layers_input
 
 SETTINGS = [
     LayerSetting(),
+    LayerSetting(input="photo", filters=6, kernel_size=3, stride=1, padding=1),
     LayerSetting(input="digits", filters=7, kernel_size=5, stride=2, padding=2, activation="tanh"),
     LayerSetting(input="shapes", init="random", seed=3, filters=16, kernel_size=4, stride=3, padding=3,
                  activation="leaky_relu", negative_slope=0.2, pool_kernel_size=3, pool_stride=1,
@@ -179,7 +180,7 @@ def test_named_filters_show_depth_and_random_ones_follow_the_seed() -> None:
 
 
 def test_the_inputs() -> None:
-    assert [c["name"] for c in input_choices()] == ["shapes", "digits", "digit"]
+    assert [c["name"] for c in input_choices()] == ["photo", "shapes", "digits", "digit"]
     for choice in input_choices():
         values = layers_input(choice["name"]).values
         assert values.shape == (choice["channels"], *choice["size"])

@@ -33,7 +33,8 @@ def ok(response: Any) -> Any:
 def test_the_inputs_menu(client: TestClient) -> None:
     assert get_args(InputName) == INPUT_NAMES
     choices = ok(client.get("/api/layers/inputs"))
-    assert [(c["name"], c["channels"]) for c in choices] == [("shapes", 3), ("digits", 3), ("digit", 1)]
+    expected = [("photo", 3), ("shapes", 3), ("digits", 3), ("digit", 1)]
+    assert [(c["name"], c["channels"]) for c in choices] == expected
 
 
 def test_an_empty_request_is_the_default_setting(client: TestClient) -> None:
@@ -61,7 +62,7 @@ def test_the_answer_is_the_lessons_and_torchs(client: TestClient) -> None:
     ({"filters": "4"}, 422, "filters"),
     ({"kernel_size": 0}, 422, "kernel_size: must be >= 1"),
     ({"negative_slope": 2.0}, 422, "negative_slope: must be <= 1"),
-    ({"input": "photo"}, 422, "input"),
+    ({"input": "painting"}, 422, "input"),
     ({"unit": [0, 1]}, 422, "unit"),
     ({"colour": True}, 422, "colour"),
     ({"filters": 5, "kernel_size": 4}, 400, "filters: there are 4 named filters of size 4"),

@@ -1,8 +1,8 @@
 """The Layers page's inputs: small volumes (C, H, W) in [0, 1] that a convolution layer reads with depth.
 
-Two colour inputs (3 channels, 32 x 32) and one MNIST digit (1 channel, 28 x 28). The colour ones are
-made here, deterministically, from nothing but NumPy and the bundled digits, so the page works with
-what the package already ships; a bundled photo crop can join them by adding one entry to `_MAKERS`.
+Three colour inputs (3 channels, 32 x 32) and one MNIST digit (1 channel, 28 x 28): a crop of a bundled
+photo (the cat's face in scikit-image's "chelsea", CC0), and two made here deterministically from NumPy
+and the bundled digits.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope.data import DigitSource
+from convscope.data.images import resize_area
+from convscope.data.photos import bundled_photo
 from convscope.errors import SettingError
 from convscope.lessons.layers_records import LayersInputChoice
 
@@ -52,6 +54,17 @@ def _shapes(source: DigitSource, digit: int, index: int) -> Volume:
     return image
 
 
+# The cat's face in "chelsea" (300 x 451): a 300-pixel square around it, shrunk to 32 x 32 by area averaging.
+_PHOTO, _PHOTO_TOP, _PHOTO_LEFT, _PHOTO_SIDE = "chelsea", 0, 60, 300
+
+
+def _photo(source: DigitSource, digit: int, index: int) -> Volume:
+    """A 32x32 colour crop of a bundled photo, one slice per RGB channel."""
+    pixels = bundled_photo(_PHOTO)  # (H, W, 3) uint8
+    crop = pixels[_PHOTO_TOP:_PHOTO_TOP + _PHOTO_SIDE, _PHOTO_LEFT:_PHOTO_LEFT + _PHOTO_SIDE] / 255.0
+    return np.stack([resize_area(crop[:, :, c], COLOUR_SIDE) for c in range(3)])  # (3, 32, 32)
+
+
 def _digits(source: DigitSource, digit: int, index: int) -> Volume:
     """Three MNIST digits, one per colour slice, shifted apart so that where they overlap colours mix."""
     image = np.zeros((3, COLOUR_SIDE, COLOUR_SIDE))
@@ -66,6 +79,8 @@ def _digit(source: DigitSource, digit: int, index: int) -> Volume:
 
 
 _MAKERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[DigitSource, int, int], Volume]]] = {
+    "photo": ("Photo (a cat)", "A 32x32 colour crop of a bundled photograph (the cat's face from "
+              "scikit-image's chelsea, CC0): real edges and textures in three slices.", RGB, _photo),
     "shapes": ("Colour shapes", "A 32x32 colour picture made by convscope: a red disc, a green square, a "
                "yellow bar and a blue triangle on a grey-to-sand gradient.", RGB, _shapes),
     "digits": ("Digits in colour", "Three bundled MNIST digits (3, 5, 8) in the red, green and blue slices "
@@ -83,7 +98,7 @@ def layers_input(
 
     Parameters
     ----------
-    name : one of `INPUT_NAMES` ("shapes", "digits", "digit")
+    name : one of `INPUT_NAMES` ("photo", "shapes", "digits", "digit")
     source : where the digits come from (the bundled subset by default)
     digit, index : the MNIST class and example, for ``"digit"``
 
@@ -117,8 +132,9 @@ def input_choices() -> list[LayersInputChoice]:
     Examples
     --------
     >>> [(c["name"], c["channels"], c["size"]) for c in input_choices()]
-    [('shapes', 3, [32, 32]), ('digits', 3, [32, 32]), ('digit', 1, [28, 28])]
+    [('photo', 3, [32, 32]), ('shapes', 3, [32, 32]), ('digits', 3, [32, 32]), ('digit', 1, [28, 28])]
     """
-    sizes = {"shapes": [COLOUR_SIDE] * 2, "digits": [COLOUR_SIDE] * 2, "digit": [28, 28]}
+    sizes = {"photo": [COLOUR_SIDE] * 2, "shapes": [COLOUR_SIDE] * 2, "digits": [COLOUR_SIDE] * 2,
+             "digit": [28, 28]}
     return [{"name": name, "label": label, "description": text, "channels": len(channels),
              "size": sizes[name]} for name, (label, text, channels, _) in _MAKERS.items()]

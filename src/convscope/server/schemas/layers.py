@@ -24,7 +24,8 @@ from convscope.lessons.layers_pooling import MAX_POOL_KERNEL_SIZE, MAX_POOL_PADD
 from convscope.lessons.layers_records import ActivationName
 from convscope.server.schemas.common import STRICT
 
-InputName = Literal["shapes", "digits", "digit"]  # INPUT_NAMES, spelled out for the schema's enum (tested)
+# INPUT_NAMES, spelled out for the schema's enum (tested)
+InputName = Literal["photo", "shapes", "digits", "digit"]
 Unit = Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=3, max_length=3)]
 
 
@@ -35,8 +36,8 @@ class LayersRequest(BaseModel):
         {"input": "shapes", "filters": 4, "kernel_size": 3, "stride": 1, "padding": 1, "init": "named",
          "unit": [0, 9, 4], "activation": "relu", "pool_kernel_size": 2, "pool_stride": 2}]})
 
-    input: InputName = Field("shapes", description="shapes or digits (3 colour channels, 32x32), or digit "
-                             "(one MNIST digit, 1 channel, 28x28).")
+    input: InputName = Field("shapes", description="photo, shapes or digits (3 colour channels, 32x32), or "
+                             "digit (one MNIST digit, 1 channel, 28x28).")
     digit: int = Field(3, ge=0, le=9, description="The MNIST class, for input `digit`.")
     index: int = Field(0, ge=0, description="Which example of `digit`.")
     filters: int = Field(4, ge=1, le=MAX_FILTERS, description=f"How many filters: 1..{MAX_FILTERS}.")

@@ -27,7 +27,7 @@ export const INTEGER_FIELDS = /** @type {const} */ ([
 ]);
 /** The settings that change the output volume's shape or its filters: changing one forgets the unit. */
 export const VOLUME_FIELDS = ["input", "digit", "index", "filters", "kernel_size", "stride", "padding", "init", "seed"];
-const INPUTS = ["shapes", "digits", "digit"];
+const INPUTS = ["photo", "shapes", "digits", "digit"];
 const ACTIVATIONS = ["relu", "leaky_relu", "tanh", "sigmoid"];
 
 /**
