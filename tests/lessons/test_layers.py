@@ -200,7 +200,7 @@ def test_the_inputs() -> None:
     ({"padding": -1}, "padding", "from 0 to 3"),
     ({"filters": 5, "kernel_size": 4}, "filters", "there are 4 named filters of size 4"),
     ({"input": "digit", "filters": 9}, "filters", "there are 8 named filters of size 3 for a 1-channel"),
-    ({"input": "photo"}, "input", "shapes, digits, digit"),
+    ({"input": "painting"}, "input", "photo, shapes, digits, digit"),
     ({"input": "digit", "digit": 3, "index": 10**6}, "index", "must be 0.."),
     ({"init": "zeros"}, "init", '"named" or "random"'),
     ({"activation": "gelu"}, "activation", "relu, leaky_relu, tanh, sigmoid"),
