@@ -12,10 +12,10 @@
  * @typedef {import("./types.js").PredictLesson} PredictLesson
  * @typedef {import("./types.js").UnitExplanation} UnitExplanation
  * @typedef {import("./types.js").ModelLesson} ModelLesson
- * @typedef {import("./types.js").TrainingRequest} TrainingRequest
- * @typedef {import("./types.js").TrainingStarted} TrainingStarted
- * @typedef {import("./types.js").TrainingStatus} TrainingStatus
- * @typedef {import("./types.js").TrainingEvent} TrainingEvent
+ * @typedef {import("./types-training.js").TrainingRequest} TrainingRequest
+ * @typedef {import("./types-training.js").TrainingStarted} TrainingStarted
+ * @typedef {import("./types-training.js").TrainingStatus} TrainingStatus
+ * @typedef {import("./types-training.js").TrainingEvent} TrainingEvent
  * @typedef {import("./types.js").ErrorResponse} ErrorResponse
  * @typedef {import("./types-layers.js").LayersInputChoice} LayersInputChoice
  * @typedef {import("./types-layers.js").LayersRequest} LayersRequest

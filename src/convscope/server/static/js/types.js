@@ -210,64 +210,6 @@
  * @property {number | null} accuracy  on the 2,000 held-out digits, if known
  */
 
-// ---- live training: POST /api/training, GET /api/training, its event stream ---------------------
-
-/**
- * The settings a training job runs with: the request with every default filled in.
- * @typedef {object} RecipeSettings
- * @property {number} conv1_channels @property {number} conv2_channels @property {number} kernel_size
- * @property {number} lr @property {number} batch_size @property {number} epochs @property {string} optimizer
- * @property {string} loss @property {number} augment @property {number} seed @property {number} train_size
- */
-
-/**
- * POST /api/training's body (TrainingRequest); every field has a default on the server.
- * @typedef {object} TrainingRequest
- * @property {number} [conv1_channels] @property {number} [conv2_channels] @property {3 | 5} [kernel_size]
- * @property {number} [lr] @property {number} [batch_size] @property {number} [epochs]
- * @property {"sgd" | "adam"} [optimizer] @property {"cross_entropy" | "half_squared_error"} [loss]
- * @property {number} [augment] @property {number} [seed] @property {number} [train_size]
- * @property {number | null} [steps_per_second]  slow mode; null or absent: full speed
- */
-
-/** @typedef {{job: string}} TrainingStarted  the job was started (202) */
-
-/**
- * After every few batches ("progress") and every epoch ("epoch"); numbers that were not finite are null.
- * @typedef {object} ProgressEvent
- * @property {"progress" | "epoch"} type @property {number} id  0, 1, 2, ... within the job
- * @property {number} epoch  1-based @property {number} epochs
- * @property {number} batch  1-based @property {number} batches
- * @property {number} images  digits in the batch @property {number} loss @property {number} accuracy
- * @property {number | null} smooth_loss @property {number | null} smooth_accuracy  batch-size-weighted EMA
- * @property {number} images_per_second @property {number} lr
- * @property {number | null} val_loss @property {number | null} val_accuracy  "epoch" only
- * @property {number[][][]} [conv1_filters]  every epoch, and every few batches
- */
-
-/**
- * The job's last event.
- * @typedef {object} EndEvent
- * @property {"done" | "stopped" | "error"} type @property {number} id
- * @property {number | null} accuracy  held-out accuracy of the final weights
- * @property {number} [seconds]  done @property {string} [reason]  stopped @property {string} [message]  error
- */
-
-/** @typedef {ProgressEvent | EndEvent} TrainingEvent  one message of GET /api/training/events */
-
-/**
- * Where training stands, with its history (TrainingStatus).
- * @typedef {object} TrainingStatus
- * @property {"idle" | "running" | "done" | "stopped" | "error"} state
- * @property {string | null} job
- * @property {"pretrained" | "trained"} active_model
- * @property {RecipeSettings | null} config  the job's settings
- * @property {number | null} steps_per_second  slow mode, or null
- * @property {ProgressEvent[]} progress  without filters
- * @property {ProgressEvent[]} epochs
- * @property {TrainingEvent | null} last  filters included
- */
-
 // ---- every error -----------------------------------------------------------------------------
 
 /**

@@ -2,11 +2,11 @@
 // event of the stream. Pure functions: a record and an event in, a new record out.
 
 /**
- * @typedef {import("../../types.js").TrainingStatus} TrainingStatus
- * @typedef {import("../../types.js").TrainingEvent} TrainingEvent
- * @typedef {import("../../types.js").ProgressEvent} ProgressEvent
- * @typedef {import("../../types.js").EndEvent} EndEvent
- * @typedef {import("../../types.js").TrainingRequest | import("../../types.js").RecipeSettings} JobSettings
+ * @typedef {import("../../types-training.js").TrainingStatus} TrainingStatus
+ * @typedef {import("../../types-training.js").TrainingEvent} TrainingEvent
+ * @typedef {import("../../types-training.js").ProgressEvent} ProgressEvent
+ * @typedef {import("../../types-training.js").EndEvent} EndEvent
+ * @typedef {import("../../types-training.js").TrainingRequest | import("../../types-training.js").RecipeSettings} JobSettings
  * @typedef {{state: TrainingStatus["state"], job: string | null, config: JobSettings | null,
  *   progress: ProgressEvent[], epochs: ProgressEvent[], last: TrainingEvent | null,
  *   filters: number[][][] | null, ending: EndEvent | null}} TrainingRecord
