@@ -10,6 +10,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from convscope.data import load_digits
 from convscope.nn import Sequential, lenet, prepare_input
+from convscope.nn.conv_layers import Conv2d
 from convscope.nn.optim import SGD, Adam
 from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds
 from convscope.train import TrainConfig, fit
@@ -104,11 +105,14 @@ def test_replicas_share_weights_but_not_grads_or_caches(digits: tuple[np.ndarray
     for (name, layer), (_, copy) in zip(model, twin, strict=True):
         assert layer is not copy, name
         assert copy._input is None, name  # the original's cache did not come along
+        if isinstance(layer, Conv2d) and isinstance(copy, Conv2d):  # a conv's scratch is per replica too
+            assert copy._workspace is not layer._workspace, name
         for pname, p in layer.parameters().items():
             assert copy.parameters()[pname].data is p.data
             assert copy.parameters()[pname].grad is not p.grad
-    model["fc1"].weight.data[0, 0] += 1.0  # an optimiser's in-place step reaches the replica
-    assert twin["fc1"].weight.data[0, 0] == model["fc1"].weight.data[0, 0]
+    weight = model["fc1"].parameters()["weight"].data
+    weight[0, 0] += 1.0  # an optimiser's in-place step reaches the replica
+    assert twin["fc1"].parameters()["weight"].data[0, 0] == weight[0, 0]
 
 
 def test_blas_runs_one_thread_per_shard_and_comes_back(digits: tuple[np.ndarray, np.ndarray]) -> None:

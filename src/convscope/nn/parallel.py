@@ -4,7 +4,8 @@ NumPy releases the GIL inside its kernels (matrix products, element-wise loops),
 work on their own part of the batch run at the same time. Each shard runs on its own *replica* of the
 network: a shallow copy of every layer whose parameters share the model's ``data`` arrays (so the
 optimiser's in-place update reaches all of them) but have their own ``grad`` arrays, and whose forward
-caches are its own (a layer remembers its last input; two threads on one layer would race on it).
+caches and scratch ``Workspace`` are its own (a layer remembers its last input and reuses its scratch
+arrays; two threads on one layer would race on both).
 
 The batch mean's gradient is the sum over shards of each shard's gradient of its summed loss divided by
 the whole batch size, so the shard gradients are simply added (in shard order, on the calling thread).
@@ -32,6 +33,7 @@ from convscope._validate import check_int
 from convscope.nn.layers import FloatArray, Parameter
 from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
+from convscope.ops.workspace import Workspace
 
 # Fewer images than this per shard and the threads' overhead outweighs the work (LeNet on 2 cores).
 MIN_SHARD = 16
@@ -85,8 +87,9 @@ def replica(net: Sequential) -> Sequential:
         for key, value in vars(layer).items():
             if isinstance(value, Parameter):
                 setattr(clone, key, Parameter.of(value.data))  # shares data, own zero grad
-            elif isinstance(value, (np.ndarray, dict)) or key == "_input":
-                setattr(clone, key, None if key == "_input" else type(value)())  # caches start empty
+            elif isinstance(value, Workspace):
+                setattr(clone, key, Workspace(value.limit))  # scratch memory is per thread
+        clone._input = None  # the forward cache too
         layers.append((name, clone))
     return Sequential(layers, net.input_shape)
 
