@@ -3,20 +3,25 @@
 Run: ``.venv/bin/python benchmarks/bench_train.py [--repeats 5] [--images 1024] [--skip-accuracy]``
 ``[--blas-threads 1]``.
 
-1. Training throughput (images/s) at batch 64 and 256: each repeat trains both libraries for one pass
-   over the same ``--images`` digits (Adam, cross-entropy, no augmentation), back to back; medians, and
-   the median of the same-repeat ratios ours / torch (above 1: convscope is faster).
+1. Training throughput (images/s) at batch 64 and 256: each repeat trains, each in its own fresh process
+   and one after the other, convscope's ``fit`` (default shards: every core), PyTorch and ``fit`` with
+   one shard, for one pass over the same ``--images`` digits (Adam, cross-entropy, no augmentation) after
+   a warm-up pass; no thread settings (as a library user runs them); medians, and the median of the
+   same-repeat ratios ours / torch (above 1: convscope is faster).
 2. One digit through the network keeping every layer's activation (what the network view asks for).
 3. Time to 98.5% held-out accuracy with the shipped recipe (``TrainConfig()``), evaluated each epoch.
 
-PyTorch gets ``torch.set_num_threads(2)``; NumPy's BLAS gets one thread, as ``convscope train`` sets
-(``--blas-threads N`` to change it, 0 for OpenBLAS's default; printed with the results).
+For parts 2 and 3 PyTorch gets ``torch.set_num_threads(2)`` and NumPy's BLAS one thread, as
+``convscope train`` sets (``--blas-threads N`` to change it, 0 for OpenBLAS's default).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -66,25 +71,55 @@ def torch_epoch(
         opt.step()
 
 
-def throughput(batch: int, x: np.ndarray, y: np.ndarray, repeats: int) -> tuple[float, float, float]:
-    """(ours, torch, median ratio ours/torch) images/s for one pass over x at this batch size."""
+SIDES = ("ours", "torch", "ours1")  # convscope as fit defaults (all cores), PyTorch, convscope on 1 shard
+
+
+def throughput(batch: int, images: int, repeats: int, baseline: str | None = None) -> dict[str, float]:
+    """Images/s per side for one pass over ``images`` digits, and same-repeat median ratios ours / torch.
+
+    Every timing runs in a fresh process (``--worker``), the sides alternating within each repeat, so
+    neither library's threads are alive while the other one runs; nothing is tuned (no BLAS limit set,
+    PyTorch at its default threads), as a library user calls ``fit``. With ``baseline`` (the ``src`` of
+    another checkout) a fourth side, ``"base"``, runs ``fit`` from there.
+    """
+    sides = [*SIDES, *(["base"] if baseline else [])]
+    seconds: dict[str, list[float]] = {side: [] for side in sides}
+    for r in range(repeats):
+        for side in sides:
+            args = ["--batch", str(batch), "--images", str(images), "--seed", str(r)]
+            args += ["--worker", "ours" if side == "base" else side]
+            env = {**os.environ, "PYTHONPATH": baseline} if side == "base" and baseline else None
+            run = [sys.executable, __file__, *args]
+            out = subprocess.run(run, capture_output=True, text=True, check=True, env=env)
+            seconds[side].append(float(out.stdout.split()[-1]))
+    rates = {side: images / statistics.median(t) for side, t in seconds.items()}
+    rates["ratio"] = Paired(seconds["ours"], seconds["torch"]).ratio
+    rates["ratio1"] = Paired(seconds["ours1"], seconds["torch"]).ratio
+    if baseline:
+        rates["ratio_base"] = Paired(seconds["ours"], seconds["base"]).ratio
+    return rates
+
+
+def worker(side: str, batch: int, images: int, seed: int) -> float:
+    """Seconds for one timed pass of ``side`` over the digits, after one untimed warm-up pass."""
+    digits = load_digits()
+    train_idx, _ = train_test_split()
+    subset = np.random.default_rng(0).permutation(len(train_idx))[:images]
+    x, y = prepare_input(digits.images[train_idx[subset]]), digits.labels[train_idx[subset]].astype(np.int64)
     config = TrainConfig(epochs=1, batch_size=batch, augment=0, lr_schedule="constant")
-    ours_times, torch_times = [], []
-    for r in range(repeats + 1):  # the first repeat warms up both and is dropped
-        model = lenet(rng=np.random.default_rng(r))
+    model = lenet(rng=np.random.default_rng(seed))
+    if side == "torch":
         net = torch_lenet(model)
         opt = torch.optim.Adam(net.parameters(), lr=config.lr)
+        torch_epoch(net, opt, config, x, y, np.random.default_rng(seed), 0, 1)
         start = time.perf_counter()
-        fit(model, config, x, y, rng=np.random.default_rng(r))
-        ours = time.perf_counter() - start
-        start = time.perf_counter()
-        torch_epoch(net, opt, config, x, y, np.random.default_rng(r), 0, 1)
-        theirs = time.perf_counter() - start
-        if r:
-            ours_times.append(ours)
-            torch_times.append(theirs)
-    times = Paired(ours_times, torch_times)
-    return len(x) / summary(times.ours, 1).median, len(x) / summary(times.peer, 1).median, times.ratio
+        torch_epoch(net, opt, config, x, y, np.random.default_rng(seed), 0, 1)
+        return time.perf_counter() - start
+    shards = 1 if side == "ours1" else None
+    fit(model, config, x, y, rng=np.random.default_rng(seed), shards=shards)
+    start = time.perf_counter()
+    fit(model, config, x, y, rng=np.random.default_rng(seed), shards=shards)
+    return time.perf_counter() - start
 
 
 def inference(image: np.ndarray, repeats: int = 200) -> tuple[float, float]:
@@ -138,18 +173,37 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--images", type=int, default=1024, help="digits per timed training pass")
     parser.add_argument("--skip-accuracy", action="store_true", help="skip the time-to-98.5%% runs")
+    parser.add_argument("--worker", choices=SIDES, help=argparse.SUPPRESS)  # one timing, in a fresh process
+    parser.add_argument("--batch", type=int, default=64, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-src", help="also time fit from this src folder (another checkout)")
     add_blas_option(parser)
     args = parser.parse_args()
+    if args.worker:
+        print(worker(args.worker, args.batch, args.images, args.seed))
+        return
+    print("throughput: each side in its own fresh process, alternating; no BLAS limit, torch default threads")
+    print(
+        "| batch | convscope (images/s) | PyTorch (images/s) | ours / torch | convscope 1 shard (images/s) "
+        "| 1 shard / torch |\n|---:|---:|---:|---:|---:|---:|"
+    )
+    notes: list[str] = []
+    for batch in (64, 256):
+        rates = throughput(batch, args.images, args.repeats, args.baseline_src)
+        print(
+            f"| {batch} | {rates['ours']:,.0f} | {rates['torch']:,.0f} | {rates['ratio']:.2f} "
+            f"| {rates['ours1']:,.0f} | {rates['ratio1']:.2f} |",
+            flush=True,
+        )
+        if args.baseline_src:  # printed after the table, which must stay one block
+            notes.append(f"batch {batch}, baseline {args.baseline_src}: {rates['base']:,.0f} images/s, "
+                         f"ours / baseline {rates['ratio_base']:.2f}")  # fmt: skip
+    print("\n".join(notes))
     settle(args.blas_threads, torch_threads=2)
     digits = load_digits()
     train_idx, test_idx = train_test_split()
     x, y = prepare_input(digits.images[train_idx]), digits.labels[train_idx].astype(np.int64)
     tx, ty = prepare_input(digits.images[test_idx]), digits.labels[test_idx].astype(np.int64)
-    print("| batch | convscope (images/s) | PyTorch (images/s) | ours / torch |\n|---:|---:|---:|---:|")
-    subset = np.random.default_rng(0).permutation(len(x))[: args.images]
-    for batch in (64, 256):
-        ours, theirs, ratio = throughput(batch, x[subset], y[subset], args.repeats)
-        print(f"| {batch} | {ours:,.0f} | {theirs:,.0f} | {ratio:.2f} |", flush=True)
     ours_us, torch_us = inference(digits.images[test_idx[0]])
     print(f"\none digit, every activation: convscope {ours_us:,.0f} µs, PyTorch {torch_us:,.0f} µs")
     if not args.skip_accuracy:

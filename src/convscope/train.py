@@ -27,6 +27,7 @@ from convscope.augment import random_shift
 from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.optim import SGD, Adam, Optimizer
+from convscope.nn.parallel import ShardedStep, available_cores
 
 OPTIMIZERS = ("sgd", "adam")
 LOSSES = ("cross_entropy", "half_squared_error")
@@ -114,6 +115,7 @@ def fit(
     should_stop: Callable[[], bool] | None = None,
     *,
     rng: np.random.Generator | None = None,
+    shards: int | None = None,
 ) -> History:
     """Train ``model`` in place on (train_x, train_y); return the per-epoch history.
 
@@ -127,6 +129,8 @@ def fit(
     callback : called with a ``Progress`` after every batch and every epoch
     should_stop : polled after every batch; returning True ends training at once
     rng : shuffles and augmentation; default ``np.random.default_rng(config.seed)``
+    shards : threads each batch is split over (``convscope.nn.parallel``); default every available core.
+        The weights are bit-identical for a seed and a shard count, and equal up to rounding across counts.
 
     Examples
     --------
@@ -141,9 +145,9 @@ def fit(
     train_x = as_array(train_x, "train_x", ndim=4, layout="(N, C, H, W)")
     if rng is not None and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a np.random.Generator or None, got {type(rng).__name__}")
+    net = logits_model(model) if config.loss == "cross_entropy" else model
     run = _Run(
-        net=logits_model(model) if config.loss == "cross_entropy" else model,
-        optimizer=make_optimizer(model, config),
+        step=ShardedStep(net, make_optimizer(model, config), available_cores() if shards is None else shards),
         config=config,
         x=train_x,
         y=_labels(train_y, len(train_x), "train_y"),
@@ -152,19 +156,20 @@ def fit(
         should_stop=should_stop or (lambda: False),
     )
     history, start = History(), time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
-        epoch_start = time.perf_counter()
-        finished = _train_epoch(run, epoch)
-        if finished is None:
-            return _finish(history, start, stopped=True)
-        loss, accuracy = finished
-        history.train_loss.append(loss)
-        history.train_accuracy.append(accuracy)
-        val = evaluate(model, val_x, val_y) if val_x is not None and val_y is not None else None
-        if val is not None:
-            history.val_accuracy.append(val.accuracy)
-        rate = len(train_x) / (time.perf_counter() - epoch_start)
-        run.callback(_epoch_progress(run, epoch, loss, accuracy, rate, val))
+    with run.step:  # its threads and BLAS limit end with fit
+        for epoch in range(1, config.epochs + 1):
+            epoch_start = time.perf_counter()
+            finished = _train_epoch(run, epoch)
+            if finished is None:
+                return _finish(history, start, stopped=True)
+            loss, accuracy = finished
+            history.train_loss.append(loss)
+            history.train_accuracy.append(accuracy)
+            val = evaluate(model, val_x, val_y) if val_x is not None and val_y is not None else None
+            if val is not None:
+                history.val_accuracy.append(val.accuracy)
+            rate = len(train_x) / (time.perf_counter() - epoch_start)
+            run.callback(_epoch_progress(run, epoch, loss, accuracy, rate, val))
     return _finish(history, start, stopped=False)
 
 
@@ -240,14 +245,18 @@ def scheduled_lr(config: TrainConfig, step: int, total_steps: int) -> float:
 class _Run:
     """Everything one ``fit`` call works with."""
 
-    net: Sequential  # the model, or its logits part for cross-entropy
-    optimizer: Optimizer
+    step: ShardedStep  # forward, backward and update of a batch (over the model or its logits part)
     config: TrainConfig
     x: FloatArray  # (N, C, H, W)
     y: np.ndarray  # (N,) int64
     rng: np.random.Generator
     callback: Callable[[Progress], None]
     should_stop: Callable[[], bool]
+
+    @property
+    def optimizer(self) -> Optimizer:
+        """The optimiser the step updates with."""
+        return self.step.optimizer
 
     @property
     def batches(self) -> int:
@@ -264,7 +273,7 @@ def _train_epoch(run: _Run, epoch: int) -> tuple[float, float] | None:
         idx = order[b * config.batch_size : (b + 1) * config.batch_size]
         x = random_shift(run.x[idx], config.augment, run.rng) if config.augment else run.x[idx]
         run.optimizer.lr = scheduled_lr(config, (epoch - 1) * batches + b, config.epochs * batches)
-        loss, hits = _step(run.net, run.optimizer, x, run.y[idx], config.loss)
+        loss, hits = run.step(x, run.y[idx], config.loss)
         total_loss, correct, seen = total_loss + loss * len(idx), correct + hits, seen + len(idx)
         rate = seen / max(time.perf_counter() - start, 1e-9)
         run.callback(
@@ -275,24 +284,6 @@ def _train_epoch(run: _Run, epoch: int) -> tuple[float, float] | None:
         if run.should_stop():
             return None
     return total_loss / seen, correct / seen
-
-
-def _step(
-    net: Sequential, optimizer: Optimizer, x: FloatArray, y: np.ndarray, loss: str
-) -> tuple[float, int]:
-    """One forward, backward and update on a batch; returns (mean loss, number classified right)."""
-    out = net.forward(x)
-    n = len(y)
-    if loss == "cross_entropy":
-        value = float(ops.cross_entropy(out, y))
-        grad = ops.cross_entropy_backward(np.float64(1.0), out, y)
-    else:
-        # Summed over classes (integer labels become one-hot), averaged over the batch: the classic LeNet's.
-        value = float(ops.half_squared_error(out, y)) / n
-        grad = ops.half_squared_error_backward(np.float64(1.0 / n), out, y)
-    net.backward_parameters(grad.astype(out.dtype, copy=False))
-    optimizer.step()
-    return value, int(np.sum(np.argmax(out, axis=1) == y))
 
 
 def _labels(y: npt.ArrayLike, n: int, name: str) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Spatial layers on NCHW batches: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` (PyTorch's names and defaults).
 
 Like every layer (see ``convscope.nn.layers``) these only hold parameters, gradients and the last
-input; ``convscope.ops.conv`` and ``convscope.ops.pool`` do the work.
+input (``Conv2d`` also its scratch ``Workspace``); ``convscope.ops.conv`` and ``convscope.ops.pool`` do
+the work.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from convscope._validate import Pair, as_pair, check_int
 from convscope.geometry import resolve_padding
 from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
+from convscope.ops.workspace import Workspace
 
 Padding = int | Pair | str
 
@@ -86,6 +88,8 @@ class Conv2d(Layer):
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         self.weight = Parameter.of(kaiming_uniform(shape, rng, dtype))
         self.bias = Parameter.of(uniform_bias(self.out_channels, fan_in(shape), rng, dtype)) if bias else None
+        # The im2col columns and products of the last call's shapes, reused by the next step (no fresh pages).
+        self._workspace = Workspace()
 
     def _settings(self) -> dict[str, Any]:
         """The keyword arguments shared by ``conv2d`` and ``conv2d_backward``."""
@@ -99,12 +103,17 @@ class Conv2d(Layer):
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
         bias = None if self.bias is None else self.bias.data
-        return ops.conv2d(x, self.weight.data, bias, **self._settings())
+        return ops.conv2d(x, self.weight.data, bias, **self._settings(), workspace=self._workspace)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
         bias = None if self.bias is None else self.bias.data
         grad_x, grad_w, grad_b = ops.conv2d_backward(
-            grad_output, self._cached_input(), self.weight.data, bias, **self._settings()
+            grad_output,
+            self._cached_input(),
+            self.weight.data,
+            bias,
+            **self._settings(),
+            workspace=self._workspace,
         )
         _store(self.weight, grad_w)
         if self.bias is not None:
@@ -115,7 +124,12 @@ class Conv2d(Layer):
         # As the first layer, the input gradient (a matmul and a col2im) would be thrown away.
         bias = None if self.bias is None else self.bias.data
         grad_w, grad_b = ops.conv2d_backward_weight(
-            grad_output, self._cached_input(), self.weight.data, bias, **self._settings()
+            grad_output,
+            self._cached_input(),
+            self.weight.data,
+            bias,
+            **self._settings(),
+            workspace=self._workspace,
         )
         _store(self.weight, grad_w)
         if self.bias is not None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from convscope._validate import as_array
 from convscope.ops.im2col import Array, ConvGeometry, col2im, conv_geometry, im2col
+from convscope.ops.workspace import Workspace, scratch
 
 __all__ = [
     "conv2d", "conv2d_backward", "conv2d_backward_input", "conv2d_backward_weight", "flip_kernel",
@@ -23,7 +24,7 @@ __all__ = [
 
 def conv2d(
     x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
-    groups: Any = 1,
+    groups: Any = 1, *, workspace: Workspace | None = None,
 ) -> Array:
     """2-D cross-correlation of a batch of images with a bank of kernels, as ``torch.nn.functional.conv2d``.
 
@@ -44,6 +45,8 @@ def conv2d(
         Spacing between kernel taps (1 = no dilation).
     groups : int, default 1
         Channels split into this many independent groups (C_in and C_out must both divide).
+    workspace : Workspace, optional
+        Scratch memory kept between calls (a layer's): the columns are written there, not allocated.
 
     Returns
     -------
@@ -68,17 +71,22 @@ def conv2d(
     >>> conv2d(x, w, padding="same").shape
     (1, 1, 4, 4)
     """
-    return forward(*prepare_conv_args(x, weight, bias, stride, padding, dilation, groups))
+    return forward(*prepare_conv_args(x, weight, bias, stride, padding, dilation, groups), workspace)
 
 
-def forward(x: Array, weight: Array, bias: Array | None, geom: ConvGeometry) -> Array:
+def forward(
+    x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, workspace: Workspace | None = None
+) -> Array:
     """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
     g = geom.groups
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
     for images, chunk in geom.batch_chunks():
-        cols = im2col(x[images], chunk).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
-        product = np.matmul(kernels, cols).reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
+        cols = im2col(x[images], chunk, workspace).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, nHW)
+        shape = (g, kernels.shape[1], cols.shape[2])
+        product = scratch(workspace, "product", shape, np.result_type(kernels, cols))
+        np.matmul(kernels, cols, out=product)
+        product = product.reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
         out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
     if bias is not None:
         out += bias[:, None, None]  # along the long H_out*W_out rows of each (image, channel)
@@ -87,7 +95,7 @@ def forward(x: Array, weight: Array, bias: Array | None, geom: ConvGeometry) -> 
 
 def conv2d_backward(
     grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
-    dilation: Any = 1, groups: Any = 1,
+    dilation: Any = 1, groups: Any = 1, *, workspace: Workspace | None = None,
 ) -> tuple[Array, Array, Array | None]:
     """Gradients of `conv2d` with respect to x, weight and bias, given dLoss/dOutput.
 
@@ -95,7 +103,7 @@ def conv2d_backward(
     ----------
     grad_output : array_like, (N, C_out, H_out, W_out)
         Gradient of the loss with respect to ``conv2d(x, weight, bias, ...)``.
-    x, weight, bias, stride, padding, dilation, groups
+    x, weight, bias, stride, padding, dilation, groups, workspace
         The forward call's arguments (see `conv2d`).
 
     Returns
@@ -124,14 +132,17 @@ def conv2d_backward(
     array([4.])
     """
     x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
-    return backward(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom)
+    return backward(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom, workspace)
 
 
 def backward(
-    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
+    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry,
+    workspace: Workspace | None = None,
 ) -> tuple[Array, Array, Array | None]:
     """`conv2d_backward` on checked arrays: grad (N, C_out, H_out, W_out) and the forward's, of `geom`."""
-    grad_x, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=True, for_weight=True)
+    grad_x, grad_weight, grad_bias = _gradients(
+        grad, x, weight, bias, geom, for_input=True, for_weight=True, workspace=workspace
+    )
     assert grad_x is not None
     assert grad_weight is not None
     return grad_x, grad_weight, grad_bias
@@ -165,7 +176,7 @@ def conv2d_backward_input(
 
 def conv2d_backward_weight(
     grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
-    dilation: Any = 1, groups: Any = 1,
+    dilation: Any = 1, groups: Any = 1, *, workspace: Workspace | None = None,
 ) -> tuple[Array, Array | None]:
     """The weight and bias gradients of `conv2d` alone, as ``torch.nn.grad.conv2d_weight``.
 
@@ -188,7 +199,7 @@ def conv2d_backward_weight(
            [20., 24.]]), array([4.]))
     """
     x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
-    return weight_gradient(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom)
+    return weight_gradient(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom, workspace)
 
 
 def input_gradient(grad: Array, weight: Array, geom: ConvGeometry) -> Array:
@@ -199,17 +210,20 @@ def input_gradient(grad: Array, weight: Array, geom: ConvGeometry) -> Array:
 
 
 def weight_gradient(
-    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry
+    grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry,
+    workspace: Workspace | None = None,
 ) -> tuple[Array, Array | None]:
     """(dLoss/dweight, dLoss/dbias or None) of `conv2d` on checked arrays of `geom`."""
-    _, grad_weight, grad_bias = _gradients(grad, x, weight, bias, geom, for_input=False, for_weight=True)
+    _, grad_weight, grad_bias = _gradients(
+        grad, x, weight, bias, geom, for_input=False, for_weight=True, workspace=workspace
+    )
     assert grad_weight is not None
     return grad_weight, grad_bias
 
 
 def _gradients(
     grad: Array, x: Array | None, weight: Array, bias: Array | None, geom: ConvGeometry, *,
-    for_input: bool, for_weight: bool,
+    for_input: bool, for_weight: bool, workspace: Workspace | None = None,
 ) -> tuple[Array | None, Array | None, Array | None]:
     """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
 
@@ -224,17 +238,21 @@ def _gradients(
     grad_bias = np.zeros(c_out, dtype=grad.dtype) if for_weight and bias is not None else None
     for images, chunk in geom.batch_chunks():
         # grad_output in the forward product's layout: (G, C_out/G, n*H_out*W_out)
-        grad_rows = np.ascontiguousarray(chunk.to_columns(grad[images])).reshape(g, c_out // g, -1)
+        grad_rows = scratch(workspace, "grad_rows", (c_out, *chunk.column_shape), grad.dtype)
+        grad_rows[...] = chunk.to_columns(grad[images])
+        grad_rows = grad_rows.reshape(g, c_out // g, -1)
         if grad_weight is not None:
             assert x is not None
-            cols = im2col(x[images], chunk).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_oW_o)
+            cols = im2col(x[images], chunk, workspace).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, nHW)
             grad_weight += np.matmul(grad_rows, cols.transpose(0, 2, 1))
         if grad_bias is not None:
             grad_bias += grad_rows.reshape(c_out, -1).sum(axis=1)  # a sum along the long axis
         if grad_x is not None:
-            grad_cols = np.matmul(kernels.transpose(0, 2, 1), grad_rows)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+            shape = (g, kernels.shape[2], grad_rows.shape[2])  # (G, C_in/G*kH*kW, n*H_out*W_out)
+            grad_cols = scratch(workspace, "grad_cols", shape, np.result_type(kernels, grad_rows))
+            np.matmul(kernels.transpose(0, 2, 1), grad_rows, out=grad_cols)
             shaped = grad_cols.reshape(geom.in_channels, *geom.kernel_size, *chunk.column_shape)
-            grad_x[images] = col2im(shaped, chunk)  # the assignment reorders to NCHW
+            grad_x[images] = col2im(shaped, chunk, workspace)  # the assignment reorders to NCHW
     return grad_x, None if grad_weight is None else grad_weight.reshape(weight.shape), grad_bias
 
 

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from convscope._validate import check_int
 from convscope.geometry import AxisWindow, Padding, Sizes, Window, as_window
+from convscope.ops.workspace import Workspace, scratch
 
 Array = npt.NDArray[np.floating[Any]]
 
@@ -102,8 +103,13 @@ class ConvGeometry:
 
 
 def conv_geometry(
-    x_shape: tuple[int, ...], weight_shape: tuple[int, ...], stride: Any, padding: Any, dilation: Any,
-    groups: Any, ndim: int = 2,
+    x_shape: tuple[int, ...],
+    weight_shape: tuple[int, ...],
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: Any,
+    ndim: int = 2,
 ) -> ConvGeometry:
     """Check a conv2d (or, ``ndim=1``, conv1d) call's shapes and settings; return its 2-D `ConvGeometry`.
 
@@ -151,26 +157,30 @@ def pad_input(x: Array, geom: ConvGeometry) -> Array:
     return np.pad(x, ((0, 0), (0, 0), *geom.padding))
 
 
-def im2col(x: Array, geom: ConvGeometry) -> Array:
-    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy per tap."""
+def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
+    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy per tap.
+
+    With a ``workspace`` the columns are its scratch array, overwritten by the next call: use them at once.
+    """
     kh, kw = geom.kernel_size
     # Channels first, so each tap's slice below is already in the columns' axis order.
-    padded = _padded_zeros(geom, x.dtype)
+    padded = _padded_zeros(geom, x.dtype, workspace, fill=geom.window.padded_size != geom.input_size)
     padded[_inner(geom)] = geom.to_columns(x)
-    cols = np.empty((geom.in_channels, kh, kw, *geom.column_shape), dtype=x.dtype)
+    cols = scratch(workspace, "cols", (geom.in_channels, kh, kw, *geom.column_shape), x.dtype)
     for i in range(kh):
         for j in range(kw):
             cols[:, i, j] = padded[geom.offset_index(i, j)]
     return cols
 
 
-def col2im(cols: Array, geom: ConvGeometry) -> Array:
+def col2im(cols: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
     """Add columns (C, kH, kW, *geom.column_shape) back onto the input they came from: (N, C, H, W).
 
-    The result is a strided view in the columns' axis order; copy it (or assign it) for NCHW memory.
+    The result is a strided view in the columns' axis order; copy it (or assign it) for NCHW memory,
+    before the next call when it lives in a ``workspace``.
     """
     kh, kw = geom.kernel_size
-    padded = _padded_zeros(geom, cols.dtype)
+    padded = _padded_zeros(geom, cols.dtype, workspace, role="scattered")
     # Windows overlap, so a pixel collects from several taps: one slice-add per tap does the sum.
     for i in range(kh):
         for j in range(kw):
@@ -178,11 +188,25 @@ def col2im(cols: Array, geom: ConvGeometry) -> Array:
     return geom.from_columns(padded[_inner(geom)])  # drop the padding: (N, C, H, W)
 
 
-def _padded_zeros(geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
-    """Zeros for the padded input in the columns' order: (C, H_pad, W_pad, N) or (C, N, H_pad, W_pad)."""
+def _padded_zeros(
+    geom: ConvGeometry,
+    dtype: np.dtype[Any],
+    workspace: Workspace | None,
+    role: str = "padded",
+    fill: bool = True,
+) -> Array:
+    """Zeros for the padded input in the columns' order: (C, H_pad, W_pad, N) or (C, N, H_pad, W_pad).
+
+    ``fill=False``: the caller overwrites every element (no padding), so a workspace array is not zeroed.
+    """
     h, w = geom.window.padded_size
     shape = (geom.in_channels, h, w, geom.batch) if geom.batch_last else (geom.in_channels, geom.batch, h, w)
-    return np.zeros(shape, dtype=dtype)
+    if workspace is None:
+        return np.zeros(shape, dtype=dtype)
+    padded = workspace.empty(role, shape, dtype)
+    if fill:
+        padded.fill(0)
+    return padded
 
 
 def _inner(geom: ConvGeometry) -> tuple[slice, ...]:

@@ -1,0 +1,157 @@
+"""The sharded step: the same numbers as one shard (up to rounding), bit-identical runs, no races."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from convscope.data import load_digits
+from convscope.nn import Sequential, lenet, prepare_input
+from convscope.nn.conv_layers import Conv2d
+from convscope.nn.optim import SGD, Adam
+from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds
+from convscope.train import TrainConfig, fit
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """128 real digits, every class present."""
+    data = load_digits()
+    idx = np.linspace(0, len(data.labels) - 1, 128).astype(int)
+    return prepare_input(data.images[idx]), data.labels[idx].astype(np.int64)
+
+
+def _logits(seed: int, dtype: type = np.float64) -> Sequential:
+    return lenet(rng=np.random.default_rng(seed), dtype=dtype)[:-1]
+
+
+def _blas_threads() -> set[int]:
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "half_squared_error"])
+@pytest.mark.parametrize("shards", [2, 3, 8])
+def test_shards_give_the_one_shard_step_up_to_rounding(
+    digits: tuple[np.ndarray, np.ndarray], loss: str, shards: int
+) -> None:
+    """float64: loss, hits, every gradient and every updated weight agree with one shard to ~1e-12."""
+    x, y = digits[0].astype(np.float64), digits[1]
+    one, many = _logits(0), _logits(0)
+    with ShardedStep(one, SGD(one.parameters().values(), lr=0.1), shards=1) as step:
+        loss1, hits1 = step(x, y, loss)
+    with ShardedStep(many, SGD(many.parameters().values(), lr=0.1), shards=shards) as step:
+        loss_n, hits_n = step(x, y, loss)
+    assert len(shard_bounds(len(y), shards)) == min(shards, len(y) // MIN_SHARD) > 1
+    assert hits_n == hits1
+    assert loss_n == pytest.approx(loss1, rel=1e-12)
+    for name, p in one.parameters().items():
+        q = many.parameters()[name]
+        np.testing.assert_allclose(q.grad, p.grad, rtol=1e-12, atol=1e-14, err_msg=name)
+        np.testing.assert_allclose(q.data, p.data, rtol=1e-12, atol=1e-14, err_msg=name)
+        assert np.any(p.grad != 0), name  # the comparison compared something
+
+
+def test_fit_with_shards_trains_like_one_shard(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """Several epochs of SGD in float64: 1 and 4 shards end at the same weights up to rounding."""
+    x, y = digits[0].astype(np.float64), digits[1]
+    config = TrainConfig(epochs=3, batch_size=64, optimizer="sgd", lr=0.05, augment=1)
+    models = [lenet(rng=np.random.default_rng(1), dtype=np.float64) for _ in range(2)]
+    for model, shards in zip(models, (1, 4), strict=True):
+        fit(model, config, x, y, rng=np.random.default_rng(2), shards=shards)
+    for name, p in models[0].parameters().items():
+        np.testing.assert_allclose(models[1].parameters()[name].data, p.data, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shards", [1, 2, 5])
+def test_the_same_seed_and_shard_count_give_identical_weights(
+    digits: tuple[np.ndarray, np.ndarray], shards: int
+) -> None:
+    """float32, Adam, augmentation: two runs are bit-equal."""
+    config = TrainConfig(epochs=2, batch_size=96, augment=2)
+    runs = []
+    for _ in range(2):
+        model = lenet(rng=np.random.default_rng(3))
+        history = fit(model, config, *digits, rng=np.random.default_rng(4), shards=shards)
+        runs.append(([p.data.copy() for p in model.parameters().values()], history.train_loss))
+    assert runs[0][1] == runs[1][1]
+    for a, b in zip(runs[0][0], runs[1][0], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_many_threads_repeat_the_same_step_bit_for_bit(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """Eight shards at once, twenty times: a race on a layer's cache or a grad would change the bits."""
+    x, y = digits
+    model = _logits(5, np.float32)
+    start = {name: p.data.copy() for name, p in model.parameters().items()}
+    grads = []
+    with ShardedStep(model, SGD(model.parameters().values(), lr=0.0), shards=8) as step:
+        for _ in range(20):
+            step(x, y)
+            grads.append([p.grad.copy() for p in model.parameters().values()])
+    for other in grads[1:]:
+        for a, b in zip(grads[0], other, strict=True):
+            np.testing.assert_array_equal(a, b)
+    for name, p in model.parameters().items():  # lr 0: the shared data never moved
+        np.testing.assert_array_equal(p.data, start[name])
+
+
+def test_replicas_share_weights_but_not_grads_or_caches(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    model = _logits(0)
+    twin = replica(model)
+    model.forward(digits[0][:2].astype(np.float64))
+    for (name, layer), (_, copy) in zip(model, twin, strict=True):
+        assert layer is not copy, name
+        assert copy._input is None, name  # the original's cache did not come along
+        if isinstance(layer, Conv2d) and isinstance(copy, Conv2d):  # a conv's scratch is per replica too
+            assert copy._workspace is not layer._workspace, name
+        for pname, p in layer.parameters().items():
+            assert copy.parameters()[pname].data is p.data
+            assert copy.parameters()[pname].grad is not p.grad
+    weight = model["fc1"].parameters()["weight"].data
+    weight[0, 0] += 1.0  # an optimiser's in-place step reaches the replica
+    assert twin["fc1"].parameters()["weight"].data[0, 0] == weight[0, 0]
+
+
+def test_blas_runs_one_thread_per_shard_and_comes_back(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    model = _logits(0, np.float32)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        with ShardedStep(model, Adam(model.parameters().values()), shards=2):
+            assert _blas_threads() == {1}
+        assert _blas_threads() == before
+
+
+def test_a_failing_shard_raises_and_fit_cleans_up(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """A bad label in the second shard: the error reaches the caller and BLAS gets its threads back."""
+    x, y = digits[0][:64], digits[1][:64].copy()
+    y[-1] = 99
+    with threadpool_limits(limits=2, user_api="blas"):
+        with pytest.raises((ValueError, IndexError)):
+            fit(
+                lenet(rng=np.random.default_rng(0)),
+                TrainConfig(epochs=1, batch_size=64, augment=0),
+                x,
+                y,
+                shards=2,
+            )
+        assert _blas_threads() == {2}
+
+
+@pytest.mark.parametrize("shards", [0, -1, 1.5, True])
+def test_bad_shard_counts_are_refused(digits: tuple[np.ndarray, np.ndarray], shards: object) -> None:
+    with pytest.raises((ValueError, TypeError), match="shards"):
+        fit(lenet(rng=np.random.default_rng(0)), TrainConfig(epochs=1), *digits, shards=shards)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 64, 100, 1000])
+@pytest.mark.parametrize("shards", [1, 2, 3, 16])
+def test_shard_bounds_cover_the_batch_in_order(n: int, shards: int) -> None:
+    bounds = shard_bounds(n, shards)
+    assert bounds[0][0] == 0
+    assert bounds[-1][1] == n
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    assert len(bounds) <= shards
+    assert len(bounds) == 1 or all(stop - start >= MIN_SHARD for start, stop in bounds)
