@@ -34,7 +34,7 @@ export const KERNELS_HTML = `
       <label class="ik-check"><input type="checkbox" data-part="paint" data-testid="paint"> Paint</label>
       <label>Brush <input type="number" step="any" value="1" data-part="brush" data-testid="brush"></label>
     </div>
-    <div class="ik-grid" data-part="grid" data-testid="weights" role="grid" aria-label="kernel weights"></div>
+    <div class="ik-grid" data-part="grid" data-testid="weights" role="group" aria-label="kernel weights"></div>
     <label class="ik-check"><input type="checkbox" data-part="normalise" data-testid="normalise">
       Normalise (divide by the sum)</label>
     <p class="error" role="alert" data-part="kernel-error" data-testid="kernel-error" hidden></p>
@@ -69,19 +69,22 @@ export const KERNELS_HTML = `
   <section class="panel ik-pictures" aria-labelledby="ik-pictures-title">
     <h2 id="ik-pictures-title">Input and result <span class="size" data-part="size-note"></span></h2>
     <div class="ik-pair">
-      <figure><canvas data-part="input" data-testid="input-canvas"></canvas>
-        <canvas class="ik-overlay" data-part="overlay"></canvas><figcaption>input</figcaption></figure>
+      <figure><canvas data-part="input" data-testid="input-canvas" role="img"
+        aria-label="the input picture, the inspected pixel's window outlined"></canvas>
+        <canvas class="ik-overlay" data-part="overlay" role="img" aria-label="the outline of the inspected window"></canvas><figcaption>input</figcaption></figure>
       <figure><canvas data-part="result" data-testid="result-canvas" tabindex="0"
         aria-label="result: hover or use the arrow keys to inspect a pixel"></canvas>
         <figcaption data-part="result-caption">result</figcaption></figure>
     </div>
-    <div class="ik-legend"><canvas data-part="legend" data-testid="legend" width="240" height="14"></canvas>
+    <div class="ik-legend"><canvas data-part="legend" data-testid="legend" width="240" height="14" role="img"
+      aria-label="colour scale of the result; the text beside it gives its range"></canvas>
       <span data-part="legend-text" data-testid="legend-text"></span></div>
     <p class="ik-note" data-part="notes" data-testid="notes"></p>
     <div class="ik-compose-pictures" data-part="compose" data-testid="compose" hidden>
-      <figure><canvas data-part="twice" data-testid="twice"></canvas><figcaption>first, then second</figcaption></figure>
-      <figure><canvas data-part="once" data-testid="once"></canvas><figcaption>once, with the combined kernel</figcaption></figure>
-      <figure><canvas data-part="difference" data-testid="difference"></canvas>
+      <figure><canvas data-part="twice" data-testid="twice" role="img" aria-label="the picture filtered by the first kernel, then the second"></canvas><figcaption>first, then second</figcaption></figure>
+      <figure><canvas data-part="once" data-testid="once" role="img" aria-label="the picture filtered once by the combined kernel"></canvas><figcaption>once, with the combined kernel</figcaption></figure>
+      <figure><canvas data-part="difference" data-testid="difference" role="img"
+        aria-label="the difference between the two results; the caption gives its size"></canvas>
         <figcaption data-part="difference-caption" data-testid="difference-caption">difference</figcaption></figure>
     </div>
     <div class="ik-actions"><button type="button" data-part="download" data-testid="download">Download PNG</button></div>

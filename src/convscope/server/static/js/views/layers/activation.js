@@ -58,6 +58,8 @@ function figure(text, testid) {
   fig.className = "ly-figure";
   const canvas = document.createElement("canvas");
   canvas.dataset.testid = testid;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", text);
   const cap = document.createElement("figcaption");
   cap.className = "ly-caption";
   cap.textContent = text;
@@ -78,6 +80,7 @@ export function renderActivation(el, view, filter) {
   drawMap(before, view.before, { cell, scale });
   drawMap(after, view.after, { cell, scale });
   drawCurve(curve, view);
+  curve.setAttribute("aria-label", `the curve of ${view.label}, f(x) solid and its slope f′(x) dashed`);
   const caption = /** @type {HTMLElement} */ (curveFig.querySelector("figcaption"));
   caption.innerHTML = `<span class="ly-key-solid"></span> f(x) <span class="ly-key-dashed"></span> slope f′(x)`;
   const formula = document.createElement("p");

@@ -28,7 +28,8 @@ function panelHtml(kind) {
       <figure class="ly-figure"><canvas tabindex="0" role="img" data-kind="${kind.kind}"
         data-testid="pool-output-${kind.kind}" aria-label="${kind.label} pooling's output: hover a cell, or
         use the arrow keys, to see its window and where its gradient goes"></canvas><figcaption class="ly-caption">pooled</figcaption></figure>
-      <figure class="ly-figure"><canvas data-testid="pool-gradient-${kind.kind}"></canvas>
+      <figure class="ly-figure"><canvas data-testid="pool-gradient-${kind.kind}" role="img"
+        aria-label="where ${kind.label} pooling sends the gradient of the chosen output cell"></canvas>
         <figcaption class="ly-caption"></figcaption></figure>
     </div>
     <div class="ly-pool-window" data-window="${kind.kind}" data-testid="pool-window-${kind.kind}"></div>
@@ -134,7 +135,8 @@ export function createPooling(el) {
       shown = { pooling, map };
       const shape = `${pooling.kinds[0].output.length}x${pooling.kinds[0].output[0].length}`;
       if (shape !== structure) {
-        el.innerHTML = `<figure class="ly-figure ly-pool-map"><canvas data-testid="pool-map"></canvas>
+        el.innerHTML = `<figure class="ly-figure ly-pool-map"><canvas data-testid="pool-map" role="img"
+          aria-label="the map being pooled, after the activation"></canvas>
           <figcaption class="ly-caption">the map being pooled (after the activation)</figcaption></figure>
           <div class="ly-pools">${pooling.kinds.map(panelHtml).join("")}</div>`;
         structure = shape;

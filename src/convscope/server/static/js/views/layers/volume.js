@@ -36,6 +36,8 @@ function figure(text) {
   const fig = document.createElement("figure");
   fig.className = "ly-figure";
   const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", text);
   fig.append(canvas, caption(text));
   return [fig, canvas];
 }

@@ -77,14 +77,14 @@ const TRANSPOSED = `
         <figure class="mx-fig"><figcaption>Kernel</figcaption><div data-part="t-kernel"></div></figure>
       </div>
       <div class="mx-readings">
-        <article class="mx-reading"><h3>(a) Mᵀ · x</h3>
+        <article class="mx-reading" tabindex="0"><h3>(a) Mᵀ · x</h3>
           <figure class="mx-fig"><figcaption>Mᵀ <span data-part="t-m-shape"></span>: the matrix of the convolution from the output's shape back to x's, transposed</figcaption><canvas data-part="t-matrix" data-testid="t-matrix" role="img" aria-label="the transposed matrix, darker for larger weights"></canvas></figure>
           <figure class="mx-fig"><figcaption>Output <span data-part="t-out-shape-a"></span></figcaption><div data-part="t-out-a" data-testid="reading-a"></div></figure></article>
-        <article class="mx-reading"><h3>(b) each input paints the kernel</h3>
+        <article class="mx-reading" tabindex="0"><h3>(b) each input paints the kernel</h3>
           <figure class="mx-fig"><figcaption>Input x, painting in order</figcaption><div data-part="t-paint-in"></div></figure>
           <p class="hint" data-part="t-paint-note" data-testid="t-paint-note"></p>
           <figure class="mx-fig"><figcaption>Output <span data-part="t-out-shape-b"></span>, painted so far</figcaption><div data-part="t-out-b" data-testid="reading-b"></div></figure></article>
-        <article class="mx-reading"><h3>(c) insert zeros, slide the flipped kernel</h3>
+        <article class="mx-reading" tabindex="0"><h3>(c) insert zeros, slide the flipped kernel</h3>
           <figure class="mx-fig"><figcaption>Zero-inserted input (x's values bold), stride 1</figcaption><div data-part="t-zero" data-testid="t-zero"></div></figure>
           <figure class="mx-fig"><figcaption>Flipped kernel</figcaption><div data-part="t-flipped"></div></figure>
           <figure class="mx-fig"><figcaption>Output <span data-part="t-out-shape-c"></span></figcaption><div data-part="t-out-c" data-testid="reading-c"></div></figure></article>

@@ -20,6 +20,8 @@ export function createZoom(el, { onPick }) {
   const canvas = document.createElement("canvas");
   canvas.dataset.testid = "zoom-map";
   canvas.setAttribute("role", "img");
+  // Labelled from the start: the figure is in the page (hidden) before any unit is picked.
+  canvas.setAttribute("aria-label", "a feature map, zoomed: pick a unit to show its map");
   const caption = document.createElement("figcaption");
   el.replaceChildren(canvas, caption);
   /** @type {{layer: Layer, channel: number, cell: number} | null} */

@@ -27,11 +27,14 @@ const ECHO_HTML = `
   </div>
   <div class="sig-waves" data-part="waves-wrap">
     <div class="sig-wave"><button type="button" data-part="play-input" data-testid="play-input">▶ Play input</button>
-      <canvas data-part="wave-input" data-testid="wave-input"></canvas></div>
+      <canvas data-part="wave-input" data-testid="wave-input" role="img"
+        aria-label="waveform of the input sound"></canvas></div>
     <div class="sig-wave"><button type="button" data-part="play-impulse" data-testid="play-impulse">▶ Play impulse response</button>
-      <canvas data-part="wave-impulse" data-testid="wave-impulse"></canvas></div>
+      <canvas data-part="wave-impulse" data-testid="wave-impulse" role="img"
+        aria-label="waveform of the impulse response"></canvas></div>
     <div class="sig-wave"><button type="button" class="primary" data-part="play-output" data-testid="play-output">▶ Play echo</button>
-      <canvas data-part="wave-output" data-testid="wave-output"></canvas></div>
+      <canvas data-part="wave-output" data-testid="wave-output" role="img"
+        aria-label="waveform of the echo: the input convolved with the impulse response"></canvas></div>
   </div>
   <p class="explain" data-part="echo-about" data-testid="echo-about" aria-live="polite"></p>
   <p><button type="button" data-part="stop" data-testid="stop">■ Stop</button>

@@ -28,6 +28,8 @@ export function renderLaw(el, which, check, width) {
   explain.textContent = sides.explain;
   const canvas = document.createElement("canvas");
   canvas.dataset.testid = `law-${which}`;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `${sides.left} and ${sides.right} drawn over each other against t`);
   const numbers = document.createElement("p");
   numbers.className = "sig-law-numbers";
   numbers.dataset.testid = `law-${which}-numbers`;

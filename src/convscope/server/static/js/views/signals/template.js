@@ -35,7 +35,8 @@ export const SIGNALS_HTML = `
         <input type="range" id="sig-total" min="0" max="10" step="1" data-part="total" data-testid="total">
       </div>
       <p class="explain">Each pair a + b = c is lit on f and g; their products add up to the lit bar of f * g.</p>
-      <div class="sig-plot" data-part="conv-wrap"><canvas data-part="conv-bars" data-testid="conv-bars"></canvas></div>
+      <div class="sig-plot" data-part="conv-wrap"><canvas data-part="conv-bars" data-testid="conv-bars" role="img"
+        aria-label="bar chart of f * g: the chance the ball ends at each total distance c, the chosen c lit"></canvas></div>
       <ol class="sig-pairs" data-part="pairs" data-testid="pairs"></ol>
       <p class="sig-sum" data-part="sum" data-testid="sum"></p>
       <p class="error" data-part="conv-error" data-testid="conv-error" role="alert" hidden></p>
@@ -59,8 +60,10 @@ export const SIGNALS_HTML = `
     <div class="transport" role="group" aria-label="slide animation" data-part="transport"></div>
     <div class="pg-speed" data-part="speed"></div>
     <p class="sig-readout" data-part="readout" data-testid="slide-readout" aria-live="polite"></p>
-    <div class="sig-plot" data-part="slide-wrap"><canvas data-part="slide-top" data-testid="slide-top"></canvas>
-      <canvas data-part="slide-result" data-testid="slide-result"></canvas></div>
+    <div class="sig-plot" data-part="slide-wrap"><canvas data-part="slide-top" data-testid="slide-top" role="img"
+      aria-label="f and the flipped g sliding over it, their overlap shaded"></canvas>
+      <canvas data-part="slide-result" data-testid="slide-result" role="img"
+      aria-label="f * g drawn up to the slide's current shift"></canvas></div>
     <div class="sig-laws" data-part="laws"></div>
   </section>
 

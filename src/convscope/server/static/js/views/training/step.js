@@ -78,6 +78,8 @@ function node(tag, text, testid) {
 function render(body, step) {
   const p = step.probabilities[step.label];
   const image = document.createElement("canvas");
+  image.setAttribute("role", "img");
+  image.setAttribute("aria-label", `the training digit ${step.digit} (label ${step.label}), ${step.image.length} by ${step.image[0]?.length ?? 0} pixels`);
   drawMap(image, step.image, { cell: SIZES.filterSide / 32 * 1.5, scale: null });
   const loss = node("p", `p(${step.label}) = ${sig(p)}, so loss = −log ${sig(p)} = ${sig(step.loss)}`, "step-loss");
   loss.dataset.value = String(step.loss);
