@@ -87,7 +87,8 @@ def test_long_traces_are_subsampled_evenly_keeping_both_ends() -> None:
     assert not plan_animation(20, frames=120).subsampled
 
 
-@pytest.mark.parametrize(("frames", "fps", "field"), [(1, 10, "frames"), (10, 0, "fps"), (10, 90, "fps")])
+@pytest.mark.parametrize(("frames", "fps", "field"), [(1, 10, "frames"), (10, 0, "fps"), (10, 1e-300, "fps"),
+                                                       (10, 90, "fps")])
 def test_bad_animation_settings_name_the_field(frames: int, fps: float, field: str) -> None:
     with pytest.raises(ValueError, match=f"^{field}: "):
         plan_animation(100, frames, fps)

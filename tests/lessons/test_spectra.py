@@ -56,6 +56,7 @@ def test_the_default_shows_a_wrap() -> None:
     (FftSetting((1.0, 2.0), ()), "^kernel: must have 1..16 values"),
     (FftSetting((1.0, 2.0), (1.0, 1.0, 1.0), zero_pad=False), "^kernel: must be at most as long"),
     (FftSetting((1.0, float("nan")), (1.0,)), "^signal: every value must be a finite number"),
+    (FftSetting((1.0, 2.0), (1.7e308,)), "^kernel: every value must be within -1e\\+06..1e\\+06"),
 ])
 def test_bad_settings_name_their_field(setting: FftSetting, message: str) -> None:
     with pytest.raises(SettingError, match=message):

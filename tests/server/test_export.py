@@ -105,6 +105,17 @@ def test_the_network_figure_is_the_active_models_answer_drawn(client: TestClient
     refused = client.post("/api/export/network/png", json={"digit": 7, "fps": 10})
     assert refused.status_code == 422
     assert refused.json()["message"].startswith("fps")
+    both = client.post("/api/export/network/png", json={"digit": 7, "image": [[0.0] * 20] * 20})
+    assert both.status_code == 422
+    assert "not both" in both.json()["message"]
+
+
+@pytest.mark.parametrize("fps", ["5e-324", "0.05", "inf", "nan", "51"])
+def test_an_animation_speed_that_is_no_speed_names_fps(client: TestClient, fps: str) -> None:
+    # 1000 / 5e-324 is infinite: the frame delay could not be written (it was a 500)
+    response = client.get(LINK.format(kind="gif") + f"&frames=12&fps={fps}")
+    assert response.status_code == 422, response.text
+    assert response.json()["message"].startswith("fps")
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,8 @@ def test_the_inspector_answers_the_products(client: ContractClient) -> None:
     [
         ({"weights": "1,nan"}, 422, "weights: row 0, value 1"),
         ({"weights": "1,2;3"}, 422, "weights: must be rectangular"),
+        ({"weights": "1e300"}, 422, "weights: write each weight as a plain decimal"),
+        ({"second_weights": "1_0", "view": "twice"}, 422, "second_weights: write each weight as a plain"),
         ({"weights": ";".join([",".join(["1"] * 16)] * 2)}, 422, "weights: each row must have 1..15"),
         ({"weights": "0,0;0,0", "normalise": "true"}, 400, "weights: are all 0"),
         ({"kernel": "sobel_y", "normalise": "true"}, 400, "weights: sum to 0"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.exceptions import HTTPException
@@ -17,18 +18,30 @@ def _slow() -> str:
     return "done"
 
 
-async def _together(slots: HeavySlots, costs: list[int]) -> list[object]:
-    """Run one slow computation per cost at once; each one's result, or the exception it raised."""
+async def _gather(slots: HeavySlots, costs: list[int]) -> list[object]:
     return await asyncio.gather(*(slots.run(cost, _slow) for cost in costs), return_exceptions=True)
 
 
+def _together(slots: HeavySlots, costs: list[int]) -> list[object]:
+    """Run one slow computation per cost at once; each one's result, or the exception it raised.
+
+    The event loop is a fresh one in its own thread: a test run earlier in the session (Playwright's
+    sync API) may leave a loop marked running in the main thread, where ``asyncio.run`` refuses to start.
+    """
+    def run() -> list[object]:
+        return asyncio.run(_gather(slots, costs))  # the coroutine is made in the thread that runs it
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
 def test_large_traces_beyond_the_running_ones_wait_their_turn() -> None:
-    results = asyncio.run(_together(HeavySlots(running=1, max_wait=5.0, light_taps=10), [100, 100, 100]))
+    results = _together(HeavySlots(running=1, max_wait=5.0, light_taps=10), [100, 100, 100])
     assert results == ["done"] * 3
 
 
 def test_a_large_trace_that_waited_too_long_is_503_with_retry_after() -> None:
-    results = asyncio.run(_together(HeavySlots(running=1, max_wait=0.1, light_taps=10), [100, 100]))
+    results = _together(HeavySlots(running=1, max_wait=0.1, light_taps=10), [100, 100])
     assert results[0] == "done"
     refusal = results[1]
     assert isinstance(refusal, HTTPException)
@@ -39,7 +52,7 @@ def test_a_large_trace_that_waited_too_long_is_503_with_retry_after() -> None:
 
 def test_small_traces_never_wait() -> None:
     start = time.perf_counter()
-    results = asyncio.run(_together(HeavySlots(running=1, max_wait=0.1, light_taps=10), [10] * 4))
+    results = _together(HeavySlots(running=1, max_wait=0.1, light_taps=10), [10] * 4)
     assert results == ["done"] * 4
     assert time.perf_counter() - start < 1.5  # side by side in the thread pool, not one after another
 

@@ -74,6 +74,8 @@ def test_timing_is_measured_once_per_app() -> None:
     ("fft", {"signal": [1, 2], "kernel": [1, 1, 1], "zero_pad": False}, 400, "kernel: must be at most as"),
     ("fft", {"signal": [1]}, 422, "signal"),
     ("fft", {"kernel": [1] * 17}, 422, "kernel"),
+    ("fft", {"kernel": [1.7e308, 1]}, 422, "kernel"),  # its spectrum times the signal's overflowed (a 500)
+    ("fft", {"signal": [1, -1e7]}, 422, "signal"),
     ("transposed", {"stride": 2, "output_padding": 2}, 400, "output_padding: must be 0..1"),
     ("transposed", {"input_size": 2, "kernel_size": 1, "stride": 1, "padding": 1}, 400, "padding: must be"),
     ("transposed", {"input_size": 9}, 422, "input_size"),

@@ -19,6 +19,7 @@ from convscope.errors import SettingError
 Format = Literal["gif", "apng"]
 MAX_FRAMES = 2000  # a GIF of more frames is tens of megabytes and no slide needs it
 MAX_FPS = 50  # GIF delays are in hundredths of a second; browsers slow anything faster down to 10 fps
+MIN_FPS = 0.1  # 10 s a frame; slower is no animation, and 1000 / fps must stay a finite delay in ms
 HOLD_LAST_S = 1.5  # the finished output stays on screen before the loop starts again
 
 
@@ -69,8 +70,8 @@ def plan_animation(total: int, frames: int = 120, fps: float = 10.0) -> Animatio
     """
     if not 2 <= frames <= MAX_FRAMES:
         raise SettingError("frames", f"must be 2..{MAX_FRAMES}, got {frames}")
-    if not 0 < fps <= MAX_FPS:
-        raise SettingError("fps", f"must be above 0 and at most {MAX_FPS}, got {fps}")
+    if not MIN_FPS <= fps <= MAX_FPS:  # also refuses NaN
+        raise SettingError("fps", f"must be {MIN_FPS}..{MAX_FPS}, got {fps}")
     if total + 1 <= frames:
         return AnimationPlan(tuple(range(total + 1)), fps, total)
     # Evenly spaced, first and last kept; rounding can only merge neighbours, never skip the ends.
@@ -101,6 +102,8 @@ def write_animation(frames: Iterable[Image.Image], out: Path | BinaryIO, fmt: Fo
             progress(i + 1)
     if not drawn:
         raise SettingError("frames", "there is nothing to animate")
+    if not MIN_FPS <= fps <= MAX_FPS:  # a tiny fps would make an infinite (or absurd) delay
+        raise SettingError("fps", f"must be {MIN_FPS}..{MAX_FPS}, got {fps}")
     delay = round(1000 / fps)
     durations = [delay] * (len(drawn) - 1) + [max(delay, round(HOLD_LAST_S * 1000))]
     first, rest = drawn[0], drawn[1:]

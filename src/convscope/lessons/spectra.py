@@ -20,6 +20,7 @@ from convscope.signal.spectra import spectra
 
 MIN_SIGNAL, MAX_SIGNAL = 2, 64  # samples the page can draw as bars
 MAX_KERNEL = 16
+MAX_VALUE = 1e6  # |value| bound: far beyond a drawn bar, and the spectra's products stay finite
 DEFAULT_SIGNAL = (0.0, 0.0, 1.0, 2.0, 3.0, 2.0, 1.0, 0.0, 0.0, 4.0, 4.0, 0.0, 0.0, 1.0, 0.0, 2.0)
 DEFAULT_KERNEL = (1.0, 2.0, 1.0)
 
@@ -98,6 +99,8 @@ def _check(setting: FftSetting) -> tuple[npt.NDArray[np.float64], npt.NDArray[np
     for name, values in (("signal", f), ("kernel", g)):
         if not np.isfinite(values).all():
             raise SettingError(name, "every value must be a finite number")
+        if np.abs(values).max() > MAX_VALUE:
+            raise SettingError(name, f"every value must be within -{MAX_VALUE:g}..{MAX_VALUE:g}")
     if not setting.zero_pad and g.size > f.size:
         raise SettingError("kernel", f"must be at most as long as the signal ({f.size} values) without zero "
                            f"padding: the circular convolution has the signal's length (got {g.size})")

@@ -17,6 +17,7 @@ from fastapi import Path as PathParam
 from convscope.data import DigitSource
 from convscope.errors import SettingError
 from convscope.export import INPUT_FILE, PlaygroundSettings, as_matrix, playground_code, render_playground
+from convscope.export.animation import MAX_FPS, MIN_FPS
 from convscope.export.network_figure import network_figure
 from convscope.lessons.network import predict, preprocess
 from convscope.lessons.playground_inputs import DIGIT_BOX, digit_at_size, textbook_input
@@ -29,7 +30,7 @@ from convscope.server.schemas.export import (
     ExportKind,
     PlaygroundExportRequest,
 )
-from convscope.server.schemas.network import NetworkInput
+from convscope.server.schemas.network import NetworkInput, PredictRequest
 from convscope.server.schemas.playground import MAX_DILATION, MAX_KERNEL_SIDE, MAX_PADDING, MAX_STRIDE
 
 MEDIA = {"png": "image/png", "gif": "image/gif", "apng": "image/apng", "numpy": "text/x-python",
@@ -65,7 +66,8 @@ def export_router(source: DigitSource) -> APIRouter:
         padding: Annotated[int, Query(ge=0, le=MAX_PADDING)] = 0,
         stride: Annotated[int, Query(ge=1, le=MAX_STRIDE)] = 1,
         dilation: Annotated[int, Query(ge=1, le=MAX_DILATION)] = 1,
-        fps: Annotated[float, Query(gt=0, le=50)] = DEFAULT_FPS,
+        fps: Annotated[float, Query(ge=MIN_FPS, le=MAX_FPS, allow_inf_nan=False,
+                                     description="Animation frames per second.")] = DEFAULT_FPS,
         frames: Annotated[int, Query(ge=2, le=MAX_EXPORT_FRAMES)] = DEFAULT_FRAMES,
     ) -> Response:
         """The playground for these settings as a file: a link to it downloads it."""
@@ -87,8 +89,9 @@ def export_router(source: DigitSource) -> APIRouter:
         return _network_png(request, NetworkInput(image=None, digit=digit, index=index, model=None), source)
 
     @router.post("/api/export/network/png", response_class=Response, responses=_PNG_ANSWERS)
-    def network_request(body: NetworkInput, request: Request) -> Response:
+    def network_request(body: PredictRequest, request: Request) -> Response:
         """The network explorer for this drawing or digit as a 2x PNG figure."""
+        # PredictRequest, not NetworkInput: its schema states "image or digit, not both".
         return _network_png(request, body, source)
 
     return router

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from convscope.export.animation import MAX_FPS
+from convscope.export.animation import MAX_FPS, MIN_FPS
 from convscope.server.schemas.common import STRICT
-from convscope.server.schemas.playground import ConvolveRequest
+from convscope.server.schemas.playground import SOURCE_RULE, ConvolveRequest
 
 # What an export route can answer, named in its path: a picture, a script, or the input it loads.
 ExportKind = Literal["png", "gif", "apng", "numpy", "torch", "npy"]
@@ -29,9 +29,10 @@ class PlaygroundExportRequest(ConvolveRequest):
         json_schema_extra={"examples": [
             {"digit": 3, "index": 0, "kernel": "sobel_x", "padding": 1, "stride": 1, "fps": 10,
              "frames": 120},
-        ]},
+        ], **SOURCE_RULE},  # this config replaces ConvolveRequest's, so its rule is stated again
     )
 
-    fps: float = Field(DEFAULT_FPS, gt=0, le=MAX_FPS, description="Animation frames per second.")
+    fps: float = Field(DEFAULT_FPS, ge=MIN_FPS, le=MAX_FPS, allow_inf_nan=False,
+                       description="Animation frames per second.")
     frames: int = Field(DEFAULT_FRAMES, ge=2, le=MAX_EXPORT_FRAMES,
                         description="The most animation frames; a longer trace is subsampled evenly.")

@@ -7,6 +7,7 @@ a URL, readable in the page's address, and parsed here once with an error that n
 from __future__ import annotations
 
 import math
+import re
 from typing import Literal
 
 import numpy as np
@@ -17,6 +18,16 @@ from convscope.image_kernels import MAX_KERNEL_SIDE
 from convscope.lessons.image_kernels import Filtering, View, named_weights
 
 MAX_WEIGHTS_TEXT = MAX_KERNEL_SIDE * MAX_KERNEL_SIDE * 24  # 225 values of up to ~23 characters each
+
+# The weights' grammar, stated in the OpenAPI document so a client (and schemathesis) can know a valid
+# grid without sending it: a decimal number (at most 20 digits either side of the point and a 2-digit
+# exponent, so it is always finite), 1..MAX_KERNEL_SIDE per row and rows. Only raggedness is left to
+# `parse_weights`, whose message says "must be rectangular". The validator checks it after
+# `parse_weights`, so its own messages (naming the row and value) come first.
+_NUMBER = r" *[-+]?([0-9]{1,20}(\.[0-9]{0,20})?|\.[0-9]{1,20})([eE][-+]?[0-9]{1,2})? *"
+_MORE = MAX_KERNEL_SIDE - 1
+_ROW = f"{_NUMBER}(,{_NUMBER}){{0,{_MORE}}}"
+WEIGHTS_PATTERN = f"^{_ROW}(;{_ROW}){{0,{_MORE}}}$"
 
 
 def parse_weights(text: str) -> list[list[float]]:
@@ -52,6 +63,7 @@ class KernelQuery(BaseModel):
                         description="A kernel from GET /api/image-kernels/kernels (unused with `weights`).")
     size: int = Field(3, ge=1, le=MAX_KERNEL_SIDE, description="The named kernel's side.")
     weights: str | None = Field(None, min_length=1, max_length=MAX_WEIGHTS_TEXT,
+                                json_schema_extra={"pattern": WEIGHTS_PATTERN},
                                 description="Your own kernel: rows separated by ';', values by ',' "
                                 f"(1..{MAX_KERNEL_SIDE} per side), e.g. 0,-1,0;-1,5,-1;0,-1,0.")
     normalise: bool = Field(False, description="Divide the weights by their sum (refused if it is 0).")
@@ -68,6 +80,7 @@ class KernelQuery(BaseModel):
                                description="The composition's second kernel, by name.")
     second_size: int = Field(3, ge=1, le=MAX_KERNEL_SIDE, description="The second kernel's side.")
     second_weights: str | None = Field(None, min_length=1, max_length=MAX_WEIGHTS_TEXT,
+                                       json_schema_extra={"pattern": WEIGHTS_PATTERN},
                                        description="The second kernel typed, as for `weights`.")
 
     width: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's width in pixels.")
@@ -77,7 +90,10 @@ class KernelQuery(BaseModel):
     @classmethod
     def _grid(cls, text: str | None) -> str | None:
         if text is not None:
-            parse_weights(text)
+            parse_weights(text)  # its messages name the row and value
+            if re.fullmatch(WEIGHTS_PATTERN, text) is None:  # what the OpenAPI document promises
+                raise ValueError("write each weight as a plain decimal such as -1.5 or 2e-3 "
+                                 "(at most 20 digits each side of the point, a 2-digit exponent)")
         return text
 
     def filtering(self) -> Filtering:

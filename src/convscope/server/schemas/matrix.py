@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from convscope.lessons import matrix, spectra, transposed
-from convscope.server.schemas.common import STRICT, FiniteFloat
+from convscope.server.schemas.common import STRICT
 
 _SIZE = (min(r[0] for r in matrix.SIZE_RANGE.values()), max(r[1] for r in matrix.SIZE_RANGE.values()))
 _KERNEL = (min(r[0] for r in matrix.KERNEL_RANGE.values()), max(r[1] for r in matrix.KERNEL_RANGE.values()))
@@ -40,8 +40,10 @@ class MatrixRequest(BaseModel):
     index: int = Field(0, ge=0, le=5000, description="Which example of that digit.")
 
 
-Signal = Annotated[list[FiniteFloat], Field(min_length=spectra.MIN_SIGNAL, max_length=spectra.MAX_SIGNAL)]
-Kernel = Annotated[list[FiniteFloat], Field(min_length=1, max_length=spectra.MAX_KERNEL)]
+# Each value within the lesson's bound, so the spectra's products stay finite (it refuses more with 400).
+Value = Annotated[float, Field(ge=-spectra.MAX_VALUE, le=spectra.MAX_VALUE, allow_inf_nan=False)]
+Signal = Annotated[list[Value], Field(min_length=spectra.MIN_SIGNAL, max_length=spectra.MAX_SIGNAL)]
+Kernel = Annotated[list[Value], Field(min_length=1, max_length=spectra.MAX_KERNEL)]
 
 
 class FftRequest(BaseModel):
@@ -51,9 +53,11 @@ class FftRequest(BaseModel):
         {"signal": [1, 2, 3, 4], "kernel": [1, 1], "zero_pad": False}]})
 
     signal: Signal = Field(list(spectra.DEFAULT_SIGNAL), description=(
-        f"f: {spectra.MIN_SIGNAL}..{spectra.MAX_SIGNAL} finite numbers."))
+        f"f: {spectra.MIN_SIGNAL}..{spectra.MAX_SIGNAL} numbers, each at most {spectra.MAX_VALUE:g} "
+        "in size."))
     kernel: Kernel = Field(list(spectra.DEFAULT_KERNEL), description=(
-        f"g: 1..{spectra.MAX_KERNEL} finite numbers; without zero padding, no longer than the signal."))
+        f"g: 1..{spectra.MAX_KERNEL} numbers, each at most {spectra.MAX_VALUE:g} in size; without zero "
+        "padding, no longer than the signal."))
     zero_pad: bool = Field(True, description="Pad both to n + k - 1 (the linear convolution); false: "
                            "length n, and the tail wraps round (circular convolution).")
 

@@ -47,6 +47,14 @@ KernelSpec = Annotated[
 ]
 
 
+# Exactly one input, and a digit's companions only with it: in the schema, so requests built from it
+# (and schemathesis') are never refused for it; subclasses that set their own examples keep it.
+SOURCE_RULE = one_of_fields(
+    sources=[("image", "array"), ("digit", "integer"), ("example", "string")],
+    only_with={"digit": [("index", "integer"), ("input_size", "integer")]},
+)
+
+
 class ConvolveRequest(BaseModel):
     """What to convolve: one image (your own, or an MNIST digit) with one kernel and the settings."""
 
@@ -59,10 +67,7 @@ class ConvolveRequest(BaseModel):
                 {"example": "binary5", "kernel": [[1, 0, 1], [0, 1, 0], [1, 0, 1]]},
                 {"digit": 7, "index": 0, "input_size": 7, "kernel": "ones", "stride": 2},
             ],
-            **one_of_fields(
-                sources=[("image", "array"), ("digit", "integer"), ("example", "string")],
-                only_with={"digit": [("index", "integer"), ("input_size", "integer")]},
-            ),
+            **SOURCE_RULE,
         },
     )
 
