@@ -128,3 +128,17 @@ def screenshot() -> Any:
         return path
 
     return save
+
+
+@pytest.fixture
+def post(server: str) -> Any:
+    """POST JSON to the session's server and return the parsed answer (for setting up a page's state)."""
+
+    def send(path: str, body: Any) -> Any:
+        request = urllib.request.Request(
+            server + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    return send

@@ -4,8 +4,6 @@ zoomed and its cells pick units; a conv unit's products show as numbers; the sum
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from typing import Any
 
 import pytest
@@ -15,18 +13,6 @@ from tests.e2e.test_network import IDLE, PREDICT, open_network, prediction, show
 pytestmark = pytest.mark.e2e
 
 SHORT = {"width": 1024, "height": 576}
-
-
-@pytest.fixture
-def post(server: str) -> Any:
-    def send(path: str, body: Any) -> Any:
-        request = urllib.request.Request(
-            server + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
-
-    return send
 
 
 DARK_PIXELS = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

@@ -7,8 +7,6 @@ in use is handed back to the pretrained one so other tests see the shipped netwo
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,18 +15,6 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 STATUS = "[data-testid=training-status]"
-
-
-@pytest.fixture
-def post(server: str) -> Any:
-    def send(path: str, body: Any) -> Any:
-        request = urllib.request.Request(
-            server + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
-
-    return send
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ model, and the explained step shows the lesson's own numbers."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,18 +13,6 @@ import pytest
 from tests.e2e.test_training import STATUS, fill
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def post(server: str) -> Any:
-    def send(path: str, body: Any) -> Any:
-        request = urllib.request.Request(
-            server + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
-
-    return send
 
 
 def js_sig(value: float) -> str:
