@@ -8,38 +8,22 @@ those same-repeat ratios (torch time / our time: above 1 means convscope is fast
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
-from common import add_blas_option, paired, settle, summary
+from common import ConvLayer, Paired, main_options, paired, print_against_torch
 
 from convscope.ops.conv import conv2d, conv2d_backward
 
-
-@dataclass(frozen=True)
-class Layer:
-    """One convolution to time: input (N, C_in, H, W), C_out square kernels, and its padding."""
-
-    name: str
-    batch: int
-    in_channels: int
-    out_channels: int
-    size: int
-    kernel_size: int
-    padding: int = 0
-
-
 LAYERS = (
-    Layer("LeNet conv1: 1->6, 5x5 on 32x32", 128, 1, 6, 32, 5),
-    Layer("LeNet conv2: 6->16, 5x5 on 14x14", 128, 6, 16, 14, 5),
-    Layer("32->32, 3x3, padding 1 on 64x64", 32, 32, 32, 64, 3, padding=1),
+    ConvLayer("LeNet conv1: 1->6, 5x5 on 32x32", 128, 1, 6, 32, 5),
+    ConvLayer("LeNet conv2: 6->16, 5x5 on 14x14", 128, 6, 16, 14, 5),
+    ConvLayer("32->32, 3x3, padding 1 on 64x64", 32, 32, 32, 64, 3, padding=1),
 )
 
 
-def ours_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
+def ours_step(layer: ConvLayer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
     """One forward and backward through convscope's conv2d."""
 
     def step() -> object:
@@ -49,7 +33,7 @@ def ours_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Call
     return step
 
 
-def torch_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
+def torch_step(layer: ConvLayer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
     """The same forward and backward through torch.nn.functional.conv2d (all three gradients)."""
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
 
@@ -60,29 +44,17 @@ def torch_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Cal
     return step
 
 
-def measure(layer: Layer, repeats: int, rng: np.random.Generator) -> tuple[float, float, float]:
-    """Median ours (ms), median torch (ms) and the median of same-repeat ratios torch/ours."""
-    x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
-    w = rng.standard_normal((layer.out_channels, layer.in_channels, layer.kernel_size, layer.kernel_size))
-    w, b = w.astype(np.float32), rng.standard_normal(layer.out_channels).astype(np.float32)
+def measure(layer: ConvLayer, repeats: int, rng: np.random.Generator) -> Paired:
+    """Ours and torch's forward + backward, timed back to back in each repeat."""
+    x, w, b = layer.operands(rng)
     # two warm-up rounds: allocator, BLAS, oneDNN kernels
-    times = paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
-    return summary(times.ours).median, summary(times.peer).median, times.ratio
+    return paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=9, help="timed repeats per layer (>= 7)")
-    add_blas_option(parser)
-    args = parser.parse_args()
-    settle(args.blas_threads, torch_threads=2)
+    args = main_options(__doc__.splitlines()[0])
     rng = np.random.default_rng(0)
-    print(f"float32, forward + backward, median of {args.repeats} repeats\n")
-    print("| layer | batch | convscope (ms) | PyTorch (ms) | torch / ours |")
-    print("|---|---:|---:|---:|---:|")
-    for layer in LAYERS:
-        ours_ms, torch_ms, ratio = measure(layer, args.repeats, rng)
-        print(f"| {layer.name} | {layer.batch} | {ours_ms:.2f} | {torch_ms:.2f} | {ratio:.2f} |")
+    print_against_torch(((layer, measure(layer, args.repeats, rng)) for layer in LAYERS), args.repeats)
 
 
 if __name__ == "__main__":

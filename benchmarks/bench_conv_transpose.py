@@ -12,13 +12,11 @@ times the forward's channels-last painting against conv2d's input gradient (col2
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
-from common import add_blas_option, paired, settle, summary
+from common import ConvLayer, Paired, main_options, paired, print_against_torch, summary
 
 from convscope.ops.conv import forward, input_gradient, weight_gradient
 from convscope.ops.conv_transpose import (
@@ -30,25 +28,10 @@ from convscope.ops.conv_transpose import (
     transpose_forward,
 )
 
-
-@dataclass(frozen=True)
-class Layer:
-    """One transposed convolution to time: input (N, C_in, H, W), C_out square kernels, stride, padding."""
-
-    name: str
-    batch: int
-    in_channels: int
-    out_channels: int
-    size: int
-    kernel_size: int
-    stride: int
-    padding: int
+LAYERS = (ConvLayer("decoder 32->16, 4x4, stride 2, padding 1: 16x16 -> 32x32", 32, 32, 16, 16, 4, 2, 1),)
 
 
-LAYERS = (Layer("decoder 32->16, 4x4, stride 2, padding 1: 16x16 -> 32x32", 32, 32, 16, 16, 4, 2, 1),)
-
-
-def ours_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
+def ours_step(layer: ConvLayer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
     """One forward and backward through convscope's conv_transpose2d."""
     s = {"stride": layer.stride, "padding": layer.padding}
 
@@ -59,7 +42,7 @@ def ours_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Call
     return step
 
 
-def torch_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
+def torch_step(layer: ConvLayer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Callable[[], object]:
     """The same through torch.nn.functional.conv_transpose2d (all three gradients)."""
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
 
@@ -70,7 +53,7 @@ def torch_step(layer: Layer, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> Cal
     return step
 
 
-def backward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
+def backward_steps(layer: ConvLayer, x: np.ndarray, w: np.ndarray,
                    b: np.ndarray) -> tuple[Callable[[], object], Callable[[], object]]:
     """Our backward alone, and the one before it: conv2d's forward and weight gradient, one im2col each."""
     x4, w4, b4, geom = prepare_transpose_args(x, w, b, layer.stride, layer.padding, 0, 1, 1)
@@ -87,7 +70,7 @@ def backward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
     return shared, unshared
 
 
-def forward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
+def forward_steps(layer: ConvLayer, x: np.ndarray, w: np.ndarray,
                   b: np.ndarray) -> tuple[Callable[[], object], Callable[[], object]]:
     """Our forward, and the one before it: conv2d's input gradient (col2im in NCHW), then the crop."""
     x4, w4, b4, geom = prepare_transpose_args(x, w, b, layer.stride, layer.padding, 0, 1, 1)
@@ -101,39 +84,22 @@ def forward_steps(layer: Layer, x: np.ndarray, w: np.ndarray,
     return painted, col2im
 
 
-def measure(layer: Layer, repeats: int, rng: np.random.Generator) -> tuple[float, float, float]:
-    """Median ours (ms), median torch (ms) and the median of same-repeat ratios torch/ours."""
-    x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
-    k = layer.kernel_size
-    w = rng.standard_normal((layer.in_channels, layer.out_channels, k, k))  # (C_in, C_out, kH, kW)
-    w = w.astype(np.float32)
-    b = rng.standard_normal(layer.out_channels).astype(np.float32)
-    times = paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
-    return summary(times.ours).median, summary(times.peer).median, times.ratio
+def measure(layer: ConvLayer, repeats: int, rng: np.random.Generator) -> Paired:
+    """Ours and torch's forward + backward, timed back to back in each repeat."""
+    x, w, b = layer.operands(rng, transposed=True)  # w: (C_in, C_out, kH, kW)
+    return paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=9, help="timed repeats per layer (>= 7)")
-    add_blas_option(parser)
-    args = parser.parse_args()
-    settle(args.blas_threads, torch_threads=2)
+    args = main_options(__doc__.splitlines()[0])
     rng = np.random.default_rng(0)
-    print(f"float32, forward + backward, median of {args.repeats} repeats\n")
-    print("| layer | batch | convscope (ms) | PyTorch (ms) | torch / ours |")
-    print("|---|---:|---:|---:|---:|")
-    for layer in LAYERS:
-        ours_ms, torch_ms, ratio = measure(layer, args.repeats, rng)
-        print(f"| {layer.name} | {layer.batch} | {ours_ms:.2f} | {torch_ms:.2f} | {ratio:.2f} |")
+    print_against_torch(((layer, measure(layer, args.repeats, rng)) for layer in LAYERS), args.repeats)
     print("\neach half alone: the backward's shared im2col and the forward's channels-last painting (now)")
     print("against two im2col builds and col2im (before)\n")
     print("| layer | now (ms) | before (ms) | before / now |")
     print("|---|---:|---:|---:|")
     for layer in LAYERS:
-        x = rng.standard_normal((layer.batch, layer.in_channels, layer.size, layer.size)).astype(np.float32)
-        k = layer.kernel_size
-        w = rng.standard_normal((layer.in_channels, layer.out_channels, k, k)).astype(np.float32)
-        b = rng.standard_normal(layer.out_channels).astype(np.float32)
+        x, w, b = layer.operands(rng, transposed=True)
         for name, steps in (("backward", backward_steps), ("forward", forward_steps)):
             times = paired(*steps(layer, x, w, b), args.repeats, warmup=2)
             now, before = summary(times.ours).median, summary(times.peer).median

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -81,6 +81,53 @@ def paired(ours: Callable[[], object], peer: Callable[[], object], repeats: int,
         ours(), peer()
     pairs = [(timings(ours, 1, 0)[0], timings(peer, 1, 0)[0]) for _ in range(repeats)]
     return Paired([o for o, _ in pairs], [p for _, p in pairs])
+
+
+@dataclass(frozen=True)
+class ConvLayer:
+    """One convolution layer to time: input (N, C_in, H, W), C_out square kernels, stride and padding."""
+
+    name: str
+    batch: int
+    in_channels: int
+    out_channels: int
+    size: int
+    kernel_size: int
+    stride: int = 1
+    padding: int = 0
+
+    def operands(
+        self, rng: np.random.Generator, transposed: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Random float32 x, weight, bias; weight (C_out, C_in, k, k), or (C_in, C_out, k, k) transposed."""
+        x = rng.standard_normal((self.batch, self.in_channels, self.size, self.size)).astype(np.float32)
+        channels = (self.in_channels, self.out_channels)
+        w = rng.standard_normal((*(channels if transposed else channels[::-1]), self.kernel_size,
+                                 self.kernel_size)).astype(np.float32)  # fmt: skip
+        return x, w, rng.standard_normal(self.out_channels).astype(np.float32)
+
+
+def main_options(description: str) -> argparse.Namespace:
+    """``--repeats`` and ``--blas-threads`` parsed, the thread settings applied, the machine printed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=9, help="timed repeats per layer (>= 7)")
+    add_blas_option(parser)
+    args = parser.parse_args()
+    settle(args.blas_threads, torch_threads=2)
+    return args
+
+
+def print_against_torch(rows: Iterable[tuple[ConvLayer, Paired]], repeats: int) -> None:
+    """The table of ours against PyTorch that ``headline.py`` reads: medians and same-repeat ratios.
+
+    ``rows`` may be a generator: each row is printed as soon as it is measured.
+    """
+    print(f"float32, forward + backward, median of {repeats} repeats\n")
+    print("| layer | batch | convscope (ms) | PyTorch (ms) | torch / ours |")
+    print("|---|---:|---:|---:|---:|")
+    for layer, times in rows:
+        ours, peer = summary(times.ours).median, summary(times.peer).median
+        print(f"| {layer.name} | {layer.batch} | {ours:.2f} | {peer:.2f} | {times.ratio:.2f} |")
 
 
 @contextmanager

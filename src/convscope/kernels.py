@@ -131,13 +131,7 @@ def kernel(name: str, size: int = 3) -> Kernel:
     array([[0.25, 0.25],
            [0.25, 0.25]])
     """
-    if not isinstance(name, str) or name not in _BY_NAME:
-        raise ValueError(f"name must be one of {', '.join(map(repr, _BY_NAME))}, got {name!r}")
-    info = _BY_NAME[name]
-    k = check_int(size, "size", minimum=1)
-    if k not in info.sizes:
-        raise ValueError(f"kernel {name!r} comes in sizes {list(info.sizes)}, got size={k}")
-    return _BUILDERS[name](k)
+    return _build(_BY_NAME, name, size)
 
 
 def image_kernel(name: str, size: int = 3) -> Kernel:
@@ -154,11 +148,16 @@ def image_kernel(name: str, size: int = 3) -> Kernel:
            [0.   , 0.333, 0.   ],
            [0.   , 0.   , 0.333]])
     """
-    if not isinstance(name, str) or name not in _IMAGE_BY_NAME:
-        raise ValueError(f"name must be one of {', '.join(map(repr, _IMAGE_BY_NAME))}, got {name!r}")
+    return _build(_IMAGE_BY_NAME, name, size)
+
+
+def _build(catalogue: dict[str, KernelInfo], name: str, size: int) -> Kernel:
+    """Kernel ``name`` of ``catalogue`` at ``size``, or a ValueError naming the choices or the sizes."""
+    if not isinstance(name, str) or name not in catalogue:
+        raise ValueError(f"name must be one of {', '.join(map(repr, catalogue))}, got {name!r}")
     k = check_int(size, "size", minimum=1)
-    if k not in _IMAGE_BY_NAME[name].sizes:
-        raise ValueError(f"kernel {name!r} comes in sizes {list(_IMAGE_BY_NAME[name].sizes)}, got size={k}")
+    if k not in catalogue[name].sizes:
+        raise ValueError(f"kernel {name!r} comes in sizes {list(catalogue[name].sizes)}, got size={k}")
     return _BUILDERS[name](k)
 
 

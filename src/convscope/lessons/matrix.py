@@ -17,7 +17,7 @@ import numpy.typing as npt
 from typing_extensions import TypedDict
 
 from convscope.data import DigitSource
-from convscope.errors import SettingError
+from convscope.errors import SettingError, check_ranges
 from convscope.matrix import convolution_matrix, weight_index_matrix
 
 Array = npt.NDArray[np.float64]
@@ -148,10 +148,7 @@ def _check(setting: MatrixSetting) -> None:
         raise SettingError("dims", f"must be 1 or 2 (got {setting.dims})")
     bounds = {"size": SIZE_RANGE[setting.dims], "kernel_size": KERNEL_RANGE[setting.dims],
               "stride": (1, MAX_STRIDE), "padding": (0, MAX_PADDING), "dilation": (1, MAX_DILATION)}
-    for name, (low, high) in bounds.items():
-        value = getattr(setting, name)
-        if not low <= value <= high:
-            raise SettingError(name, f"must be {low}..{high} in {setting.dims}-D (got {value})")
+    check_ranges(setting, bounds, f" in {setting.dims}-D")
     n, p, d = setting.size, setting.padding, setting.dilation
     largest = (n + 2 * p - 1) // d + 1  # the most taps whose span d(k - 1) + 1 fits n + 2p cells
     if setting.kernel_size > largest:

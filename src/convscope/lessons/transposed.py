@@ -18,7 +18,7 @@ import numpy.typing as npt
 from typing_extensions import TypedDict
 
 from convscope.arithmetic import conv_transpose_output_size
-from convscope.errors import SettingError
+from convscope.errors import SettingError, check_ranges
 from convscope.transposed_readings import overlap_counts, transposed_readings
 
 INPUT_RANGE, KERNEL_RANGE = (2, 4), (1, 4)
@@ -147,10 +147,7 @@ def _check(s: TransposedSetting) -> None:
     """Raise a `SettingError` naming the first setting outside what the page offers or PyTorch allows."""
     bounds = {"input_size": INPUT_RANGE, "kernel_size": KERNEL_RANGE, "stride": (1, MAX_STRIDE),
               "padding": (0, MAX_PADDING), "dilation": (1, MAX_DILATION)}
-    for name, (low, high) in bounds.items():
-        value = getattr(s, name)
-        if not low <= value <= high:
-            raise SettingError(name, f"must be {low}..{high} (got {value})")
+    check_ranges(s, bounds)
     most = max(s.stride, s.dilation) - 1
     if not 0 <= s.output_padding <= most:
         raise SettingError("output_padding", f"must be 0..{most}: smaller than the stride ({s.stride}) or "

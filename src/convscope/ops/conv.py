@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from convscope._validate import as_array
+from convscope.ops.conv_args import CONV_LAYOUTS, as_grad, as_nchw, as_operands
 from convscope.ops.im2col import Array, ConvGeometry, col2im, conv_geometry, im2col
 from convscope.ops.workspace import Workspace, scratch
 
@@ -291,43 +292,24 @@ def flip_kernel(weight: Any) -> Array:
     return np.ascontiguousarray(np.flip(w, axis=axes))
 
 
-# The layouts conv1d and conv2d take, for error messages: x, then weight.
-_LAYOUTS = {
-    1: ("(N, C_in, L)", "(C_out, C_in/groups, K)"),
-    2: ("(N, C_in, H, W)", "(C_out, C_in/groups, kH, kW)"),
-}
-
-
 def prepare_conv_args(
     x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: Any, ndim: int = 2
 ) -> tuple[Array, Array, Array | None, ConvGeometry]:
     """Check a conv2d (or ``ndim=1`` conv1d) call: NCHW arrays of one float dtype, and their geometry.
 
-    The one place a convolution's arguments are checked; everything after trusts what it returns. In
-    1-D, x (N, C_in, L) comes back as (N, C_in, 1, L) and weight (C_out, C_in/G, K) as (C_out, C_in/G, 1, K).
+    The one place a convolution's arguments are checked (`convscope.ops.conv_args`, as its transpose's
+    are); everything after trusts what it returns. In 1-D, x (N, C_in, L) comes back as (N, C_in, 1, L)
+    and weight (C_out, C_in/G, K) as (C_out, C_in/G, 1, K).
     """
-    x = as_array(x, "x", ndim=ndim + 2, layout=_LAYOUTS[ndim][0])
-    weight = as_array(weight, "weight", ndim=ndim + 2, layout=_LAYOUTS[ndim][1])
+    x, weight = as_operands(x, weight, ndim, CONV_LAYOUTS[ndim])
     geom = conv_geometry(x.shape, weight.shape, stride, padding, dilation, groups, ndim)
-    if ndim == 1:
-        x, weight = x[:, :, None, :], weight[:, :, None, :]  # one pixel tall: (N, C_in, 1, L), (.., 1, K)
-    dtype = np.result_type(x.dtype, weight.dtype)
-    if bias is not None:
-        bias = as_array(bias, "bias", ndim=1, layout="(C_out,)")
-        if bias.shape[0] != geom.out_channels:
-            raise ValueError(
-                f"bias must have one value per output channel, C_out={geom.out_channels}, "
-                f"got shape {bias.shape}"
-            )
-        dtype = np.result_type(dtype, bias.dtype)
-        bias = bias.astype(dtype, copy=False)
-    return x.astype(dtype, copy=False), weight.astype(dtype, copy=False), bias, geom
+    return (*as_nchw(x, weight, bias, geom.out_channels), geom)
 
 
-def check_grad_output(grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
-    """grad_output as an array of `dtype`, after checking it has the forward output's shape."""
-    grad = as_array(grad_output, "grad_output", ndim=4, layout="(N, C_out, H_out, W_out)")
-    expected = (geom.batch, geom.out_channels, *geom.output_size)
-    if grad.shape != expected:
-        raise ValueError(f"grad_output must have the forward output's shape {expected}, got {grad.shape}")
-    return grad.astype(dtype, copy=False)
+def check_grad_output(grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any], ndim: int = 2) -> Array:
+    """grad_output as a 4-D array of `dtype`, after checking it has the forward output's shape.
+
+    ``ndim=1``: grad_output is (N, C_out, L_out), returned one pixel tall as the 2-D backward takes it.
+    """
+    expected = (geom.batch, geom.out_channels, *geom.output_size[-ndim:])
+    return as_grad(grad_output, expected, dtype, CONV_LAYOUTS[ndim][2])

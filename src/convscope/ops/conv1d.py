@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from convscope._validate import as_array
 from convscope.ops.conv import backward, check_grad_output, forward, prepare_conv_args
 from convscope.ops.im2col import Array, ConvGeometry
 
@@ -78,5 +77,4 @@ def conv1d_backward(
 
 def check_grad_output_1d(grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any]) -> Array:
     """grad_output (N, C_out, L_out) as the one-pixel-tall (N, C_out, 1, L_out) the 2-D backward takes."""
-    grad = as_array(grad_output, "grad_output", ndim=3, layout="(N, C_out, L_out)")
-    return check_grad_output(grad[:, :, None, :], geom, dtype)
+    return check_grad_output(grad_output, geom, dtype, ndim=1)

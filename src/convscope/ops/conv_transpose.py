@@ -7,7 +7,8 @@ That is exactly `conv2d`'s input gradient (col2im); the forward paints it in a c
 (`_paint`, col2im's NCHW for groups); the backward is `conv2d` forward (for x) and its weight gradient
 (for weight), which share one im2col of the frame. The work
 happens on the *frame*: the uncropped output, ``F = (W - 1)S + D(K - 1) + 1`` long, where a convolution
-without padding has exactly W windows. The loop twins, which paint each input's kernel copy one at a
+without padding has exactly W windows. The arguments are checked as `conv2d`'s are, by the same
+functions (`convscope.ops.conv_args`). The loop twins, which paint each input's kernel copy one at a
 time, live in `convscope.ops.conv_transpose_naive`.
 """
 
@@ -18,19 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from convscope._validate import as_array, check_int
-from convscope.geometry import AxisWindow, Sizes, Window, as_window, transposed_sizes
+from convscope.geometry import Sizes, Window, transposed_sizes
 from convscope.ops.conv import input_gradient
+from convscope.ops.conv_args import (
+    TRANSPOSE_LAYOUTS,
+    as_2d,
+    as_grad,
+    as_nchw,
+    as_operands,
+    check_groups,
+    window_over,
+)
 from convscope.ops.im2col import Array, ConvGeometry, im2col
 
 __all__ = ["conv_transpose1d", "conv_transpose1d_backward", "conv_transpose2d", "conv_transpose2d_backward"]
-
-# The layouts conv_transpose1d and conv_transpose2d take, for error messages: x, weight, grad_output.
-_LAYOUTS = {
-    1: ("(N, C_in, L)", "(C_in, C_out/groups, K)", "(N, C_out, L_out)"),
-    2: ("(N, C_in, H, W)", "(C_in, C_out/groups, kH, kW)", "(N, C_out, H_out, W_out)"),
-}
-
 
 @dataclass(frozen=True)
 class TransposeGeometry:
@@ -61,11 +63,11 @@ def transpose_geometry(
     output_padding: Any, groups: Any, dilation: Any, ndim: int,
 ) -> TransposeGeometry:
     """Check a transposed convolution's shapes and settings (``ndim`` 1 or 2) and return its geometry."""
-    groups = _check_channels(x_shape, weight_shape, groups, ndim)
-    n, c_in, *size = x_shape
-    kernel = weight_shape[2:]
-    sizes: tuple[Any, Any] = (tuple(size), tuple(kernel)) if ndim == 2 else (size[0], kernel[0])
-    win = as_window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim, named_padding=False)
+    groups = check_groups(x_shape, weight_shape, groups, TRANSPOSE_LAYOUTS[ndim])
+    if weight_shape[0] != x_shape[1]:
+        raise ValueError(f"weight must be {TRANSPOSE_LAYOUTS[ndim][1]} with C_in={x_shape[1]}, x's channels; "
+                         f"got shape {weight_shape}")
+    win = window_over(x_shape, weight_shape, stride, padding, dilation, named_padding=False)
     out_size = transposed_sizes(win, output_padding)
     # The frame: the shortest input on which an unpadded convolution of this window has W windows.
     frame = Window.of([(a.size - 1) * a.stride + a.span for a in win.axes], win.kernel_size, win.stride,
@@ -76,28 +78,10 @@ def transpose_geometry(
     frame_cells = [slice(a.padding[0], a.padding[0] + k) for a, k in zip(win.axes, kept, strict=True)]
     output_cells = [slice(0, k) for k in kept]
     if ndim == 1:  # (N, C, L) is viewed as (N, C, 1, L)
-        frame = Window((AxisWindow(1, 1), *frame.axes))
         out_size = (1, *out_size)
         frame_cells, output_cells = [slice(None), *frame_cells], [slice(None), *output_cells]
-    conv = ConvGeometry(n, weight_shape[1] * groups, c_in, groups, frame)
+    conv = ConvGeometry(x_shape[0], weight_shape[1] * groups, x_shape[1], groups, as_2d(frame))
     return TransposeGeometry(conv, out_size, tuple(frame_cells), tuple(output_cells))
-
-
-def _check_channels(x_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: Any, ndim: int) -> int:
-    """Raise unless x and weight are non-empty and their channels agree in `groups` groups; return groups."""
-    if 0 in x_shape:
-        raise ValueError(f"x must have no empty axis {_LAYOUTS[ndim][0]}, got shape {x_shape}")
-    if 0 in weight_shape:
-        raise ValueError(f"weight must have no empty axis {_LAYOUTS[ndim][1]}, got shape {weight_shape}")
-    count = check_int(groups, "groups", minimum=1)
-    c_in = x_shape[1]
-    if c_in % count:
-        raise ValueError(f"groups={count} must divide x's channels C_in={c_in}")
-    if weight_shape[0] != c_in:
-        raise ValueError(
-            f"weight must be {_LAYOUTS[ndim][1]} with C_in={c_in}, x's channels; got shape {weight_shape}"
-        )
-    return count
 
 
 def prepare_transpose_args(
@@ -106,34 +90,18 @@ def prepare_transpose_args(
 ) -> tuple[Array, Array, Array | None, TransposeGeometry]:
     """Check a conv_transpose2d (or ``ndim=1``) call: NCHW arrays of one float dtype, and their geometry.
 
-    In 1-D, x (N, C_in, L) comes back as (N, C_in, 1, L) and weight (C_in, C_out/G, K) as (.., 1, K).
+    The checks are `conv2d`'s (`convscope.ops.conv_args`) with the transpose's weight layout and output
+    size. In 1-D, x (N, C_in, L) comes back as (N, C_in, 1, L) and weight (C_in, C_out/G, K) as (.., 1, K).
     """
-    x = as_array(x, "x", ndim=ndim + 2, layout=_LAYOUTS[ndim][0])
-    weight = as_array(weight, "weight", ndim=ndim + 2, layout=_LAYOUTS[ndim][1])
+    x, weight = as_operands(x, weight, ndim, TRANSPOSE_LAYOUTS[ndim])
     geom = transpose_geometry(x.shape, weight.shape, stride, padding, output_padding, groups, dilation, ndim)
-    if ndim == 1:
-        x, weight = x[:, :, None, :], weight[:, :, None, :]  # one pixel tall: (N, C_in, 1, L), (.., 1, K)
-    dtype = np.result_type(x.dtype, weight.dtype)
-    if bias is not None:
-        bias = as_array(bias, "bias", ndim=1, layout="(C_out,)")
-        c_out = geom.conv.in_channels
-        if bias.shape[0] != c_out:
-            raise ValueError(
-                f"bias must have one value per output channel, C_out={c_out}, got shape {bias.shape}"
-            )
-        dtype = np.result_type(dtype, bias.dtype)
-        bias = bias.astype(dtype, copy=False)
-    return x.astype(dtype, copy=False), weight.astype(dtype, copy=False), bias, geom
+    return (*as_nchw(x, weight, bias, geom.conv.in_channels), geom)
 
 
 def check_transpose_grad(grad_output: Any, geom: TransposeGeometry, dtype: np.dtype[Any], ndim: int) -> Array:
     """grad_output as a 4-D array of `dtype`, after checking it has the forward output's shape."""
-    grad = as_array(grad_output, "grad_output", ndim=ndim + 2, layout=_LAYOUTS[ndim][2])
     expected = (geom.conv.batch, geom.conv.in_channels, *geom.output_size[-ndim:])
-    if grad.shape != expected:
-        raise ValueError(f"grad_output must have the forward output's shape {expected}, got {grad.shape}")
-    grad = grad if ndim == 2 else grad[:, :, None, :]  # (N, C_out, L_out) -> (N, C_out, 1, L_out)
-    return grad.astype(dtype, copy=False)
+    return as_grad(grad_output, expected, dtype, TRANSPOSE_LAYOUTS[ndim][2])
 
 
 def conv_transpose2d(

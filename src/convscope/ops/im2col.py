@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from convscope._validate import check_int
-from convscope.geometry import AxisWindow, Padding, Sizes, Window, as_window
+from convscope.geometry import Padding, Sizes, Window
+from convscope.ops.conv_args import CONV_LAYOUTS, as_2d, check_groups, window_over
 from convscope.ops.workspace import Workspace, scratch
 
 Array = npt.NDArray[np.floating[Any]]
@@ -115,20 +115,11 @@ def conv_geometry(
 
     A 1-D convolution is a 2-D one on images one pixel tall: its window gains a height axis of one tap.
     """
-    n, c_in, *size = x_shape
-    c_out, c_per_group, *kernel = weight_shape
-    spatial, taps = ("H, W", "kH, kW") if ndim == 2 else ("L", "K")
-    if 0 in x_shape:
-        raise ValueError(f"x must have no empty axis (N, C_in, {spatial}), got shape {x_shape}")
-    if 0 in weight_shape:
-        raise ValueError(f"weight must have no empty axis (C_out, C_in/groups, {taps}), got {weight_shape}")
-    groups = check_int(groups, "groups", minimum=1)
+    n, c_in, *_ = x_shape
+    c_out, c_per_group, *_ = weight_shape
+    groups = check_groups(x_shape, weight_shape, groups, CONV_LAYOUTS[ndim])
     _check_channels(c_in, c_out, c_per_group, groups)
-    # One int per axis in 1-D (as `window` takes it), a pair in 2-D.
-    sizes: tuple[Any, Any] = (tuple(size), tuple(kernel)) if ndim == 2 else (size[0], kernel[0])
-    win = as_window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim).require_fit()
-    if ndim == 1:
-        win = Window((AxisWindow(1, 1), *win.axes))  # (N, C, L) is viewed as (N, C, 1, L)
+    win = as_2d(window_over(x_shape, weight_shape, stride, padding, dilation).require_fit())
     return ConvGeometry(n, c_in, c_out, groups, win, _batch_last(win.output_size[1], n))
 
 
@@ -140,9 +131,7 @@ def _batch_last(width_out: int, batch: int) -> bool:
 
 
 def _check_channels(c_in: int, c_out: int, c_per_group: int, groups: int) -> None:
-    """Raise unless C_in and C_out split into `groups` and weight has C_in/groups input channels."""
-    if c_in % groups:
-        raise ValueError(f"groups={groups} must divide x's channels C_in={c_in}")
+    """Raise unless C_out splits into `groups` and weight has C_in/groups input channels (C_in does)."""
     if c_out % groups:
         raise ValueError(f"groups={groups} must divide weight's output channels C_out={c_out}")
     if c_per_group != c_in // groups:

@@ -12,7 +12,6 @@ import uuid
 import weakref
 from typing import Any
 
-from convscope.data.typical import usual_distance
 from convscope.errors import SettingError
 from convscope.lessons.network import ModelChoice, held_out_accuracy
 from convscope.lessons.training_job import TrainingJob
@@ -56,9 +55,6 @@ class NetworkState:
         self.active: ModelChoice = "pretrained"
         self.in_use: Sequential | None = None  # the trained model put in use (it outlives later jobs)
         self._accuracy: weakref.WeakKeyDictionary[Sequential, float] = weakref.WeakKeyDictionary()
-        # The drawing check's yardstick takes a second or two to measure, once per process: start now,
-        # so the first prediction does not wait for it.
-        threading.Thread(target=usual_distance, name="convscope-usual-distance", daemon=True).start()
 
     def model(self, which: ModelChoice | None) -> tuple[ModelChoice, Sequential]:
         """The model a request asked for (None: the active one), or a `SettingError` saying why not."""
