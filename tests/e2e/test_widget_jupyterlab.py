@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import re
 import subprocess
@@ -31,7 +32,6 @@ import convscope
 from convscope.export.palette import NOT_YET
 from convscope.export.playground_frame import scale_of
 from convscope.widgets import Playground
-
 from tests.e2e.conftest import DESKTOP
 
 pytest.importorskip("jupyterlab", reason="JupyterLab is in the dev extra: pip install -e '.[dev]'")
@@ -146,6 +146,15 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         stop(process, base)
 
 
+def start_kernel(base: str, path: str) -> None:
+    """Start the notebook's session (and kernel) through the REST API, as opening it would."""
+    body = json.dumps({"path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}})
+    request = urllib.request.Request(f"{base}/api/sessions", data=body.encode(), method="POST",
+                                     headers={"Authorization": f"token {TOKEN}",
+                                              "Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()
+
+
 def canvas_image(page: Any, selector: str) -> np.ndarray:
     """A canvas's RGB pixels, (H, W, 3), read as one PNG (toDataURL) rather than pixel by pixel."""
     url = page.eval_on_selector(selector, "c => c.toDataURL('image/png')")
@@ -192,6 +201,7 @@ def test_the_widget_draws_and_syncs_inside_jupyterlab(jupyterlab: tuple[str, Pat
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, root / "widget.ipynb")
+    start_kernel(base, "widget.ipynb")  # it boots while the page loads; the page joins its session
     # Reduced motion: the view opens on the whole output instead of playing the windows from the start.
     context = browser.new_context(viewport=DESKTOP, reduced_motion="reduce")
     outside: list[str] = []
