@@ -45,9 +45,15 @@ def view_sources() -> dict[str, str]:
 
 
 def _styles() -> str:
-    """The app's stylesheets, as the page links them."""
-    return "\n".join((STATIC / "css" / name).read_text(encoding="utf-8")
-                     for name in ("app.css", "network.css", "export.css"))
+    """The app's stylesheets, as the page links them, scoped to the widget's element.
+
+    A notebook page is JupyterLab's (or VS Code's...): unscoped, the app's ``* {box-sizing}``,
+    ``button``, ``select`` and ``:root`` rules restyled its toolbars, menus and root font. Inside
+    ``@scope`` they reach only the widget, and ``:root``'s variables and type sit on the widget's root.
+    """
+    css = "\n".join((STATIC / "css" / name).read_text(encoding="utf-8")
+                    for name in ("app.css", "network.css", "export.css"))
+    return "@scope (.convscope-widget) {\n" + css.replace(":root", ":scope") + "\n}\n"
 
 
 class _View(anywidget.AnyWidget):

@@ -98,6 +98,13 @@ async function render({ model, el }) {
   const api = kernelApi(model);
   const root = document.createElement("div");
   root.className = "convscope-widget";
+  // JupyterLab's notebook binds plain keys in command mode (arrows, A, B, D D...) to any focused element
+  // in a cell, output included: an arrow on a focused slider went to the notebook, not the slider. Lumino
+  // skips its shortcuts for a focused element carrying this attribute (on an ancestor it is not enough:
+  // the element itself matches the binding's `:focus` first), so each control the view focuses gets it.
+  root.addEventListener("focusin", (event) => {
+    if (event.target instanceof Element) event.target.setAttribute("data-lm-suppress-shortcuts", "true");
+  });
   el.replaceChildren(root);
   let shown = "";
   let publishing = false;
