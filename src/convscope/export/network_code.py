@@ -105,9 +105,9 @@ def _torch_body(code: NetworkCode) -> str:
     return (
         "from collections import OrderedDict\n\nimport numpy as np\nimport torch\n"
         f"import torch.nn.functional as F\nfrom torch import nn\n{data}\n{where}" + TORCH_LENET + "\n"
-        f"arrays = np.load({source})  # one array per parameter, named as the layers above\n"
-        "weights = {name: torch.from_numpy(arrays[name]) for name in arrays.files\n"
-        "           if not name.startswith('__')}  # __architecture__ describes the layers: not a weight\n"
+        f"with np.load({source}) as arrays:  # one array per parameter, named as the layers above\n"
+        "    weights = {name: torch.from_numpy(arrays[name]) for name in arrays.files\n"
+        "               if not name.startswith('__')}  # __architecture__ describes the layers\n"
         "c1, _, k, _ = weights['conv1.weight'].shape\n"
         "model = lenet(c1, weights['conv2.weight'].shape[0], k)\n"
         "model.load_state_dict(weights)\n"

@@ -56,7 +56,8 @@ def _file(content: bytes, media: str, filename: str) -> Response:
 
 def _png(image: Any, filename: str) -> Response:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    # Not optimize=True: on a 2x photo figure it took 7 s for 1% fewer bytes (0.9 s without; under load).
+    image.save(buffer, format="PNG")
     return _file(buffer.getvalue(), "image/png", filename)
 
 
