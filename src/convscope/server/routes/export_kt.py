@@ -115,7 +115,9 @@ def export_kt_router(source: DigitSource) -> APIRouter:
 
     @router.post("/api/export/network/{kind}", response_class=Response,
                  responses=_answers("The script", {"400": "A blank drawing (draw a digit first), or "
-                                                   "`index` past the last example."}))
+                                                   "`index` past the last example.",
+                                                   "404": "`model` is `trained`, but nothing has been "
+                                                   "trained yet."}))
     def network_script(kind: Annotated[CodeKind, PathParam(description="numpy (convscope) or torch")],
                        body: PredictRequest, request: Request) -> Response:
         """A script predicting the network view's drawing or digit with its model, printing the page's
