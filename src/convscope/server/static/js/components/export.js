@@ -30,14 +30,15 @@ const HTML = `
  * @param {HTMLElement} el  an empty element of the view's own markup
  * @param {{api: import("../api.js").Api, view: string, request: () => ExportRequest | null, kinds?: ExportKind[],
  *   send?: (kind: ExportKind, request: ExportRequest) => Promise<{blob: Blob, filename: string}>,
- *   needsInput?: () => boolean}} options
+ *   needsInput?: () => boolean, note?: () => string}} options
  *   `request` gives the view's current request (null while it has none); `kinds` what the view offers
  *   (default: all; the routes under /api/export/<view>/ must answer each); `send` asks for one file
  *   where the view's routes take something else than its JSON request (default: api.exportFile);
- *   `needsInput` whether its script loads an input saved beside it (default: the request has an image)
+ *   `needsInput` whether its script loads an input saved beside it (default: the request has an image);
+ *   `note` anything else the copied script needs, said after "Copied"
  * @returns {() => void} unmount
  */
-export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"], send, needsInput }) {
+export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"], send, needsInput, note }) {
   el.innerHTML = HTML;
   const animated = kinds.includes("gif") || kinds.includes("apng");
   for (const button of el.querySelectorAll("[data-export]")) {
@@ -81,7 +82,7 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
   async function copy(/** @type {string} */ code, /** @type {string} */ kind) {
     codeBox.value = code;
     codeBox.dataset.framework = kind;
-    const more = savedInput() ? " It loads your image: download Input (.npy) beside it." : "";
+    const more = savedInput() ? " It loads your image: download Input (.npy) beside it." : note?.() ?? "";
     try {
       await navigator.clipboard.writeText(code);
       codeBox.hidden = true;

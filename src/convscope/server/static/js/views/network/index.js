@@ -69,7 +69,9 @@ function mount(el, { api, state: initial, onState }) {
   );
   // Its scripts hold the drawing's numbers themselves: no input file to save beside them.
   const unexport = mountExport(part("export"), { api, view: "network", kinds: ["png", "numpy", "torch"],
-    request: () => shown?.input ?? null, needsInput: () => false });
+    request: () => shown?.input ?? null, needsInput: () => false,
+    note: () => (shown?.result.model === "trained" ? " It loads your trained model: save it beside it as "
+      + "convscope-lenet.npz (Training page, Download weights)." : "") });
   const explainer = createLatest(api.unit, {
     onResult: (info) => {
       field = info.receptive_field.per_layer;
