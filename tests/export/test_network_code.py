@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from convscope.data import DigitSource
-from convscope.export.network_code import NetworkCode, network_code
+from convscope.export.network_code import WEIGHTS_FILE, NetworkCode, network_code
 from convscope.export.snippets import Framework
 from convscope.lessons.network import predict, preprocess
-from convscope.nn import pretrained
+from convscope.nn import lenet, pretrained, save
 from tests.export.scripts import run_script
 
 
@@ -37,3 +37,15 @@ def test_each_script_gives_the_pages_probabilities(framework: Framework, drawn: 
     atol = 0.0 if framework == "numpy" else 1e-6
     np.testing.assert_allclose(ran["probabilities"], page["probabilities"], rtol=0, atol=atol)
     assert int(np.argmax(ran["probabilities"])) == page["prediction"]
+
+
+@pytest.mark.parametrize("framework", ["numpy", "torch"])
+def test_a_trained_model_is_loaded_from_the_weights_saved_beside_the_script(
+        framework: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = lenet(4, 8, 3, rng=np.random.default_rng(2))  # another architecture than the shipped one
+    save(model, tmp_path / WEIGHTS_FILE)  # as the Training page's Download weights gives it
+    stages = preprocess(DigitSource(), digit=6)
+    page = predict(model, "trained", stages)
+    ran = run_script(network_code(NetworkCode(6, 0, model="trained"), framework), tmp_path, monkeypatch)
+    np.testing.assert_allclose(ran["probabilities"], page["probabilities"], rtol=0,
+                               atol=0.0 if framework == "numpy" else 1e-6)
