@@ -2,6 +2,7 @@
 // promises (types.js) or throws an Error whose message is the server's own (what to change), so views
 // can show it instead of failing silently.
 
+import { exportsApi } from "./api/exports.js";
 import { kernelsApi } from "./api/kernels.js";
 import { pagesApi } from "./api/pages.js";
 import { signalsApi } from "./api/signals.js";
@@ -57,8 +58,17 @@ function postJson(url, body) {
  * @param {string} url @param {unknown} body
  * @returns {Promise<{blob: Blob, filename: string}>}
  */
-async function postFile(url, body) {
-  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+function postFile(url, body) {
+  return requestFile(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/**
+ * As postFile, for any request (a GET, a raw picture as the body).
+ * @param {string} url @param {RequestInit} [init]
+ * @returns {Promise<{blob: Blob, filename: string}>}
+ */
+async function requestFile(url, init) {
+  const response = await fetch(url, init);
   if (!response.ok) {
     const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
     throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
@@ -102,7 +112,7 @@ async function requestBytes(url) {
  * @param {string} base
  */
 function transport(base) {
-  return { base, requestJson, postJson, postFile, requestPicture, requestBytes };
+  return { base, requestJson, postJson, postFile, requestFile, requestPicture, requestBytes };
 }
 /** @typedef {ReturnType<typeof transport>} Transport */
 
@@ -162,6 +172,7 @@ export function createApi(base = "/api") {
       source.onerror = () => onConnection(false);
       return () => source.close();
     },
+    ...exportsApi(transport(base)),
     ...kernelsApi(transport(base)),
     ...pagesApi(transport(base)),
     ...signalsApi(transport(base)),

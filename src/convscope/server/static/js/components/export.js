@@ -28,12 +28,17 @@ const HTML = `
 /**
  * Mount the export panel in `el`.
  * @param {HTMLElement} el  an empty element of the view's own markup
- * @param {{api: import("../api.js").Api, view: string, request: () => ExportRequest | null, kinds?: ExportKind[]}} options
+ * @param {{api: import("../api.js").Api, view: string, request: () => ExportRequest | null, kinds?: ExportKind[],
+ *   send?: (kind: ExportKind, request: ExportRequest) => Promise<{blob: Blob, filename: string}>,
+ *   needsInput?: () => boolean, note?: () => string}} options
  *   `request` gives the view's current request (null while it has none); `kinds` what the view offers
- *   (default: all; the routes under /api/export/<view>/ must answer each)
+ *   (default: all; the routes under /api/export/<view>/ must answer each); `send` asks for one file
+ *   where the view's routes take something else than its JSON request (default: api.exportFile);
+ *   `needsInput` whether its script loads an input saved beside it (default: the request has an image);
+ *   `note` anything else the copied script needs, said after "Copied"
  * @returns {() => void} unmount
  */
-export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"] }) {
+export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"], send, needsInput, note }) {
   el.innerHTML = HTML;
   const animated = kinds.includes("gif") || kinds.includes("apng");
   for (const button of el.querySelectorAll("[data-export]")) {
@@ -62,7 +67,7 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
     try {
       // Only an animation takes fps and frames (the routes' requests refuse fields they do not know).
       const body = kind === "gif" || kind === "apng" ? { ...current, fps: number("fps", 10), frames: number("frames", 120) } : current;
-      const { blob, filename } = await api.exportFile(view, kind, body);
+      const { blob, filename } = await (send ? send(kind, body) : api.exportFile(view, kind, body));
       if (!alive) return;
       if (kind === "numpy" || kind === "torch") await copy(await blob.text(), kind);
       else save(blob, filename);
@@ -77,8 +82,7 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
   async function copy(/** @type {string} */ code, /** @type {string} */ kind) {
     codeBox.value = code;
     codeBox.dataset.framework = kind;
-    const needsInput = Boolean(request()?.image);
-    const more = needsInput ? " It loads your image: download Input (.npy) beside it." : "";
+    const more = savedInput() ? " It loads your image: download Input (.npy) beside it." : note?.() ?? "";
     try {
       await navigator.clipboard.writeText(code);
       codeBox.hidden = true;
@@ -113,7 +117,8 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
   // whenever a pointer or the keyboard comes to the panel, so it is right before anyone can press it.
   const scripts = kinds.includes("numpy") || kinds.includes("torch");
   if (!scripts) npy.remove();
-  const showNpy = () => { npy.hidden = !request()?.image; };
+  const savedInput = needsInput ?? (() => Boolean(request()?.image));
+  const showNpy = () => { npy.hidden = !savedInput(); };
   el.addEventListener("pointerenter", showNpy);
   el.addEventListener("focusin", showNpy);
   return () => {

@@ -4,6 +4,7 @@
 // inspector. A refused setting is shown beside its control and the last good picture stays.
 
 import { SERVER_FAILED, errorMessage, showError } from "../../components/error.js";
+import { mountExport } from "../../components/export.js";
 import { createLatest } from "../../components/latest.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { mountEditor } from "./editor.js";
@@ -43,6 +44,7 @@ function mount(el, { api, state: initial, onState }) {
   let picture = null;
   /** @type {import("../../types-kernels.js").KernelInfoRecord[]} */
   let catalogue = [];
+  let bundled = true;  // the picture is the bundled photo `state.photo` (else an upload or a snapshot)
 
   const editor = mountEditor(root.querySelector(".ik-kernel") ?? root, { onChange: apply });
   const settings = mountSettings(root.querySelector(".ik-settings") ?? root, { onChange: apply });
@@ -50,6 +52,7 @@ function mount(el, { api, state: initial, onState }) {
     api,
     onPicture(next, _label, photo) {
       picture = next;
+      bundled = Boolean(photo);
       if (photo) state = { ...state, photo };
       drawPicture(/** @type {HTMLCanvasElement} */ (part("input")), next);
       part("size-note").textContent = `${next.width}×${next.height}`;
@@ -136,6 +139,15 @@ function mount(el, { api, state: initial, onState }) {
     else showError(part("error"), err, SERVER_FAILED);
   }
 
+  // The figure and the scripts: the picture travels as the raw bytes .../apply takes, not as JSON.
+  const unexport = mountExport(part("export"), {
+    api, view: "kernels", kinds: ["png", "numpy", "torch"],
+    request: () => (picture ? { ...kernelQuery(state), photo: state.photo } : null),
+    send: (kind, query) => api.exportKernels(/** @type {Picture} */ (picture), /** @type {Record<string, string>} */ (query),
+      /** @type {"png" | "numpy" | "torch" | "npy"} */ (kind)),
+    needsInput: () => !bundled,
+  });
+
   part("download").addEventListener("click", async () => {
     if (!picture) return;
     try {
@@ -160,6 +172,7 @@ function mount(el, { api, state: initial, onState }) {
   start();
   return () => {
     [result, ...composed, inspecting].forEach((latest) => latest.cancel());
+    unexport();
     source.destroy();
     editor.destroy();
     el.replaceChildren();

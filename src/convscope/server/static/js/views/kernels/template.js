@@ -96,5 +96,6 @@ export const KERNELS_HTML = `
       hover the result, or focus it and use the arrow keys</span></h2>
     <div data-part="inspector" data-testid="inspector"></div>
   </section>
+  <section class="panel ik-export" data-part="export" data-testid="export" aria-label="export"></section>
  </div>
 </div>`;

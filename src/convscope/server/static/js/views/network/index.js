@@ -67,7 +67,11 @@ function mount(el, { api, state: initial, onState }) {
     },
     { onResult: showPrediction, onError: fail, onBusy: (busy) => { root.dataset.busy = String(busy); } },
   );
-  const unexport = mountExport(part("export"), { api, view: "network", kinds: ["png"], request: () => shown?.input ?? null });
+  // Its scripts hold the drawing's numbers themselves: no input file to save beside them.
+  const unexport = mountExport(part("export"), { api, view: "network", kinds: ["png", "numpy", "torch"],
+    request: () => shown?.input ?? null, needsInput: () => false,
+    note: () => (shown?.result.model === "trained" ? " It loads your trained model: save it beside it as "
+      + "convscope-lenet.npz (Training page, Download weights)." : "") });
   const explainer = createLatest(api.unit, {
     onResult: (info) => {
       field = info.receptive_field.per_layer;

@@ -3,6 +3,7 @@
 // stream, catches up from GET /api/training after a reload, and can stop it at any time.
 
 import { errorMessage } from "../../components/error.js";
+import { mountExport } from "../../components/export.js";
 import { checkNumberField } from "../../components/number-field.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { createStage } from "../../components/stage.js";
@@ -199,9 +200,15 @@ function mount(el, { api }) {
     (err) => showMessage(errorMessage(err)),
   );
   const step = mountStep(part("step"), { api, seed: () => record.config?.seed ?? 0 });
+  // The figure is the server's run (its curves and recipe); the scripts train what the form says now.
+  const unexport = mountExport(part("export"), {
+    api, view: "training", kinds: ["png", "numpy", "torch"], request: settings, needsInput: () => false,
+    send: (kind, body) => (kind === "png" ? api.trainingFigure() : api.exportFile("training", kind, body)),
+  });
   render();
   return () => {
     closed = true;
+    unexport();
     step.destroy();
     stage.destroy();
     stopFollowing();

@@ -95,6 +95,7 @@ export const TRAINING_HTML = `
       <p class="hint">Each filter's weights: red positive, blue negative, white zero (one scale for all).</p>
       <div class="tr-filters" data-part="filters" data-testid="filters"></div>
     </section>
+    <section class="panel tr-export" data-part="export" data-testid="export" aria-label="export"></section>
     <section class="panel tr-step" data-part="step" data-testid="step" aria-labelledby="tr-step-title"></section>
   </div>
 </div>`;
