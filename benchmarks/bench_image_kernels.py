@@ -12,13 +12,19 @@ Run: PYTHONPATH=src .venv/bin/python benchmarks/bench_image_kernels.py [--repeat
    kernel on the 512x512 colour photo. Goal (issue 9): under 50 ms median. A second table splits each
    edit into its stages (Resource Timing and the server's Server-Timing header).
    ``--baseline-src /path/to/older/src`` times a second server running that code in the same run, kernel
-   by kernel in turn (a same-run A/B against an older page and server); ``--repeats 0`` skips part 1.
+   by kernel in turn (a same-run A/B against an older page and server).
+3. The server's CPU time per edit in process, the picture sent with each request (decoded, padded and
+   transformed every time, as before) against a kept one (`PictureStore`): the same RGBA bytes, ratio
+   = median of per-pair old / new. ``--repeats 0`` skips parts 1 and 3.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
+import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,9 @@ from playwright.sync_api import sync_playwright
 
 from convscope import apply_kernel
 from convscope.data.photos import bundled_photo
+from convscope.lessons.image_kernels import Filtering, result_record
+from convscope.lessons.kernel_pictures import PictureStore
+from convscope.server.routes.image_kernels import _raw as raw_answer
 from convscope.signal import choose_method
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,6 +90,43 @@ def versus_scipy(repeats: int) -> None:
         times = paired(ours, peer, repeats)
         mine, theirs = summary(times.ours).median, summary(times.peer).median
         print(f"| {side}x{side} | {path} | {mine:.2f} | {theirs:.2f} | {times.ratio:.2f} |")
+
+
+def server_work(repeats: int) -> None:
+    """The server's CPU time for one edit, in process: the picture in each request against a kept one."""
+    photo = bundled_photo("astronaut")  # (512, 512, 3) uint8
+    rgba = np.concatenate([photo, np.full((512, 512, 1), 255, np.uint8)], axis=2).tobytes()  # the old body
+    store = PictureStore()
+    stored = store.get(store.add(photo)["picture"])
+    print("\nServer work per edit, CPU time (time.process_time, so less moved by other processes than wall "
+          "time), median of interleaved pairs; both answer the same RGBA bytes.\n")
+    print("| kernel | picture in each request (ms) | kept picture (ms) | ratio |")
+    print("|---|---:|---:|---:|")
+    for side in (3, 15):
+        weights = np.full((side, side), 1 / side**2)
+        # Two kernels in turn, as typing alternates weights: nothing is answered from a cache of results.
+        two = [Filtering(weights + np.eye(side) * 0.01 * i) for i in range(2)]
+        old_turn, new_turn = itertools.cycle(two), itertools.cycle(two)
+
+        def sent(settings: Iterator[Filtering] = old_turn) -> bytes:
+            pixels = np.frombuffer(rgba, np.uint8).reshape(512, 512, 4)[:, :, :3]
+            return raw_answer(*result_record(pixels, next(settings))).body
+
+        def kept(settings: Iterator[Filtering] = new_turn) -> bytes:
+            return raw_answer(*stored.result(next(settings))).body
+
+        assert sent() == kept()  # one call each: both answer the same two kernels in turn after it
+        pairs = [(cpu(sent), cpu(kept)) for _ in range(repeats)]
+        old, new = (statistics.median(p[k] for p in pairs) for k in (0, 1))
+        ratio = statistics.median(a / b for a, b in pairs)
+        print(f"| {side}x{side} | {old:.1f} | {new:.1f} | {ratio:.2f} |")
+
+
+def cpu(call: Any) -> float:
+    """One call's CPU time in ms."""
+    start = time.process_time()
+    call()
+    return (time.process_time() - start) * 1e3
 
 
 def edits(page: Any, url: str, side: int, count: int) -> list[dict[str, float]]:
@@ -136,6 +182,7 @@ def main() -> None:
     print(f"machine: {machine()}\n")
     if args.repeats:
         versus_scipy(args.repeats)
+        server_work(args.repeats)
     with ExitStack() as stack:
         servers = {"this tree": stack.enter_context(running_server())}
         if args.baseline_src is not None:
