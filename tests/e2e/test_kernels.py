@@ -281,6 +281,18 @@ def test_edits_send_no_picture_and_a_dropped_picture_is_sent_again(forgotten_pag
     until(page, "() => location.hash.includes('weights=')")
     settle(page)
     assert sent == []  # the edit named the kept picture: no pixels uploaded
+    asked = page.evaluate(
+        """async () => {
+          const { createLatest } = await import("/js/components/latest.js");
+          const sent = [];
+          const hooks = { onResult: () => {}, onError: () => {}, delay: 0 };
+          const latest = createLatest(async (q) => { sent.push(q); }, hooks);
+          latest.ask(1); latest.ask(2); latest.ask(3);  // one handler's asks: merged, the newest sent
+          const before = sent.length;
+          await Promise.resolve();  // no timer: it leaves as soon as the handler returns
+          return [before, sent];
+        }""")
+    assert asked == [0, [3]]
     for value in range(16):  # the server keeps 16 pictures: these push the page's out
         request = urllib.request.Request(
             f"{server}/api/image-kernels/pictures?width=1&height=1", data=bytes([value, 0, 0, 255]),
