@@ -11,8 +11,8 @@ Run: PYTHONPATH=src .venv/bin/python benchmarks/bench_image_kernels.py [--repeat
    painted is read with ``performance.now()``, median over ``--edits`` edits, for a 3x3 and a 15x15
    kernel on the 512x512 colour photo. Goal (issue 9): under 50 ms median. A second table splits each
    edit into its stages (Resource Timing and the server's Server-Timing header).
-   ``--baseline-src /path/to/older/src`` times a second server running that code in the same run, kernel
-   by kernel in turn (a same-run A/B against an older page and server).
+   ``--baseline-src /path/to/older/src`` times a second server running that code in the same run, in its
+   own tab, edit by edit in turn with this tree's (a same-run A/B against an older page and server).
 3. The server's CPU time per edit in process, the picture sent with each request (decoded, padded and
    transformed every time, as before) against a kept one (`PictureStore`): the same RGBA bytes, ratio
    = median of per-pair old / new. ``--repeats 0`` skips parts 1 and 3.
@@ -129,15 +129,13 @@ def cpu(call: Any) -> float:
     return (time.process_time() - start) * 1e3
 
 
-def edits(page: Any, url: str, side: int, count: int) -> list[dict[str, float]]:
-    """``count`` timed edits of the centre weight of a ``side`` x ``side`` box kernel (after two warm-ups)."""
+def open_kernel(page: Any, url: str, side: int) -> str:
+    """The page on a ``side`` x ``side`` box kernel, settled; the id of its centre weight's cell."""
     page.goto(f"{url}/#/kernels?photo=astronaut&kernel=box&size={side}")
     page.wait_for_selector(".ik[data-busy='false']", timeout=60_000)
     page.wait_for_selector(f"[data-testid=w-{side // 2}-{side // 2}]")
     page.wait_for_timeout(500)
-    cell = f"w-{side // 2}-{side // 2}"
-    timed = [page.evaluate(EDIT, {"cell": cell, "value": 0.1 + (i % 2) * 0.05}) for i in range(count + 2)]
-    return timed[2:]
+    return f"w-{side // 2}-{side // 2}"
 
 
 def median(rows: list[dict[str, float]], key: str) -> str:
@@ -150,10 +148,14 @@ def edit_latency(servers: dict[str, str], count: int) -> None:
     results: dict[tuple[str, int], list[dict[str, float]]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        pages = {name: browser.new_page(viewport={"width": 1280, "height": 800}) for name in servers}
         for side in (3, 15):
-            for name, url in servers.items():  # the same kernel on each server in turn: same-run A/B
-                results[name, side] = edits(page, url, side, count)
+            cells = {name: open_kernel(pages[name], url, side) for name, url in servers.items()}
+            for i in range(count + 2):  # edit by edit on each server in turn: a same-run A/B; 2 warm-ups
+                for name, page in pages.items():
+                    timed = page.evaluate(EDIT, {"cell": cells[name], "value": 0.1 + (i % 2) * 0.05})
+                    if i >= 2:
+                        results.setdefault((name, side), []).append(timed)
         browser.close()
     print("\n| kernel | server | weight edit -> picture, median (ms) | min | max | edits |")
     print("|---|---|---:|---:|---:|---:|")
