@@ -131,16 +131,17 @@ def print_against_torch(rows: Iterable[tuple[ConvLayer, Paired]], repeats: int) 
 
 
 @contextmanager
-def running_server(timeout: float = 60) -> Iterator[str]:
+def running_server(timeout: float = 60, env: dict[str, str] | None = None) -> Iterator[str]:
     """``convscope serve --no-browser --port 0`` in a subprocess; yields its base URL, stops it after.
 
     The real entry point, so the server runs with the settings the CLI applies (one BLAS thread).
+    ``env`` adds to (or overrides) this process's environment: another ``PYTHONPATH`` serves other code.
     """
     exe = shutil.which("convscope", path=str(Path(sys.executable).parent)) or "convscope"
     process = subprocess.Popen(
         [exe, "serve", "--no-browser", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )  # fmt: skip
     assert process.stdout is not None
     try:

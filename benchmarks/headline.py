@@ -162,6 +162,18 @@ def apply_kernel(out: str) -> list[Row]:
     return rows
 
 
+def image_kernels(out: str) -> list[Row]:
+    """bench_image_kernels: weight edit -> painted picture in chromium, 512x512x3; goal under 50 ms."""
+    rows: list[Row] = []
+    for table in tables(out):
+        for c in table:
+            ms = c.get("weight edit -> picture, median (ms)")
+            if ms is not None and c["server"] == "this tree":
+                what = f"image kernels page: weight edit -> picture, 512x512x3, {c['kernel']} kernel"
+                rows.append((what, f"{ms} ms", "—", "—", target(number(ms) < 50, "< 50 ms")))
+    return rows
+
+
 def echo(out: str) -> list[Row]:
     """bench_echo: 10 s at 44.1 kHz with a 2 s impulse response against fftconvolve; goal ratio >= 0.9."""
     return [(f"echo / convolve: {c['case']}, 10 s at 44.1 kHz, 2 s impulse response",
@@ -174,5 +186,6 @@ READERS: dict[str, Callable[[str], list[Row]]] = {
     "bench_api.py": api, "bench_trace.py": trace, "bench_network.py": network,
     "bench_network_view.py": network_view, "bench_train.py": train, "bench_lenet_ops.py": lenet_ops,
     "bench_conv.py": conv, "bench_conv_transpose.py": conv_transpose, "bench_convolve2d.py": convolve2d,
-    "bench_pool.py": pool, "bench_apply_kernel.py": apply_kernel, "bench_echo.py": echo,
+    "bench_pool.py": pool, "bench_apply_kernel.py": apply_kernel, "bench_image_kernels.py": image_kernels,
+    "bench_echo.py": echo,
 }  # fmt: skip

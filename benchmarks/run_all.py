@@ -49,6 +49,8 @@ BENCHES = (
     Bench("bench_convolve2d.py", ("--size", "1024", "--repeats", "5"), ("--size", "256", "--repeats", "1")),
     Bench("bench_pool.py"),
     Bench("bench_apply_kernel.py", ("--repeats", "21"), ("--repeats", "2")),
+    # The image kernels page in chromium: weight edit -> painted picture (its SciPy part repeats the above).
+    Bench("bench_image_kernels.py", ("--repeats", "7", "--edits", "15"), ("--repeats", "1", "--edits", "2")),
     Bench("bench_echo.py", ("--repeats", "7"), ("--seconds", "1", "--ir-seconds", "0.2", "--repeats", "1")),
 )
 

@@ -22,6 +22,7 @@ from convscope.lessons import (
     echo,
     image_kernels,
     kernel_inspector,
+    kernel_pictures,
     layers_records,
     matrix,
     network,
@@ -58,7 +59,7 @@ from convscope.lessons.training_job import TrainingJob
 # The modules whose TypedDicts cross to the page (the server documents each as a schema).
 RECORD_MODULES = (
     playground, network, training, training_job, signals, echo, layers_records, matrix, spectra,
-    timing, transposed, backprop, image_kernels, kernel_inspector, signal_laws, drop_slide,
+    timing, transposed, backprop, image_kernels, kernel_inspector, kernel_pictures, signal_laws, drop_slide,
 )
 
 __all__ = [

@@ -1,9 +1,13 @@
 """The image kernels page's routes: photos in and out as PNG, the settings in the URL.
 
-Nothing is kept between requests: the page holds its picture (the PNG that ``POST .../image`` or a bundled
-photo's route gave it) and sends it as the body of each ``apply`` and ``inspect`` request, so the
-server's memory does not grow with its users. The numbers beside a picture (its legend, its range, what
-decoding did) travel as one JSON header, ``X-Convscope-Result`` or ``X-Convscope-Image``.
+A picture is sent once, ``POST .../pictures``, and then named by its id in ``GET .../pictures/{id}/apply``
+(and ``apply.png``, ``inspect``): an edit sends a kernel, not 1 MiB of pixels, and the server keeps the
+picture padded (and its spectrum, for large kernels) between edits. The server keeps a bounded number of
+pictures (`convscope.lessons.kernel_pictures.PictureStore`, one per app); an id it no longer keeps is
+answered 404 naming ``picture``, and the page sends its picture again. The older routes that take the
+picture as the body of each request (``POST .../apply``, ``apply.png``, ``inspect``) still work and keep
+nothing. The numbers beside a picture (its legend, its range, what decoding did) travel as one JSON
+header, ``X-Convscope-Result`` or ``X-Convscope-Image``; ``Server-Timing`` says where a result's time went.
 
 While the user types, pictures travel as raw RGBA bytes (``application/octet-stream``, ``width`` and
 ``height`` in the URL) both ways: no PNG to decode or encode, which is most of the time a weight edit
@@ -13,6 +17,7 @@ would otherwise take (PNG encoding alone is about as slow as a 3x3 filter on 512
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated, Any
 
 import numpy as np
@@ -33,9 +38,16 @@ from convscope.lessons.image_kernels import (
     result_record,
 )
 from convscope.lessons.kernel_inspector import Inspection, inspect_pixel
+from convscope.lessons.kernel_pictures import ID_LENGTH, PictureRecord, PictureStore
 from convscope.server.responses import FastJSONResponse
 from convscope.server.schemas.common import error_answers
-from convscope.server.schemas.image_kernels import InspectQuery, KernelQuery
+from convscope.server.schemas.image_kernels import (
+    InspectQuery,
+    KernelQuery,
+    KernelSettings,
+    PictureQuery,
+    StoredInspectQuery,
+)
 
 PREFIX = "/api/image-kernels"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
@@ -47,6 +59,12 @@ _BODY = {"requestBody": {"required": True, "content": {kind: _BINARY for kind in
 _PICTURE = {"requestBody": {"required": True, "content": {kind: _BINARY for kind in (*IMAGE_TYPES, RAW)}}}
 _BAD_IMAGE = ("The image is empty, corrupt, not PNG/JPEG/WebP/GIF, zero-sized or over 40 megapixels; "
               "or a kernel is unknown, all zero, or sums to 0 with normalise on.")
+PictureId = Annotated[str, PathParam(pattern=f"^[0-9a-f]{{{ID_LENGTH}}}$", description="A picture's id, "
+                                     "as POST /api/image-kernels/pictures answered it.")]
+_KEPT_ERRORS = error_answers(**{
+    "400": "A kernel is unknown, all zero, or sums to 0 with normalise on; or the pixel is outside.",
+    "404": "No picture is kept under this id (never sent, or dropped to make room for newer ones): send it "
+           "again with POST /api/image-kernels/pictures."})
 _ERRORS = error_answers(**{"400": _BAD_IMAGE, "413": "The image is over the upload limit.",
                            "415": "The body is not sent as one of " + ", ".join(IMAGE_TYPES) + "."})
 
@@ -57,7 +75,7 @@ def _png(pixels: Any, header: str, record: KernelResult | ImageRecord) -> Respon
     return Response(encode_png(pixels), media_type="image/png", headers=headers)
 
 
-async def _picture(request: Request, query: KernelQuery) -> npt.NDArray[np.uint8]:
+async def _picture(request: Request, query: PictureQuery) -> npt.NDArray[np.uint8]:
     """The body as (H, W, 3) uint8: raw RGBA of ``query``'s width x height, or an image file."""
     body = await request.body()
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != RAW:
@@ -74,11 +92,23 @@ async def _picture(request: Request, query: KernelQuery) -> npt.NDArray[np.uint8
 
 def _raw(pixels: npt.NDArray[np.uint8], record: KernelResult) -> Response:
     """(H, W) or (H, W, 3) pixels as RGBA bytes, ready for the page's ImageData."""
-    rgb = np.repeat(pixels[:, :, np.newaxis], 3, axis=2) if pixels.ndim == 2 else pixels  # (H, W, 3)
-    rgba = np.empty((*rgb.shape[:2], 4), dtype=np.uint8)  # (H, W, 4)
-    rgba[:, :, :3], rgba[:, :, 3] = rgb, 255
+    rgba = np.empty((*pixels.shape[:2], 4), dtype=np.uint8)  # (H, W, 4)
+    rgba[:, :, :3] = pixels[:, :, np.newaxis] if pixels.ndim == 2 else pixels  # grey: one value, 3 times
+    rgba[:, :, 3] = 255
     headers = {RESULT_HEADER: json.dumps(record, separators=(",", ":")), "Cache-Control": "no-store"}
     return Response(rgba.tobytes(), media_type=RAW, headers=headers)
+
+
+def _stored_raw(store: PictureStore, picture: str, query: KernelSettings) -> Response:
+    """A kept picture filtered, as RGBA bytes, with the time of each stage in ``Server-Timing``."""
+    start = time.perf_counter()
+    pixels, record = store.get(picture).result(query.filtering())
+    filtered = time.perf_counter()
+    response = _raw(pixels, record)
+    done = time.perf_counter()
+    response.headers["Server-Timing"] = (f"filter;dur={(filtered - start) * 1e3:.2f}, "
+                                         f"bytes;dur={(done - filtered) * 1e3:.2f}")
+    return response
 
 
 def _png_answer(record: str) -> dict[int | str, dict[str, Any]]:
@@ -86,9 +116,10 @@ def _png_answer(record: str) -> dict[int | str, dict[str, Any]]:
                   "the header named in this route's description."}}
 
 
-def image_kernels_router() -> APIRouter:
-    """The image kernels page's routes (stateless: every picture comes with its request)."""
+def image_kernels_router(store: PictureStore | None = None) -> APIRouter:
+    """The image kernels page's routes; ``store`` keeps the pictures sent once (default: a new one)."""
     router = APIRouter(prefix=PREFIX, tags=["image kernels"])
+    pictures = PictureStore() if store is None else store
 
     @router.get("/kernels", response_model=list[KernelInfoRecord])
     def get_kernels() -> list[KernelInfoRecord]:
@@ -145,4 +176,40 @@ def image_kernels_router() -> APIRouter:
         pixels = await _picture(request, query)
         return FastJSONResponse(inspect_pixel(pixels, query.filtering(), query.x, query.y))
 
+    _stored_routes(router, pictures)
     return router
+
+
+def _stored_routes(router: APIRouter, store: PictureStore) -> None:
+    """The routes of pictures sent once and named by id: what the page uses while you type."""
+
+    @router.post("/pictures", response_model=PictureRecord, response_class=FastJSONResponse,
+                 openapi_extra=_PICTURE, responses=_ERRORS)
+    async def post_picture(request: Request, query: Annotated[PictureQuery, Query()]) -> FastJSONResponse:
+        """Keep a picture (raw RGBA with `width` and `height`, or an image file) and answer its id.
+
+        The id is the SHA-256 of its pixels (32 hex digits), so sending the same picture again gives the
+        same id. The server keeps a bounded number of pictures, least recently used dropped first.
+        """
+        return FastJSONResponse(store.add(await _picture(request, query)))
+
+    @router.get("/pictures/{picture}/apply", response_class=Response, responses={
+        200: {"content": {RAW: {}}, "description": "RGBA bytes, row by row; KernelResult in "
+              "X-Convscope-Result; the time per stage in Server-Timing."}, **_KEPT_ERRORS})
+    def apply_stored(picture: PictureId, query: Annotated[KernelSettings, Query()]) -> Response:
+        """The kept picture filtered as the URL says, as raw RGBA bytes: what the page draws as you type."""
+        return _stored_raw(store, picture, query)
+
+    @router.get("/pictures/{picture}/apply.png", response_class=Response,
+                responses={**_png_answer("KernelResult"), **_KEPT_ERRORS})
+    def apply_stored_png(picture: PictureId, query: Annotated[KernelSettings, Query()]) -> Response:
+        """The kept picture filtered as the URL says, as PNG; its KernelResult in X-Convscope-Result."""
+        pixels, record = store.get(picture).result(query.filtering())
+        return _png(pixels, RESULT_HEADER, record)
+
+    @router.get("/pictures/{picture}/inspect", response_model=Inspection, response_class=FastJSONResponse,
+                responses={**_KEPT_ERRORS})
+    def inspect_stored(picture: PictureId, query: Annotated[StoredInspectQuery, Query()]) -> FastJSONResponse:
+        """One output pixel (x, y) of the kept picture taken apart: patch, weights, products, sum."""
+        pixels = store.get(picture).pixels
+        return FastJSONResponse(inspect_pixel(pixels, query.filtering(), query.x, query.y))

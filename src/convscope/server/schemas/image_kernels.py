@@ -54,7 +54,7 @@ def parse_weights(text: str) -> list[list[float]]:
     return grid
 
 
-class KernelQuery(BaseModel):
+class KernelSettings(BaseModel):
     """A kernel from the catalogue (``kernel`` and ``size``) or typed (``weights``), and how to show it."""
 
     model_config = ConfigDict(extra="forbid")  # not strict: a URL's values arrive as text
@@ -83,9 +83,6 @@ class KernelQuery(BaseModel):
                                        json_schema_extra={"pattern": WEIGHTS_PATTERN},
                                        description="The second kernel typed, as for `weights`.")
 
-    width: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's width in pixels.")
-    height: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's height in pixels.")
-
     @field_validator("weights", "second_weights")
     @classmethod
     def _grid(cls, text: str | None) -> str | None:
@@ -109,8 +106,31 @@ class KernelQuery(BaseModel):
                          self.view, second)
 
 
-class InspectQuery(KernelQuery):
-    """The settings, and the output pixel to take apart."""
+class PictureQuery(BaseModel):
+    """The size of a raw RGBA body (unused for an image file, which says its own size)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    width: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's width in pixels.")
+    height: int | None = Field(None, ge=1, le=MAX_SIDE, description="A raw RGBA body's height in pixels.")
+
+
+class KernelQuery(KernelSettings, PictureQuery):
+    """The settings, for a picture sent as the body."""
+
+
+class PixelQuery(BaseModel):
+    """The output pixel to take apart."""
+
+    model_config = ConfigDict(extra="forbid")
 
     x: int = Field(ge=0, le=100_000, description="The pixel's column, 0 at the left.")
     y: int = Field(ge=0, le=100_000, description="The pixel's row, 0 at the top.")
+
+
+class InspectQuery(KernelQuery, PixelQuery):
+    """The settings and the pixel, for a picture sent as the body."""
+
+
+class StoredInspectQuery(KernelSettings, PixelQuery):
+    """The settings and the pixel, for a picture the server keeps (named in the path)."""

@@ -65,6 +65,13 @@
  * @property {string} formula @property {string[]} notes
  */
 
+/**
+ * A picture the server keeps: later requests name it by `picture` instead of sending its pixels.
+ * @typedef {object} PictureRecord
+ * @property {string} picture  its id (32 hex digits of its SHA-256)
+ * @property {number} width @property {number} height
+ */
+
 // ---- what the page sends ------------------------------------------------------------------------
 
 /**

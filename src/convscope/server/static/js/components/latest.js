@@ -2,6 +2,9 @@
 // restarted, so continuous drawing still sends a request every `delay` ms or so) and at most one is in
 // flight, so fast drawing never piles requests up. While drawing, each answer is still the newest one there is and
 // is shown; after `drop()` (the pad was cleared, a sample picked) the answer in flight is stale and dropped.
+// With `delay` 0 the request leaves as soon as the current event handler returns (a microtask, so asks
+// made in one handler are still merged), not after a timer, which a busy page runs only after its next
+// frame: tens of milliseconds that a weight edit would wait for nothing.
 
 import { ASK_DELAY_MS } from "../config.js";
 
@@ -20,9 +23,11 @@ export function createLatest(send, { onResult, onError, onBusy = () => {}, delay
   let generation = 0;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
+  let scheduled = false;
 
   async function flush() {
     timer = undefined;
+    scheduled = false;
     if (busy || !waiting || closed) return;
     const { request } = waiting;
     const mine = generation;
@@ -45,7 +50,10 @@ export function createLatest(send, { onResult, onError, onBusy = () => {}, delay
       waiting = { request };
       onBusy(true);
       // A trailing debounce (restarting the timer) would send nothing while the pen keeps moving.
-      if (timer === undefined) timer = setTimeout(flush, delay);
+      if (scheduled) return;
+      scheduled = true;
+      if (delay > 0) timer = setTimeout(flush, delay);
+      else queueMicrotask(flush);
     },
     drop() {
       generation += 1;

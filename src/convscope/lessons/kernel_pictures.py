@@ -1,0 +1,146 @@
+"""Pictures the image kernels page uploads once and then names: a bounded store, one per server.
+
+While someone types weights, the page used to send its whole picture (1 MiB of RGBA for 512x512) with
+every edit, and the server decoded, padded and (for large kernels) Fourier-transformed it again each
+time. Now the page sends the picture once (``POST /api/image-kernels/pictures``) and then only its id
+with each kernel. The id is the picture's content hash, so the same picture always gets the same id and
+an id can never name a different picture.
+
+The store is bounded twice: at most `PictureStore.limit` pictures (the least recently used are dropped;
+a dropped id is refused as "missing", and the page uploads its picture again), and only the `warm` most
+recently used keep their padded copies and spectra (`convscope.prepared_image.PreparedImage`, about
+15 MiB for a 512x512 colour photo with a 15x15 kernel); the others keep just their pixels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+import numpy as np
+import numpy.typing as npt
+from typing_extensions import TypedDict
+
+from convscope.errors import SettingError
+from convscope.lessons.image_kernels import LUMA, Filtering, KernelResult, result_record
+from convscope.prepared_image import PreparedImage
+
+ID_LENGTH = 32  # hex digits of the SHA-256: 128 bits, no accidental collisions
+
+
+class PictureRecord(TypedDict):
+    """A picture the server keeps: name it by ``picture`` in the image kernels routes."""
+
+    picture: str  # the id: 32 hex digits of the SHA-256 of the picture's size and pixels
+    width: int
+    height: int
+
+
+class StoredPicture:
+    """One kept picture, (H, W, 3) uint8, and its prepared forms (colour and luminance), made on demand."""
+
+    def __init__(self, pixels: npt.NDArray[np.uint8], picture_id: str) -> None:
+        self.pixels = pixels
+        self.id = picture_id
+        self._prepared: dict[str, PreparedImage] = {}
+        self._lock = threading.Lock()
+
+    def prepared(self, channels: str) -> PreparedImage:
+        """The picture ("rgb") or its luminance, ready for many kernels."""
+        with self._lock:
+            found = self._prepared.get(channels)
+        if found is None:
+            source = self.pixels.astype(np.float64) @ LUMA if channels == "luminance" else self.pixels
+            found = PreparedImage(source)
+            with self._lock:
+                found = self._prepared.setdefault(channels, found)
+        return found
+
+    def cool(self) -> None:
+        """Keep only the pixels: the prepared forms are made again when next needed."""
+        with self._lock:
+            self._prepared.clear()
+
+    def result(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
+        """`result_record` for this picture, from its prepared form (same numbers, less work)."""
+        return result_record(self.pixels, setting, self.prepared(setting.channels))
+
+    def record(self) -> PictureRecord:
+        return {"picture": self.id, "width": int(self.pixels.shape[1]), "height": int(self.pixels.shape[0])}
+
+
+def picture_id(pixels: npt.NDArray[np.uint8]) -> str:
+    """The content id of (H, W, 3) uint8 pixels: SHA-256 of the shape and the bytes, 32 hex digits.
+
+    Examples
+    --------
+    >>> a = picture_id(np.zeros((2, 3, 3), np.uint8)); len(a), a == picture_id(np.zeros((3, 2, 3), np.uint8))
+    (32, False)
+    """
+    digest = hashlib.sha256(f"{pixels.shape}".encode())
+    digest.update(np.ascontiguousarray(pixels).data)
+    return digest.hexdigest()[:ID_LENGTH]
+
+
+class PictureStore:
+    """The pictures one server keeps, least recently used dropped first; safe to share between threads.
+
+    Parameters
+    ----------
+    limit : at most this many pictures (each 0.75 MiB at 512x512x3)
+    warm : this many of the most recently used keep their prepared forms
+
+    Examples
+    --------
+    >>> store = PictureStore(limit=2)
+    >>> first = store.add(np.zeros((4, 4, 3), np.uint8))["picture"]
+    >>> store.get(first).pixels.shape
+    (4, 4, 3)
+    >>> _ = store.add(np.ones((4, 4, 3), np.uint8)); _ = store.add(np.full((4, 4, 3), 2, np.uint8))
+    >>> store.get(first)
+    Traceback (most recent call last):
+    ...
+    convscope.errors.SettingError: picture: ... is not kept (unknown, or dropped to make room); ...
+    """
+
+    def __init__(self, limit: int = 16, warm: int = 2) -> None:
+        self.limit = max(1, limit)
+        self.warm = max(1, warm)
+        self._pictures: OrderedDict[str, StoredPicture] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, pixels: npt.NDArray[np.uint8]) -> PictureRecord:
+        """Keep (H, W, 3) uint8 pixels (a copy) and answer their record; the same pixels, the same id."""
+        key = picture_id(pixels)
+        with self._lock:
+            stored = self._pictures.get(key)
+            if stored is None:
+                stored = StoredPicture(np.array(pixels, dtype=np.uint8, order="C"), key)
+                self._pictures[key] = stored
+            self._touch(key)
+        return stored.record()
+
+    def get(self, key: str) -> StoredPicture:
+        """The picture kept under ``key``, now the most recently used; "missing" if there is none."""
+        with self._lock:
+            stored = self._pictures.get(key)
+            if stored is not None:
+                self._touch(key)
+        if stored is None:
+            shown = key if len(key) <= ID_LENGTH else key[:ID_LENGTH] + "…"
+            raise SettingError("picture", f"{shown!r} is not kept (unknown, or dropped to make room); upload "
+                               "the picture again with POST /api/image-kernels/pictures", "missing")
+        return stored
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._pictures)
+
+    def _touch(self, key: str) -> None:
+        """Under the lock: ``key`` is the newest; past ``limit`` the oldest go, past ``warm`` they cool."""
+        self._pictures.move_to_end(key)
+        while len(self._pictures) > self.limit:
+            self._pictures.popitem(last=False)
+        for stored in list(self._pictures.values())[: -self.warm]:
+            stored.cool()
