@@ -1,7 +1,7 @@
 """Training LeNet: convscope (NumPy) against PyTorch CPU, same model, same data, in the same run.
 
 Run: ``.venv/bin/python benchmarks/bench_train.py [--repeats 5] [--images 1024] [--skip-accuracy]``
-``[--blas-threads 1]``.
+``[--blas-threads 1] [--scaling 16,64,256,1024] [--scaling-repeats 3]``.
 
 1. Training throughput (images/s) at batch 64 and 256: each repeat trains, each in its own fresh process
    and one after the other, convscope's ``fit`` (default shards: every core), PyTorch and ``fit`` with
@@ -10,6 +10,9 @@ Run: ``.venv/bin/python benchmarks/bench_train.py [--repeats 5] [--images 1024] 
    same-repeat ratios ours / torch (above 1: convscope is faster).
 2. One digit through the network keeping every layer's activation (what the network view asks for).
 3. Time to 98.5% held-out accuracy with the shipped recipe (``TrainConfig()``), evaluated each epoch.
+4. With ``--scaling``: throughput at each of those batch sizes on all cores and on one (``fit`` with one
+   shard and one BLAS thread; PyTorch with ``torch.set_num_threads(1)``), each side in its own fresh
+   process per repeat, alternating; at least ``4 * batch`` digits per pass.
 
 For parts 2 and 3 PyTorch gets ``torch.set_num_threads(2)`` and NumPy's BLAS one thread, as
 ``convscope train`` sets (``--blas-threads N`` to change it, 0 for OpenBLAS's default).
@@ -28,10 +31,12 @@ from collections.abc import Callable
 import numpy as np
 import torch
 from common import Paired, add_blas_option, settle, summary, timings
+from threadpoolctl import threadpool_limits
 from torch import nn
 
 from convscope.data import load_digits, train_test_split
 from convscope.nn import Sequential, lenet, prepare_input
+from convscope.nn.parallel import available_cores
 from convscope.train import Progress, TrainConfig, fit, random_shift, scheduled_lr
 
 TARGET = 0.985
@@ -100,26 +105,78 @@ def throughput(batch: int, images: int, repeats: int, baseline: str | None = Non
     return rates
 
 
-def worker(side: str, batch: int, images: int, seed: int) -> float:
-    """Seconds for one timed pass of ``side`` over the digits, after one untimed warm-up pass."""
+def worker(side: str, batch: int, images: int, seed: int, warmup: int | None = None) -> float:
+    """Seconds for one timed pass of ``side`` over the digits, after an untimed warm-up pass.
+
+    ``warmup``: digits in the warm-up pass (default all ``images``). The ``*_1core`` sides run on one
+    core: ``fit`` with one shard and one BLAS thread, PyTorch with one intra-op thread.
+    """
     digits = load_digits()
     train_idx, _ = train_test_split()
     subset = np.random.default_rng(0).permutation(len(train_idx))[:images]
     x, y = prepare_input(digits.images[train_idx[subset]]), digits.labels[train_idx[subset]].astype(np.int64)
     config = TrainConfig(epochs=1, batch_size=batch, augment=0, lr_schedule="constant")
-    model = lenet(rng=np.random.default_rng(seed))
-    if side == "torch":
+    model, n = lenet(rng=np.random.default_rng(seed)), warmup or images
+    if side.startswith("torch"):
+        if side == "torch_1core":
+            torch.set_num_threads(1)
         net = torch_lenet(model)
         opt = torch.optim.Adam(net.parameters(), lr=config.lr)
-        torch_epoch(net, opt, config, x, y, np.random.default_rng(seed), 0, 1)
+        torch_epoch(net, opt, config, x[:n], y[:n], np.random.default_rng(seed), 0, 1)
         start = time.perf_counter()
         torch_epoch(net, opt, config, x, y, np.random.default_rng(seed), 0, 1)
         return time.perf_counter() - start
-    shards = 1 if side == "ours1" else None
-    fit(model, config, x, y, rng=np.random.default_rng(seed), shards=shards)
+    shards = 1 if side in ("ours1", "ours_1core") else None
+    if side == "ours_1core":
+        threadpool_limits(limits=1, user_api="blas")
+    fit(model, config, x[:n], y[:n], rng=np.random.default_rng(seed), shards=shards)
     start = time.perf_counter()
     fit(model, config, x, y, rng=np.random.default_rng(seed), shards=shards)
     return time.perf_counter() - start
+
+
+SCALING_SIDES = ("ours", "ours_1core", "torch", "torch_1core")
+
+
+def scaling(batches: list[int], images: int, repeats: int) -> str:
+    """The scaling table: images/s per batch size, all cores against one, ours against PyTorch.
+
+    Each repeat runs each side once in a fresh process that times every batch size in turn (so a side's
+    threads never overlap another's), the sides alternating; medians over repeats.
+    """
+    seconds: dict[tuple[str, int], list[float]] = {(s, b): [] for s in SCALING_SIDES for b in batches}
+    sizes = {b: min(8000, max(images, 4 * b)) for b in batches}
+    for r in range(repeats):
+        for side in SCALING_SIDES:
+            run = [sys.executable, __file__, "--scaling-worker", side, "--seed", str(r)]
+            run += ["--scaling", ",".join(map(str, batches)), "--images", str(images)]
+            out = subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()
+            for b, t in zip(batches, out[-len(batches) :], strict=True):
+                seconds[side, b].append(float(t))
+    rate = {key: sizes[key[1]] / statistics.median(t) for key, t in seconds.items()}
+    lines = [
+        f"\nscaling: {available_cores()} cores available; 1 core = fit with 1 shard and 1 BLAS thread, "
+        "torch.set_num_threads(1); each side in its own fresh process, alternating",
+        "| batch | convscope all cores | convscope 1 core | convscope all / 1 | PyTorch all cores "
+        "| PyTorch 1 core | PyTorch all / 1 | ours / torch, all cores | ours / torch, 1 core |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for b in batches:
+        ours, ours1, theirs, theirs1 = (rate[s, b] for s in SCALING_SIDES)
+        pair_all = Paired(seconds["ours", b], seconds["torch", b]).ratio
+        pair_one = Paired(seconds["ours_1core", b], seconds["torch_1core", b]).ratio
+        lines.append(
+            f"| {b} | {ours:,.0f} | {ours1:,.0f} | {ours / ours1:.2f} | {theirs:,.0f} | {theirs1:,.0f} "
+            f"| {theirs / theirs1:.2f} | {pair_all:.2f} | {pair_one:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def scaling_worker(side: str, batches: list[int], images: int, seed: int) -> str:
+    """Seconds per timed pass at each batch size, one process, one side: one line of numbers."""
+    return " ".join(
+        f"{worker(side, b, min(8000, max(images, 4 * b)), seed, warmup=2 * b):.6f}" for b in batches
+    )
 
 
 def inference(image: np.ndarray, repeats: int = 200) -> tuple[float, float]:
@@ -177,10 +234,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--baseline-src", help="also time fit from this src folder (another checkout)")
+    parser.add_argument("--scaling", help="also the scaling table at these batch sizes (e.g. 16,64,256,1024)")
+    parser.add_argument("--scaling-repeats", type=int, default=3, help="repeats of the scaling table")
+    parser.add_argument("--scaling-worker", choices=SCALING_SIDES, help=argparse.SUPPRESS)
     add_blas_option(parser)
     args = parser.parse_args()
+    batches = [int(b) for b in args.scaling.split(",")] if args.scaling else []
     if args.worker:
         print(worker(args.worker, args.batch, args.images, args.seed))
+        return
+    if args.scaling_worker:
+        print(scaling_worker(args.scaling_worker, batches, args.images, args.seed))
         return
     print("throughput: each side in its own fresh process, alternating; no BLAS limit, torch default threads")
     print(
@@ -211,6 +275,8 @@ def main() -> None:
         for name, result in (("convscope", ours_t), ("PyTorch", torch_t)):
             text = "not reached" if result is None else f"epoch {result[0]}, {result[1]:.1f} s"
             print(f"time to {TARGET:.1%} held-out accuracy, {name}: {text}")
+    if batches:
+        print(scaling(batches, args.images, args.scaling_repeats), flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -40,8 +40,15 @@ BENCHES = (
     Bench("bench_trace.py", ("--repeats", "200"), ("--repeats", "10")),
     Bench("bench_network.py", ("--requests", "200", "--warmup", "30"), ("--requests", "5", "--warmup", "2")),
     Bench("bench_network_view.py", ("--strokes", "30"), ("--strokes", "3")),
-    # The time to 98.5% (about half a minute each side) runs once, in this script only.
-    Bench("bench_train.py", ("--repeats", "9"), ("--repeats", "1", "--images", "256", "--skip-accuracy")),
+    # The time to 98.5% (about half a minute each side) runs once, in this script only; the scaling table
+    # (batch 16..1024, all cores against one) at four batch sizes: `--scaling 16,32,64,128,256,512,1024`
+    # by hand for every power of two.
+    Bench(
+        "bench_train.py",
+        ("--repeats", "9", "--scaling", "16,64,256,1024", "--scaling-repeats", "3"),
+        ("--repeats", "1", "--images", "256", "--skip-accuracy", "--scaling", "16,64",
+         "--scaling-repeats", "1"),
+    ),
     Bench("bench_lenet_ops.py", ("--repeats", "31", "--torch-alone"), ("--repeats", "2", "--torch-alone")),
     Bench("bench_conv.py", ("--repeats", "21"), ("--repeats", "2")),
     Bench("bench_conv_transpose.py", ("--repeats", "21"), ("--repeats", "2")),

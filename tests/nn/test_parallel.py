@@ -12,7 +12,7 @@ from convscope.data import load_digits
 from convscope.nn import Sequential, lenet, prepare_input
 from convscope.nn.conv_layers import Conv2d
 from convscope.nn.optim import SGD, Adam
-from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds
+from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds, shard_step, training_order
 from convscope.train import TrainConfig, fit
 
 
@@ -96,6 +96,25 @@ def test_many_threads_repeat_the_same_step_bit_for_bit(digits: tuple[np.ndarray,
             np.testing.assert_array_equal(a, b)
     for name, p in model.parameters().items():  # lr 0: the shared data never moved
         np.testing.assert_array_equal(p.data, start[name])
+
+
+def test_pooling_before_relu_changes_no_bit(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """float32 Adam, three steps: the step in training order (pool, then ReLU) ends at the very same
+    weights and losses as the model's own order (ReLU, then pool), which the network view keeps."""
+    x, y = digits[0][:64], digits[1][:64]
+    ours, plain = _logits(6, np.float32), _logits(6, np.float32)
+    assert [n for n, _ in training_order(ours)][:6] == ["conv1", "pool1", "relu1", "conv2", "pool2", "relu2"]
+    opt, ours_opt = Adam(plain.parameters().values()), Adam(ours.parameters().values())
+    with threadpool_limits(limits=1, user_api="blas"), ShardedStep(ours, ours_opt, shards=1) as step:
+        for _ in range(3):
+            loss, hits = step(x, y)
+            assert (loss, hits) == shard_step(plain, x, y, "cross_entropy", len(y))  # the model's order
+            opt.step()
+    assert [n for n, _ in ours][:3] == ["conv1", "relu1", "pool1"]  # the model itself is not reordered
+    for (name, p), q in zip(ours.parameters().items(), plain.parameters().values(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+    tanh = lenet(activation="tanh", rng=np.random.default_rng(0))  # only ReLU commutes exactly with max
+    assert [n for n, _ in training_order(tanh)] == [n for n, _ in tanh]
 
 
 def test_replicas_share_weights_but_not_grads_or_caches(digits: tuple[np.ndarray, np.ndarray]) -> None:

@@ -168,6 +168,8 @@ def test_max_pool2d_fast_equals_naive(case: Case) -> None:
     np.testing.assert_array_equal(indices, naive_indices)
     g = np.random.default_rng(case.seed).standard_normal(out.shape)
     np.testing.assert_allclose(max_pool2d_backward(g, *args), max_pool2d_backward_naive(g, *args), rtol=1e-12)
+    # Given the forward's output (as nn.MaxPool2d passes it), the same bits, ties included.
+    np.testing.assert_array_equal(max_pool2d_backward(g, *args, output=out), max_pool2d_backward(g, *args))
 
 
 @pytest.mark.parametrize("count_include_pad", [True, False])
@@ -296,6 +298,8 @@ def test_float32_stays_float32() -> None:
     (lambda: avg_pool2d(np.full((1, 1, 4, 4), np.inf), 2), ValueError, r"x contains NaN or infinity"),
     (lambda: max_pool2d_backward(np.ones((1, 1, 3, 3)), np.zeros((1, 1, 4, 4)), 2), ValueError,
      r"grad_output must have the output's shape \(1, 1, 2, 2\), got \(1, 1, 3, 3\)"),
+    (lambda: max_pool2d_backward(np.ones((1, 1, 2, 2)), np.zeros((1, 1, 4, 4)), 2, output=np.ones((1, 1, 3))),
+     ValueError, r"output must have the output's shape \(1, 1, 2, 2\), got \(1, 1, 3\)"),
     (lambda: lp_pool2d(np.ones((1, 1, 4, 4)), 0.5, 2), ValueError, r"norm_type must be a finite number >= 1"),
     (lambda: lp_pool2d(np.ones((1, 1, 4, 4)), "2", 2), TypeError, r"norm_type must be a real number"),
     (lambda: lp_pool2d(-np.ones((1, 1, 4, 4)), 1.5, 2), ValueError, r"x must be non-negative when norm_type"),

@@ -57,3 +57,28 @@ def test_a_workspace_keeps_its_arrays_and_bounds_their_number() -> None:
     ws.empty("product", (2,), np.float32)  # a third entry: the workspace starts afresh
     assert ws.empty("cols", (4, 4), np.float32) is not a
     assert len(ws._arrays) <= 2
+
+
+def test_the_backward_reuses_the_forwards_columns_only_for_the_same_input(monkeypatch: Any) -> None:
+    """One chunk (LeNet's conv2 at 32 images): the backward builds no columns for the forward's own x,
+    and builds them afresh, with the right gradients, for another array of the same shape."""
+    import convscope.ops.im2col as im2col_module
+
+    built = []
+    real = im2col_module.im2col
+    monkeypatch.setattr(im2col_module, "im2col", lambda *a, **k: built.append(1) or real(*a, **k))
+    rng = np.random.default_rng(1)
+    x, other = rng.standard_normal((2, 32, 6, 14, 14)).astype(np.float32)
+    w, b = rng.standard_normal((16, 6, 5, 5)).astype(np.float32), np.zeros(16, np.float32)
+    grad = rng.standard_normal((32, 16, 10, 10)).astype(np.float32)
+    ws = Workspace()
+    ops.conv2d(x, w, b, workspace=ws)
+    assert len(built) == 1
+    reused = ops.conv2d_backward(grad, x, w, b, workspace=ws)
+    assert len(built) == 1  # the forward's columns served the weight gradient
+    fresh = ops.conv2d_backward_weight(grad, other, w, b, workspace=ws)
+    assert len(built) == 2  # a different input: its own columns
+    for got, want in zip(reused, ops.conv2d_backward(grad, x, w, b), strict=True):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(fresh, ops.conv2d_backward_weight(grad, other, w, b), strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -170,6 +170,7 @@ class MaxPool2d(Layer):
         self.stride = self.kernel_size if stride is None else as_pair(stride, "stride", minimum=1)
         self.padding = as_pair(padding, "padding", minimum=0)
         self.dilation = as_pair(dilation, "dilation", minimum=1)
+        self._output: FloatArray | None = None  # the last forward's result
 
     def _settings(self) -> dict[str, Any]:
         """The arguments shared by ``max_pool2d`` and its backward."""
@@ -177,12 +178,14 @@ class MaxPool2d(Layer):
 
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        # Without return_indices the op returns the pooled array alone.
-        return cast(FloatArray, ops.max_pool2d(x, self.kernel_size, **self._settings()))
+        # Without return_indices the op returns the pooled array alone; kept, so that the backward
+        # need not find each window's maximum again.
+        self._output = cast(FloatArray, ops.max_pool2d(x, self.kernel_size, **self._settings()))
+        return self._output
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
         return ops.max_pool2d_backward(
-            grad_output, self._cached_input(), self.kernel_size, **self._settings()
+            grad_output, self._cached_input(), self.kernel_size, **self._settings(), output=self._output
         )
 
     def config(self) -> dict[str, Any]:

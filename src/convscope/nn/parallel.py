@@ -12,6 +12,12 @@ the whole batch size, so the shard gradients are simply added (in shard order, o
 The result equals the one-shard step up to float rounding, and is bit-identical from run to run for the
 same shard count: the split, the per-shard arithmetic and the order of the sum are all fixed.
 
+Each shard runs its layers in *training order*: a ``ReLU`` directly followed by a ``MaxPool2d`` runs
+after it instead (``training_order``). Max commutes with a non-decreasing function exactly, so the
+pooled values are the same numbers, and so are the gradients (a window whose maximum is not positive
+passes no gradient either way; a positive maximum sits at the same first position), on a quarter of the
+elements for LeNet's 2x2 pools. The model itself keeps its order (the network view shows each layer).
+
 BLAS runs one thread per shard: while a ``ShardedStep`` with more than one shard is open it limits
 NumPy's BLAS to one thread (``threadpoolctl``; the previous setting comes back on ``close``), because
 OpenBLAS's own threads would fight the shards for the same cores.
@@ -30,7 +36,8 @@ from threadpoolctl import threadpool_limits
 
 from convscope import ops
 from convscope._validate import check_int
-from convscope.nn.layers import FloatArray, Parameter
+from convscope.nn.conv_layers import MaxPool2d
+from convscope.nn.layers import FloatArray, Parameter, ReLU
 from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
 from convscope.ops.workspace import Workspace
@@ -94,6 +101,24 @@ def replica(net: Sequential) -> Sequential:
     return Sequential(layers, net.input_shape)
 
 
+def training_order(net: Sequential) -> Sequential:
+    """``net``'s own layers, with each ReLU that directly precedes a max pool moved after it.
+
+    The same numbers forward and backward (see the module's docstring), fewer elements through the ReLU.
+
+    Examples
+    --------
+    >>> from convscope.nn import lenet
+    >>> [name for name, _ in training_order(lenet(rng=np.random.default_rng(0)))][:6]
+    ['conv1', 'pool1', 'relu1', 'conv2', 'pool2', 'relu2']
+    """
+    layers = list(net)
+    for i in range(len(layers) - 1):
+        if type(layers[i][1]) is ReLU and isinstance(layers[i + 1][1], MaxPool2d):
+            layers[i], layers[i + 1] = layers[i + 1], layers[i]
+    return Sequential(layers, net.input_shape)
+
+
 def shard_step(net: Sequential, x: FloatArray, y: np.ndarray, loss: str, total: int) -> tuple[float, int]:
     """Forward and backward of one shard; its grads are those of (its summed loss) / ``total``.
 
@@ -136,7 +161,8 @@ class ShardedStep:
     def __init__(self, net: Sequential, optimizer: Optimizer, shards: int) -> None:
         self.shards = check_int(shards, "shards", minimum=1)
         self.optimizer = optimizer
-        self._replicas = [net] + [replica(net) for _ in range(self.shards - 1)]
+        nets = [net] + [replica(net) for _ in range(self.shards - 1)]
+        self._replicas = [training_order(r) for r in nets]
         self._grads = [list(r.parameters().values()) for r in self._replicas]
         self._pool = ThreadPoolExecutor(self.shards - 1) if self.shards > 1 else None
         self._limits = threadpool_limits(limits=1, user_api="blas") if self.shards > 1 else None

@@ -15,7 +15,7 @@ import numpy as np
 
 from convscope._validate import as_array
 from convscope.ops.conv_args import CONV_LAYOUTS, as_grad, as_nchw, as_operands
-from convscope.ops.im2col import Array, ConvGeometry, col2im, conv_geometry, im2col
+from convscope.ops.im2col import Array, ConvGeometry, col2im, columns, conv_geometry
 from convscope.ops.workspace import Workspace, scratch
 
 __all__ = [
@@ -83,7 +83,8 @@ def forward(
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
     for images, chunk in geom.batch_chunks():
-        cols = im2col(x[images], chunk, workspace).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, nHW)
+        cols = columns(x, images, chunk, workspace, reuse=False)  # built afresh, noted for the backward
+        cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, nHW)
         shape = (g, kernels.shape[1], cols.shape[2])
         product = scratch(workspace, "product", shape, np.result_type(kernels, cols))
         np.matmul(kernels, cols, out=product)
@@ -230,6 +231,7 @@ def _gradients(
 
     Chunk by chunk of the batch (see `ConvGeometry.batch_chunks`): the weight gradients add up over
     chunks, the input gradient is filled in a chunk of images at a time. x is read for grad_weight only.
+    The chunks go last first: the forward's last columns may still be in the workspace (`columns`).
     """
     g, c_out = geom.groups, geom.out_channels
     kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
@@ -237,14 +239,14 @@ def _gradients(
     grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input else None
     grad_weight = np.zeros(kernels.shape, dtype=grad.dtype) if for_weight else None
     grad_bias = np.zeros(c_out, dtype=grad.dtype) if for_weight and bias is not None else None
-    for images, chunk in geom.batch_chunks():
+    for images, chunk in reversed(list(geom.batch_chunks())):
         # grad_output in the forward product's layout: (G, C_out/G, n*H_out*W_out)
         grad_rows = scratch(workspace, "grad_rows", (c_out, *chunk.column_shape), grad.dtype)
         grad_rows[...] = chunk.to_columns(grad[images])
         grad_rows = grad_rows.reshape(g, c_out // g, -1)
         if grad_weight is not None:
             assert x is not None
-            cols = im2col(x[images], chunk, workspace).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, nHW)
+            cols = columns(x, images, chunk, workspace).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
             grad_weight += np.matmul(grad_rows, cols.transpose(0, 2, 1))
         if grad_bias is not None:
             grad_bias += grad_rows.reshape(c_out, -1).sum(axis=1)  # a sum along the long axis

@@ -162,6 +162,30 @@ def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> 
     return cols
 
 
+def columns(
+    x: Array, images: slice, chunk: ConvGeometry, workspace: Workspace | None, reuse: bool = True
+) -> Array:
+    """im2col of x[images]; the workspace's copy when its last columns came from this very x and chunk.
+
+    The forward passes ``reuse=False`` (it always builds, then notes, the columns), so a forward on an
+    input changed in place since the last call sees its new values.
+
+    A layer's forward and backward see the same input object: for a batch of one chunk (LeNet's layers
+    up to ~50 images) the backward then builds no columns at all.
+    """
+    kh, kw = chunk.kernel_size
+    shape = (chunk.in_channels, kh, kw, *chunk.column_shape)
+    detail = (images.start, chunk)
+    if workspace is not None and reuse:
+        held = workspace.holding("cols", shape, x.dtype, x, detail)
+        if held is not None:
+            return held
+    cols = im2col(x[images], chunk, workspace)
+    if workspace is not None:
+        workspace.note(cols, "cols", x, detail)
+    return cols
+
+
 def col2im(cols: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
     """Add columns (C, kH, kW, *geom.column_shape) back onto the input they came from: (N, C, H, W).
 

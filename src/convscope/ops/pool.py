@@ -11,7 +11,7 @@ Arguments mean what they mean in ``torch.nn.functional``: ``stride=None`` is ``s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,8 @@ from convscope.ops.pool_windows import (
     as_grad_output,
     as_input,
     check_norm_type,
+    first_max_hits,
+    flat_indices,
     pad_with,
     pool_windows,
     spatial,
@@ -54,28 +56,6 @@ def _window_max(values: Sequence[Array]) -> Array:
     for part in values[2:]:
         np.maximum(best, part, out=best)
     return best
-
-
-def _first_max_hits(values: Sequence[Array], best: Array) -> Iterator[tuple[int, Array]]:
-    """Yield (k, hit) per kernel offset; hit (N, C, H_out, W_out) marks windows whose max it holds.
-
-    Offsets come in row-major order and a window stops matching once hit, so among tied maxima the
-    first one wins, as in PyTorch. (Boolean masks and multiplication: much faster than np.where here.)
-    """
-    taken = np.zeros(best.shape, dtype=bool)
-    for k, part in enumerate(values):
-        hit = (part == best) & ~taken
-        taken |= hit
-        yield k, hit
-
-
-def _flat_indices(offset: Array, x_shape: tuple[int, ...], win: Window) -> Array:
-    """Turn each window's kernel offset into PyTorch's index: row * W + col in the unpadded input."""
-    height, width = win.axes
-    i, j = np.divmod(offset, width.kernel_size)  # the tap's row and column in the kernel
-    rows: Array = height.starts()[:, None] + i * height.dilation  # (N, C, H_out, W_out)
-    cols: Array = width.starts()[None, :] + j * width.dilation
-    return rows * x_shape[3] + cols
 
 
 def max_pool2d(
@@ -112,16 +92,19 @@ def max_pool2d(
     if not return_indices:
         return out
     offset = np.zeros(out.shape, dtype=np.int64)  # kernel offset k of each window's first maximum
-    for k, hit in _first_max_hits(values, out):
+    for k, hit in first_max_hits(values, out):
         offset += k * hit
-    return out, _flat_indices(offset, arr.shape, win)
+    return out, flat_indices(offset, arr.shape, win)
 
 
 def max_pool2d_backward(
     grad_output: Any, x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-    return_indices: bool = False,
+    return_indices: bool = False, output: Any = None,
 ) -> Array:
     """Gradient of ``max_pool2d`` w.r.t. x (N, C, H, W): each window's gradient goes to its first maximum.
+
+    ``output``, the forward's result for this x if the caller kept it (as ``nn.MaxPool2d`` does), spares
+    recomputing each window's maximum; the offsets are then compared where they lie (strided views).
 
     Examples
     --------
@@ -134,17 +117,22 @@ def max_pool2d_backward(
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
     xp = pad_with(arr, win, -np.inf)
-    values = _offset_values(xp, win)
-    best = _window_max(values)
-    grad = np.zeros_like(xp)
+    if output is None:
+        values = _offset_values(xp, win)
+        best = _window_max(values)
+    else:
+        values, best = _offset_views(xp, win), as_grad_output(output, win, arr, "output")
+    # Windows that step exactly their own size, undilated and reaching the far edge, cover every input
+    # once: each offset's share is assigned (no read-back of the strided destination) into memory that
+    # needs no zeroing first (LeNet's 2x2/2 pools; benchmarks/RESULTS_perf.md).
+    disjoint = win.dilation == (1, 1) and all(a.stride >= a.kernel_size for a in win.axes)
+    covered = disjoint and all(a.stride == a.kernel_size and a.dropped == range(0) for a in win.axes)
+    grad = np.empty_like(xp) if covered else np.zeros_like(xp)
     # Offsets in row-major order; a window's gradient goes to the first offset holding its maximum and
     # is then used up, so tied maxima after it get nothing (PyTorch's rule).
-    unrouted, share = g.copy(), np.empty_like(g)
-    # Windows that step at least their own size never share an input; then each offset's share is
-    # assigned, which spares reading the strided destination back (1.3x faster for LeNet's 2x2/2 pools).
-    disjoint = win.dilation == (1, 1) and all(a.stride >= a.kernel_size for a in win.axes)
+    unrouted, share, hit = g.copy(), np.empty_like(g), np.empty(g.shape, dtype=bool)
     for k, offset in enumerate(win.offsets()):
-        np.multiply(unrouted, values[k] == best, out=share)
+        np.multiply(unrouted, np.equal(values[k], best, out=hit), out=share)
         where = spatial(win.offset_index(offset))
         if disjoint:
             grad[where] = share

@@ -1,4 +1,5 @@
-"""Pooling's argument checks, shared by the fast ops (``pool.py``) and their loop twins (``pool_naive.py``).
+"""Pooling's argument checks, shared by the fast ops (``pool.py``) and their loop twins (``pool_naive.py``);
+and the index helpers of max pooling's ``return_indices``.
 
 Both must accept and refuse exactly the same arguments, so the checks live here once; the windows'
 geometry itself is a ``convscope.geometry.Window``.
@@ -7,6 +8,7 @@ geometry itself is a ``convscope.geometry.Window``.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -57,12 +59,12 @@ def as_input(x: Any) -> Array:
     return as_array(x, "x", 4, layout="(N, C, H, W)")
 
 
-def as_grad_output(grad_output: Any, win: Window, x: Array) -> Array:
-    """Check grad_output has the forward's output shape (N, C, H_out, W_out)."""
-    g = as_array(grad_output, "grad_output")
+def as_grad_output(grad_output: Any, win: Window, x: Array, name: str = "grad_output") -> Array:
+    """Check grad_output (or another array ``name``) has the forward's output shape (N, C, H_out, W_out)."""
+    g = as_array(grad_output, name)
     expected = (*x.shape[:2], *win.output_size)
     if g.shape != expected:
-        raise ValueError(f"grad_output must have the output's shape {expected}, got {g.shape}")
+        raise ValueError(f"{name} must have the output's shape {expected}, got {g.shape}")
     return g.astype(x.dtype, copy=False)
 
 
@@ -93,3 +95,28 @@ def check_norm_type(norm_type: Any) -> float:
     if not (np.isfinite(p) and p >= 1):
         raise ValueError(f"norm_type must be a finite number >= 1, got {norm_type!r}")
     return p
+
+
+# ---------------------------------------------------------------- max pooling's indices
+
+
+def first_max_hits(values: Sequence[Array], best: Array) -> Iterator[tuple[int, Array]]:
+    """Yield (k, hit) per kernel offset; hit (N, C, H_out, W_out) marks windows whose max it holds.
+
+    Offsets come in row-major order and a window stops matching once hit, so among tied maxima the
+    first one wins, as in PyTorch. (Boolean masks and multiplication: much faster than np.where here.)
+    """
+    taken = np.zeros(best.shape, dtype=bool)
+    for k, part in enumerate(values):
+        hit = (part == best) & ~taken
+        taken |= hit
+        yield k, hit
+
+
+def flat_indices(offset: Array, x_shape: tuple[int, ...], win: Window) -> Array:
+    """Turn each window's kernel offset into PyTorch's index: row * W + col in the unpadded input."""
+    height, width = win.axes
+    i, j = np.divmod(offset, width.kernel_size)  # the tap's row and column in the kernel
+    rows: Array = height.starts()[:, None] + i * height.dilation  # (N, C, H_out, W_out)
+    cols: Array = width.starts()[None, :] + j * width.dilation
+    return rows * x_shape[3] + cols
