@@ -18,8 +18,9 @@ from PIL import Image, ImageDraw
 from convscope.export.animation import Format, write_animation
 from convscope.export.canvas import GridBox, fill_cells, label
 from convscope.export.legend import colour_bar, paragraph
+from convscope.export.pages_palette import on_one_palette
 from convscope.export.palette import BACKGROUND, DIVERGING, INPUT_SCALE, TEXT, Rgb, Scale, output_scale
-from convscope.export.pool import pool_frames
+from convscope.export.pool import pool_painter
 from convscope.lessons.layers import LayerSetting
 from convscope.lessons.layers_records import LayersLesson
 
@@ -153,6 +154,7 @@ def layers_animation(lesson: LayersLesson, out: Path | BinaryIO, fmt: Format, fp
     """
     pool = lesson["pooling"]
     after = np.asarray(lesson["activation"]["after"], dtype=np.float64)  # (oH, oW): the map pooled
-    pictures, note = pool_frames(after, pool["kernel_size"], pool["stride"], pool["padding"], frames)
-    write_animation(iter(pictures), out, fmt, fps)
-    return note
+    painter, plan = pool_painter(after, pool["kernel_size"], pool["stride"], pool["padding"], frames, fps)
+    pictures = (painter.frame(step) for step in plan.steps)  # drawn as written, never all held at once
+    write_animation(on_one_palette(pictures, painter.frame(plan.steps[-1]), fmt), out, fmt, plan.fps)
+    return plan.note

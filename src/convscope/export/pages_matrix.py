@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from convscope.export.animation import Format, plan_animation, write_animation
 from convscope.export.canvas import GridBox, cell_values, fill_cells, grid_lines, label
 from convscope.export.legend import colour_bar, paragraph
+from convscope.export.pages_palette import on_one_palette
 from convscope.export.palette import BACKGROUND, GREYS, Scale, kernel_scale, output_scale
 from convscope.export.transposed import transposed_frames
 from convscope.lessons.transposed import TransposedLesson, TransposedSetting
@@ -105,7 +106,8 @@ def transposed_animation(lesson: TransposedLesson, out: Path | BinaryIO, fmt: Fo
                                  dilation=lesson["dilation"])
     total = len(pictures) - 1  # inputs painted; frame 0 is the empty output
     plan = plan_animation(total, frames, fps)
-    write_animation((pictures[i] for i in plan.steps), out, fmt, plan.fps)
+    shown = [pictures[i] for i in plan.steps]
+    write_animation(on_one_palette(shown, shown[-1], fmt), out, fmt, plan.fps)
     if not plan.subsampled:
         return f"every input: {total} inputs painted, {len(pictures)} frames"
     every = round(total / max(1, len(plan.steps) - 1))

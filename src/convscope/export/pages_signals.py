@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from convscope.export.animation import Format, plan_animation, write_animation
 from convscope.export.canvas import label
 from convscope.export.legend import paragraph, swatches
+from convscope.export.pages_palette import on_one_palette
 from convscope.export.palette import BACKGROUND, CELL_LINES, TEXT, WINDOW
 from convscope.export.slide import F_COLOUR, MARGIN, PANEL, WIDTH, _Plot, _range, draw_slide_frame
 from convscope.lessons.drop_slide import DropSlide, drop_slide_lesson
@@ -123,7 +124,8 @@ def slide_animation(lesson: SlideLesson, out: Path | BinaryIO, fmt: Format, fps:
         for i in plan.steps:
             yield draw_slide_frame(lesson, i)
 
-    write_animation(each(), out, fmt, plan.fps)
+    last = draw_slide_frame(lesson, plan.steps[-1])  # the finished result: every colour the slide uses
+    write_animation(on_one_palette(each(), last, fmt), out, fmt, plan.fps)
     if len(plan.steps) == total:
         return f"every position: {total} positions of t, {total} frames"
     every = round((total - 1) / max(1, len(plan.steps) - 1))
