@@ -53,9 +53,10 @@ function postJson(url, body) {
 }
 
 /**
- * A file the server answers (an export), with the name it suggests; a refusal throws as requestJson does.
+ * A file the server answers (an export), with the name it suggests and its note (X-Export-Note, if any);
+ * a refusal throws as requestJson does.
  * @param {string} url @param {unknown} body
- * @returns {Promise<{blob: Blob, filename: string}>}
+ * @returns {Promise<{blob: Blob, filename: string, note: string | null}>}
  */
 async function postFile(url, body) {
   const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -64,7 +65,9 @@ async function postFile(url, body) {
     throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
   }
   const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
-  return { blob: await response.blob(), filename: named ? named[1] : "convscope-export" };
+  // An animation says how many frames show how many steps (subsampled or not): the panel repeats it.
+  const note = response.headers.get("x-export-note");
+  return { blob: await response.blob(), filename: named ? named[1] : "convscope-export", note };
 }
 
 /**
@@ -144,7 +147,7 @@ export function createApi(base = "/api") {
     /**
      * @param {string} view  e.g. "playground" @param {import("./types.js").ExportKind} kind
      * @param {Record<string, unknown>} request  the view's request (plus fps and frames for an animation)
-     * @returns {Promise<{blob: Blob, filename: string}>}
+     * @returns {Promise<{blob: Blob, filename: string, note: string | null}>}
      */
     exportFile: (view, kind, request) => postFile(`${base}/export/${view}/${kind}`, request),
     /** The trained weights' address, for a download link (the browser fetches it). */
