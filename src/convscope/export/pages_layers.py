@@ -156,5 +156,6 @@ def layers_animation(lesson: LayersLesson, out: Path | BinaryIO, fmt: Format, fp
     after = np.asarray(lesson["activation"]["after"], dtype=np.float64)  # (oH, oW): the map pooled
     painter, plan = pool_painter(after, pool["kernel_size"], pool["stride"], pool["padding"], frames, fps)
     pictures = (painter.frame(step) for step in plan.steps)  # drawn as written, never all held at once
-    write_animation(on_one_palette(pictures, painter.frame(plan.steps[-1]), fmt), out, fmt, plan.fps)
+    samples = [painter.frame(plan.steps[0]), painter.frame(plan.steps[-1])]  # nothing pooled yet; all pooled
+    write_animation(on_one_palette(pictures, samples, fmt), out, fmt, plan.fps)
     return plan.note

@@ -107,7 +107,7 @@ def transposed_animation(lesson: TransposedLesson, out: Path | BinaryIO, fmt: Fo
     total = len(pictures) - 1  # inputs painted; frame 0 is the empty output
     plan = plan_animation(total, frames, fps)
     shown = [pictures[i] for i in plan.steps]
-    write_animation(on_one_palette(shown, shown[-1], fmt), out, fmt, plan.fps)
+    write_animation(on_one_palette(shown, [shown[0], shown[-1]], fmt), out, fmt, plan.fps)
     if not plan.subsampled:
         return f"every input: {total} inputs painted, {len(pictures)} frames"
     every = round(total / max(1, len(plan.steps) - 1))

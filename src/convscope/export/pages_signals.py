@@ -124,8 +124,9 @@ def slide_animation(lesson: SlideLesson, out: Path | BinaryIO, fmt: Format, fps:
         for i in plan.steps:
             yield draw_slide_frame(lesson, i)
 
-    last = draw_slide_frame(lesson, plan.steps[-1])  # the finished result: every colour the slide uses
-    write_animation(on_one_palette(each(), last, fmt), out, fmt, plan.fps)
+    widest = max(plan.steps, key=lambda i: lesson["frames"][i]["area"])  # the most product shaded
+    samples = [draw_slide_frame(lesson, i) for i in (widest, plan.steps[-1])]
+    write_animation(on_one_palette(each(), samples, fmt), out, fmt, plan.fps)
     if len(plan.steps) == total:
         return f"every position: {total} positions of t, {total} frames"
     every = round((total - 1) / max(1, len(plan.steps) - 1))
