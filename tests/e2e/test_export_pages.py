@@ -4,7 +4,6 @@ the route's file for the request the page shows (decoded: frames, timing, the su
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import urllib.request
@@ -91,7 +90,8 @@ def test_the_signals_page_exports_the_slide_on_show(clipboard_page: Any, server:
     assert copied(page, "numpy") == route(server, "signals-drops/numpy", drops).decode()
 
 
-def test_the_layers_page_exports_its_layer_and_pooling(clipboard_page: Any, server: str, tmp_path: Path) -> None:
+def test_the_layers_page_exports_its_layer_and_pooling(clipboard_page: Any, server: str,
+                                                       tmp_path: Path) -> None:
     page = clipboard_page
     page.goto(f"{server}/#/layers?input=digit&digit=7&filters=2&activation=tanh")
     page.wait_for_selector(".layers[data-busy='false'] [data-testid=export] [data-export=png]")
@@ -116,4 +116,4 @@ def test_the_matrix_page_exports_the_transposed_convolution(clipboard_page: Any,
     assert png.read_bytes() == route(server, "matrix/png", body)
     code = copied(page, "torch")
     assert code == route(server, "matrix/torch", body).decode()
-    assert "F.conv_transpose2d(x[None, None], kernel[None, None], stride=2, padding=0, output_padding=1" in code
+    assert "kernel[None, None], stride=2, padding=0, output_padding=1, dilation=1)" in code
