@@ -24,6 +24,7 @@ from convscope.server.load import HeavySlots, document_busy
 from convscope.server.routes.backprop import backprop_router
 from convscope.server.routes.export import export_router
 from convscope.server.routes.export_kt import export_kt_router
+from convscope.server.routes.export_pages import export_pages_router
 from convscope.server.routes.image_kernels import PREFIX as IMAGE_KERNELS_PREFIX
 from convscope.server.routes.image_kernels import image_kernels_router
 from convscope.server.routes.layers import layers_router
@@ -150,6 +151,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.include_router(matrix_router(source, TimingCache()))  # the timing sweep: once per app, when asked
     app.include_router(export_router(source))
     app.include_router(export_kt_router(source))  # after export_router: its network/png is matched first
+    app.include_router(export_pages_router(source))
     app.include_router(image_kernels_router())
     document_refusals(app.routes)
     document_busy(app.routes)

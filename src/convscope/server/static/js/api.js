@@ -54,9 +54,10 @@ function postJson(url, body) {
 }
 
 /**
- * A file the server answers (an export), with the name it suggests; a refusal throws as requestJson does.
+ * A file the server answers (an export), with the name it suggests and its note (X-Export-Note, if any);
+ * a refusal throws as requestJson does.
  * @param {string} url @param {unknown} body
- * @returns {Promise<{blob: Blob, filename: string}>}
+ * @returns {Promise<{blob: Blob, filename: string, note: string | null}>}
  */
 function postFile(url, body) {
   return requestFile(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -65,7 +66,7 @@ function postFile(url, body) {
 /**
  * As postFile, for any request (a GET, a raw picture as the body).
  * @param {string} url @param {RequestInit} [init]
- * @returns {Promise<{blob: Blob, filename: string}>}
+ * @returns {Promise<{blob: Blob, filename: string, note: string | null}>}
  */
 async function requestFile(url, init) {
   const response = await fetch(url, init);
@@ -74,7 +75,9 @@ async function requestFile(url, init) {
     throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
   }
   const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
-  return { blob: await response.blob(), filename: named ? named[1] : "convscope-export" };
+  // An animation says how many frames show how many steps (subsampled or not): the panel repeats it.
+  const note = response.headers.get("x-export-note");
+  return { blob: await response.blob(), filename: named ? named[1] : "convscope-export", note };
 }
 
 /**
@@ -154,7 +157,7 @@ export function createApi(base = "/api") {
     /**
      * @param {string} view  e.g. "playground" @param {import("./types.js").ExportKind} kind
      * @param {Record<string, unknown>} request  the view's request (plus fps and frames for an animation)
-     * @returns {Promise<{blob: Blob, filename: string}>}
+     * @returns {Promise<{blob: Blob, filename: string, note: string | null}>}
      */
     exportFile: (view, kind, request) => postFile(`${base}/export/${view}/${kind}`, request),
     /** The trained weights' address, for a download link (the browser fetches it). */

@@ -4,7 +4,7 @@
 
 /**
  * @typedef {import("../types-kernels.js").Picture} Picture
- * @typedef {{blob: Blob, filename: string}} ExportedFile
+ * @typedef {{blob: Blob, filename: string, note: string | null}} ExportedFile
  */
 
 /** @param {import("../api.js").Transport} t */

@@ -1,6 +1,8 @@
 // "Take it out of the app": download the view as a 2x PNG figure, a GIF or APNG animation (drawn by
 // the server from the same lesson), or copy a script that reproduces it with NumPy or PyTorch. Any view
 // mounts it with one line: mountExport(part("export"), {api, view: "playground", request: () => ...}).
+// `view` may be a function when the page's current request goes to one of two routes (the Signals
+// page's shapes or ball-drop slide); an animation's note (subsampled or not) is shown once it is saved.
 
 import { showError } from "./error.js";
 
@@ -28,18 +30,23 @@ const HTML = `
 /**
  * Mount the export panel in `el`.
  * @param {HTMLElement} el  an empty element of the view's own markup
- * @param {{api: import("../api.js").Api, view: string, request: () => ExportRequest | null, kinds?: ExportKind[],
- *   send?: (kind: ExportKind, request: ExportRequest) => Promise<{blob: Blob, filename: string}>,
+ * @param {{api: import("../api.js").Api, view: string | (() => string), request: () => ExportRequest | null,
+ *   kinds?: ExportKind[], title?: string, fps?: number,
+ *   send?: (kind: ExportKind, request: ExportRequest) => Promise<{blob: Blob, filename: string, note: string | null}>,
  *   needsInput?: () => boolean, note?: () => string}} options
  *   `request` gives the view's current request (null while it has none); `kinds` what the view offers
- *   (default: all; the routes under /api/export/<view>/ must answer each); `send` asks for one file
- *   where the view's routes take something else than its JSON request (default: api.exportFile);
- *   `needsInput` whether its script loads an input saved beside it (default: the request has an image);
- *   `note` anything else the copied script needs, said after "Copied"
+ *   (default: all; the routes under /api/export/<view>/ must answer each); `title` the panel's heading;
+ *   `fps` the animation's starting speed (default 10: a few frames, as a painting has, want fewer);
+ *   `send` asks for one file where the view's routes take something else than its JSON request
+ *   (default: api.exportFile); `needsInput` whether its script loads an input saved beside it (default:
+ *   the request has an image); `note` anything else the copied script needs, said after "Copied"
  * @returns {() => void} unmount
  */
-export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"], send, needsInput, note }) {
+export function mountExport(el, { api, view, request, kinds = ["png", "gif", "apng", "numpy", "torch"], title, fps, send, needsInput, note }) {
   el.innerHTML = HTML;
+  if (title) /** @type {HTMLElement} */ (el.querySelector("h2")).textContent = title;
+  if (fps) /** @type {HTMLInputElement} */ (el.querySelector("[data-export-fps]")).value = String(fps);
+  const route = () => (typeof view === "function" ? view() : view);
   const animated = kinds.includes("gif") || kinds.includes("apng");
   for (const button of el.querySelectorAll("[data-export]")) {
     const kind = /** @type {ExportKind} */ (/** @type {HTMLElement} */ (button).dataset.export);
@@ -67,10 +74,10 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
     try {
       // Only an animation takes fps and frames (the routes' requests refuse fields they do not know).
       const body = kind === "gif" || kind === "apng" ? { ...current, fps: number("fps", 10), frames: number("frames", 120) } : current;
-      const { blob, filename } = await (send ? send(kind, body) : api.exportFile(view, kind, body));
+      const { blob, filename, note: saved } = await (send ? send(kind, body) : api.exportFile(route(), kind, body));
       if (!alive) return;
       if (kind === "numpy" || kind === "torch") await copy(await blob.text(), kind);
-      else save(blob, filename);
+      else save(blob, filename, saved ?? null);
     } catch (err) {
       if (!alive) return;
       status.textContent = "";
@@ -94,8 +101,8 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
     }
   }
 
-  /** @param {Blob} blob @param {string} filename */
-  function save(blob, filename) {
+  /** @param {Blob} blob @param {string} filename @param {string | null} [note] */
+  function save(blob, filename, note = null) {
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;
@@ -104,7 +111,7 @@ export function mountExport(el, { api, view, request, kinds = ["png", "gif", "ap
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    status.textContent = `Saved ${filename} (${Math.round(blob.size / 1024)} KB).`;
+    status.textContent = `Saved ${filename} (${Math.round(blob.size / 1024)} KB).${note ? ` ${note[0].toUpperCase()}${note.slice(1)}.` : ""}`;
   }
 
   /** @param {Event} event */

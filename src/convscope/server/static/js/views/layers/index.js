@@ -4,6 +4,7 @@
 // with where each sends the gradient back. The server computes every number; this module wires parts.
 
 import { showError, SERVER_FAILED } from "../../components/error.js";
+import { mountExport } from "../../components/export.js";
 import { createLatest } from "../../components/latest.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { renderActivation } from "./activation.js";
@@ -102,6 +103,9 @@ function mount(el, { api, state: initial, onState }) {
     lessons.ask(state);
   }
 
+  // An export is drawn from the request the page last sent: its state is that request.
+  const unexport = mountExport(part("export"), { api, view: "layers", request: () => ({ ...state }),
+    title: "Export the layer and its pooling", fps: 5 });
   api.layersInputs().then((choices) => { if (!closed) settings.setChoices(choices, state.input); })
     .catch((err) => { if (!closed) fail(err); });
   settings.update(state);
@@ -109,6 +113,7 @@ function mount(el, { api, state: initial, onState }) {
   return () => {
     closed = true;
     lessons.cancel();
+    unexport();
     el.replaceChildren();
   };
 }

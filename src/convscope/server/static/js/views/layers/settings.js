@@ -27,7 +27,8 @@ export function mountSettings(root, part, { onChange }) {
   select.addEventListener("change", () => onChange({ input: select.value, unit: null }));
   root.addEventListener("input", (event) => {
     const input = event.target;
-    if (!(input instanceof HTMLInputElement) || input.type !== "number") return;
+    // Only the settings' own fields (they have names): the export panel's frames and fps are its own.
+    if (!(input instanceof HTMLInputElement) || input.type !== "number" || !input.name) return;
     clearServerError(input.name);
     if (!checkNumberField(root, input)) return;
     onChange({ [input.name]: Number(input.value) });

@@ -75,4 +75,5 @@ export const LAYERS_HTML = `
       kind of pooling sends that cell's gradient on the way back.</p>
     <div data-part="pooling" data-testid="pooling"></div>
   </section>
+  <section class="panel ly-export" data-part="export" data-testid="export" aria-label="export"></section>
 </div>`;

@@ -3,6 +3,7 @@
 // measured on the server; and the transposed convolution read three ways with the same numbers.
 
 import { part, renderRoot } from "../../components/part.js";
+import { mountExport } from "../../components/export.js";
 import { createStage } from "../../components/stage.js";
 import { showError } from "../../components/error.js";
 import { createFftSection } from "./fft-section.js";
@@ -53,6 +54,9 @@ function mount(el, { api, state: initial, onState }) {
   const matrix = createMatrixSection(part(root, "matrix-section"), ctx);
   const fft = createFftSection(part(root, "fft-section"), ctx);
   const transposed = createTransposedSection(part(root, "t-section"), ctx);
+  // The page's animation is the transposed convolution's painting: the export draws it, and its figure and code.
+  const unexport = mountExport(part(root, "t-export"), { api, view: "matrix", request: transposed.request,
+    title: "Export the transposed convolution", fps: 2 });
   part(root, "dims-1").addEventListener("click", () => patch({ dims: 1 }));
   part(root, "dims-2").addEventListener("click", () => patch({ dims: 2 }));
 
@@ -92,5 +96,6 @@ function mount(el, { api, state: initial, onState }) {
     matrix.destroy();
     fft.destroy();
     transposed.destroy();
+    unexport();
   };
 }

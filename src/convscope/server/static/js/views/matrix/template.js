@@ -69,6 +69,7 @@ const TRANSPOSED = `
       <p class="error" data-part="t-error" data-testid="t-error" role="alert" hidden></p>
       <div class="pg-speed" data-part="t-speed"></div>
       <div class="transport" role="group" aria-label="painting, one input at a time" data-part="t-transport"></div>
+      <section class="mx-export" data-part="t-export" data-testid="export" aria-label="export the transposed convolution"></section>
     </div>
     <div class="mx-figures">
       <p class="formula mx-formula" data-part="t-formula" data-testid="t-formula"></p>

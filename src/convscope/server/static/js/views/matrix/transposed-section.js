@@ -97,14 +97,20 @@ export function createTransposedSection(root, { api, state, patch }) {
       : `Input (${Math.floor(painting / n)}, ${painting % n}) = ${value} paints ${value} × kernel onto ${cells.size} output cells; overlaps add.`;
   }
 
+  /** The request for the settings on show (what the page asks for, and what an export draws). */
+  const request = () => {
+    const s = state();
+    return { input_size: s.tIn, kernel_size: s.tK, stride: s.tStride, padding: s.tPad, output_padding: s.tOut, dilation: s.tDil };
+  };
+
   return {
     update() {
       sliders.update(state());
-      const s = state();
-      const problem = transposedProblem(s);
+      const problem = transposedProblem(state());
       if (problem) return showError(error, problem);
-      latest.ask({ input_size: s.tIn, kernel_size: s.tK, stride: s.tStride, padding: s.tPad, output_padding: s.tOut, dilation: s.tDil });
+      latest.ask(request());
     },
+    request,
     draw: drawAll,
     destroy() { player.pause(); latest.cancel(); },
   };

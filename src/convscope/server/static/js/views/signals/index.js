@@ -5,6 +5,7 @@
 
 import { errorMessage, showError, SERVER_FAILED } from "../../components/error.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
+import { mountExport } from "../../components/export.js";
 import { createStage } from "../../components/stage.js";
 import { mountBalls } from "./balls.js";
 import { mountEcho } from "./echo.js";
@@ -53,6 +54,8 @@ function mount(el, { api, state: initial, onState }) {
       if (latencyMs !== null) root.dataset.clickToSoundMs = latencyMs.toFixed(1);
     } });
   const stage = createStage(root, () => { balls.draw(); slide.draw(); echo.draw(); });
+  const unexport = mountExport(part("export"), { api, view: slide.exportView, request: slide.exportRequest,
+    title: "Export the flip and slide" });
 
   /** Merge a change, keep the total inside f * g, and ask the sections it concerns. @param {Partial<SignalsState>} patch */
   function apply(patch) {
@@ -94,6 +97,7 @@ function mount(el, { api, state: initial, onState }) {
     slide.destroy();
     echo.destroy();
     stage.destroy();
+    unexport();
     el.replaceChildren();
   };
 }

@@ -32,6 +32,8 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
   let law = null;
   /** @type {Record<string, ReturnType<typeof createPad> | null>} */
   const pads = { f: null, g: null };
+  /** @type {SlideAsk | null} the request the slide was last drawn from: what an export draws too */
+  let asked = null;
 
   const player = createPlayer(part("transport"), part("speed"), {
     speed: () => state().speed,
@@ -159,11 +161,16 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
       part("flip-explain").textContent = explainFlip(s.flip, "toggle");
       /** @type {HTMLAnchorElement} */ (part("playground-link")).href = playgroundLink(lesson?.g ?? null, s.flip);
       syncPads();
-      latest.ask(drops ? { drops: true, body: { f: s.f, g: s.g, flip: s.flip, repeat: s.repeat, max_frames: 241 } }
-        : { drops: false, body: { f: spec(s, "f"), g: spec(s, "g"), flip: s.flip, repeat: s.repeat, max_frames: 121 } });
+      asked = drops ? { drops: true, body: { f: s.f, g: s.g, flip: s.flip, repeat: s.repeat, max_frames: 241 } }
+        : { drops: false, body: { f: spec(s, "f"), g: spec(s, "g"), flip: s.flip, repeat: s.repeat, max_frames: 121 } };
+      latest.ask(asked);
       drawNow();
     },
     draw: drawNow,
+    /** The export routes' name for the slide on show: the shapes, or the ball drop's f and g. */
+    exportView: () => (asked?.drops ? "signals-drops" : "signals"),
+    /** The request the slide on show came from (null before the first). */
+    exportRequest: () => (asked ? { ...asked.body } : null),
     destroy() { player.pause(); latest.cancel(); },
   };
 }

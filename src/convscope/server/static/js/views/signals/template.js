@@ -65,6 +65,7 @@ export const SIGNALS_HTML = `
       <canvas data-part="slide-result" data-testid="slide-result" role="img"
       aria-label="f * g drawn up to the slide's current shift"></canvas></div>
     <div class="sig-laws" data-part="laws"></div>
+    <section class="sig-export" data-part="export" data-testid="export" aria-label="export the flip and slide"></section>
   </section>
 
   <section class="panel sig-section" aria-labelledby="sig-xcorr-title">

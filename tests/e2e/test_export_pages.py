@@ -1,0 +1,119 @@
+"""The export panel on the Signals, Layers and Matrix & FFT pages, in chromium: each button's download is
+the route's file for the request the page shows (decoded: frames, timing, the subsampling said), and
+"Copy code" puts the route's script on the clipboard. One page load per page."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP
+
+pytestmark = pytest.mark.e2e
+
+LAYERS = {"input": "digit", "digit": 7, "index": 0, "filters": 2, "kernel_size": 3, "stride": 1, "padding": 1,
+          "init": "named", "seed": 0, "unit": None, "activation": "tanh", "negative_slope": 0.01,
+          "pool_kernel_size": 2, "pool_stride": 2, "pool_padding": 0}
+
+
+def route(server: str, path: str, body: dict[str, Any]) -> bytes:
+    """The export route's answer to ``body``, fetched outside the page."""
+    request = urllib.request.Request(f"{server}/api/export/{path}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return bytes(response.read())
+
+
+@pytest.fixture
+def clipboard_page(browser: Any) -> Iterator[Any]:
+    """A page allowed to use the clipboard and to download; console errors fail the test."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def download(page: Any, kind: str, tmp_path: Path) -> Path:
+    with page.expect_download() as info:
+        page.locator(f'[data-export="{kind}"]').click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def copied(page: Any, framework: str) -> str:
+    page.locator(f'[data-export="{framework}"]').click()
+    expect(page.locator("[data-export-status]")).to_have_text(re.compile("^Copied"))
+    return str(page.evaluate("navigator.clipboard.readText()"))
+
+
+def check_animation(page: Any, tmp_path: Path, kind: str, name: str, frames: int) -> bytes:
+    """Download the animation at 5 fps and ``frames`` frames; its frames, timing and the panel's note."""
+    page.locator("[data-export-frames]").fill(str(frames))
+    page.locator("[data-export-fps]").fill("5")
+    saved = download(page, kind, tmp_path)
+    assert saved.name == f"convscope-{name}.{kind}"
+    with Image.open(saved) as image:
+        assert (image.n_frames, image.info["duration"]) == (frames, 200)
+    expect(page.locator("[data-export-status]")).to_contain_text(f"Subsampled: {frames} frames show")
+    return saved.read_bytes()
+
+
+def test_the_signals_page_exports_the_slide_on_show(clipboard_page: Any, server: str, tmp_path: Path) -> None:
+    page = clipboard_page
+    page.goto(f"{server}/#/signals?sf=triangle&sg=box&flip=0")
+    page.wait_for_selector(".signals[data-busy='false'] [data-testid=export] [data-export=png]")
+    body = {"f": "triangle", "g": "box", "flip": False, "repeat": 0, "max_frames": 121}
+    gif = check_animation(page, tmp_path, "gif", "signals", 6)
+    assert gif == route(server, "signals/gif", {**body, "fps": 5, "frames": 6})
+    png = download(page, "png", tmp_path)
+    assert png.read_bytes() == route(server, "signals/png", body)
+    assert copied(page, "torch") == route(server, "signals/torch", body).decode()
+    # The ball drop's f and g on whole steps go to their own route.
+    page.get_by_test_id("slide-source").select_option("drops")
+    page.wait_for_selector(".signals[data-busy='false']")
+    drops = {"f": [1, 1, 1, 1, 1, 1], "g": [1, 1, 1, 1, 1, 1], "flip": False, "repeat": 0, "max_frames": 241}
+    assert copied(page, "numpy") == route(server, "signals-drops/numpy", drops).decode()
+
+
+def test_the_layers_page_exports_its_layer_and_pooling(clipboard_page: Any, server: str,
+                                                       tmp_path: Path) -> None:
+    page = clipboard_page
+    page.goto(f"{server}/#/layers?input=digit&digit=7&filters=2&activation=tanh")
+    page.wait_for_selector(".layers[data-busy='false'] [data-testid=export] [data-export=png]")
+    assert page.locator("[data-export-fps]").input_value() == "5"  # the pooling's own pace
+    apng = check_animation(page, tmp_path, "apng", "layers", 4)
+    assert apng == route(server, "layers/apng", {**LAYERS, "fps": 5, "frames": 4})
+    png = download(page, "png", tmp_path)
+    with Image.open(png) as figure:
+        assert figure.width == 1520
+    assert copied(page, "numpy") == route(server, "layers/numpy", LAYERS).decode()
+
+
+def test_the_matrix_page_exports_the_transposed_convolution(clipboard_page: Any, server: str,
+                                                            tmp_path: Path) -> None:
+    page = clipboard_page
+    page.goto(f"{server}/#/matrix?ti=2&tk=3&ts=2&tp=0&to=1")
+    page.wait_for_selector("[data-testid=transposed-section][data-busy=false] [data-testid=reading-b] table")
+    body = {"input_size": 2, "kernel_size": 3, "stride": 2, "padding": 0, "output_padding": 1, "dilation": 1}
+    gif = check_animation(page, tmp_path, "gif", "matrix", 3)
+    assert gif == route(server, "matrix/gif", {**body, "fps": 5, "frames": 3})
+    png = download(page, "png", tmp_path)
+    assert png.read_bytes() == route(server, "matrix/png", body)
+    code = copied(page, "torch")
+    assert code == route(server, "matrix/torch", body).decode()
+    assert "kernel[None, None], stride=2, padding=0, output_padding=1, dilation=1)" in code
