@@ -24,7 +24,9 @@ from fastapi import Request, Response
 
 __all__ = ["NOT_MODIFIED", "AnswerCache", "etag_answer"]
 
-NOT_MODIFIED = {304: {"description": "Not Modified: `If-None-Match` named this answer's `ETag`; no body."}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not Modified: `If-None-Match` named this answer's `ETag`; no body."},
+}
 
 
 class AnswerCache:
