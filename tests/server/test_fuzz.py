@@ -18,14 +18,15 @@ description says "rectangular", which JSON Schema cannot state). A rule between 
 "``image`` or ``digit``, not both", is written into the schema instead
 (`convscope.server.schemas.common.exactly_one`), so a 422 for it fails here.
 
-Sized for CI (which runs on 2 cores): ``EXAMPLES`` per operation (default 100), fixed seeds by
+Sized for CI (which runs on 2 cores): ``EXAMPLES`` per operation (default 200), fixed seeds by
 ``derandomize``; the export routes that draw an animation or the network figure (``HEAVY``, ~0.4 s of
 server CPU per case) get ``HEAVY_EXAMPLES`` (30). Schemathesis' coverage phase is off by default
 (``CONVSCOPE_FUZZ_COVERAGE=1`` turns it on): it builds its boundary cases while pytest collects, and
 for this schema that alone cost more CPU than 100 fuzzed cases of every operation (measured under
 load: collection 16 s of CPU without it, over 80 s with it; ``benchmarks/RESULTS_load.md``). Without
-it, 30 cases of each light operation cost about 1 s of CPU. ``CONVSCOPE_FUZZ_EXAMPLES=300`` asks for
-300 per light operation (about 5 min of CPU).
+it, 200 cases of all 39 light operations took 226 s of user CPU (collection included; the slowest,
+image-kernels' apply, 21 s) and the drawing exports at 30 cases 71 s: about 5 min of one core, as 100
+cases with the coverage phase took before. 300 would not fit: costs grow faster than the count.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from tests.server.test_security import running
 APP = create_app()
 SCHEMA = schemathesis.openapi.from_dict(APP.openapi())
 SCHEMA.config.phases.coverage.enabled = os.environ.get("CONVSCOPE_FUZZ_COVERAGE", "0") == "1"
-EXAMPLES = int(os.environ.get("CONVSCOPE_FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("CONVSCOPE_FUZZ_EXAMPLES", "200"))
 HEAVY = r"^/api/export/(playground|network)"  # each case renders a GIF/MP4/PNG: ~0.4 s of server CPU
 HEAVY_EXAMPLES = min(EXAMPLES, 30)
 REFUSED_BY_RULE = (400, 404, 409, 413)  # a rule about the data, not the shape; never 422
