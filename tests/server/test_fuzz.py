@@ -23,7 +23,7 @@ Sized for CI (which runs on 2 cores): ``EXAMPLES`` per operation (default 200), 
 server CPU per case) get ``HEAVY_EXAMPLES`` (30). Schemathesis' coverage phase is off by default
 (``CONVSCOPE_FUZZ_COVERAGE=1`` turns it on): it builds its boundary cases while pytest collects, and
 for this schema that alone cost more CPU than 100 fuzzed cases of every operation (measured under
-load: collection 16 s of CPU without it, over 80 s with it; ``benchmarks/RESULTS_load.md``). Without
+load: collection 16 s of CPU without it, still collecting after 146 s with it; RESULTS_load.md). Without
 it, 200 cases of all 39 light operations took 226 s of user CPU (collection included; the slowest,
 image-kernels' apply, 21 s) and the drawing exports at 30 cases 71 s: about 5 min of one core, as 100
 cases with the coverage phase took before. 300 would not fit: costs grow faster than the count.
