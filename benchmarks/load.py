@@ -10,8 +10,11 @@ after the burst (2 s later, when the server has gone idle).
     .venv/bin/python benchmarks/load.py                    # both scenarios, 100 clients, 10 s each
     .venv/bin/python benchmarks/load.py --scenario default --clients 20 --seconds 3
 
-Scenarios: ``default`` is the playground's first request (digit 3, 3x3 ones, the page's defaults);
-``heavy`` a 64x64 image with an 8x8 kernel (57x57 windows x 64 taps, the issue's 4.8 MB answer).
+Scenarios: ``default`` is the playground's first request (digit 3, 3x3 ones, the page's defaults), which
+the server answers from its cache after the first time; ``varied`` the same request for 200 different
+digits "3" (index 0..199), each client cycling through them from its own place, so that nearly every
+request misses the server's 64-answer cache and is computed; ``heavy`` a 64x64 image with an 8x8 kernel
+(57x57 windows x 64 taps, the issue's 4.8 MB answer).
 The client is plain asyncio on raw HTTP/1.1, light enough to share the cores with the server.
 """
 
@@ -37,13 +40,15 @@ import numpy as np
 import psutil
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-SCENARIOS = {
-    "default": {"digit": 3, "index": 0, "kernel": "ones", "kernel_size": 3, "padding": 0, "stride": 1,
-                "dilation": 1},
-    "heavy": {
+DEFAULT = {"digit": 3, "index": 0, "kernel": "ones", "kernel_size": 3, "padding": 0, "stride": 1,
+           "dilation": 1}
+SCENARIOS: dict[str, list[dict[str, object]]] = {
+    "default": [DEFAULT],
+    "varied": [{**DEFAULT, "index": index} for index in range(200)],
+    "heavy": [{
         "image": np.random.default_rng(0).random((64, 64)).round(3).tolist(),
         "kernel": np.random.default_rng(1).standard_normal((8, 8)).round(3).tolist(),
-    },
+    }],
 }
 
 
@@ -84,13 +89,17 @@ def serving(src: Path) -> Iterator[tuple[str, psutil.Process]]:
         process.wait(timeout=15)
 
 
-async def one_client(port: int, body: bytes, stop: float, tally: Tally) -> None:
-    """Send the request back to back on one keep-alive connection until ``stop`` (monotonic)."""
-    head = (f"POST /api/convolve HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode()
+async def one_client(port: int, bodies: list[bytes], first: int, stop: float, tally: Tally) -> None:
+    """Send the requests back to back on one keep-alive connection until ``stop`` (monotonic), cycling
+    through ``bodies`` from index ``first``."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    sent = first
     try:
         while time.monotonic() < stop:
+            body = bodies[sent % len(bodies)]
+            sent += 1
+            head = (f"POST /api/convolve HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
             start = time.perf_counter()
             writer.write(head + body)
             status, answer = await read_answer(reader)
@@ -121,10 +130,22 @@ def watch_rss(process: psutil.Process, stop: threading.Event, peak: list[int]) -
         time.sleep(0.02)
 
 
+def settle(server: psutil.Process, most: float = 30.0) -> None:
+    """Wait (at most ``most`` seconds) until the server's RSS holds still for 2 s: it frees ~140 MB
+    a few seconds after starting, which would otherwise count as memory the burst gave back."""
+    deadline, last = time.monotonic() + most, -1
+    while time.monotonic() < deadline:
+        rss = server.memory_info().rss
+        if abs(rss - last) < 2**20:
+            return
+        last = rss
+        time.sleep(2.0)
+
+
 def run_scenario(url: str, server: psutil.Process, name: str, clients: int,
                  seconds: float) -> dict[str, object]:
     """One burst of ``clients`` for ``seconds``; the numbers for RESULTS.md."""
-    port, body = int(url.rsplit(":", 1)[1]), json.dumps(SCENARIOS[name]).encode()
+    port, bodies = int(url.rsplit(":", 1)[1]), [json.dumps(body).encode() for body in SCENARIOS[name]]
     before = server.memory_info().rss
     peak, stop_watch = [before], threading.Event()
     watcher = threading.Thread(target=watch_rss, args=(server, stop_watch, peak), daemon=True)
@@ -133,7 +154,8 @@ def run_scenario(url: str, server: psutil.Process, name: str, clients: int,
 
     async def burst() -> None:
         stop = time.monotonic() + seconds
-        await asyncio.gather(*(one_client(port, body, stop, tally) for _ in range(clients)))
+        spread = max(1, len(bodies) // clients)
+        await asyncio.gather(*(one_client(port, bodies, k * spread, stop, tally) for k in range(clients)))
 
     start = time.perf_counter()
     asyncio.run(burst())
@@ -172,6 +194,7 @@ def main() -> None:
     for name in names:
         with serving(args.src) as (url, server):  # a fresh server per scenario: its memory is its own
             run_scenario(url, server, name, 4, 1.0)  # warm up: imports, the first trace
+            settle(server)
             print(json.dumps(run_scenario(url, server, name, args.clients, args.seconds)), flush=True)
 
 

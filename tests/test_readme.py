@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from convscope.lessons.playground_steps import window_steps
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -27,7 +29,7 @@ def test_readme_python_examples_run_and_match_their_comments() -> None:
     lesson = namespace["lesson"]
     assert (lesson["output_size"], lesson["valid"]) == ([20, 20], True)
     assert lesson["explanation"]["formula"] == "O = (W - K + 2P)/S + 1"
-    assert [step["sum"] for step in lesson["steps"]] == [step["sum"] for step in namespace["steps"]]
+    assert [step["sum"] for step in window_steps(lesson)] == [step["sum"] for step in namespace["steps"]]
     assert namespace["probabilities"].shape == (1, 10)
     assert int(namespace["probabilities"].argmax()) == 7
 

@@ -20,9 +20,10 @@ from convscope.ops.conv import forward
 from convscope.ops.im2col import ConvGeometry
 from convscope.records import TraceStep
 
-__all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convolution_naive"]
+__all__ = ["convolution_output", "pad_image", "trace_convolution", "trace_convolution_naive", "trace_sums"]
 
 Array = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 Step = TraceStep  # one window: its output cell, taps, padding flags, values, products and sum
 # A traced tap costs ~200 bytes of Python objects: 2**21 taps (~400 MB) is past anything worth animating
 # (the playground's largest, a 64x64 image with a 15x15 kernel and padding 16, has 1,512,900) but refuses
@@ -140,18 +141,10 @@ def trace_convolution(
     img, k, win = _prepare(image, kernel, padding, stride, dilation)
     (oh, ow), (kh, kw) = win.output_size, k.shape
     _check_taps(oh * ow * kh * kw)
+    pr, pc, values, products, sums = _taps(img, k, win)
     height, width = win.axes
-    rows = height.taps() + height.padding[0]  # (H_out, kH) padded row of each tap
-    cols = width.taps() + width.padding[0]  # (W_out, kW)
-    pr = np.broadcast_to(rows[:, None, :, None], (oh, ow, kh, kw))  # (H_out, W_out, kH, kW)
-    pc = np.broadcast_to(cols[None, :, None, :], (oh, ow, kh, kw))
     in_pad_row, in_pad_col = ~height.reads_input(), ~width.reads_input()  # (H_out, kH), (W_out, kW)
     flags = (in_pad_row[:, None, :, None] | in_pad_col[None, :, None, :]).reshape(oh * ow, kh * kw)
-    values = np.pad(img, win.padding)[pr, pc].reshape(oh * ow, kh * kw)  # (L, K)
-    products = values * k.reshape(-1) + 0.0  # (L, K); "+ 0.0" turns -0.0 into 0.0 for display
-    sums = np.zeros(oh * ow)
-    for j in range(kh * kw):  # add the products one at a time, in the order the loop (and the page) does
-        sums += products[:, j]
     positions = np.stack([pr, pc], axis=-1).reshape(oh * ow, kh * kw, 2)  # (L, K, 2)
     outs = np.stack(np.divmod(np.arange(oh * ow), ow), axis=-1)  # (L, 2): (r, c) row-major
     steps: list[Step] = [
@@ -167,6 +160,24 @@ def trace_convolution(
         )
     ]
     return steps
+
+
+def trace_sums(image: Any, kernel: Any, padding: Any = 0, stride: Any = 1, dilation: Any = 1) -> Array:
+    """The sums `trace_convolution` records, as an (H_out, W_out) array, without its per-tap lists.
+
+    Each is its window's products added one at a time in kernel row-major order, exactly as the trace
+    (and the page's animation) adds them, so ``trace_sums(...)[r, c]`` equals step ``r * W_out + c``'s
+    ``"sum"`` bit for bit (`convolution_output` may differ in the last bit: it adds in another order).
+
+    Examples
+    --------
+    >>> trace_sums([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -1]], padding=(0, 1))
+    array([[-4., -4., -4.,  3.]])
+    """
+    img, k, win = _prepare(image, kernel, padding, stride, dilation)
+    (oh, ow), (kh, kw) = win.output_size, k.shape
+    _check_taps(oh * ow * kh * kw)
+    return _taps(img, k, win)[4].reshape(oh, ow)
 
 
 def trace_convolution_naive(
@@ -205,6 +216,22 @@ def trace_convolution_naive(
             step["sum"] = total
             steps.append(step)
     return steps
+
+
+def _taps(img: Array, k: Array, win: Window) -> tuple[Ints, Ints, Array, Array, Array]:
+    """Each tap's padded row and column (H_out, W_out, kH, kW), value and product (L, K); the sums (L,)."""
+    (oh, ow), (kh, kw) = win.output_size, k.shape
+    height, width = win.axes
+    rows = height.taps() + height.padding[0]  # (H_out, kH) padded row of each tap
+    cols = width.taps() + width.padding[0]  # (W_out, kW)
+    pr = np.broadcast_to(rows[:, None, :, None], (oh, ow, kh, kw))  # (H_out, W_out, kH, kW)
+    pc = np.broadcast_to(cols[None, :, None, :], (oh, ow, kh, kw))
+    values = np.pad(img, win.padding)[pr, pc].reshape(oh * ow, kh * kw)  # (L, K)
+    products = values * k.reshape(-1) + 0.0  # (L, K); "+ 0.0" turns -0.0 into 0.0 for display
+    sums = np.zeros(oh * ow)
+    for j in range(kh * kw):  # add the products one at a time, in the order the loop (and the page) does
+        sums += products[:, j]
+    return pr, pc, values, products, sums
 
 
 def _check_taps(taps: int) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from convscope.lessons.playground_steps import window_step, window_steps
 from tests.e2e.playground_page import READY, open_playground, set_slider
 
 pytestmark = pytest.mark.e2e
@@ -82,13 +83,13 @@ def test_the_playground_with_invalid_settings_and_mid_animation(page: Any, serve
 
 def test_each_step_is_announced_from_its_products(page: Any, server: str) -> None:
     lesson = _post(server, "/api/convolve", {"digit": 3, "index": 0, "kernel": "ones", "kernel_size": 3})
-    n = next(i for i, s in enumerate(lesson["steps"]) if sum(p != 0 for p in s["products"]) >= 4)
+    n = next(i for i, s in enumerate(window_steps(lesson)) if sum(p != 0 for p in s["products"]) >= 4)
     open_playground(page, server, f"digit=3&index=0&kernel=ones&size=3&padding=0&stride=1&step={n}")
     live = page.get_by_test_id("step-announcement")
     assert live.get_attribute("aria-live") == "polite"
     page.get_by_test_id("step-forward").click()  # step n + 1, 1-based: steps[n]
     text = live.text_content()
-    step = lesson["steps"][n]
+    step = window_step(lesson, n)
     assert text.startswith(f"output[{step['out'][0]}, {step['out'][1]}] = ")
     assert text.endswith(f"= {_format(step['sum'])}")
     terms = [_format(p).lstrip("−") for p in step["products"] if p != 0]

@@ -10,6 +10,7 @@ from PIL import Image
 
 from convscope.export import PlaygroundSettings, plan_animation, playground_lesson, render_playground
 from convscope.export.playground_frame import frame_layout, scale_of
+from convscope.lessons.playground_steps import step_count
 
 SLIDE = PlaygroundSettings(digit=3, kernel="sobel_x", padding=1, stride=2)  # diverging, floored
 BLUR = PlaygroundSettings(digit=7, kernel="box", kernel_size=3, stride=3)  # sequential greys, 36 windows
@@ -37,9 +38,9 @@ def test_the_animation_has_the_planned_frames_and_ends_on_the_lessons_output(
     out = tmp_path / f"conv.{fmt}"
     note = render_playground(settings, out, fmt, fps=12.5, max_frames=40)  # type: ignore[arg-type]
     lesson = playground_lesson(settings)
-    plan = plan_animation(len(lesson["steps"]), 40, 12.5)
+    plan = plan_animation(step_count(lesson), 40, 12.5)
     with Image.open(out) as image:
-        assert image.n_frames == len(plan.steps) == min(40, len(lesson["steps"]) + 1)
+        assert image.n_frames == len(plan.steps) == min(40, step_count(lesson) + 1)
         layout = frame_layout(lesson, 1)
         assert image.size == (layout.width, layout.height)
         assert image.info["duration"] == 80  # 12.5 fps
@@ -48,7 +49,7 @@ def test_the_animation_has_the_planned_frames_and_ends_on_the_lessons_output(
     # A GIF frame has at most 256 colours: each drawn colour is within quantisation of the scale's.
     tolerance = 12 if fmt == "gif" else 0
     assert np.abs(drawn - wanted).max() <= tolerance
-    assert ("subsampled" in note) == (len(lesson["steps"]) + 1 > 40)
+    assert ("subsampled" in note) == (step_count(lesson) + 1 > 40)
 
 
 def test_the_first_frame_has_no_output_yet(tmp_path: Path) -> None:

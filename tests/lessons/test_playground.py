@@ -10,6 +10,7 @@ import torch
 from convscope.data import DigitSource
 from convscope.errors import SettingError
 from convscope.lessons.playground import Convolution, convolution_lesson, digit_lesson, kernel_weights
+from convscope.lessons.playground_steps import step_count, window_steps
 
 SOURCE = DigitSource()
 
@@ -27,9 +28,9 @@ def test_output_and_every_window_equal_torch(kernel: str, size: int, padding: in
     )[0, 0].numpy()
     np.testing.assert_allclose(lesson["output"], expected, rtol=1e-12, atol=1e-12)
     assert lesson["output_size"] == list(expected.shape)
-    assert [step["out"] for step in lesson["steps"]] == [[r, c] for r in range(expected.shape[0])
+    assert [step["out"] for step in window_steps(lesson)] == [[r, c] for r in range(expected.shape[0])
                                                          for c in range(expected.shape[1])]
-    assert all(np.isclose(sum(step["products"]), step["sum"]) for step in lesson["steps"])
+    assert all(np.isclose(sum(step["products"]), step["sum"]) for step in window_steps(lesson))
     assert lesson["kernel_name"] == kernel
     assert lesson["diverging"] is (kernel == "sobel_x")
 
@@ -39,12 +40,12 @@ def test_settings_that_do_not_tile_are_explained_with_the_floor_output() -> None
     assert lesson["valid"] is False
     assert lesson["output_size"] == [9, 9]  # PyTorch's floor: (20 - 3)/2 + 1 = 9.5
     assert lesson["explanation"]["suggestions"]
-    assert len(lesson["steps"]) == 81
+    assert step_count(lesson) == 81
 
 
 def test_a_kernel_larger_than_the_padded_input_gives_no_output_and_says_why() -> None:
     lesson = convolution_lesson(Convolution(np.ones((3, 3)), np.ones((5, 5))))
-    assert (lesson["output"], lesson["steps"]) == ([], [])
+    assert (lesson["output"], window_steps(lesson)) == ([], [])
     assert (lesson["output_size"], lesson["output_range"]) == (None, None)
     assert lesson["explanation"]["fits"] is False
     assert "not even one window fits. Add padding of at least 1" in lesson["explanation"]["reasons"][0]

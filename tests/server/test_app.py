@@ -193,4 +193,5 @@ def test_every_json_route_declares_the_record_it_answers(client: TestClient) -> 
     lesson = doc["components"]["schemas"]["PlaygroundLesson"]
     assert lesson["additionalProperties"] is False  # an answer with a key the record lacks is a drift
     assert lesson["properties"]["output"]["description"].startswith("oH x oW cross-correlation")
-    assert doc["components"]["schemas"]["TraceStep"]["properties"]["sum"]["description"]
+    assert doc["components"]["schemas"]["Explanation"]["properties"]["reasons"]
+    assert "steps" not in lesson["properties"]  # the page derives each window (views/playground/trace.js)

@@ -75,7 +75,8 @@ def test_the_parser_reads_keys_and_optional_keys() -> None:
 
 
 def test_every_record_the_page_receives_has_a_typedef_of_its_name() -> None:
-    assert {"PlaygroundLesson", "TraceStep", "UnitExplanation", "TrainingStatus", "EndEvent"} <= set(RECORDS)
+    assert {"PlaygroundLesson", "Explanation", "UnitExplanation", "TrainingStatus", "EndEvent"} \
+        <= set(RECORDS)
     assert {"BallDropLesson", "BallPair", "SlideFrame", "EchoLesson", "Envelope"} <= set(RECORDS)
     missing = sorted(set(RECORDS) - set(TYPEDEFS))
     assert missing == []

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from convscope.data import crop_digit, digit
 from convscope.kernels import kernel
 from convscope.lessons.playground import PlaygroundLesson
+from convscope.lessons.playground_steps import step_count, window_steps
 from convscope.server import ServerConfig, create_app
 from tests.server.contract import ContractClient
 
@@ -66,8 +67,8 @@ def test_digit_output_equals_torch_conv2d(
     np.testing.assert_allclose(result["output"], expected, rtol=1e-12, atol=1e-12)
     assert result["output_size"] == list(expected.shape)
     assert result["output_range"] == pytest.approx([expected.min(), expected.max()], abs=1e-12)
-    assert len(result["steps"]) == expected.size
-    assert [s["sum"] for s in result["steps"]] == pytest.approx(expected.ravel().tolist(), abs=1e-12)
+    assert step_count(result) == expected.size
+    assert [s["sum"] for s in window_steps(result)] == pytest.approx(expected.ravel().tolist(), abs=1e-12)
     assert np.asarray(result["padded"]).shape == (20 + 2 * padding, 20 + 2 * padding)
     assert result["kernel_name"] == name
     assert result["explanation"]["output_size"] == list(expected.shape)
@@ -95,9 +96,9 @@ def test_random_image_and_matrix_kernel_match_torch_or_are_explained(
     if fits:
         expected = torch_conv(image, weights, padding, stride, dilation)
         np.testing.assert_allclose(result["output"], expected, rtol=1e-10, atol=1e-10)
-        assert len(result["steps"]) == expected.size
+        assert step_count(result) == expected.size
     else:
-        assert (result["output"], result["steps"], result["output_size"]) == ([], [], None)
+        assert (result["output"], step_count(result), result["output_size"]) == ([], 0, None)
         assert result["valid"] is False
 
 
@@ -124,7 +125,7 @@ def test_settings_that_do_not_tile_answer_valid_false_with_suggestions(client: T
     assert result["explanation"]["axes"][0]["dropped"] == [19]
     # The floor rule still gives an output to animate: 9x9 windows, the last row and column dropped.
     assert result["output_size"] == [9, 9]
-    assert len(result["steps"]) == 81
+    assert step_count(result) == 81
 
 
 def test_kernel_larger_than_padded_input_is_valid_false_with_empty_output(client: TestClient) -> None:
@@ -132,8 +133,8 @@ def test_kernel_larger_than_padded_input_is_valid_false_with_empty_output(client
     assert result["valid"] is False
     assert result["explanation"]["fits"] is False
     assert result["explanation"]["reasons"]
-    assert (result["output"], result["steps"], result["output_size"], result["output_range"]) == (
-        [], [], None, None,
+    assert (result["output"], step_count(result), result["output_size"], result["output_range"]) == (
+        [], 0, None, None,
     )
     assert result["padded"] == [[0.0] * 4, [0.0, 1.0, 2.0, 0.0], [0.0, 3.0, 4.0, 0.0], [0.0] * 4]
 

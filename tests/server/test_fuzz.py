@@ -18,14 +18,21 @@ description says "rectangular", which JSON Schema cannot state). A rule between 
 "``image`` or ``digit``, not both", is written into the schema instead
 (`convscope.server.schemas.common.exactly_one`), so a 422 for it fails here.
 
-Sized for CI: ``EXAMPLES`` = 100 per operation (2,200 cases), a fixed seed by ``derandomize``. Measured on
-a 2-core machine shared by 8 sessions: 100 s of CPU (user + sys; 8 min of wall time at 18 % of a core
-under load average ~15), so about 2 minutes alone; 200 per operation passed too, in 11 min at load ~30.
+Sized for CI (which runs on 2 cores): ``EXAMPLES`` per operation (default 200), fixed seeds by
+``derandomize``; the export routes that draw an animation or the network figure (``HEAVY``, ~0.4 s of
+server CPU per case) get ``HEAVY_EXAMPLES`` (30). Schemathesis' coverage phase is off by default
+(``CONVSCOPE_FUZZ_COVERAGE=1`` turns it on): it builds its boundary cases while pytest collects, and
+for this schema that alone cost more CPU than 100 fuzzed cases of every operation (measured under
+load: collection 16 s of CPU without it, still collecting after 146 s with it; RESULTS_load.md). Without
+it, 200 cases of all 39 light operations took 226 s of user CPU (collection included; the slowest,
+image-kernels' apply, 21 s) and the drawing exports at 30 cases 71 s: about 5 min of one core, as 100
+cases with the coverage phase took before. 300 would not fit: costs grow faster than the count.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import wave
 from collections.abc import Iterator
 from typing import Any
@@ -41,7 +48,10 @@ from tests.server.test_security import running
 
 APP = create_app()
 SCHEMA = schemathesis.openapi.from_dict(APP.openapi())
-EXAMPLES = 100
+SCHEMA.config.phases.coverage.enabled = os.environ.get("CONVSCOPE_FUZZ_COVERAGE", "0") == "1"
+EXAMPLES = int(os.environ.get("CONVSCOPE_FUZZ_EXAMPLES", "200"))
+HEAVY = r"^/api/export/(playground|network)"  # each case renders a GIF/MP4/PNG: ~0.4 s of server CPU
+HEAVY_EXAMPLES = min(EXAMPLES, 30)
 REFUSED_BY_RULE = (400, 404, 409, 413)  # a rule about the data, not the shape; never 422
 
 
@@ -95,10 +105,22 @@ def base_url() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
+def _check(case: schemathesis.Case, base_url: str, timeout: float = 10.0) -> None:
+    case.call_and_validate(base_url=base_url, excluded_checks=[positive_data_acceptance],
+                           additional_checks=[documented_refusal], timeout=timeout)
+
+
 @pytest.mark.slow
-@SCHEMA.parametrize()
+@SCHEMA.exclude(path_regex=HEAVY).parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_documented(case: schemathesis.Case, base_url: str) -> None:
-    case.call_and_validate(base_url=base_url, excluded_checks=[positive_data_acceptance],
-                           additional_checks=[documented_refusal])
+    _check(case, base_url)
+
+
+@pytest.mark.slow
+@SCHEMA.include(path_regex=HEAVY).parametrize()
+@settings(max_examples=HEAVY_EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_every_drawing_export_answers_as_documented(case: schemathesis.Case, base_url: str) -> None:
+    _check(case, base_url, timeout=120.0)  # a 120-frame GIF took over 10 s on a loaded 2-core machine

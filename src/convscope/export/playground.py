@@ -19,6 +19,7 @@ from convscope.export.palette import BACKGROUND, DROPPED, INPUT_SCALE
 from convscope.export.playground_frame import MARGIN, draw_frame, frame_layout, scale_of
 from convscope.export.settings import PlaygroundSettings, playground_lesson
 from convscope.lessons.playground import PlaygroundLesson
+from convscope.lessons.playground_steps import step_count
 
 ExportFormat = Literal["png", "gif", "apng"]
 FIGURE_SCALE = 2  # slides are projected large: twice the page's pixels
@@ -35,7 +36,7 @@ def figure(lesson: PlaygroundLesson, caption: str, scale: int = FIGURE_SCALE) ->
     True
     """
     layout = frame_layout(lesson, scale)
-    grids = draw_frame(lesson, len(lesson["steps"]), layout)
+    grids = draw_frame(lesson, step_count(lesson), layout)
     s, width = scale, layout.width
     text_width = width - 2 * MARGIN * s
     below = Image.new("RGB", (width, 400 * s), BACKGROUND)
@@ -95,7 +96,7 @@ def render_playground(settings: PlaygroundSettings, out: Path | BinaryIO, fmt: E
         image = figure(lesson, settings.describe(), scale or FIGURE_SCALE)
         image.save(out, format="PNG", optimize=True)
         return f"figure {image.width}x{image.height}"
-    plan = plan_animation(len(lesson["steps"]), max_frames, fps)
+    plan = plan_animation(step_count(lesson), max_frames, fps)
     total = len(plan.steps)
     report = None if progress is None else (lambda done: progress(done, total))
     write_animation(frames(lesson, plan, scale or 1), out, fmt, plan.fps, report)

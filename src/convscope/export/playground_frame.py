@@ -2,7 +2,7 @@
 
 The padded input with the current window, the kernel, and the output filled in up to that window, side
 by side as the page lays them out; under them a line saying which window it is and what it summed.
-``step`` counts computed windows, as the page's player does: 0 shows none, ``len(steps)`` all of them.
+``step`` counts computed windows, as the page's player does: 0 shows none, ``step_count(lesson)`` all of them.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from convscope.export.palette import (
     output_scale,
 )
 from convscope.lessons.playground import PlaygroundLesson
+from convscope.lessons.playground_steps import step_count, window_step
 
 # Sizes at 1x, in pixels: grids fit GRID_SIDE, cells within the page's limits (config.js SIZES).
 GRID_SIDE, KERNEL_SIDE, MARGIN, GAP, TITLE, STATUS = 320, 96, 16, 40, 22, 26
@@ -79,7 +80,7 @@ def _cell(rows: int, cols: int, side: int, largest: int) -> int:
 
 
 def draw_frame(lesson: PlaygroundLesson, step: int, layout: FrameLayout) -> Image.Image:
-    """The picture after ``step`` windows (0..len(steps)): window ``step - 1`` shown, its cell filled.
+    """The picture after ``step`` windows (0..step_count(lesson)): window ``step - 1`` shown, its cell filled.
 
     Examples
     --------
@@ -91,9 +92,8 @@ def draw_frame(lesson: PlaygroundLesson, step: int, layout: FrameLayout) -> Imag
     """
     image = Image.new("RGB", (layout.width, layout.height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    steps = lesson["steps"]
-    step = max(0, min(step, len(steps)))
-    current = steps[step - 1] if step > 0 else None
+    step = max(0, min(step, step_count(lesson)))
+    current = window_step(lesson, step - 1) if step > 0 else None
     s, title_y = layout.scale, layout.input.y - (TITLE - 4) * layout.scale
     rows, cols = layout.input.rows, layout.input.cols
     label(draw, (layout.input.x, title_y), f"input, padded {rows}x{cols}", 13 * s)
@@ -177,13 +177,13 @@ def _draw_output(draw: ImageDraw.ImageDraw, lesson: PlaygroundLesson, box: GridB
 
 def _status(lesson: PlaygroundLesson, step: int) -> str:
     """Which window this frame shows and its sum, or why there is none."""
-    steps = lesson["steps"]
-    if not steps:
+    count = step_count(lesson)
+    if not count:
         return lesson["explanation"]["summary"]
     if step == 0:
-        return f"0 of {len(steps)} windows computed"
-    if step == len(steps):
-        return f"all {len(steps)} windows computed: each output cell is one window's sum of products"
-    r, c = steps[step - 1]["out"]
-    total, taps = format_value(steps[step - 1]["sum"]), len(steps[0]["products"])
-    return f"window {step} of {len(steps)}: output[{r}][{c}] = sum of {taps} products = {total}"
+        return f"0 of {count} windows computed"
+    if step == count:
+        return f"all {count} windows computed: each output cell is one window's sum of products"
+    current = window_step(lesson, step - 1)
+    (r, c), taps, total = current["out"], len(current["products"]), format_value(current["sum"])
+    return f"window {step} of {count}: output[{r}][{c}] = sum of {taps} products = {total}"

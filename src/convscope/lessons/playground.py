@@ -1,8 +1,12 @@
-"""The convolution playground: one convolution, its arithmetic explained and every window traced.
+"""The convolution playground: one convolution, its arithmetic explained, every window ready to trace.
 
 Settings that do not tile the input are an answer (``valid: false``, with reasons and the nearest valid
 settings), not an error: a learner asks exactly that question. Only what the page cannot show raises a
 `SettingError`: an unknown kernel, a trace too long to animate, values whose products overflow.
+
+The answer holds the padded input, the kernel and the output; each window's positions, values and
+products follow from them exactly (`convscope.lessons.playground_steps`, and its twin on the page), so
+they are not sent: the default answer is 20 KB instead of 148 KB.
 """
 
 from __future__ import annotations
@@ -18,18 +22,21 @@ from convscope.arithmetic import explain_convolution
 from convscope.data import DigitSource, as_unit
 from convscope.errors import SettingError
 from convscope.kernels import KERNELS, kernel, kernel_catalogue
-from convscope.records import Explanation, Grid, KernelRecord, TraceStep
-from convscope.trace import pad_image, trace_convolution
+from convscope.records import Explanation, Grid, KernelRecord
+from convscope.trace import pad_image, trace_sums
 
 Array = npt.NDArray[np.float64]
 
 DEFAULT_KERNEL_SIZE = 3
-MAX_TRACE_VALUES = 250_000  # windows x kernel taps: ~10 MB of JSON, a few seconds of animation at most
+MAX_TRACE_VALUES = 250_000  # windows x kernel taps: the page derives each window; past this it would not play
 _DIVERGING = {info.name: info.diverging for info in KERNELS}
 
 
 class PlaygroundLesson(TypedDict):
-    """What the playground draws: input, padded input, kernel, output, the explanation and every window."""
+    """What the playground draws: input, padded input, kernel, output and the explanation.
+
+    Window ``i`` (row-major, one per output cell) is derived from these: `playground_steps.window_step`.
+    """
 
     input: Grid
     """H x W input image."""
@@ -42,7 +49,8 @@ class PlaygroundLesson(TypedDict):
     diverging: bool
     """True when a diverging colour scale is advised (negative values)."""
     output: Grid
-    """oH x oW cross-correlation (PyTorch's conv2d); [] when it does not fit."""
+    """oH x oW cross-correlation (PyTorch's conv2d); [] when it does not fit. Cell [r][c] is window
+    r*oW+c's products added one at a time in kernel row-major order (the animation's sum)."""
     output_size: list[int] | None
     """[oH, oW]; null when the kernel does not fit."""
     output_range: list[float] | None
@@ -50,8 +58,6 @@ class PlaygroundLesson(TypedDict):
     valid: bool
     """Same as explanation.valid."""
     explanation: Explanation
-    steps: list[TraceStep]
-    """One entry per output cell, row-major; [] when it does not fit."""
 
 
 class DigitLesson(TypedDict):
@@ -139,30 +145,26 @@ def convolution_lesson(setting: Convolution, max_trace_values: int = MAX_TRACE_V
     -------
     PlaygroundLesson
         ``valid: false`` with the reasons and suggestions when the windows do not tile the input; no
-        output and no steps when the kernel does not fit at all.
+        output (and so no windows) when the kernel does not fit at all.
 
     Examples
     --------
     >>> three = DigitSource().crop(3, 0)
     >>> lesson = convolution_lesson(Convolution(three, np.ones((3, 3)), padding=1))
-    >>> lesson["output_size"], len(lesson["steps"]), lesson["steps"][0]["sum"] == lesson["output"][0][0]
-    ([20, 20], 400, True)
+    >>> lesson["output_size"], bool(np.isclose(lesson["output"][10][10], three[9:12, 9:12].sum()))
+    ([20, 20], True)
     >>> convolution_lesson(Convolution(three, np.ones((3, 3)), stride=2))["explanation"]["reasons"][0][:40]
     '20 - 3 + 2×0 = 17 is not a multiple of t'
     """
     image, weights = setting.image, setting.weights
     explanation = explain_convolution(image.shape, weights.shape, setting.padding, setting.stride,
                                       setting.dilation)
-    steps: list[TraceStep] = []
     output: Grid = []
     size = explanation["output_size"]
     if explanation["fits"] and size is not None:
-        oh, ow = size
-        _check_traceable(image, weights, (oh, ow), max_trace_values)
-        steps = trace_convolution(image, weights, setting.padding, setting.stride, setting.dilation)
-        sums = [step["sum"] for step in steps]
-        # The output is the traced sums themselves, so each animated dot product is exactly its cell.
-        output = [sums[r * ow : (r + 1) * ow] for r in range(oh)]
+        _check_traceable(image, weights, (size[0], size[1]), max_trace_values)
+        # The traced sums themselves, so each animated dot product is exactly its cell.
+        output = trace_sums(image, weights, setting.padding, setting.stride, setting.dilation).tolist()
     flat = [v for row in output for v in row]
     return {
         "input": image.tolist(),
@@ -175,7 +177,6 @@ def convolution_lesson(setting: Convolution, max_trace_values: int = MAX_TRACE_V
         "output_range": [min(flat), max(flat)] if flat else None,
         "valid": explanation["valid"],
         "explanation": explanation,
-        "steps": steps,
     }
 
 

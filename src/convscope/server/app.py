@@ -43,6 +43,9 @@ _DESCRIPTION = """\
 The JSON API of convscope's browser app. Every 4xx answer carries `message`, one line naming the field
 and what is allowed (e.g. `padding: must be <= 16 (got 40)`); 422 answers also keep pydantic's list of
 errors in `detail`. Request bodies are limited to {limit:,} bytes ({kib} KiB); a larger one gets 413.
+Answers that depend on the request alone are reused: `POST /api/convolve` keeps its last 64 encoded
+answers (keyed by the validated request), and the digit and kernel GETs send an `ETag` (304 when
+`If-None-Match` names it).
 
 By design, for every route (so that only convscope's own page, the CLI and scripts can drive it):
 

@@ -80,7 +80,8 @@
  */
 
 /**
- * One window of the sliding kernel, in row-major order (TraceStep).
+ * One window of the sliding kernel, in row-major order (TraceStep): convscope.trace_convolution's record,
+ * derived on the page from a PlaygroundLesson by views/playground/trace.js.
  * @typedef {object} TraceStep
  * @property {[number, number]} out  the output cell it computes
  * @property {[number, number][]} positions  its input positions, padded coordinates
@@ -90,7 +91,7 @@
  */
 
 /**
- * The convolution, its arithmetic and every window (PlaygroundLesson).
+ * The convolution and its arithmetic (PlaygroundLesson); each window is derived from it (trace.js).
  * @typedef {object} PlaygroundLesson
  * @property {number[][]} input @property {number[][]} padded @property {number[][]} kernel
  * @property {string | null} kernel_name
@@ -100,7 +101,6 @@
  * @property {[number, number] | null} output_range
  * @property {boolean} valid
  * @property {Explanation} explanation
- * @property {TraceStep[]} steps  one per output cell, row-major
  */
 
 // ---- the network explorer: POST /api/network/predict and /unit, GET /api/network/model ----------

@@ -1,6 +1,7 @@
 // The convolution playground: pick an input and settings, then watch the kernel's window slide over
-// the padded input while the output fills in cell by cell. The server computes every number (the
-// trace of windows, the explanation of validity); this module wires controls, player and drawing.
+// the padded input while the output fills in cell by cell. The server computes every output and the
+// explanation of validity (each window's taps are read off its answer: trace.js); this module wires
+// controls, player and drawing.
 
 import { errorMessage, showError, SERVER_FAILED } from "../../components/error.js";
 import { mountExport } from "../../components/export.js";
@@ -12,6 +13,7 @@ import { mountKernel } from "./kernel.js";
 import { mountSettings } from "./settings.js";
 import { mountSketch } from "./sketch.js";
 import { createConvolutionStage } from "./stage.js";
+import { stepCount } from "./trace.js";
 import { applyPatch, checkAgainstCatalogue, playgroundFromParams, playgroundToParams } from "./state.js";
 import { PLAYGROUND_HTML } from "./template.js";
 import { noOutput, renderValidity, slidersReach } from "./validity.js";
@@ -61,7 +63,7 @@ function mount(el, { api, state: initial, onState }) {
   const player = createPlayer(part("transport"), part("speed"), {
     speed: () => state.speed,
     onSpeed: (level) => apply({ speed: level }),
-    count: () => (result ? result.steps.length : null),
+    count: () => (result ? stepCount(result) : null),
     onStep: (step) => {
       if (!result) return;
       stage.render(result, step);
@@ -138,14 +140,14 @@ function mount(el, { api, state: initial, onState }) {
     try {
       const next = await api.convolve(request());
       if (mine !== ticket) return;
-      const n = next.steps.length;
+      const n = stepCount(next);
       // Keep a finished animation finished; otherwise keep the place, within the new number of steps.
       const step = player.step();
       const first = result === null;
       // Arriving plays from the start, as the demo it comes from does; with reduced motion, the whole
       // output at once. A link to a step (a shared moment) opens paused there.
       const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
-      const wanted = first ? (state.step ?? (still ? n : 0)) : step === result?.steps.length ? n : step;
+      const wanted = first ? (state.step ?? (still ? n : 0)) : step === (result ? stepCount(result) : null) ? n : step;
       result = next;
       showError(part("error"), null);
       render(next, Math.min(n, Math.max(0, wanted)));

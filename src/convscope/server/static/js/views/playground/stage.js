@@ -10,6 +10,7 @@ import { drawInput, drawOutput } from "../../draw/convolution.js";
 import { boundingBox, cellAt } from "../../draw/grid.js";
 import { SIZES } from "../../config.js";
 import { renderColorBar, renderSwatches } from "../../draw/legend.js";
+import { cellsReading, windowStep } from "./trace.js";
 
 /** @typedef {import("../../draw/grid.js").Cell} Cell */
 /** @typedef {{kind: "input" | "output", cell: Cell}} Hover */
@@ -55,27 +56,24 @@ export function createConvolutionStage(root, { onHover }) {
   function paint() {
     if (!shown) return;
     const { result, step } = shown;
-    const steps = result.steps;
     const output = /** @type {number[][]} */ (result.output);
     const outCols = output[0]?.length ?? 0;
-    const current = step > 0 ? steps[step - 1] : null;
+    const current = step > 0 ? windowStep(result, step - 1) : null;
     const hoveredOut = hover?.kind === "output" ? hover.cell : null;
     const pixel = hover?.kind === "input" ? hover.cell : null;
     const hoveredIndex = hoveredOut ? hoveredOut[0] * outCols + hoveredOut[1] : null;
-    const windowStep = hoveredIndex !== null ? (steps[hoveredIndex] ?? null) : current;
-    const nextHover = hoveredIndex !== null && steps[hoveredIndex] ? hoveredIndex + 1 : null;
+    const hoveredWindow = hoveredIndex !== null ? windowStep(result, hoveredIndex) : null;
+    const shownWindow = hoveredIndex !== null ? hoveredWindow : current;
+    const nextHover = hoveredIndex !== null && hoveredWindow ? hoveredIndex + 1 : null;
     if (nextHover !== hoveredStep) {
       hoveredStep = nextHover;
       onHover(hoveredStep);
     }
-    const lit = pixel
-      ? steps.filter((s) => s.positions.some((/** @type {Cell} */ q) => q[0] === pixel[0] && q[1] === pixel[1]))
-          .map((s) => /** @type {Cell} */ (s.out))
-      : [];
+    const lit = pixel ? cellsReading(result, pixel) : [];
     const axes = result.explanation.axes;
     cells.input = drawInput(inputCanvas, {
       padded: result.padded, padding: result.explanation.padding[0], inputSize: /** @type {[number, number]} */ (result.explanation.input_size),
-      dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: windowStep?.positions ?? null,
+      dropped: [axes[0].dropped ?? [], axes[1].dropped ?? []], window: shownWindow?.positions ?? null,
       hovering: Boolean(hoveredOut), pixel, maxWidth: room(inputWrap),
       maxCell: presenting() ? 2 * SIZES.inputCell : SIZES.inputCell,
     });
@@ -88,7 +86,7 @@ export function createConvolutionStage(root, { onHover }) {
       output, computed: step, scale, current: current?.out ?? null, hovered: hoveredOut, lit,
       maxWidth: room(outputWrap), maxCell: presenting() ? 2 * SIZES.outputCell : SIZES.outputCell,
     });
-    inputWrap.dataset.highlight = windowStep ? boundingBox(windowStep.positions).join(",") : "";
+    inputWrap.dataset.highlight = shownWindow ? boundingBox(shownWindow.positions).join(",") : "";
     inputWrap.dataset.pixel = pixel ? pixel.join(",") : "";
     outputWrap.dataset.lit = cellList(lit);
     outputWrap.dataset.hover = hoveredOut ? hoveredOut.join(",") : "";

@@ -1,18 +1,18 @@
 // The arithmetic of the current window: each input value times its weight, then the sum.
 
 import { formatValue } from "../../draw/colors.js";
+import { stepCount, windowStep } from "./trace.js";
 
 /**
- * Show step `step` (1-based; 0 shows a prompt) of `result.steps` as a table of products and a sum.
+ * Show step `step` (1-based; 0 shows a prompt) of the answer's windows as a table of products and a sum.
  * @param {HTMLElement} el  emptied and refilled
  * @param {import("../../types.js").PlaygroundLesson} result  the /api/convolve response
  * @param {number} step
  * @param {boolean} [hovered]  the step is the output cell under the pointer, not the animation's
  */
 export function renderWindow(el, result, step, hovered = false) {
-  const steps = result.steps;
   const kernel = /** @type {number[][]} */ (result.kernel);
-  if (steps.length === 0) {
+  if (stepCount(result) === 0) {
     el.replaceChildren(paragraph("The kernel does not fit inside the padded input, so there is nothing to compute."));
     return;
   }
@@ -20,7 +20,8 @@ export function renderWindow(el, result, step, hovered = false) {
     el.replaceChildren(paragraph("Press play or step forward: each step multiplies the window by the kernel and adds it up."));
     return;
   }
-  const s = steps[step - 1];
+  const s = windowStep(result, step - 1);
+  if (!s) return;
   const cols = kernel[0].length;
   const heading = document.createElement("p");
   heading.className = "window-heading";
@@ -71,7 +72,7 @@ export function renderWindow(el, result, step, hovered = false) {
  * @returns {string}
  */
 export function announceStep(result, step) {
-  const s = result.steps[step - 1];
+  const s = windowStep(result, step - 1);
   if (!s) return "";
   const cell = `output[${s.out[0]}, ${s.out[1]}]`;
   const terms = s.products.filter((/** @type {number} */ p) => p !== 0);
