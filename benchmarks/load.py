@@ -13,8 +13,9 @@ after the burst (2 s later, when the server has gone idle).
 Scenarios: ``default`` is the playground's first request (digit 3, 3x3 ones, the page's defaults), which
 the server answers from its cache after the first time; ``varied`` the same request for 200 different
 digits "3" (index 0..199), each client cycling through them from its own place, so that nearly every
-request misses the server's 64-answer cache and is computed; ``heavy`` a 64x64 image with an 8x8 kernel
-(57x57 windows x 64 taps, the issue's 4.8 MB answer).
+request misses the server's 64-answer cache and is computed; ``heavy`` 100 different 64x64 images with
+an 8x8 kernel (57x57 windows x 64 taps; the issue's 4.8 MB answer before the steps left it), so that
+each big trace is computed, not answered from the cache.
 The client is plain asyncio on raw HTTP/1.1, light enough to share the cores with the server.
 """
 
@@ -45,10 +46,11 @@ DEFAULT = {"digit": 3, "index": 0, "kernel": "ones", "kernel_size": 3, "padding"
 SCENARIOS: dict[str, list[dict[str, object]]] = {
     "default": [DEFAULT],
     "varied": [{**DEFAULT, "index": index} for index in range(200)],
+    # 100 different images, more than the 64-answer cache holds: every big trace is computed.
     "heavy": [{
-        "image": np.random.default_rng(0).random((64, 64)).round(3).tolist(),
+        "image": np.random.default_rng(seed).random((64, 64)).round(3).tolist(),
         "kernel": np.random.default_rng(1).standard_normal((8, 8)).round(3).tolist(),
-    }],
+    } for seed in range(100)],
 }
 
 

@@ -19,7 +19,7 @@ description says "rectangular", which JSON Schema cannot state). A rule between 
 (`convscope.server.schemas.common.exactly_one`), so a 422 for it fails here.
 
 Sized for CI (which runs on 2 cores): ``EXAMPLES`` per operation (default 200), fixed seeds by
-``derandomize``; the export routes that draw an animation or the network figure (``HEAVY``, ~0.4 s of
+``derandomize``; the export routes that draw a figure or an animation (``HEAVY``, ~0.4 s of
 server CPU per case) get ``HEAVY_EXAMPLES`` (30). Schemathesis' coverage phase is off by default
 (``CONVSCOPE_FUZZ_COVERAGE=1`` turns it on): it builds its boundary cases while pytest collects, and
 for this schema that alone cost more CPU than 100 fuzzed cases of every operation (measured under
@@ -50,7 +50,9 @@ APP = create_app()
 SCHEMA = schemathesis.openapi.from_dict(APP.openapi())
 SCHEMA.config.phases.coverage.enabled = os.environ.get("CONVSCOPE_FUZZ_COVERAGE", "0") == "1"
 EXAMPLES = int(os.environ.get("CONVSCOPE_FUZZ_EXAMPLES", "200"))
-HEAVY = r"^/api/export/(playground|network)"  # each case renders a GIF/MP4/PNG: ~0.4 s of server CPU
+# Each case of these may render a figure or an animation (~0.4 s of server CPU, seconds at most frames).
+HEAVY = (r"^/api/(export/(playground|network|signals|signals-drops|layers|matrix|training/png)"
+         r"|image-kernels/export/)")
 HEAVY_EXAMPLES = min(EXAMPLES, 30)
 REFUSED_BY_RULE = (400, 404, 409, 413)  # a rule about the data, not the shape; never 422
 
