@@ -7,6 +7,7 @@ the page's own computation drawn at 2x.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from collections.abc import Iterator
@@ -103,8 +104,11 @@ def test_the_training_page_exports_its_curves_and_the_recipes_code(export_page: 
     recipe = Recipe(train_size=64, fit=TrainConfig(epochs=1, batch_size=32, lr=float(form["lr"]),
                                                    augment=int(form["augment"])))
     assert code == training_code(recipe.to_dict(), "torch")
+    with urllib.request.urlopen(server + "/api/training", timeout=60) as response:
+        before = json.load(response)["job"] or ""  # an earlier run may show "done" until ours starts
     page.locator("[data-testid=start]").click()
-    page.wait_for_selector("[data-testid=training-status][data-status='done']", timeout=90_000)
+    page.wait_for_selector(f"[data-testid=training-status][data-status='done']:not([data-job='{before}'])",
+                           timeout=90_000)
     figure = downloaded(page, tmp_path)
     assert figure.name == "convscope-training.png"
     with urllib.request.urlopen(server + "/api/export/training/png", timeout=60) as response:

@@ -47,6 +47,7 @@ function mount(el, { api }) {
     const status = part("status");
     status.dataset.status = state;
     status.dataset.epochs = String(record.epochs.length);
+    status.dataset.job = record.job ?? "";  // which run the status is of: a new one, or the last one's ending
     part("status-text").textContent = {
       idle: "No training yet", running: "Training…", done: "Done", stopped: "Stopped", error: "Failed",
     }[state] ?? state;
