@@ -2,7 +2,9 @@
 
 ``POST /api/export/{page}/{kind}`` with the request the page just sent for its lesson (plus ``fps`` and
 ``frames`` for an animation) answers the file as an attachment; an animation's ``X-Export-Note`` header
-says whether it was subsampled. Each route validates, calls `convscope.export`, and encodes.
+says whether it was subsampled. The Matrix & FFT page's still views (``matrix-m``, the weight-sharing
+matrix, and ``fft``) answer only ``png``, ``numpy`` and ``torch``. Each route validates, calls
+`convscope.export`, and encodes.
 """
 
 from __future__ import annotations
