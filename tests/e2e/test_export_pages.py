@@ -47,29 +47,32 @@ def clipboard_page(browser: Any) -> Iterator[Any]:
     assert errors == []
 
 
-def download(page: Any, kind: str, tmp_path: Path) -> Path:
+def download(page: Any, kind: str, tmp_path: Path, within: Any = None) -> Path:
     with page.expect_download() as info:
-        page.locator(f'[data-export="{kind}"]').click()
+        (page if within is None else within).locator(f'[data-export="{kind}"]').click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     return path
 
 
-def copied(page: Any, framework: str) -> str:
-    page.locator(f'[data-export="{framework}"]').click()
-    expect(page.locator("[data-export-status]")).to_have_text(re.compile("^Copied"))
+def copied(page: Any, framework: str, within: Any = None) -> str:
+    panel = page if within is None else within
+    panel.locator(f'[data-export="{framework}"]').click()
+    expect(panel.locator("[data-export-status]")).to_have_text(re.compile("^Copied"))
     return str(page.evaluate("navigator.clipboard.readText()"))
 
 
-def check_animation(page: Any, tmp_path: Path, kind: str, name: str, frames: int) -> bytes:
+def check_animation(page: Any, tmp_path: Path, kind: str, name: str, frames: int,
+                    within: Any = None) -> bytes:
     """Download the animation at 5 fps and ``frames`` frames; its frames, timing and the panel's note."""
-    page.locator("[data-export-frames]").fill(str(frames))
-    page.locator("[data-export-fps]").fill("5")
-    saved = download(page, kind, tmp_path)
+    panel = page if within is None else within
+    panel.locator("[data-export-frames]").fill(str(frames))
+    panel.locator("[data-export-fps]").fill("5")
+    saved = download(page, kind, tmp_path, within)
     assert saved.name == f"convscope-{name}.{kind}"
     with Image.open(saved) as image:
         assert (image.n_frames, image.info["duration"]) == (frames, 200)
-    expect(page.locator("[data-export-status]")).to_contain_text(f"Subsampled: {frames} frames show")
+    expect(panel.locator("[data-export-status]")).to_contain_text(f"Subsampled: {frames} frames show")
     return saved.read_bytes()
 
 
@@ -110,10 +113,20 @@ def test_the_matrix_page_exports_the_transposed_convolution(clipboard_page: Any,
     page.goto(f"{server}/#/matrix?ti=2&tk=3&ts=2&tp=0&to=1")
     page.wait_for_selector("[data-testid=transposed-section][data-busy=false] [data-testid=reading-b] table")
     body = {"input_size": 2, "kernel_size": 3, "stride": 2, "padding": 0, "output_padding": 1, "dilation": 1}
-    gif = check_animation(page, tmp_path, "gif", "matrix", 3)
+    panel = page.get_by_test_id("export")
+    gif = check_animation(page, tmp_path, "gif", "matrix", 3, panel)
     assert gif == route(server, "matrix/gif", {**body, "fps": 5, "frames": 3})
-    png = download(page, "png", tmp_path)
+    png = download(page, "png", tmp_path, panel)
     assert png.read_bytes() == route(server, "matrix/png", body)
-    code = copied(page, "torch")
+    code = copied(page, "torch", panel)
     assert code == route(server, "matrix/torch", body).decode()
     assert "kernel[None, None], stride=2, padding=0, output_padding=1, dilation=1)" in code
+    # The matrix M's own panel: its figure and its script for the matrix on show (1-D, the defaults).
+    page.wait_for_selector("[data-testid=matrix-section][data-busy=false] [data-testid=matrix-counts] strong")
+    m_panel = page.get_by_test_id("matrix-m-export")
+    expect(m_panel.locator("[data-export]:not([hidden])")).to_have_count(3)  # png, two scripts
+    m_body = {"dims": 1, "size": 8, "kernel_size": 3, "stride": 1, "padding": 0, "dilation": 1, "digit": 3}
+    m_png = download(page, "png", tmp_path, m_panel)
+    assert m_png.name == "convscope-matrix-m.png"
+    assert m_png.read_bytes() == route(server, "matrix-m/png", m_body)
+    assert copied(page, "numpy", m_panel) == route(server, "matrix-m/numpy", m_body).decode()

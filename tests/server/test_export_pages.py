@@ -13,10 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from convscope.data import DigitSource
 from convscope.export.pages_code import layers_code, matrix_code, signals_code
+from convscope.export.pages_code_mfft import fft_code, matrix_m_code
 from convscope.lessons.drop_slide import DropSlide
 from convscope.lessons.layers import LayerSetting
+from convscope.lessons.matrix import MatrixSetting, crop_origin
 from convscope.lessons.signals import Slide
+from convscope.lessons.spectra import FftSetting
 from convscope.lessons.transposed import TransposedSetting
 from convscope.server import create_app
 from tests.server.contract import ContractClient
@@ -64,6 +68,31 @@ def test_each_page_exports_its_figure_its_animation_and_its_code(client: TestCli
         assert script.text == code(framework)
 
 
+# The Matrix & FFT page's still views: the figure and the scripts, no animation.
+STILLS: list[tuple[str, dict[str, Any], Any]] = [
+    ("matrix-m", {"dims": 2, "size": 6, "kernel_size": 3, "padding": 1, "digit": 7},
+     lambda fw: matrix_m_code(MatrixSetting(dims=2, size=6, padding=1, digit=7), fw,
+                              crop_origin(MatrixSetting(dims=2, size=6, digit=7), DigitSource()))),
+    ("fft", {"signal": [1, 2, 3, 4], "kernel": [1, 1], "zero_pad": False, "phase": True},
+     lambda fw: fft_code(FftSetting((1.0, 2.0, 3.0, 4.0), (1.0, 1.0), False), fw)),
+]
+
+
+@pytest.mark.parametrize(("page", "body", "code"), STILLS, ids=[p[0] for p in STILLS])
+def test_the_still_views_export_their_figure_and_their_code(client: TestClient, page: str,
+                                                            body: dict[str, Any], code: Any) -> None:
+    png = client.post(f"/api/export/{page}/png", json=body)
+    assert png.status_code == 200, png.text
+    assert png.headers["content-disposition"] == f'attachment; filename="convscope-{page}.png"'
+    with Image.open(io.BytesIO(png.content)) as figure:
+        assert figure.width >= 1280
+    for framework in ("numpy", "torch"):
+        script = client.post(f"/api/export/{page}/{framework}", json=body)
+        assert script.status_code == 200, script.text
+        assert script.text == code(framework)
+    assert client.post(f"/api/export/{page}/gif", json=body).status_code == 422  # nothing animates
+
+
 def test_an_apng_that_shows_every_step_says_so(client: TestClient) -> None:
     body = {"input_size": 2, "kernel_size": 2, "stride": 1, "fps": 2, "frames": 120}
     answer = client.post("/api/export/matrix/apng", json=body)
@@ -87,6 +116,12 @@ def test_an_apng_that_shows_every_step_says_so(client: TestClient) -> None:
     ("matrix/png", {"output_padding": 2, "stride": 2}, 400, "output_padding"),
     ("matrix/npy", {}, 422, "kind"),
     ("matrix/torch", {"input_size": 3, "colour": "red"}, 422, "colour"),
+    ("matrix-m/png", {"dims": 2, "size": 8, "kernel_size": 4, "dilation": 3}, 400, "kernel_size"),
+    ("matrix-m/numpy", {"dims": 2, "size": 16}, 400, "size"),
+    ("matrix-m/apng", {}, 422, "kind"),
+    ("fft/png", {"signal": [1, 2], "kernel": [1, 1, 1], "zero_pad": False}, 400, "kernel"),
+    ("fft/torch", {"signal": [1, float("inf")]}, 422, "signal"),
+    ("fft/numpy", {"phase": "yes"}, 422, "phase"),
 ])
 def test_bad_settings_are_refused_naming_the_field(client: TestClient, path: str, body: dict[str, Any],
                                                    status: int, field: str) -> None:
@@ -99,7 +134,7 @@ def test_bad_settings_are_refused_naming_the_field(client: TestClient, path: str
 
 def test_the_routes_are_documented_with_their_refusals(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for page in ("signals", "signals-drops", "layers", "matrix"):
+    for page in ("signals", "signals-drops", "layers", "matrix", "matrix-m", "fft"):
         answers = paths[f"/api/export/{page}/{{kind}}"]["post"]["responses"]
         assert {"200", "400", "422"} <= set(answers)
         assert "X-Export-Note" in answers["200"]["headers"]

@@ -51,7 +51,7 @@ SCHEMA = schemathesis.openapi.from_dict(APP.openapi())
 SCHEMA.config.phases.coverage.enabled = os.environ.get("CONVSCOPE_FUZZ_COVERAGE", "0") == "1"
 EXAMPLES = int(os.environ.get("CONVSCOPE_FUZZ_EXAMPLES", "200"))
 # Each case of these may render a figure or an animation (~0.4 s of server CPU, seconds at most frames).
-HEAVY = (r"^/api/(export/(playground|network|signals|signals-drops|layers|matrix|training/png)"
+HEAVY = (r"^/api/(export/(playground|network|signals|signals-drops|layers|matrix-m|matrix|fft|training/png)"
          r"|image-kernels/export/)")
 HEAVY_EXAMPLES = min(EXAMPLES, 30)
 REFUSED_BY_RULE = (400, 404, 409, 413)  # a rule about the data, not the shape; never 422

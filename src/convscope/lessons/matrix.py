@@ -123,6 +123,17 @@ def _operands(setting: MatrixSetting, digits: DigitSource) -> tuple[Array, Array
             f"(example {setting.index}, its 20x20 box), a {k}x{k} kernel")
 
 
+def crop_origin(setting: MatrixSetting, digits: DigitSource) -> tuple[int, int]:
+    """(top, left) of the 2-D crop in the digit's 20x20 box, as the lesson chooses it (for scripts to load).
+
+    Examples
+    --------
+    >>> crop_origin(MatrixSetting(dims=2, size=6), DigitSource())
+    (5, 6)
+    """
+    return _busiest(digits.crop(setting.digit, setting.index), setting.size)
+
+
 def _busiest(box: Array, n: int) -> tuple[int, int]:
     """The top-left of the n x n window of ``box`` whose pixels vary most: a stroke's edge, not flat ink."""
     windows = np.lib.stride_tricks.sliding_window_view(box, (n, n))  # (20-n+1, 20-n+1, n, n)

@@ -2,7 +2,9 @@
 
 ``POST /api/export/{page}/{kind}`` with the request the page just sent for its lesson (plus ``fps`` and
 ``frames`` for an animation) answers the file as an attachment; an animation's ``X-Export-Note`` header
-says whether it was subsampled. Each route validates, calls `convscope.export`, and encodes.
+says whether it was subsampled. The Matrix & FFT page's still views (``matrix-m``, the weight-sharing
+matrix, and ``fft``) answer only ``png``, ``numpy`` and ``torch``. Each route validates, calls
+`convscope.export`, and encodes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from PIL import Image
 from convscope.data import DigitSource
 from convscope.export.animation import Format
 from convscope.export.pages_code import layers_code, matrix_code, signals_code
+from convscope.export.pages_code_mfft import fft_code, matrix_m_code
+from convscope.export.pages_fft import describe_fft, fft_figure
 from convscope.export.pages_layers import describe_layers, layers_animation, layers_figure
 from convscope.export.pages_matrix import describe_transposed, transposed_animation, transposed_figure
+from convscope.export.pages_matrix_m import describe_matrix, matrix_figure
 from convscope.export.pages_signals import (
     SlideSetting,
     describe_slide,
@@ -30,14 +35,19 @@ from convscope.export.pages_signals import (
 )
 from convscope.lessons.drop_slide import DropSlide
 from convscope.lessons.layers import layers_lesson
+from convscope.lessons.matrix import MatrixSetting, crop_origin, matrix_lesson
 from convscope.lessons.signals import Slide
+from convscope.lessons.spectra import FftSetting, fft_lesson
 from convscope.lessons.transposed import TransposedSetting, transposed_lesson
 from convscope.server.schemas.common import error_answers
 from convscope.server.schemas.export_pages import (
     DropSlideExportRequest,
+    FftExportRequest,
     LayersExportRequest,
+    MatrixExportRequest,
     PageExportKind,
     SlideExportRequest,
+    StillExportKind,
     TransposedExportRequest,
 )
 
@@ -46,6 +56,8 @@ MEDIA = {"png": "image/png", "gif": "image/gif", "apng": "image/apng", "numpy": 
          "torch": "text/x-python"}
 Kind = Annotated[PageExportKind, PathParam(description="png (the 2x figure with its legend and settings), "
                                            "gif or apng (the animation), numpy or torch (a script)")]
+StillKind = Annotated[StillExportKind, PathParam(
+    description="png (the 2x figure with its legend and settings), numpy or torch (a script)")]
 
 
 def _answers(refusals: str) -> dict[int | str, dict[str, Any]]:
@@ -102,7 +114,32 @@ def export_pages_router(source: DigitSource) -> APIRouter:
                                                                    request.frames),
                      code=lambda framework: matrix_code(setting, framework))
 
+    @router.post("/api/export/matrix-m/{kind}", response_class=Response, responses=_answers(
+        "The kernel does not fit the padded input, a size is outside the range of its dims, or there is no "
+        "such example of the digit."))
+    def matrix_m(kind: StillKind, request: MatrixExportRequest) -> Response:
+        """The weight-sharing matrix M: its figure, or the script building M and checking it."""
+        setting = MatrixSetting(**request.model_dump())
+        lesson = matrix_lesson(setting, source)
+        origin = crop_origin(setting, source) if setting.dims == 2 else (0, 0)
+        return _file("matrix-m", kind, figure=lambda: matrix_figure(lesson, describe_matrix(setting)),
+                     animate=_still, code=lambda framework: matrix_m_code(setting, framework, origin))
+
+    @router.post("/api/export/fft/{kind}", response_class=Response,
+                 responses=_answers("Without zero padding, a kernel longer than the signal."))
+    def fft(kind: StillKind, request: FftExportRequest) -> Response:
+        """Convolution through the FFT: its figure, or the script with numpy.fft or torch.fft."""
+        setting = FftSetting(tuple(request.signal), tuple(request.kernel), request.zero_pad)
+        lesson = fft_lesson(setting)
+        return _file("fft", kind, figure=lambda: fft_figure(lesson, describe_fft(setting), request.phase),
+                     animate=_still, code=lambda framework: fft_code(setting, framework))
+
     return router
+
+
+def _still(out: BinaryIO, fmt: Format) -> str:
+    """A still view's animation: never asked for, its path takes only png, numpy and torch."""
+    raise AssertionError(f"no {fmt} animation for a still view")
 
 
 def _slide(kind: PageExportKind, setting: SlideSetting, fps: float, frames: int) -> Response:
@@ -112,7 +149,7 @@ def _slide(kind: PageExportKind, setting: SlideSetting, fps: float, frames: int)
                  code=lambda framework: signals_code(setting, framework))
 
 
-def _file(page: str, kind: PageExportKind, *, figure: Callable[[], Image.Image],
+def _file(page: str, kind: PageExportKind | StillExportKind, *, figure: Callable[[], Image.Image],
           animate: Callable[[BinaryIO, Format], str], code: Callable[[Any], str]) -> Response:
     """Encode one export as an attachment named for the page."""
     buffer = io.BytesIO()

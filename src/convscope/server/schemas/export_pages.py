@@ -15,11 +15,13 @@ from convscope.lessons.layers import LayerSetting
 from convscope.server.schemas.common import STRICT
 from convscope.server.schemas.export import DEFAULT_FPS, DEFAULT_FRAMES, MAX_EXPORT_FRAMES
 from convscope.server.schemas.layers import LayersRequest
-from convscope.server.schemas.matrix import TransposedRequest
+from convscope.server.schemas.matrix import FftRequest, MatrixRequest, TransposedRequest
 from convscope.server.schemas.signals import DropSlideRequest, SlideRequest
 
 # What these routes answer, named in the path: a 2x figure, an animation, or a script.
 PageExportKind = Literal["png", "gif", "apng", "numpy", "torch"]
+# A still view (the matrix M, the FFT) has no animation: its figure or a script.
+StillExportKind = Literal["png", "numpy", "torch"]
 FPS_DESCRIPTION = "Animation frames per second (GIF and APNG only)."
 FRAMES_DESCRIPTION = "The most animation frames; a longer one is subsampled evenly, first and last kept."
 
@@ -73,3 +75,20 @@ class TransposedExportRequest(TransposedRequest):
 
     fps: float = Field(2.0, ge=MIN_FPS, le=MAX_FPS, allow_inf_nan=False, description=FPS_DESCRIPTION)
     frames: int = Field(DEFAULT_FRAMES, ge=2, le=MAX_EXPORT_FRAMES, description=FRAMES_DESCRIPTION)
+
+
+class MatrixExportRequest(MatrixRequest):
+    """The weight-sharing matrix's request (POST /api/matrix/matrix), exported as it is: no animation."""
+
+    model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [
+        {"dims": 1, "size": 8, "kernel_size": 3}, {"dims": 2, "size": 6, "kernel_size": 3, "padding": 1}]})
+
+
+class FftExportRequest(FftRequest):
+    """The FFT's request (POST /api/matrix/fft) and whether the page shows the phases."""
+
+    model_config = ConfigDict(**STRICT, json_schema_extra={"examples": [
+        {"signal": [1, 2, 3, 4], "kernel": [1, 1], "zero_pad": False, "phase": True}]})
+
+    phase: bool = Field(False, description="Draw the phase spectra too, as the page does when asked "
+                        "(PNG only).")

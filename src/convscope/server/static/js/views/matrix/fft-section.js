@@ -45,6 +45,14 @@ export function createFftSection(root, { api, state, patch }) {
     latest.ask({ signal: signal.values, kernel: kernel.values, zero_pad: s.zeroPad });
   }
 
+  /** The export's request: the numbers on show and whether the phases are shown; null while a field is bad. */
+  function request() {
+    const s = state();
+    const [signal, kernel] = [parseNumbers(s.signal, "signal"), parseNumbers(s.kernel, "kernel")];
+    if (signal.error || kernel.error) return null;
+    return { signal: signal.values, kernel: kernel.values, zero_pad: s.zeroPad, phase: s.phase };
+  }
+
   function draw() {
     if (!lesson) return;
     const narrow = root.clientWidth < 700;  // one chart per line on a phone: each takes the full width
@@ -98,6 +106,7 @@ export function createFftSection(root, { api, state, patch }) {
       fields.phase.checked = s.phase;
       ask();
     },
+    request,
     draw,
     destroy: () => latest.cancel(),
   };

@@ -57,6 +57,11 @@ function mount(el, { api, state: initial, onState }) {
   // The page's animation is the transposed convolution's painting: the export draws it, and its figure and code.
   const unexport = mountExport(part(root, "t-export"), { api, view: "matrix", request: transposed.request,
     title: "Export the transposed convolution", fps: 2 });
+  // The matrix M and the FFT are still pictures: their figure and code, no animation.
+  const unexportM = mountExport(part(root, "m-export"), { api, view: "matrix-m", request: matrix.request,
+    kinds: ["png", "numpy", "torch"], title: "Export the matrix M" });
+  const unexportFft = mountExport(part(root, "fft-export"), { api, view: "fft", request: fft.request,
+    kinds: ["png", "numpy", "torch"], title: "Export the FFT view" });
   part(root, "dims-1").addEventListener("click", () => patch({ dims: 1 }));
   part(root, "dims-2").addEventListener("click", () => patch({ dims: 2 }));
 
@@ -97,5 +102,7 @@ function mount(el, { api, state: initial, onState }) {
     fft.destroy();
     transposed.destroy();
     unexport();
+    unexportM();
+    unexportFft();
   };
 }

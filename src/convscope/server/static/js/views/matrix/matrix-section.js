@@ -55,12 +55,17 @@ export function createMatrixSection(root, { api, state, patch }) {
     return createSliders(el, sliderSpecs(dims), { idPrefix: "mx", onChange: (p) => patch(p) });
   }
 
-  function ask() {
+  /** The request for the settings on show (what the page asks for, and what an export draws); null while they do not fit. */
+  function request() {
     const s = state();
-    const problem = matrixProblem(s);
+    if (matrixProblem(s)) return null;
+    return { dims: s.dims, size: s.size, kernel_size: s.k, stride: s.stride, padding: s.padding, dilation: s.dilation, digit: s.digit };
+  }
+
+  function ask() {
+    const problem = matrixProblem(state());
     if (problem) return showError(part(root, "matrix-error"), problem);
-    latest.ask({ dims: s.dims, size: s.size, kernel_size: s.k, stride: s.stride, padding: s.padding,
-      dilation: s.dilation, digit: s.digit });
+    latest.ask(/** @type {NonNullable<ReturnType<typeof request>>} */ (request()));
   }
 
   function draw() {
@@ -114,6 +119,7 @@ export function createMatrixSection(root, { api, state, patch }) {
       for (const d of [1, 2]) part(root, `dims-${d}`).setAttribute("aria-pressed", String(state().dims === d));
       ask();
     },
+    request,
     draw,
     destroy: () => latest.cancel(),
   };

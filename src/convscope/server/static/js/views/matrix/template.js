@@ -16,6 +16,7 @@ const MATRIX = `
       </div>
       <div data-part="matrix-sliders"></div>
       <p class="error" data-part="matrix-error" data-testid="matrix-error" role="alert" hidden></p>
+      <section class="mx-export" data-part="m-export" data-testid="matrix-m-export" aria-label="export the matrix M"></section>
     </div>
     <div class="mx-figures">
       <p class="hint" data-part="source"></p>
@@ -51,6 +52,7 @@ const FFT = `
     ${fig("fft-inverse", "Inverse DFT of the product")}${fig("fft-direct", "Direct f * g: the right answer")}
   </div>
   <p class="mx-verdict" data-part="fft-verdict" data-testid="fft-verdict" aria-live="polite"></p>
+  <section class="mx-export" data-part="fft-export" data-testid="fft-export" aria-label="export the FFT view"></section>
   <h3>Which is faster? Measured on this server</h3>
   <p class="hint" data-part="timing-status" data-testid="timing-status">The server times both methods when this chart comes into view.</p>
   <div class="mx-timing" data-part="timing-wrap"><canvas data-part="timing" data-testid="timing-chart" role="img" aria-label="seconds against signal length on log axes, direct and FFT; the summary below gives the numbers"></canvas></div>
