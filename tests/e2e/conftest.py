@@ -142,3 +142,19 @@ def post(server: str) -> Any:
             return json.load(response)
 
     return send
+
+
+@pytest.fixture
+def clipboard_page(browser: Any) -> Iterator[Any]:
+    """A page allowed to use the clipboard and to download (the export panels); console errors fail the
+    test."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []

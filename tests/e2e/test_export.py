@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import PHONE
 from tests.e2e.playground_page import open_playground
 
 pytestmark = pytest.mark.e2e
@@ -28,20 +27,6 @@ def route(server: str, kind: str, extra: str = "") -> bytes:
     with urllib.request.urlopen(server + ROUTE.format(kind=kind) + extra, timeout=60) as response:
         return bytes(response.read())
 
-
-@pytest.fixture
-def clipboard_page(browser: Any) -> Iterator[Any]:
-    """A page allowed to write and read the clipboard and to download; console errors fail the test."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert errors == []
 
 
 def download(page: Any, kind: str, tmp_path: Path) -> Path:

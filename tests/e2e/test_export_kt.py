@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from convscope.kernels import image_kernel
 from convscope.lessons.image_kernels import Filtering, filter_image, result_record
 from convscope.recipe import Recipe
 from convscope.train import TrainConfig
-from tests.e2e.conftest import DESKTOP
 from tests.e2e.test_kernels import open_kernels
 from tests.export.scripts import run_script
 
@@ -35,20 +33,6 @@ pytestmark = pytest.mark.e2e
 KERNELS = "photo=coffee&kernel=sobel_x&size=3&channels=luminance&display=signed&padding=reflect&flip=1"
 STATUS = "[data-export-status]"
 
-
-@pytest.fixture
-def export_page(browser: Any) -> Iterator[Any]:
-    """A page allowed to use the clipboard and to download; console errors fail the test."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert errors == []
 
 
 def copied(page: Any, kind: str) -> str:
@@ -65,10 +49,10 @@ def downloaded(page: Any, tmp_path: Path) -> Path:
     return path
 
 
-def test_the_kernels_page_exports_its_picture_and_the_code_for_it(export_page: Any, server: str,
+def test_the_kernels_page_exports_its_picture_and_the_code_for_it(clipboard_page: Any, server: str,
                                                                    tmp_path: Path, screenshot: Any,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    page = export_page
+    page = clipboard_page
     page.set_viewport_size({"width": 1024, "height": 576})
     open_kernels(page, server, KERNELS)
     box = page.locator("[data-testid=result-canvas]").bounding_box()
@@ -91,9 +75,9 @@ def test_the_kernels_page_exports_its_picture_and_the_code_for_it(export_page: A
     np.testing.assert_array_equal(pixels[38 * 2:38 * 2 + 2 * h:2, right:right + 2 * w:2], shown)
 
 
-def test_the_training_page_exports_its_curves_and_the_recipes_code(export_page: Any, server: str,
+def test_the_training_page_exports_its_curves_and_the_recipes_code(clipboard_page: Any, server: str,
                                                                    tmp_path: Path, screenshot: Any) -> None:
-    page = export_page
+    page = clipboard_page
     page.goto(f"{server}/#/training")
     page.wait_for_selector("[data-testid=export] [data-export=png]")
     for name, value in (("train_size", "64"), ("epochs", "1"), ("batch_size", "32")):
@@ -119,10 +103,10 @@ def test_the_training_page_exports_its_curves_and_the_recipes_code(export_page: 
     screenshot(page, "export-training-panel")
 
 
-def test_the_network_view_copies_code_giving_its_probabilities(export_page: Any, server: str, post: Any,
+def test_the_network_view_copies_code_giving_its_probabilities(clipboard_page: Any, server: str, post: Any,
                                                                tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    page = export_page
+    page = clipboard_page
     page.goto(f"{server}/#/network?digit=4&index=1")
     page.wait_for_selector(".network[data-busy='false']")
     page.wait_for_selector("[data-testid=prediction]:not([data-prediction=''])")

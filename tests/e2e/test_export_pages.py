@@ -7,15 +7,12 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-
-from tests.e2e.conftest import DESKTOP
 
 pytestmark = pytest.mark.e2e
 
@@ -31,20 +28,6 @@ def route(server: str, path: str, body: dict[str, Any]) -> bytes:
     with urllib.request.urlopen(request, timeout=60) as response:
         return bytes(response.read())
 
-
-@pytest.fixture
-def clipboard_page(browser: Any) -> Iterator[Any]:
-    """A page allowed to use the clipboard and to download; console errors fail the test."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert errors == []
 
 
 def download(page: Any, kind: str, tmp_path: Path, within: Any = None) -> Path:
