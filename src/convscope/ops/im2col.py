@@ -40,6 +40,13 @@ _SHORT_ROW = 16
 # whose columns hold at most this many numbers (4 MB of float32). Measured in benchmarks/RESULTS_perf.md.
 _COLUMN_BUDGET = 2**20
 
+# A batch whose columns hold at least _PARTS * _MIN_PART numbers splits into a multiple of _PARTS chunks,
+# for the threads of `convscope.ops.threads`; below _MIN_PART numbers a chunk is not worth a thread. A
+# LeNet layer on 32 images (a shard of `convscope.nn.parallel`) stays one chunk, so its backward reuses
+# the forward's columns.
+_PARTS = 4
+_MIN_PART = 2**19
+
 
 @dataclass(frozen=True)
 class ConvGeometry:
@@ -93,13 +100,24 @@ class ConvGeometry:
         return a.transpose(3, 0, 1, 2) if self.batch_last else a.transpose(1, 0, 2, 3)
 
     def batch_chunks(self) -> Iterator[tuple[slice, ConvGeometry]]:
-        """Split the batch into runs of images whose columns fit `_COLUMN_BUDGET`: (images, geometry)."""
+        """The batch in runs of images of (nearly) equal size: (images, geometry) of each.
+
+        Each run's columns fit `_COLUMN_BUDGET`, and a batch with enough work splits into a multiple of
+        2 or 4 runs (`_PARTS`), so that `convscope.ops.threads` has one for each core of a small machine.
+        The split depends on the sizes alone, never on the number of threads, so the results do not either.
+        """
         (kh, kw), (oh, ow) = self.kernel_size, self.output_size
         per_image = self.in_channels * kh * kw * oh * ow
-        step = max(1, _COLUMN_BUDGET // per_image)
-        for start in range(0, self.batch, step):
-            n = min(step, self.batch - start)
-            yield slice(start, start + n), replace(self, batch=n, batch_last=_batch_last(ow, n))
+        count = -(-self.batch // max(1, _COLUMN_BUDGET // per_image))
+        parts = min(_PARTS, self.batch * per_image // _MIN_PART)
+        if parts > 1:
+            parts = 1 << (parts.bit_length() - 1)  # a power of two: even blocks for 2 or 4 threads
+            count = -(-count // parts) * parts
+        count = min(count, self.batch)
+        for k in range(count):
+            start, stop = self.batch * k // count, self.batch * (k + 1) // count
+            n = stop - start
+            yield slice(start, stop), replace(self, batch=n, batch_last=_batch_last(ow, n))
 
 
 def conv_geometry(

@@ -14,10 +14,15 @@ layer's cached input never is.
 
 A workspace is not thread-safe: one per thread (``convscope.nn.parallel`` gives each shard's layer
 replica its own).
+
+An op called without a workspace takes its calling thread's own (`thread_workspace`): scratch only, it
+remembers nothing (``remembers=False``), so a caller who changes an input in place between a forward and
+a backward still gets that input's gradients, while repeated calls stop faulting the same pages in.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -37,10 +42,28 @@ class Workspace:
     (True, False)
     """
 
-    def __init__(self, limit: int = 16) -> None:
+    def __init__(self, limit: int = 16, *, remembers: bool = True, most_bytes: int | None = None) -> None:
         self.limit = limit  # a new batch size or chunk shape adds entries; past this, start afresh
+        self.remembers = remembers  # False: ``note`` is ignored, ``holding`` finds nothing
+        self.most_bytes = most_bytes  # larger arrays are handed out fresh, not kept
         self._arrays: dict[tuple[str, tuple[int, ...], str], Array] = {}
         self._sources: dict[tuple[str, tuple[int, ...], str], tuple[object, object]] = {}
+        self._parts: dict[int, Workspace] = {}
+
+    def part(self, index: int) -> Workspace:
+        """The workspace of an op's ``index``-th thread (`convscope.ops.threads`); part 0 is this one.
+
+        Examples
+        --------
+        >>> ws = Workspace()
+        >>> ws.part(0) is ws, ws.part(1) is ws.part(1), ws.part(1) is ws
+        (True, True, False)
+        """
+        if index == 0:
+            return self
+        if index not in self._parts:
+            self._parts[index] = Workspace(self.limit, remembers=self.remembers, most_bytes=self.most_bytes)
+        return self._parts[index]
 
     def empty(self, role: str, shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
         """An uninitialised array of this shape and dtype, the same one each time for this role.
@@ -50,6 +73,8 @@ class Workspace:
         key = (role, tuple(shape), np.dtype(dtype).str)
         self._sources.pop(key, None)
         array = self._arrays.get(key)
+        if array is None and self._too_big(shape, dtype):
+            return np.empty(shape, dtype=dtype)
         if array is None:
             if len(self._arrays) >= self.limit:
                 self._arrays.clear()
@@ -57,12 +82,18 @@ class Workspace:
             array = self._arrays[key] = np.empty(shape, dtype=dtype)
         return array
 
+    def _too_big(self, shape: tuple[int, ...], dtype: npt.DTypeLike) -> bool:
+        """Whether an array of this shape and dtype is over ``most_bytes``."""
+        size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        return self.most_bytes is not None and size > self.most_bytes
+
     def note(self, array: Array, role: str, source: object, detail: object) -> None:
         """Record that ``array`` (this role's) now holds what was computed from ``source`` and ``detail``.
 
         ``source`` is compared by identity (and kept alive, so its id is never reused), ``detail`` by ``==``.
         """
-        self._sources[(role, array.shape, array.dtype.str)] = (source, detail)
+        if self.remembers:
+                self._sources[(role, array.shape, array.dtype.str)] = (source, detail)
 
     def holding(
         self, role: str, shape: tuple[int, ...], dtype: npt.DTypeLike, source: object, detail: object
@@ -97,3 +128,34 @@ def scratch(workspace: Workspace | None, role: str, shape: tuple[int, ...], dtyp
     (2,)
     """
     return np.empty(shape, dtype=dtype) if workspace is None else workspace.empty(role, shape, dtype)
+
+
+_PER_THREAD = threading.local()
+
+
+def thread_workspace() -> Workspace:
+    """The calling thread's own scratch `Workspace`, for ops called without one; it remembers nothing.
+
+    Examples
+    --------
+    >>> thread_workspace() is thread_workspace(), thread_workspace().remembers
+    (True, False)
+    """
+    workspace: Workspace | None = getattr(_PER_THREAD, "workspace", None)
+    if workspace is None:
+        # It serves whatever the thread's calls bring, in every thread that calls an op (a server's
+        # too): fewer entries than a layer's, and none over 16 MB (a page's one large image).
+        workspace = _PER_THREAD.workspace = Workspace(limit=8, remembers=False, most_bytes=2**24)
+    return workspace
+
+
+def block_workspace(workspace: Workspace | None, index: int) -> Workspace:
+    """The scratch of an op's ``index``-th block of chunks: ``workspace``'s part, or this thread's own.
+
+    Examples
+    --------
+    >>> ws = Workspace()
+    >>> block_workspace(ws, 0) is ws, block_workspace(None, 0) is thread_workspace()
+    (True, True)
+    """
+    return thread_workspace() if workspace is None else workspace.part(index)
