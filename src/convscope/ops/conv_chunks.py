@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
 from convscope.ops.threads import run_blocks
 from convscope.ops.workspace import Workspace, block_workspace
@@ -54,15 +55,17 @@ def gradients(
 ) -> tuple[Array | None, Array | None, Array | None]:
     """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
 
-    The input gradient is filled in a chunk of images at a time; each chunk's weight and bias gradients
+    The input gradient is filled in a chunk of images at a time (or computed as the convolution of grad
+    with the flipped kernels, `flipped_conv`, when that is cheaper); each chunk's weight and bias gradients
     go to a partial of its own, summed in chunk order at the end. x is read for grad_weight only.
     Each block walks its chunks last first: the forward's last columns may still be in its scratch.
     """
     g, c_out = geom.groups, geom.out_channels
     kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     chunks = list(geom.batch_chunks())
+    flipped = flipped_conv(weight, geom) if for_input else None
     x_shape = (geom.batch, geom.in_channels, *geom.input_size)
-    grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input else None
+    grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input and flipped is None else None
     grad_weight = np.empty((len(chunks), *kernels.shape), dtype=grad.dtype) if for_weight else None
     grad_bias = np.empty((len(chunks), c_out), dtype=grad.dtype) if for_weight and bias is not None else None
 
@@ -79,7 +82,10 @@ def gradients(
             if grad_x is not None:
                 grad_x[images] = _input_chunk(kernels, grad_rows, chunk, scratch)
 
-    run_blocks(list(enumerate(chunks)), block)
+    if grad_weight is not None or grad_bias is not None or grad_x is not None:
+        run_blocks(list(enumerate(chunks)), block)
+    if flipped is not None:  # after the weight gradient, which may reuse the forward's columns
+        grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
     return (
         grad_x,
         None if grad_weight is None else grad_weight.sum(axis=0).reshape(weight.shape),

@@ -117,7 +117,7 @@ class ConvGeometry:
         for k in range(count):
             start, stop = self.batch * k // count, self.batch * (k + 1) // count
             n = stop - start
-            yield slice(start, stop), replace(self, batch=n, batch_last=_batch_last(ow, n))
+            yield slice(start, stop), replace(self, batch=n, batch_last=batch_last_layout(ow, n))
 
 
 def conv_geometry(
@@ -138,10 +138,10 @@ def conv_geometry(
     groups = check_groups(x_shape, weight_shape, groups, CONV_LAYOUTS[ndim])
     _check_channels(c_in, c_out, c_per_group, groups)
     win = as_2d(window_over(x_shape, weight_shape, stride, padding, dilation).require_fit())
-    return ConvGeometry(n, c_in, c_out, groups, win, _batch_last(win.output_size[1], n))
+    return ConvGeometry(n, c_in, c_out, groups, win, batch_last_layout(win.output_size[1], n))
 
 
-def _batch_last(width_out: int, batch: int) -> bool:
+def batch_last_layout(width_out: int, batch: int) -> bool:
     """Whether columns go (..., H_out, W_out, N): short output rows and a long batch."""
     # Copies along a short innermost axis are slow in NumPy (a C-level loop per few elements): when
     # the output rows are short and the batch long, put the batch innermost instead.
