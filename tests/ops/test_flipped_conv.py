@@ -18,7 +18,7 @@ TAKEN = [
     ((2, 4, 9, 8), (3, 4, 3, 3), {"padding": 1}),
     ((2, 4, 9, 8), (4, 2, 3, 2), {"padding": "same", "dilation": (2, 1), "groups": 2}),  # uneven "same"
     ((3, 3, 7, 7), (2, 3, 4, 4), {"padding": "same"}),  # even kernel: (1, 2) on each axis
-    ((2, 6, 6, 5), (6, 3, 3, 3), {"padding": (2, 1), "groups": 2}),  # padding 2 = span - 1: no flipped padding on the height
+    ((2, 6, 6, 5), (6, 3, 3, 3), {"padding": (2, 1), "groups": 2}),  # height: flipped padding 0
 ]
 NOT_TAKEN = [
     ((2, 4, 9, 8), (3, 4, 3, 3), {"padding": 1, "stride": 2}),  # a stride: the scatter

@@ -36,15 +36,15 @@ def flipped_conv(weight: Array, geom: ConvGeometry) -> tuple[Array, ConvGeometry
     >>> flipped_conv(np.ones((3, 4, 3, 3)), conv_geometry((2, 4, 8, 8), (3, 4, 3, 3), 2, 1, 1, 1)) is None
     True
     """
+    (h, w), (oh, ow) = geom.input_size, geom.output_size
+    if geom.out_channels * h * w > geom.in_channels * oh * ow or geom.window.stride != (1, 1):
+        return None
     axes = []
     for axis, out in zip(geom.window.axes, geom.output_size, strict=True):
         before, after = (axis.span - 1 - p for p in axis.padding)
-        if axis.stride != 1 or before < 0 or after < 0:
+        if before < 0 or after < 0:
             return None
         axes.append(AxisWindow(out, axis.kernel_size, 1, (before, after), axis.dilation))
-    (h, w), (oh, ow) = geom.input_size, geom.output_size
-    if geom.out_channels * h * w > geom.in_channels * oh * ow:
-        return None
     window = Window(tuple(axes))
     flipped = replace(
         geom, in_channels=geom.out_channels, out_channels=geom.in_channels, window=window,
