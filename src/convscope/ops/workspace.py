@@ -45,7 +45,7 @@ class Workspace:
     def __init__(self, limit: int = 16, *, remembers: bool = True, most_bytes: int | None = None) -> None:
         self.limit = limit  # a new batch size or chunk shape adds entries; past this, start afresh
         self.remembers = remembers  # False: ``note`` is ignored, ``holding`` finds nothing
-        self.most_bytes = most_bytes  # larger arrays are handed out fresh, not kept
+        self.most_bytes = most_bytes  # kept in all; past this, start afresh (larger arrays: never kept)
         self._arrays: dict[tuple[str, tuple[int, ...], str], Array] = {}
         self._sources: dict[tuple[str, tuple[int, ...], str], tuple[object, object]] = {}
         self._parts: dict[int, Workspace] = {}
@@ -73,19 +73,20 @@ class Workspace:
         key = (role, tuple(shape), np.dtype(dtype).str)
         self._sources.pop(key, None)
         array = self._arrays.get(key)
-        if array is None and self._too_big(shape, dtype):
-            return np.empty(shape, dtype=dtype)
         if array is None:
-            if len(self._arrays) >= self.limit:
+            size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+            most = self.most_bytes
+            if most is not None and size > most:
+                return np.empty(shape, dtype=dtype)  # handed out, not kept
+            if len(self._arrays) >= self.limit or (most is not None and size + self._bytes() > most):
                 self._arrays.clear()
                 self._sources.clear()
             array = self._arrays[key] = np.empty(shape, dtype=dtype)
         return array
 
-    def _too_big(self, shape: tuple[int, ...], dtype: npt.DTypeLike) -> bool:
-        """Whether an array of this shape and dtype is over ``most_bytes``."""
-        size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-        return self.most_bytes is not None and size > self.most_bytes
+    def _bytes(self) -> int:
+        """Bytes of the arrays kept."""
+        return sum(a.nbytes for a in self._arrays.values())
 
     def note(self, array: Array, role: str, source: object, detail: object) -> None:
         """Record that ``array`` (this role's) now holds what was computed from ``source`` and ``detail``.
@@ -115,7 +116,7 @@ class Workspace:
         return self._arrays.get(key)
 
     def __repr__(self) -> str:
-        megabytes = sum(a.nbytes for a in self._arrays.values()) / 2**20
+        megabytes = self._bytes() / 2**20
         return f"Workspace({len(self._arrays)} arrays, {megabytes:.1f} MB)"
 
 
@@ -143,9 +144,9 @@ def thread_workspace() -> Workspace:
     """
     workspace: Workspace | None = getattr(_PER_THREAD, "workspace", None)
     if workspace is None:
-        # It serves whatever the thread's calls bring, in every thread that calls an op (a server's
-        # too): fewer entries than a layer's, and none over 16 MB (a page's one large image).
-        workspace = _PER_THREAD.workspace = Workspace(limit=8, remembers=False, most_bytes=2**24)
+        # It serves whatever the thread's calls bring (a network's layers one after the other), in every
+        # thread that calls an op, a server's too: so at most 64 MB, and nothing larger is kept.
+        workspace = _PER_THREAD.workspace = Workspace(limit=32, remembers=False, most_bytes=2**26)
     return workspace
 
 
