@@ -116,3 +116,24 @@ def test_a_call_without_workspace_sees_an_input_changed_in_place() -> None:
     x *= 2.0
     grad_w = ops.conv2d_backward_weight(grad, x, w)[0]
     np.testing.assert_array_equal(grad_w, ops.conv2d_backward_weight(grad, x.copy(), w)[0])
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_runs_threaded_ops(four_cores: None) -> None:
+    """The parent's pool has no threads in a child: the child starts its own instead of waiting forever."""
+    import multiprocessing
+
+    if threads._POOL:  # a pool of three workers, all started and idle, as a busy parent leaves it
+        threads._POOL.pop().shutdown()
+    run_blocks(list(range(8)), lambda block, index: __import__("time").sleep(0.05))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply_async(_threaded_sum).get(timeout=30) == 28
+
+
+def _threaded_sum() -> int:
+    threads.available_cores = lambda: 4  # what the fixture set in the parent, kept by fork
+    totals = [0] * 4
+    run_blocks(list(range(8)), lambda block, index: totals.__setitem__(index, sum(block)))
+    return sum(totals)

@@ -29,6 +29,9 @@ _STATE = threading.local()  # .single: whether ops on this thread must not start
 _LOCK = threading.Lock()
 _POOL: list[ThreadPoolExecutor] = []  # created on first use, one for the process
 _BLAS: list[Any] = []  # threadpoolctl's BLAS controllers, found on first use
+if hasattr(os, "register_at_fork"):
+    # A forked child has none of the parent's threads: it must start a pool of its own, not wait on one.
+    os.register_at_fork(after_in_child=_POOL.clear)
 
 
 def available_cores() -> int:
