@@ -106,16 +106,28 @@ def _three_ways(
     return threaded, with_workspace, alone
 
 
-def test_a_call_without_workspace_sees_an_input_changed_in_place() -> None:
-    """The thread's own scratch remembers nothing: no stale columns from the forward's x."""
+def test_a_call_without_workspace_reuses_columns_only_for_unchanged_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The thread's own scratch checks the input's bits: no stale columns after a change in place."""
+    import convscope.ops.im2col as im2col_module
+
+    built = []
+    real = im2col_module.im2col
+    monkeypatch.setattr(im2col_module, "im2col", lambda *a, **k: built.append(1) or real(*a, **k))
     rng = np.random.default_rng(4)
     x = rng.standard_normal((8, 6, 14, 14)).astype(np.float32)
     w = rng.standard_normal((16, 6, 5, 5)).astype(np.float32)
     grad = rng.standard_normal((8, 16, 10, 10)).astype(np.float32)
-    ops.conv2d(x, w)
-    x *= 2.0
-    grad_w = ops.conv2d_backward_weight(grad, x, w)[0]
+    with single_threaded():
+        ops.conv2d(x, w)
+        first = ops.conv2d_backward_weight(grad, x, w)[0]
+        assert len(built) == 1  # the forward's columns served the weight gradient
+        x[0, 0, 0, 0] = -x[0, 0, 0, 0]  # one number changed in place
+        grad_w = ops.conv2d_backward_weight(grad, x, w)[0]
+    assert len(built) == 2  # rebuilt
     np.testing.assert_array_equal(grad_w, ops.conv2d_backward_weight(grad, x.copy(), w)[0])
+    assert not np.array_equal(grad_w, first)
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")

@@ -189,18 +189,19 @@ def columns(
     input changed in place since the last call sees its new values.
 
     A layer's forward and backward see the same input object: for a batch of one chunk (LeNet's layers
-    up to ~50 images) the backward then builds no columns at all.
+    up to ~50 images) the backward then builds no columns at all. A workspace that trusts no caller
+    (`thread_workspace`) also checks that x[images] still holds the same numbers.
     """
     kh, kw = chunk.kernel_size
     shape = (chunk.in_channels, kh, kw, *chunk.column_shape)
     detail = (images.start, chunk)
     if workspace is not None and reuse:
-        held = workspace.holding("cols", shape, x.dtype, x, detail)
+        held = workspace.holding("cols", shape, x.dtype, x, detail, x[images])
         if held is not None:
             return held
     cols = im2col(x[images], chunk, workspace)
     if workspace is not None:
-        workspace.note(cols, "cols", x, detail)
+        workspace.note(cols, "cols", x, detail, x[images])
     return cols
 
 

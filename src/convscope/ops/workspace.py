@@ -15,9 +15,10 @@ layer's cached input never is.
 A workspace is not thread-safe: one per thread (``convscope.nn.parallel`` gives each shard's layer
 replica its own).
 
-An op called without a workspace takes its calling thread's own (`thread_workspace`): scratch only, it
-remembers nothing (``remembers=False``), so a caller who changes an input in place between a forward and
-a backward still gets that input's gradients, while repeated calls stop faulting the same pages in.
+An op called without a workspace takes its calling thread's own (`thread_workspace`), so repeated calls
+stop faulting the same pages in. It trusts no caller (``trusts=False``): it keeps a copy of what each
+noted array was built from and reuses the array only if those numbers are still bit for bit the same,
+so a caller who changes an input in place between a forward and a backward still gets its gradients.
 """
 
 from __future__ import annotations
@@ -42,12 +43,12 @@ class Workspace:
     (True, False)
     """
 
-    def __init__(self, limit: int = 16, *, remembers: bool = True, most_bytes: int | None = None) -> None:
+    def __init__(self, limit: int = 16, *, trusts: bool = True, most_bytes: int | None = None) -> None:
         self.limit = limit  # a new batch size or chunk shape adds entries; past this, start afresh
-        self.remembers = remembers  # False: ``note`` is ignored, ``holding`` finds nothing
+        self.trusts = trusts  # False: ``holding`` also compares the noted ``content`` with a copy
         self.most_bytes = most_bytes  # kept in all; past this, start afresh (larger arrays: never kept)
         self._arrays: dict[tuple[str, tuple[int, ...], str], Array] = {}
-        self._sources: dict[tuple[str, tuple[int, ...], str], tuple[object, object]] = {}
+        self._sources: dict[tuple[str, tuple[int, ...], str], tuple[object, object, Array | None]] = {}
         self._parts: dict[int, Workspace] = {}
 
     def part(self, index: int) -> Workspace:
@@ -62,7 +63,7 @@ class Workspace:
         if index == 0:
             return self
         if index not in self._parts:
-            self._parts[index] = Workspace(self.limit, remembers=self.remembers, most_bytes=self.most_bytes)
+            self._parts[index] = Workspace(self.limit, trusts=self.trusts, most_bytes=self.most_bytes)
         return self._parts[index]
 
     def empty(self, role: str, shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
@@ -88,30 +89,39 @@ class Workspace:
         """Bytes of the arrays kept."""
         return sum(a.nbytes for a in self._arrays.values())
 
-    def note(self, array: Array, role: str, source: object, detail: object) -> None:
+    def note(self, array: Array, role: str, source: object, detail: object, content: Array) -> None:
         """Record that ``array`` (this role's) now holds what was computed from ``source`` and ``detail``.
 
-        ``source`` is compared by identity (and kept alive, so its id is never reused), ``detail`` by ``==``.
+        ``source`` is compared by identity (and kept alive, so its id is never reused), ``detail`` by
+        ``==``; ``content`` is the part of ``source`` the array was built from, copied unless trusted.
         """
-        if self.remembers:
-                self._sources[(role, array.shape, array.dtype.str)] = (source, detail)
+        copy = None if self.trusts else np.array(content, copy=True)
+        self._sources[(role, array.shape, array.dtype.str)] = (source, detail, copy)
 
     def holding(
-        self, role: str, shape: tuple[int, ...], dtype: npt.DTypeLike, source: object, detail: object
+        self, role: str, shape: tuple[int, ...], dtype: npt.DTypeLike, source: object, detail: object,
+        content: Array,
     ) -> Array | None:
-        """This role's array if ``note`` said it holds what ``source`` and ``detail`` give; else None.
+        """This role's array if ``note`` said it holds what ``source``, ``detail`` and ``content`` give.
 
         Examples
         --------
-        >>> ws, x = Workspace(), np.ones(3)
+        >>> ws, x = Workspace(trusts=False), np.ones(3)
         >>> cols = ws.empty("cols", (2,), np.float32)
-        >>> ws.note(cols, "cols", x, 0)
-        >>> ws.holding("cols", (2,), np.float32, x, 0) is cols, ws.holding("cols", (2,), np.float32, x, 1)
-        (True, None)
+        >>> ws.note(cols, "cols", x, 0, x)
+        >>> ws.holding("cols", (2,), np.float32, x, 0, x) is cols
+        True
+        >>> ws.holding("cols", (2,), np.float32, x, 1, x) is None  # another detail
+        True
+        >>> x[0] = -1.0  # changed in place: a workspace that trusts no one sees it
+        >>> ws.holding("cols", (2,), np.float32, x, 0, x) is None
+        True
         """
         key = (role, tuple(shape), np.dtype(dtype).str)
         held = self._sources.get(key)
         if held is None or held[0] is not source or held[1] != detail:
+            return None
+        if held[2] is not None and not _same_bits(held[2], content):
             return None
         return self._arrays.get(key)
 
@@ -135,18 +145,18 @@ _PER_THREAD = threading.local()
 
 
 def thread_workspace() -> Workspace:
-    """The calling thread's own scratch `Workspace`, for ops called without one; it remembers nothing.
+    """The calling thread's own scratch `Workspace`, for ops called without one; it trusts no caller.
 
     Examples
     --------
-    >>> thread_workspace() is thread_workspace(), thread_workspace().remembers
+    >>> thread_workspace() is thread_workspace(), thread_workspace().trusts
     (True, False)
     """
     workspace: Workspace | None = getattr(_PER_THREAD, "workspace", None)
     if workspace is None:
         # It serves whatever the thread's calls bring (a network's layers one after the other), in every
         # thread that calls an op, a server's too: so at most 64 MB, and nothing larger is kept.
-        workspace = _PER_THREAD.workspace = Workspace(limit=32, remembers=False, most_bytes=2**26)
+        workspace = _PER_THREAD.workspace = Workspace(limit=32, trusts=False, most_bytes=2**26)
     return workspace
 
 
@@ -160,3 +170,8 @@ def block_workspace(workspace: Workspace | None, index: int) -> Workspace:
     (True, True)
     """
     return thread_workspace() if workspace is None else workspace.part(index)
+
+
+def _same_bits(a: Array, b: Array) -> bool:
+    """Whether a and b hold the same numbers bit for bit (a NaN never matches: its columns are rebuilt)."""
+    return a.shape == b.shape and bool(np.array_equal(a, b) and np.array_equal(np.signbit(a), np.signbit(b)))
