@@ -10,10 +10,11 @@ so nothing a caller holds is overwritten by the next call.
 A workspace also remembers what an array was last filled from (``note`` / ``holding``): a convolution's
 backward, given the forward's workspace and the same input object, reuses the forward's im2col columns
 instead of building them again. That assumes the input was not changed in place in between, as a
-layer's cached input never is.
+layer's cached input never is (a workspace made with ``trusts=False`` checks it).
 
 A workspace is not thread-safe: one per thread (``convscope.nn.parallel`` gives each shard's layer
-replica its own).
+replica its own). An op that runs its chunks in threads (`convscope.ops.threads`) gives each thread
+its own ``part``, the same one for the same block of chunks forward and backward.
 
 An op called without a workspace takes its calling thread's own (`thread_workspace`), so repeated calls
 stop faulting the same pages in. It trusts no caller (``trusts=False``): it keeps a copy of what each
