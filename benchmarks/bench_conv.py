@@ -1,7 +1,8 @@
 """conv2d forward + backward: convscope (NumPy) against PyTorch CPU, both float32, in the same run.
 
 Run: ``.venv/bin/python benchmarks/bench_conv.py [--repeats 9] [--blas-threads 1]``. PyTorch gets 2
-threads, NumPy's BLAS 1 (as convscope's CLI sets; ``--blas-threads 0`` keeps OpenBLAS's default); each repeat
+threads, NumPy's BLAS 1 (as convscope's CLI sets; ``--blas-threads 0`` keeps OpenBLAS's default), and
+convscope's op runs its batch chunks on every core itself (``convscope.ops.threads``); each repeat
 times both libraries back to back, so a noisy neighbour slows both, and the table reports the median of
 those same-repeat ratios (torch time / our time: above 1 means convscope is faster).
 """

@@ -82,3 +82,15 @@ def test_the_backward_reuses_the_forwards_columns_only_for_the_same_input(monkey
         np.testing.assert_array_equal(got, want)
     for got, want in zip(fresh, ops.conv2d_backward_weight(grad, other, w, b), strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_a_byte_bound_workspace_keeps_what_fits_and_hands_out_the_rest() -> None:
+    ws = Workspace(limit=8, most_bytes=1000)
+    a = ws.empty("cols", (100,), np.float32)  # 400 bytes
+    assert ws.empty("cols", (100,), np.float32) is a
+    big = ws.empty("product", (300,), np.float32)  # 1,200 bytes: over the bound, never kept
+    assert ws.empty("product", (300,), np.float32) is not big
+    assert ws.empty("cols", (100,), np.float32) is a
+    ws.empty("grad_rows", (200,), np.float32)  # 400 + 800 would pass 1,000: start afresh
+    assert ws.empty("cols", (100,), np.float32) is not a
+    assert sum(x.nbytes for x in ws._arrays.values()) <= 1000

@@ -40,6 +40,7 @@ from convscope.nn.conv_layers import MaxPool2d
 from convscope.nn.layers import FloatArray, Parameter, ReLU
 from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
+from convscope.ops.threads import single_threaded
 from convscope.ops.workspace import Workspace
 
 # Fewer images than this per shard and the threads' overhead outweighs the work (LeNet on 2 cores).
@@ -119,6 +120,7 @@ def training_order(net: Sequential) -> Sequential:
     return Sequential(layers, net.input_shape)
 
 
+@single_threaded()  # the shards already fill the cores: the ops inside start no threads of their own
 def shard_step(net: Sequential, x: FloatArray, y: np.ndarray, loss: str, total: int) -> tuple[float, int]:
     """Forward and backward of one shard; its grads are those of (its summed loss) / ``total``.
 

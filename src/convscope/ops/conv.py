@@ -15,8 +15,10 @@ import numpy as np
 
 from convscope._validate import as_array
 from convscope.ops.conv_args import CONV_LAYOUTS, as_grad, as_nchw, as_operands
-from convscope.ops.im2col import Array, ConvGeometry, col2im, columns, conv_geometry
-from convscope.ops.workspace import Workspace, scratch
+from convscope.ops.conv_chunks import forward as forward  # re-exported: conv1d and trace call it
+from convscope.ops.conv_chunks import gradients
+from convscope.ops.im2col import Array, ConvGeometry, conv_geometry
+from convscope.ops.workspace import Workspace
 
 __all__ = [
     "conv2d", "conv2d_backward", "conv2d_backward_input", "conv2d_backward_weight", "flip_kernel",
@@ -75,26 +77,6 @@ def conv2d(
     return forward(*prepare_conv_args(x, weight, bias, stride, padding, dilation, groups), workspace)
 
 
-def forward(
-    x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, workspace: Workspace | None = None
-) -> Array:
-    """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
-    g = geom.groups
-    kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
-    for images, chunk in geom.batch_chunks():
-        cols = columns(x, images, chunk, workspace, reuse=False)  # built afresh, noted for the backward
-        cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, nHW)
-        shape = (g, kernels.shape[1], cols.shape[2])
-        product = scratch(workspace, "product", shape, np.result_type(kernels, cols))
-        np.matmul(kernels, cols, out=product)
-        product = product.reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
-        out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
-    if bias is not None:
-        out += bias[:, None, None]  # along the long H_out*W_out rows of each (image, channel)
-    return out
-
-
 def conv2d_backward(
     grad_output: Any, x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
     dilation: Any = 1, groups: Any = 1, *, workspace: Workspace | None = None,
@@ -142,7 +124,7 @@ def backward(
     workspace: Workspace | None = None,
 ) -> tuple[Array, Array, Array | None]:
     """`conv2d_backward` on checked arrays: grad (N, C_out, H_out, W_out) and the forward's, of `geom`."""
-    grad_x, grad_weight, grad_bias = _gradients(
+    grad_x, grad_weight, grad_bias = gradients(
         grad, x, weight, bias, geom, for_input=True, for_weight=True, workspace=workspace
     )
     assert grad_x is not None
@@ -206,7 +188,7 @@ def conv2d_backward_weight(
 
 def input_gradient(grad: Array, weight: Array, geom: ConvGeometry) -> Array:
     """dLoss/dx (N, C_in, H, W) of `conv2d` on checked arrays; what a transposed convolution computes."""
-    grad_x, _, _ = _gradients(grad, None, weight, None, geom, for_input=True, for_weight=False)
+    grad_x, _, _ = gradients(grad, None, weight, None, geom, for_input=True, for_weight=False)
     assert grad_x is not None
     return grad_x
 
@@ -216,47 +198,11 @@ def weight_gradient(
     workspace: Workspace | None = None,
 ) -> tuple[Array, Array | None]:
     """(dLoss/dweight, dLoss/dbias or None) of `conv2d` on checked arrays of `geom`."""
-    _, grad_weight, grad_bias = _gradients(
+    _, grad_weight, grad_bias = gradients(
         grad, x, weight, bias, geom, for_input=False, for_weight=True, workspace=workspace
     )
     assert grad_weight is not None
     return grad_weight, grad_bias
-
-
-def _gradients(
-    grad: Array, x: Array | None, weight: Array, bias: Array | None, geom: ConvGeometry, *,
-    for_input: bool, for_weight: bool, workspace: Workspace | None = None,
-) -> tuple[Array | None, Array | None, Array | None]:
-    """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
-
-    Chunk by chunk of the batch (see `ConvGeometry.batch_chunks`): the weight gradients add up over
-    chunks, the input gradient is filled in a chunk of images at a time. x is read for grad_weight only.
-    The chunks go last first: the forward's last columns may still be in the workspace (`columns`).
-    """
-    g, c_out = geom.groups, geom.out_channels
-    kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    x_shape = (geom.batch, geom.in_channels, *geom.input_size)
-    grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input else None
-    grad_weight = np.zeros(kernels.shape, dtype=grad.dtype) if for_weight else None
-    grad_bias = np.zeros(c_out, dtype=grad.dtype) if for_weight and bias is not None else None
-    for images, chunk in reversed(list(geom.batch_chunks())):
-        # grad_output in the forward product's layout: (G, C_out/G, n*H_out*W_out)
-        grad_rows = scratch(workspace, "grad_rows", (c_out, *chunk.column_shape), grad.dtype)
-        grad_rows[...] = chunk.to_columns(grad[images])
-        grad_rows = grad_rows.reshape(g, c_out // g, -1)
-        if grad_weight is not None:
-            assert x is not None
-            cols = columns(x, images, chunk, workspace).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
-            grad_weight += np.matmul(grad_rows, cols.transpose(0, 2, 1))
-        if grad_bias is not None:
-            grad_bias += grad_rows.reshape(c_out, -1).sum(axis=1)  # a sum along the long axis
-        if grad_x is not None:
-            shape = (g, kernels.shape[2], grad_rows.shape[2])  # (G, C_in/G*kH*kW, n*H_out*W_out)
-            grad_cols = scratch(workspace, "grad_cols", shape, np.result_type(kernels, grad_rows))
-            np.matmul(kernels.transpose(0, 2, 1), grad_rows, out=grad_cols)
-            shaped = grad_cols.reshape(geom.in_channels, *geom.kernel_size, *chunk.column_shape)
-            grad_x[images] = col2im(shaped, chunk, workspace)  # the assignment reorders to NCHW
-    return grad_x, None if grad_weight is None else grad_weight.reshape(weight.shape), grad_bias
 
 
 def flip_kernel(weight: Any) -> Array:

@@ -40,6 +40,13 @@ _SHORT_ROW = 16
 # whose columns hold at most this many numbers (4 MB of float32). Measured in benchmarks/RESULTS_perf.md.
 _COLUMN_BUDGET = 2**20
 
+# A batch whose columns hold at least _PARTS * _MIN_PART numbers splits into a multiple of _PARTS chunks,
+# for the threads of `convscope.ops.threads`; below _MIN_PART numbers a chunk is not worth a thread. A
+# LeNet layer on 32 images (a shard of `convscope.nn.parallel`) stays one chunk, so its backward reuses
+# the forward's columns.
+_PARTS = 4
+_MIN_PART = 2**19
+
 
 @dataclass(frozen=True)
 class ConvGeometry:
@@ -93,13 +100,24 @@ class ConvGeometry:
         return a.transpose(3, 0, 1, 2) if self.batch_last else a.transpose(1, 0, 2, 3)
 
     def batch_chunks(self) -> Iterator[tuple[slice, ConvGeometry]]:
-        """Split the batch into runs of images whose columns fit `_COLUMN_BUDGET`: (images, geometry)."""
+        """The batch in runs of images of (nearly) equal size: (images, geometry) of each.
+
+        Each run's columns fit `_COLUMN_BUDGET`, and a batch with enough work splits into a multiple of
+        2 or 4 runs (`_PARTS`), so that `convscope.ops.threads` has one for each core of a small machine.
+        The split depends on the sizes alone, never on the number of threads, so the results do not either.
+        """
         (kh, kw), (oh, ow) = self.kernel_size, self.output_size
         per_image = self.in_channels * kh * kw * oh * ow
-        step = max(1, _COLUMN_BUDGET // per_image)
-        for start in range(0, self.batch, step):
-            n = min(step, self.batch - start)
-            yield slice(start, start + n), replace(self, batch=n, batch_last=_batch_last(ow, n))
+        count = -(-self.batch // max(1, _COLUMN_BUDGET // per_image))
+        parts = min(_PARTS, self.batch * per_image // _MIN_PART)
+        if parts > 1:
+            parts = 1 << (parts.bit_length() - 1)  # a power of two: even blocks for 2 or 4 threads
+            count = -(-count // parts) * parts
+        count = min(count, self.batch)
+        for k in range(count):
+            start, stop = self.batch * k // count, self.batch * (k + 1) // count
+            n = stop - start
+            yield slice(start, stop), replace(self, batch=n, batch_last=batch_last_layout(ow, n))
 
 
 def conv_geometry(
@@ -120,10 +138,10 @@ def conv_geometry(
     groups = check_groups(x_shape, weight_shape, groups, CONV_LAYOUTS[ndim])
     _check_channels(c_in, c_out, c_per_group, groups)
     win = as_2d(window_over(x_shape, weight_shape, stride, padding, dilation).require_fit())
-    return ConvGeometry(n, c_in, c_out, groups, win, _batch_last(win.output_size[1], n))
+    return ConvGeometry(n, c_in, c_out, groups, win, batch_last_layout(win.output_size[1], n))
 
 
-def _batch_last(width_out: int, batch: int) -> bool:
+def batch_last_layout(width_out: int, batch: int) -> bool:
     """Whether columns go (..., H_out, W_out, N): short output rows and a long batch."""
     # Copies along a short innermost axis are slow in NumPy (a C-level loop per few elements): when
     # the output rows are short and the batch long, put the batch innermost instead.
@@ -171,18 +189,19 @@ def columns(
     input changed in place since the last call sees its new values.
 
     A layer's forward and backward see the same input object: for a batch of one chunk (LeNet's layers
-    up to ~50 images) the backward then builds no columns at all.
+    up to ~50 images) the backward then builds no columns at all. A workspace that trusts no caller
+    (`thread_workspace`) also checks that x[images] still holds the same numbers.
     """
     kh, kw = chunk.kernel_size
     shape = (chunk.in_channels, kh, kw, *chunk.column_shape)
     detail = (images.start, chunk)
     if workspace is not None and reuse:
-        held = workspace.holding("cols", shape, x.dtype, x, detail)
+        held = workspace.holding("cols", shape, x.dtype, x, detail, x[images])
         if held is not None:
             return held
     cols = im2col(x[images], chunk, workspace)
     if workspace is not None:
-        workspace.note(cols, "cols", x, detail)
+        workspace.note(cols, "cols", x, detail, x[images])
     return cols
 
 

@@ -1,0 +1,110 @@
+"""The fast convolution's work, a chunk of the batch at a time, the chunks spread over threads.
+
+`convscope.ops.conv` checks a call and hands the arrays here. Each chunk of images
+(`ConvGeometry.batch_chunks`) is one im2col copy and one matrix product forward; backward, one product
+for its weight gradient and one product and col2im scatter for its input gradient. Chunks run in
+contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`), each block with its own scratch
+(`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
+gradient, and the partials are summed in chunk order after, so the results are the same bits whatever
+the number of threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from convscope.ops.flipped_conv import flipped_conv
+from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
+from convscope.ops.threads import run_blocks
+from convscope.ops.workspace import Workspace, block_workspace
+
+Chunk = tuple[slice, ConvGeometry]
+
+
+def forward(
+    x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, workspace: Workspace | None = None
+) -> Array:
+    """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
+    g = geom.groups
+    kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
+
+    def block(chunks: Sequence[Chunk], index: int) -> None:
+        scratch = block_workspace(workspace, index)
+        for images, chunk in chunks:
+            # Built afresh, and noted for the backward (a layer's workspace remembers).
+            cols = columns(x, images, chunk, scratch, reuse=False)
+            cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+            shape = (g, kernels.shape[1], cols.shape[2])
+            product = scratch.empty("product", shape, np.result_type(kernels, cols))
+            np.matmul(kernels, cols, out=product)
+            product = product.reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
+            out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
+            if bias is not None:
+                out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
+
+    run_blocks(list(geom.batch_chunks()), block)
+    return out
+
+
+def gradients(
+    grad: Array, x: Array | None, weight: Array, bias: Array | None, geom: ConvGeometry, *,
+    for_input: bool, for_weight: bool, workspace: Workspace | None = None,
+) -> tuple[Array | None, Array | None, Array | None]:
+    """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
+
+    The input gradient is filled in a chunk of images at a time (or computed as the convolution of grad
+    with the flipped kernels, `flipped_conv`, when that is cheaper); each chunk's weight and bias gradients
+    go to a partial of its own, summed in chunk order at the end. x is read for grad_weight only.
+    Each block walks its chunks last first: the forward's last columns may still be in its scratch.
+    """
+    g, c_out = geom.groups, geom.out_channels
+    kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    chunks = list(geom.batch_chunks())
+    flipped = flipped_conv(weight, geom) if for_input else None
+    x_shape = (geom.batch, geom.in_channels, *geom.input_size)
+    grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input and flipped is None else None
+    grad_weight = np.empty((len(chunks), *kernels.shape), dtype=grad.dtype) if for_weight else None
+    grad_bias = np.empty((len(chunks), c_out), dtype=grad.dtype) if for_weight and bias is not None else None
+
+    def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
+        scratch = block_workspace(workspace, index)
+        for k, (images, chunk) in reversed(part):
+            grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
+            if grad_weight is not None:
+                assert x is not None
+                cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
+                np.matmul(grad_rows, cols.transpose(0, 2, 1), out=grad_weight[k])
+            if grad_bias is not None:
+                np.sum(grad_rows.reshape(c_out, -1), axis=1, out=grad_bias[k])  # along the long axis
+            if grad_x is not None:
+                grad_x[images] = _input_chunk(kernels, grad_rows, chunk, scratch)
+
+    if grad_weight is not None or grad_bias is not None or grad_x is not None:
+        run_blocks(list(enumerate(chunks)), block)
+    if flipped is not None:  # after the weight gradient, which may reuse the forward's columns
+        grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
+    return (
+        grad_x,
+        None if grad_weight is None else grad_weight.sum(axis=0).reshape(weight.shape),
+        None if grad_bias is None else grad_bias.sum(axis=0),
+    )
+
+
+def _grad_rows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:
+    """grad_output's images in the forward product's layout: (C_out, <columns>)."""
+    rows = scratch.empty("grad_rows", (chunk.out_channels, *chunk.column_shape), grad.dtype)
+    rows[...] = chunk.to_columns(grad[images])
+    return rows
+
+
+def _input_chunk(kernels: Array, grad_rows: Array, chunk: ConvGeometry, scratch: Workspace) -> Array:
+    """dLoss/dx of one chunk, (n, C_in, H, W) as a strided view into ``scratch``: copy it out at once."""
+    g = kernels.shape[0]
+    shape = (g, kernels.shape[2], grad_rows.shape[2])  # (G, C_in/G*kH*kW, n*H_out*W_out)
+    grad_cols = scratch.empty("grad_cols", shape, np.result_type(kernels, grad_rows))
+    np.matmul(kernels.transpose(0, 2, 1), grad_rows, out=grad_cols)
+    shaped = grad_cols.reshape(chunk.in_channels, *chunk.kernel_size, *chunk.column_shape)
+    return col2im(shaped, chunk, scratch)

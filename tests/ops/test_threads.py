@@ -1,0 +1,151 @@
+"""Ops on every core: blocks run in threads, results independent of the thread count, nothing nested."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from convscope import ops
+from convscope.ops import threads
+from convscope.ops.threads import op_threads, run_blocks, single_threaded
+from convscope.ops.workspace import Workspace
+
+# (x shape, weight shape, settings): LeNet's conv1 and conv2 at batch 128 (4 and 2 chunks), and a
+# grouped, strided one with padding split into 4 chunks.
+CASES = [
+    ((128, 1, 32, 32), (6, 1, 5, 5), {}),
+    ((128, 6, 14, 14), (16, 6, 5, 5), {}),
+    ((96, 4, 24, 24), (6, 2, 3, 3), {"padding": 1, "stride": 2, "groups": 2}),
+]
+
+
+@pytest.fixture
+def four_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ops believe they have four cores, so they start threads even on a one-core runner."""
+    monkeypatch.setattr(threads, "available_cores", lambda: 4)
+
+
+def test_blocks_run_on_several_threads_in_order(four_cores: None) -> None:
+    seen: dict[int, tuple[list[int], int]] = {}
+
+    def work(block: Sequence[int], index: int) -> None:
+        seen[index] = (list(block), threading.get_ident())
+        assert op_threads(8) == 1  # a block never starts threads of its own
+
+    run_blocks(list(range(10)), work)
+    assert [seen[i][0] for i in sorted(seen)] == [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]
+    assert seen[0][1] == threading.get_ident()  # block 0 on the calling thread
+    assert len({ident for _, ident in seen.values()}) > 1
+
+
+def test_an_error_in_a_block_is_raised_after_every_block_stopped(four_cores: None) -> None:
+    done: list[int] = []
+
+    def work(block: Sequence[int], index: int) -> None:
+        if index == 2:
+            raise ValueError("block 2 failed")
+        done.append(index)
+
+    with pytest.raises(ValueError, match="block 2"):
+        run_blocks(list(range(8)), work)
+    assert sorted(done) == [0, 1, 3]
+
+
+def test_single_threaded_keeps_ops_on_the_calling_thread(four_cores: None) -> None:
+    assert op_threads(8) == 4
+    with single_threaded():
+        assert op_threads(8) == 1
+        idents: set[int] = set()
+        run_blocks(list(range(8)), lambda block, index: idents.add(threading.get_ident()))
+        assert idents == {threading.get_ident()}
+    assert op_threads(3) == 3
+
+
+def test_blas_threads_come_back_after_a_threaded_op(four_cores: None) -> None:
+    with threadpool_limits(limits=2, user_api="blas"):
+        run_blocks(list(range(4)), lambda block, index: None)
+        assert {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"} == {2}
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape", "settings"), CASES)
+def test_threads_change_no_bit(
+    four_cores: None, x_shape: tuple[int, ...], w_shape: tuple[int, ...], settings: dict[str, Any]
+) -> None:
+    """Forward and all three gradients: the same bits on 4 threads, on 1, and with a layer's workspace.
+
+    BLAS on one thread throughout (as the op's threads run it): OpenBLAS on two picks other kernels,
+    whose last bits differ; that is BLAS's choice, not the op's.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        threaded, with_workspace, alone = _three_ways(x_shape, w_shape, settings)
+    for got, plain, want in zip(threaded, with_workspace, alone, strict=True):
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(plain, want)
+
+
+def _three_ways(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], settings: dict[str, Any]
+) -> tuple[tuple[np.ndarray, ...], ...]:
+    """conv2d and conv2d_backward's results: threaded, threaded with a workspace, single-threaded."""
+    rng = np.random.default_rng(3)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in (x_shape, w_shape))
+    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    out = ops.conv2d(x, w, b, **settings)
+    grad = rng.standard_normal(out.shape).astype(np.float32)
+    threaded = (out, *ops.conv2d_backward(grad, x, w, b, **settings))
+    ws = Workspace()
+    with_workspace = (ops.conv2d(x, w, b, **settings, workspace=ws),
+                      *ops.conv2d_backward(grad, x, w, b, **settings, workspace=ws))  # fmt: skip
+    with single_threaded():
+        alone = (ops.conv2d(x, w, b, **settings), *ops.conv2d_backward(grad, x, w, b, **settings))
+    return threaded, with_workspace, alone
+
+
+def test_a_call_without_workspace_reuses_columns_only_for_unchanged_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The thread's own scratch checks the input's bits: no stale columns after a change in place."""
+    import convscope.ops.im2col as im2col_module
+
+    built = []
+    real = im2col_module.im2col
+    monkeypatch.setattr(im2col_module, "im2col", lambda *a, **k: built.append(1) or real(*a, **k))
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((8, 6, 14, 14)).astype(np.float32)
+    w = rng.standard_normal((16, 6, 5, 5)).astype(np.float32)
+    grad = rng.standard_normal((8, 16, 10, 10)).astype(np.float32)
+    with single_threaded():
+        ops.conv2d(x, w)
+        first = ops.conv2d_backward_weight(grad, x, w)[0]
+        assert len(built) == 1  # the forward's columns served the weight gradient
+        x[0, 0, 0, 0] = -x[0, 0, 0, 0]  # one number changed in place
+        grad_w = ops.conv2d_backward_weight(grad, x, w)[0]
+    assert len(built) == 2  # rebuilt
+    np.testing.assert_array_equal(grad_w, ops.conv2d_backward_weight(grad, x.copy(), w)[0])
+    assert not np.array_equal(grad_w, first)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_runs_threaded_ops(four_cores: None) -> None:
+    """The parent's pool has no threads in a child: the child starts its own instead of waiting forever."""
+    import multiprocessing
+
+    if threads._POOL:  # a pool of three workers, all started and idle, as a busy parent leaves it
+        threads._POOL.pop().shutdown()
+    run_blocks(list(range(8)), lambda block, index: __import__("time").sleep(0.05))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply_async(_threaded_sum).get(timeout=30) == 28
+
+
+def _threaded_sum() -> int:
+    threads.available_cores = lambda: 4  # what the fixture set in the parent, kept by fork
+    totals = [0] * 4
+    run_blocks(list(range(8)), lambda block, index: totals.__setitem__(index, sum(block)))
+    return sum(totals)
