@@ -24,6 +24,7 @@ from typing_extensions import TypedDict
 
 from convscope.errors import SettingError
 from convscope.lessons.image_kernels import LUMA, Filtering, KernelResult, result_record
+from convscope.lessons.kernel_rgba import result_rgba
 from convscope.prepared_image import PreparedImage
 
 ID_LENGTH = 32  # hex digits of the SHA-256: 128 bits, no accidental collisions
@@ -65,6 +66,10 @@ class StoredPicture:
     def result(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
         """`result_record` for this picture, from its prepared form (same numbers, less work)."""
         return result_record(self.pixels, setting, self.prepared(setting.channels))
+
+    def result_rgba(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
+        """`result` as the page draws it: (H, W, 4) RGBA pixels (`convscope.lessons.kernel_rgba`)."""
+        return result_rgba(self.pixels, setting, self.prepared(setting.channels))
 
     def record(self) -> PictureRecord:
         return {"picture": self.id, "width": int(self.pixels.shape[1]), "height": int(self.pixels.shape[0])}

@@ -102,9 +102,10 @@ def _raw(pixels: npt.NDArray[np.uint8], record: KernelResult) -> Response:
 def _stored_raw(store: PictureStore, picture: str, query: KernelSettings) -> Response:
     """A kept picture filtered, as RGBA bytes, with the time of each stage in ``Server-Timing``."""
     start = time.perf_counter()
-    pixels, record = store.get(picture).result(query.filtering())
+    rgba, record = store.get(picture).result_rgba(query.filtering())
     filtered = time.perf_counter()
-    response = _raw(pixels, record)
+    headers = {RESULT_HEADER: json.dumps(record, separators=(",", ":")), "Cache-Control": "no-store"}
+    response = Response(rgba.tobytes(), media_type=RAW, headers=headers)
     done = time.perf_counter()
     response.headers["Server-Timing"] = (f"filter;dur={(filtered - start) * 1e3:.2f}, "
                                          f"bytes;dur={(done - filtered) * 1e3:.2f}")
