@@ -12,7 +12,9 @@ export function drawPicture(canvas, picture) {
     [canvas.width, canvas.height] = [picture.width, picture.height];
   }
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(picture.rgba), picture.width, picture.height), 0, 0);
+  // The ImageData wraps the bytes (no copy: putImageData copies them into the canvas anyway).
+  const rgba = /** @type {Uint8ClampedArray<ArrayBuffer>} */ (picture.rgba);
+  ctx.putImageData(new ImageData(rgba, picture.width, picture.height), 0, 0);
 }
 
 /** @param {number} v  a value for a label: short, with its sign */
