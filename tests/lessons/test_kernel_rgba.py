@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +18,12 @@ from convscope.prepared_image import PreparedImage
 # Weights that put values exactly on x.5 (halves of odd sums: round half to even decides), far beyond
 # 0..255 (clipping, both ends), exactly 0 (a flat region under an edge kernel) and everything between.
 WEIGHTS = st.sampled_from([0.5, -0.5, 1.5, 0.25, -1.0, 2.0, 4.0, 1 / 9, 0.0, -3.75])
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(2) as threads:
+        yield threads
 
 
 def packed(pixels: np.ndarray) -> np.ndarray:
@@ -34,7 +43,8 @@ def packed(pixels: np.ndarray) -> np.ndarray:
     seed=st.integers(0, 2**32 - 1),
 )
 def test_rgba_is_result_record_packed_for_every_scale(
-    kernel: list[float], channels: Any, display: Any, view: Any, flat: bool, seed: int
+    pool: ThreadPoolExecutor, kernel: list[float], channels: Any, display: Any, view: Any, flat: bool,
+    seed: int,
 ) -> None:
     side = int(len(kernel) ** 0.5)
     rng = np.random.default_rng(seed)
@@ -42,7 +52,7 @@ def test_rgba_is_result_record_packed_for_every_scale(
     photo = np.full((6, 7, 3), 101, np.uint8) if flat else rng.integers(0, 256, (6, 7, 3)).astype(np.uint8)
     setting = Filtering(np.array(kernel).reshape(side, side), channels=channels, display=display, view=view)
     pixels, expected = result_record(photo, setting)
-    rgba, record = result_rgba(photo, setting, PreparedImage(photo))
+    rgba, record = result_rgba(photo, setting, PreparedImage(photo, pool=pool), pool)  # threads: same bytes
     if channels == "rgb":  # the prepared luminance is the store's to make; rgb is the photo itself
         np.testing.assert_array_equal(rgba, packed(pixels))
         assert record == expected

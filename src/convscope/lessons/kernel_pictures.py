@@ -72,7 +72,7 @@ class StoredPicture:
 
     def result_rgba(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
         """`result` as the page draws it: (H, W, 4) RGBA pixels (`convscope.lessons.kernel_rgba`)."""
-        return result_rgba(self.pixels, setting, self.prepared(setting.channels))
+        return result_rgba(self.pixels, setting, self.prepared(setting.channels), self._pool)
 
     def record(self) -> PictureRecord:
         return {"picture": self.id, "width": int(self.pixels.shape[1]), "height": int(self.pixels.shape[0])}

@@ -11,6 +11,9 @@ buffer's colour channels directly. The grey diverging scale takes `render`'s own
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Executor
+
 import numpy as np
 import numpy.typing as npt
 
@@ -32,10 +35,10 @@ Array = npt.NDArray[np.float64]
 Bytes = npt.NDArray[np.uint8]
 
 
-def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None = None
-                ) -> tuple[Bytes, KernelResult]:
+def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None = None,
+                pool: Executor | None = None) -> tuple[Bytes, KernelResult]:
     """`result_record`'s picture as (H, W, 4) RGBA (alpha 255, a grey picture's value in R, G and B),
-    and the same record.
+    and the same record. ``pool``: threads that share the rounding (two halves of the rows).
 
     Examples
     --------
@@ -52,40 +55,57 @@ def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None
     low, high = float(values.min()), float(values.max())
     rgba = np.empty((*values.shape[:2], 4), dtype=np.uint8)  # (H, W, RGBA)
     rgba[:, :, 3] = 255
-    scale = _quantised(values, setting.display, low, high, rgba)
+    scale, steps = _plan(values, setting.display, low, high)
+    colour = rgba[:, :, :3]  # (H, W, 3): a grey picture's one channel is broadcast into all three
+    if steps is None:  # one channel on the diverging colour scale: render's own interpolation
+        colour[...] = render(values, "signed")[0]
+    elif pool is None or len(values) < 2:
+        steps(values, colour)
+    else:  # element by element, so the two halves of the rows can go to two threads
+        half = len(values) // 2
+        list(pool.map(steps, (values[:half], values[half:]), (colour[:half], colour[half:])))
     return rgba, kernel_result(image, setting, values_range=(low, high), combined=combined, notes=notes,
                                scale=scale)
 
 
-def _quantised(values: Array, display: str, low: float, high: float, rgba: Bytes) -> ScaleRecord:
-    """`render`'s pixels for ``values`` written into ``rgba``'s colour channels; its scale record.
+Steps = Callable[[Array, Bytes], None]
 
-    ``values`` (H, W, C) is overwritten. Each branch performs `render`'s arithmetic in the same order,
-    element by element, so the bytes are equal.
+
+def _plan(values: Array, display: str, low: float, high: float) -> tuple[ScaleRecord, Steps | None]:
+    """The scale record of `render` for ``values`` (H, W, C), and the steps that write its pixels from any
+    rows of ``values`` (overwritten) into the same rows of the RGBA buffer's colour channels; None for the
+    grey diverging scale.
+
+    Each step performs `render`'s arithmetic in the same order, element by element, so the bytes are
+    equal.
     """
-    colour = rgba[:, :, :3]  # (H, W, 3): a grey picture's one channel is broadcast into all three
     limit = max(abs(low), abs(high)) or 1.0
     if display == "clamped":
-        scale = _scale("clamped", 0.0, 255.0, [GREYS[0], GREYS[2]], values, low, high)
-        np.rint(values, out=values)
-        np.clip(values, 0, 255, out=values)
-    elif low >= 0:
-        scale = _scale("magnitude", 0.0, limit, [GREYS[0], GREYS[2]], values, low, high)
-        np.multiply(values, 255 / limit, out=values)
-        np.rint(values, out=values)
-    elif values.shape[2] != 1:
-        scale = _scale("signed", -limit, limit, list(GREYS), values, low, high)
-        values /= limit  # t = (v / limit + 1) / 2, then * 255: render's order of operations
-        values += 1
-        values /= 2
-        values *= 255
-        np.rint(values, out=values)
-    else:  # one channel on the diverging colour scale: render's own interpolation
-        pixels, scale = render(values, "signed")
-        colour[...] = pixels
-        return scale
-    colour[...] = values  # integers 0..255 as floats: the cast to uint8 keeps them
-    return scale
+        def clamped(part: Array, colour: Bytes) -> None:
+            np.rint(part, out=part)
+            np.clip(part, 0, 255, out=part)
+            colour[...] = part  # integers 0..255 as floats: the cast to uint8 keeps them
+
+        return _scale("clamped", 0.0, 255.0, [GREYS[0], GREYS[2]], values, low, high), clamped
+    if low >= 0:
+        def magnitude(part: Array, colour: Bytes) -> None:
+            np.multiply(part, 255 / limit, out=part)
+            np.rint(part, out=part)
+            colour[...] = part
+
+        return _scale("magnitude", 0.0, limit, [GREYS[0], GREYS[2]], values, low, high), magnitude
+    if values.shape[2] == 1:
+        return render(values, "signed")[1], None
+
+    def signed(part: Array, colour: Bytes) -> None:
+        part /= limit  # t = (v / limit + 1) / 2, then * 255: render's order of operations
+        part += 1
+        part /= 2
+        part *= 255
+        np.rint(part, out=part)
+        colour[...] = part
+
+    return _scale("signed", -limit, limit, list(GREYS), values, low, high), signed
 
 
 def _scale(kind: str, lowest: float, highest: float, stops: list[tuple[int, int, int]], values: Array,
