@@ -70,9 +70,11 @@ class StoredPicture:
         """`result_record` for this picture, from its prepared form (same numbers, less work)."""
         return result_record(self.pixels, setting, self.prepared(setting.channels))
 
-    def result_rgba(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
-        """`result` as the page draws it: (H, W, 4) RGBA pixels (`convscope.lessons.kernel_rgba`)."""
-        return result_rgba(self.pixels, setting, self.prepared(setting.channels), self._pool)
+    def result_rgba(self, setting: Filtering, alpha: bool = True
+                    ) -> tuple[npt.NDArray[np.uint8], KernelResult]:
+        """`result` as the page draws it: (H, W, 4) RGBA pixels, or (H, W, 3) RGB without ``alpha``
+        (`convscope.lessons.kernel_rgba`)."""
+        return result_rgba(self.pixels, setting, self.prepared(setting.channels), self._pool, alpha=alpha)
 
     def record(self) -> PictureRecord:
         return {"picture": self.id, "width": int(self.pixels.shape[1]), "height": int(self.pixels.shape[0])}

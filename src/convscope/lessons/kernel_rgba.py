@@ -36,9 +36,10 @@ Bytes = npt.NDArray[np.uint8]
 
 
 def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None = None,
-                pool: Executor | None = None) -> tuple[Bytes, KernelResult]:
+                pool: Executor | None = None, *, alpha: bool = True) -> tuple[Bytes, KernelResult]:
     """`result_record`'s picture as (H, W, 4) RGBA (alpha 255, a grey picture's value in R, G and B),
-    and the same record. ``pool``: threads that share the rounding (two halves of the rows).
+    or (H, W, 3) RGB without ``alpha``, and the same record. ``pool``: threads that share the rounding
+    (two halves of the rows).
 
     Examples
     --------
@@ -53,8 +54,9 @@ def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None
     check_setting(setting)
     values, combined, notes = filter_image(image, setting, prepared)  # (H, W, C), ours to change
     low, high = float(values.min()), float(values.max())
-    rgba = np.empty((*values.shape[:2], 4), dtype=np.uint8)  # (H, W, RGBA)
-    rgba[:, :, 3] = 255
+    rgba = np.empty((*values.shape[:2], 4 if alpha else 3), dtype=np.uint8)  # (H, W, RGBA or RGB)
+    if alpha:
+        rgba[:, :, 3] = 255
     scale, steps = _plan(values, setting.display, low, high)
     colour = rgba[:, :, :3]  # (H, W, 3): a grey picture's one channel is broadcast into all three
     if steps is None:  # one channel on the diverging colour scale: render's own interpolation

@@ -47,6 +47,7 @@ from convscope.server.schemas.image_kernels import (
     KernelSettings,
     PictureQuery,
     StoredInspectQuery,
+    StoredKernelQuery,
 )
 
 PREFIX = "/api/image-kernels"
@@ -99,10 +100,10 @@ def _raw(pixels: npt.NDArray[np.uint8], record: KernelResult) -> Response:
     return Response(rgba.tobytes(), media_type=RAW, headers=headers)
 
 
-def _stored_raw(store: PictureStore, picture: str, query: KernelSettings) -> Response:
-    """A kept picture filtered, as RGBA bytes, with the time of each stage in ``Server-Timing``."""
+def _stored_raw(store: PictureStore, picture: str, query: StoredKernelQuery) -> Response:
+    """A kept picture filtered, as RGBA (or RGB) bytes, with the time of each stage in ``Server-Timing``."""
     start = time.perf_counter()
-    rgba, record = store.get(picture).result_rgba(query.filtering())
+    rgba, record = store.get(picture).result_rgba(query.filtering(), alpha=query.pixels == "rgba")
     filtered = time.perf_counter()
     headers = {RESULT_HEADER: json.dumps(record, separators=(",", ":")), "Cache-Control": "no-store"}
     response = Response(rgba.tobytes(), media_type=RAW, headers=headers)
@@ -195,10 +196,11 @@ def _stored_routes(router: APIRouter, store: PictureStore) -> None:
         return FastJSONResponse(store.add(await _picture(request, query)))
 
     @router.get("/pictures/{picture}/apply", response_class=Response, responses={
-        200: {"content": {RAW: {}}, "description": "RGBA bytes, row by row; KernelResult in "
-              "X-Convscope-Result; the time per stage in Server-Timing."}, **_KEPT_ERRORS})
-    def apply_stored(picture: PictureId, query: Annotated[KernelSettings, Query()]) -> Response:
-        """The kept picture filtered as the URL says, as raw RGBA bytes: what the page draws as you type."""
+        200: {"content": {RAW: {}}, "description": "RGBA (or, with pixels=rgb, RGB) bytes, row by row; "
+              "KernelResult in X-Convscope-Result; the time per stage in Server-Timing."}, **_KEPT_ERRORS})
+    def apply_stored(picture: PictureId, query: Annotated[StoredKernelQuery, Query()]) -> Response:
+        """The kept picture filtered as the URL says, as raw RGBA or RGB bytes: what the page draws as you
+        type."""
         return _stored_raw(store, picture, query)
 
     @router.get("/pictures/{picture}/apply.png", response_class=Response,

@@ -9,7 +9,7 @@ import { createLatest } from "../../components/latest.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { mountEditor } from "./editor.js";
 import { mountInspector } from "./inspector.js";
-import { download, drawLegend, drawPicture, drawWindow, label } from "./picture.js";
+import { download, drawLegend, drawPicture, drawRgb, drawWindow, label } from "./picture.js";
 import { mountSettings } from "./settings.js";
 import { mountSource } from "./source.js";
 import { kernelQuery, kernelsFromParams, kernelsToParams } from "./state.js";
@@ -121,7 +121,7 @@ function mount(el, { api, state: initial, onState }) {
 
   /** The picture first, in the task its bytes arrived in; then the words around it. @param {string} kind @param {ArrayBuffer} bytes @param {KernelResult} record */
   function draw(kind, bytes, record) {
-    drawPicture(/** @type {HTMLCanvasElement} */ (part(kind)), { rgba: new Uint8ClampedArray(bytes), width: record.width, height: record.height });
+    drawRgb(/** @type {HTMLCanvasElement} */ (part(kind)), bytes, record.width, record.height);
     showError(part("error"), null);
     editor.showError(null);
     if (kind === "difference") {

@@ -17,6 +17,26 @@ export function drawPicture(canvas, picture) {
   ctx.putImageData(new ImageData(rgba, picture.width, picture.height), 0, 0);
 }
 
+/**
+ * Draw RGB bytes (3 a pixel, row by row) into `canvas`, resizing it to the picture: each pixel is given
+ * alpha 255 on its way into a fresh ImageData (about 1 ms for 512x512, less than moving RGBA's extra
+ * quarter of bytes from the server costs).
+ * @param {HTMLCanvasElement} canvas @param {ArrayBuffer} bytes @param {number} width @param {number} height
+ */
+export function drawRgb(canvas, bytes, width, height) {
+  const rgb = new Uint8Array(bytes);
+  const image = new ImageData(width, height);
+  const rgba = image.data;
+  for (let i = 0, j = 0; j < rgba.length; i += 3, j += 4) {
+    rgba[j] = rgb[i];
+    rgba[j + 1] = rgb[i + 1];
+    rgba[j + 2] = rgb[i + 2];
+    rgba[j + 3] = 255;
+  }
+  if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
+}
+
 /** @param {number} v  a value for a label: short, with its sign */
 export const label = (v) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : v.toPrecision(3));
 
