@@ -48,7 +48,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"
 # One edit: type a value into a weight, resolve when the result canvas's putImageData ran and a frame
 # was painted after it. Where the time went comes from the browser's own clocks: the apply request's
 # Resource Timing entry (when it was sent, when its last byte came) and the server's Server-Timing
-# header (filter: the numbers and their picture; bytes: the RGBA answer), where the server sends one.
+# header (filter: the numbers and their picture's bytes; bytes: the answer), where the server sends one.
 EDIT = """async ({cell, value}) => {
   const canvas = document.querySelector('[data-testid=result-canvas]');
   const ctx = canvas.getContext('2d');

@@ -11,7 +11,8 @@ header, ``X-Convscope-Result`` or ``X-Convscope-Image``; ``Server-Timing`` says 
 
 While the user types, pictures travel as raw RGBA bytes (``application/octet-stream``, ``width`` and
 ``height`` in the URL) both ways: no PNG to decode or encode, which is most of the time a weight edit
-would otherwise take (PNG encoding alone is about as slow as a 3x3 filter on 512x512x3).
+would otherwise take (PNG encoding alone is about as slow as a 3x3 filter on 512x512x3). The page asks
+for a kept picture's results as RGB (``pixels=rgb``): in chromium each MiB moved costs milliseconds.
 """
 
 from __future__ import annotations
