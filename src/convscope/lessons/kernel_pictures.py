@@ -15,6 +15,7 @@ recently used keep their padded copies and spectra (`convscope.prepared_image.Pr
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import weakref
 from collections import OrderedDict
@@ -101,7 +102,8 @@ class PictureStore:
     limit : at most this many pictures (each 0.75 MiB at 512x512x3)
     warm : this many of the most recently used keep their prepared forms
     threads : how many threads filter a picture (`PreparedImage`'s pool; 1: the calling thread alone).
-        Two halve a weight edit's filtering on two idle cores; the numbers are the same.
+        Two halve a weight edit's filtering on two idle cores; the numbers are the same. Default: 2, or
+        1 on a one-core machine.
 
     Examples
     --------
@@ -116,9 +118,10 @@ class PictureStore:
     convscope.errors.SettingError: picture: ... is not kept (unknown, or dropped to make room); ...
     """
 
-    def __init__(self, limit: int = 16, warm: int = 2, threads: int = 2) -> None:
+    def __init__(self, limit: int = 16, warm: int = 2, threads: int | None = None) -> None:
         self.limit = max(1, limit)
         self.warm = max(1, warm)
+        threads = min(2, os.cpu_count() or 1) if threads is None else threads
         # Started lazily by the executor, idle threads cost nothing; they end with the process.
         self._pool = ThreadPoolExecutor(threads, "convscope-kernels") if threads > 1 else None
         if self._pool is not None:  # a store dropped (a test's, an app's) lets its threads go
