@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,20 @@ def test_the_photo_sized_paths_are_equal_to_apply_kernel_bit_for_bit() -> None:
         kernel = np.random.default_rng(side).standard_normal((side, side))
         np.testing.assert_array_equal(prepared.apply(kernel, padding_mode="reflect", method=method),
                                       apply_kernel(photo, kernel, padding_mode="reflect", method=method))
+
+
+@pytest.mark.parametrize("shape", [(1, 9, 3), (7, 10, 3), (64, 80, 3), (33, 20)])
+def test_with_a_pool_of_threads_the_numbers_are_the_same_bit_for_bit(shape: tuple[int, ...]) -> None:
+    image = np.random.default_rng(5).integers(0, 256, shape).astype(np.uint8)
+    with ThreadPoolExecutor(2) as pool:
+        threaded, alone = PreparedImage(image, pool=pool), PreparedImage(image)
+        for side, method, mode in ((3, "direct", "zeros"), (4, "direct", "circular"), (15, "fft", "reflect"),
+                                   (15, "fft", "reflect"), (2, "direct", "replicate")):
+            kernel = np.random.default_rng(side).standard_normal((side, side))
+            ours = threaded.apply(kernel, padding_mode=mode, flip=side == 4, method=method)
+            np.testing.assert_array_equal(ours, alone.apply(kernel, padding_mode=mode, flip=side == 4,
+                                                            method=method))
+        np.testing.assert_array_equal(threaded.apply(np.zeros((3, 3))), np.zeros(shape))  # no tap at all
 
 
 def test_it_keeps_a_copy_and_a_bounded_number_of_parts() -> None:

@@ -275,14 +275,17 @@ def _correlate(
     return _fft(padded, weights)
 
 
-def _direct(padded: Array, weights: Array, height: int, width: int) -> Array:
-    """One shifted multiply-add of the padded (Hp, Wp, C) stack per non-zero weight, band by band."""
-    out = np.zeros((height, width, padded.shape[2]))  # (H, W, C); stays 0 for an all-zero kernel
+def _direct(padded: Array, weights: Array, height: int, width: int, out: Array | None = None) -> Array:
+    """One shifted multiply-add of the padded (Hp, Wp, C) stack per non-zero weight, band by band, into
+    ``out`` (H, W, C) if given: rows split between threads sum each element the same way."""
+    out = np.empty((height, width, padded.shape[2])) if out is None else out  # (H, W, C)
+    taps = [(i, j, weight) for (i, j), weight in np.ndenumerate(weights) if weight != 0.0]  # Sobel: 6 of 9
+    if not taps:
+        out.fill(0.0)  # an all-zero kernel
     # Bands of about 1 MiB stay in cache across the kH * kW passes: on 512x512x3 with a 3x3 kernel that is
     # 6-7 ms instead of 25 ms for whole-image passes (2-core EPYC; 32..128 rows all do about as well).
     rows = max(1, BAND_ELEMENTS // (width * padded.shape[2]))
     scratch = np.empty((rows, width, padded.shape[2]))
-    taps = [(i, j, weight) for (i, j), weight in np.ndenumerate(weights) if weight != 0.0]  # Sobel: 6 of 9
     for top in range(0, height, rows):
         band = out[top : top + rows]
         spare = scratch[: len(band)]

@@ -118,6 +118,13 @@ def test_every_kernel_in_the_catalogue_draws(page: Any, server: str) -> None:
         assert page.get_by_test_id("error").is_hidden(), info.name
         assert page.get_by_test_id("kernel-error").is_hidden(), info.name
     assert page.get_by_test_id("kernel").input_value() == "motion_blur"
+    # The menu's longest labels once pushed it past its card at 1024 px: each select stays inside.
+    page.set_viewport_size({"width": 1024, "height": 576})
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.ik-kernel select')].map((s) => {
+      const card = s.closest('.panel').getBoundingClientRect();
+      const pad = parseFloat(getComputedStyle(s.closest('.panel')).paddingRight);
+      return s.getBoundingClientRect().right - (card.right - pad); })""")
+    assert max(overflow) <= 0.5, overflow
 
 
 def test_typing_a_weight_redraws_and_reaches_the_url(page: Any, server: str) -> None:

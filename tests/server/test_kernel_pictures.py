@@ -48,6 +48,14 @@ def test_a_kept_picture_gives_what_sending_it_each_time_gives(client: ContractCl
     sharpened = apply_kernel(PHOTO, [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], padding_mode="reflect")
     expected = np.clip(np.rint(sharpened), 0, 255)
     np.testing.assert_array_equal(rgba.reshape(20, 30, 4)[:, :, :3], expected)
+    rgb = client.get(f"{BASE}/pictures/{picture}/apply", params={**SHARPEN, "pixels": "rgb"})  # the page's
+    assert rgb.content == rgba.reshape(20, 30, 4)[:, :, :3].tobytes()
+    assert header(rgb, "X-Convscope-Result", KernelResult) == header(
+        client.get(f"{BASE}/pictures/{picture}/apply", params=SHARPEN), "X-Convscope-Result", KernelResult)
+    grey = {"kernel": "box", "size": 15, "channels": "luminance", "pixels": "rgb"}  # one value, 3 times
+    grey_rgba = client.get(f"{BASE}/pictures/{picture}/apply", params={**grey, "pixels": "rgba"}).content
+    assert client.get(f"{BASE}/pictures/{picture}/apply", params=grey).content == bytes(
+        np.frombuffer(grey_rgba, np.uint8).reshape(20, 30, 4)[:, :, :3])
     png = client.get(f"{BASE}/pictures/{picture}/apply.png", params=SHARPEN)
     np.testing.assert_array_equal(decode_image(png.content).pixels, expected)
     inspected = client.get(f"{BASE}/pictures/{picture}/inspect", params={**SHARPEN, "x": 3, "y": 4}).json()
@@ -76,6 +84,9 @@ def test_a_bad_kernel_is_refused_and_the_picture_stays(client: ContractClient) -
     assert refused.json()["message"].startswith("weights: sum to 0")
     outside = client.get(f"{BASE}/pictures/{picture}/inspect", params={"x": 30, "y": 0})
     assert outside.json()["message"].startswith("x: must be 0..29")
+    layout = client.get(f"{BASE}/pictures/{picture}/apply", params={"pixels": "bgr"})
+    assert layout.status_code == 422
+    assert layout.json()["message"].startswith("pixels"), layout.json()
     assert client.get(f"{BASE}/pictures/{picture}/apply").status_code == 200
 
 

@@ -259,19 +259,27 @@ def result_record(image: npt.NDArray[np.uint8], setting: Filtering, prepared: Pr
     >>> pixels.shape, round(record["minimum"], 9), round(record["maximum"], 9), record["scale"]["kind"]
     ((4, 6, 3), 100.0, 100.0, 'clamped')
     """
-    _check_setting(setting)
+    check_setting(setting)
     values, combined, notes = filter_image(image, setting, prepared)
     pixels, scale = render(values, setting.display)
+    return pixels, kernel_result(image, setting, values_range=(float(values.min()), float(values.max())),
+                                 combined=combined, notes=notes, scale=scale)
+
+
+def kernel_result(image: npt.NDArray[np.uint8], setting: Filtering, *, values_range: tuple[float, float],
+                  combined: Array | None, notes: list[str], scale: ScaleRecord) -> KernelResult:
+    """The record beside a picture of ``image`` filtered as ``setting`` says: ``values_range`` is the
+    (minimum, maximum) of the values computed, ``scale`` how they became colours."""
     weights = normalised(setting.weights) if setting.normalise else setting.weights
-    return pixels, {
+    return {
         "view": setting.view, "width": int(image.shape[1]), "height": int(image.shape[0]),
         "channels": setting.channels, "weights": _rounded(weights),
         "combined": None if combined is None else _rounded(combined),
-        "minimum": float(values.min()), "maximum": float(values.max()), "scale": scale, "notes": notes,
+        "minimum": values_range[0], "maximum": values_range[1], "scale": scale, "notes": notes,
     }
 
 
-def _check_setting(setting: Filtering) -> None:
+def check_setting(setting: Filtering) -> None:
     """What the request model cannot see: the padding mode and view names, the kernels' sides."""
     if setting.padding_mode not in PADDING_MODES:
         raise SettingError("padding_mode", f"must be one of {', '.join(PADDING_MODES)}")

@@ -11,7 +11,8 @@ header, ``X-Convscope-Result`` or ``X-Convscope-Image``; ``Server-Timing`` says 
 
 While the user types, pictures travel as raw RGBA bytes (``application/octet-stream``, ``width`` and
 ``height`` in the URL) both ways: no PNG to decode or encode, which is most of the time a weight edit
-would otherwise take (PNG encoding alone is about as slow as a 3x3 filter on 512x512x3).
+would otherwise take (PNG encoding alone is about as slow as a 3x3 filter on 512x512x3). The page asks
+for a kept picture's results as RGB (``pixels=rgb``): in chromium each MiB moved costs milliseconds.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from convscope.server.schemas.image_kernels import (
     KernelSettings,
     PictureQuery,
     StoredInspectQuery,
+    StoredKernelQuery,
 )
 
 PREFIX = "/api/image-kernels"
@@ -99,12 +101,13 @@ def _raw(pixels: npt.NDArray[np.uint8], record: KernelResult) -> Response:
     return Response(rgba.tobytes(), media_type=RAW, headers=headers)
 
 
-def _stored_raw(store: PictureStore, picture: str, query: KernelSettings) -> Response:
-    """A kept picture filtered, as RGBA bytes, with the time of each stage in ``Server-Timing``."""
+def _stored_raw(store: PictureStore, picture: str, query: StoredKernelQuery) -> Response:
+    """A kept picture filtered, as RGBA (or RGB) bytes, with the time of each stage in ``Server-Timing``."""
     start = time.perf_counter()
-    pixels, record = store.get(picture).result(query.filtering())
+    rgba, record = store.get(picture).result_rgba(query.filtering(), alpha=query.pixels == "rgba")
     filtered = time.perf_counter()
-    response = _raw(pixels, record)
+    headers = {RESULT_HEADER: json.dumps(record, separators=(",", ":")), "Cache-Control": "no-store"}
+    response = Response(rgba.tobytes(), media_type=RAW, headers=headers)
     done = time.perf_counter()
     response.headers["Server-Timing"] = (f"filter;dur={(filtered - start) * 1e3:.2f}, "
                                          f"bytes;dur={(done - filtered) * 1e3:.2f}")
@@ -194,10 +197,11 @@ def _stored_routes(router: APIRouter, store: PictureStore) -> None:
         return FastJSONResponse(store.add(await _picture(request, query)))
 
     @router.get("/pictures/{picture}/apply", response_class=Response, responses={
-        200: {"content": {RAW: {}}, "description": "RGBA bytes, row by row; KernelResult in "
-              "X-Convscope-Result; the time per stage in Server-Timing."}, **_KEPT_ERRORS})
-    def apply_stored(picture: PictureId, query: Annotated[KernelSettings, Query()]) -> Response:
-        """The kept picture filtered as the URL says, as raw RGBA bytes: what the page draws as you type."""
+        200: {"content": {RAW: {}}, "description": "RGBA (or, with pixels=rgb, RGB) bytes, row by row; "
+              "KernelResult in X-Convscope-Result; the time per stage in Server-Timing."}, **_KEPT_ERRORS})
+    def apply_stored(picture: PictureId, query: Annotated[StoredKernelQuery, Query()]) -> Response:
+        """The kept picture filtered as the URL says, as raw RGBA or RGB bytes: what the page draws as you
+        type."""
         return _stored_raw(store, picture, query)
 
     @router.get("/pictures/{picture}/apply.png", response_class=Response,

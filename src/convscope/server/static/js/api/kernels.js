@@ -87,9 +87,12 @@ export function kernelsApi(t) {
     /** @param {Blob} file  PNG, JPEG, WebP or GIF @returns {Promise<{body: Blob, record: ImageRecord}>} upright, <= 512 px, PNG */
     uploadImage: (file) => t.requestPicture(`${base}/image-kernels/image`,
       { method: "POST", headers: { "Content-Type": uploadType(file) }, body: file }, "X-Convscope-Image"),
-    /** @param {Picture} picture @param {KernelQuery} query @returns {Promise<{body: Blob, record: KernelResult}>} RGBA bytes */
+    /**
+     * The kept picture filtered, as RGB bytes (3 a pixel: a quarter fewer to move than RGBA each edit).
+     * @param {Picture} picture @param {KernelQuery} query @returns {Promise<{bytes: ArrayBuffer, record: KernelResult}>}
+     */
     applyKernel: (picture, query) => withKept(picture, (url) =>
-      t.requestPicture(`${url}/apply?${new URLSearchParams(query)}`, {}, "X-Convscope-Result")),
+      t.requestRaw(`${url}/apply?${new URLSearchParams({ ...query, pixels: "rgb" })}`, {}, "X-Convscope-Result")),
     /** @param {Picture} picture @param {KernelQuery} query @returns {Promise<{body: Blob, record: KernelResult}>} a PNG */
     applyKernelPng: (picture, query) => withKept(picture, (url) =>
       t.requestPicture(`${url}/apply.png?${new URLSearchParams(query)}`, {}, "X-Convscope-Result")),

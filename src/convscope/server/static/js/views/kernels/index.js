@@ -9,7 +9,7 @@ import { createLatest } from "../../components/latest.js";
 import { part as partOf, renderRoot } from "../../components/part.js";
 import { mountEditor } from "./editor.js";
 import { mountInspector } from "./inspector.js";
-import { download, drawLegend, drawPicture, drawWindow, label } from "./picture.js";
+import { download, drawLegend, drawPicture, drawRgb, drawWindow, label } from "./picture.js";
 import { mountSettings } from "./settings.js";
 import { mountSource } from "./source.js";
 import { kernelQuery, kernelsFromParams, kernelsToParams } from "./state.js";
@@ -69,19 +69,19 @@ function mount(el, { api, state: initial, onState }) {
     current: () => state.pixel,
   });
 
-  /** @param {string} kind @returns {(request: Ask) => Promise<{body: Blob, record: KernelResult}>} */
+  /** @param {string} kind @returns {(request: Ask) => Promise<{bytes: ArrayBuffer, record: KernelResult}>} */
   const sender = (kind) => ({ picture: shown, state: asked }) =>
     api.applyKernel(shown, kernelQuery(kind === "result" ? asked : { ...asked, display: kind === "difference" ? "signed" : asked.display }, kind === "result" ? asked.view : kind));
   // No merging delay: one request at a time already keeps only the newest edit waiting, and the
   // server answers a kept picture in milliseconds, so waiting 16 ms first would only add latency.
   const result = createLatest(sender("result"), {
-    onResult: ({ body, record }) => draw("result", body, record),
+    onResult: ({ bytes, record }) => draw("result", bytes, record),
     onError: failed,
     onBusy: (busy) => { root.dataset.busy = String(busy); },
     delay: 0,
   });
   const composed = COMPOSED.map((kind) => createLatest(sender(kind), {
-    onResult: ({ body, record }) => draw(kind, body, record), onError: failed, delay: 0,
+    onResult: ({ bytes, record }) => draw(kind, bytes, record), onError: failed, delay: 0,
   }));
   const inspecting = createLatest(({ picture: shown, state: asked }) =>
     api.inspectPixel(shown, kernelQuery(asked), ...(/** @type {[number, number]} */ (asked.pixel))), {
@@ -119,10 +119,9 @@ function mount(el, { api, state: initial, onState }) {
     if (picture && state.pixel) inspecting.ask({ picture, state });
   }
 
-  /** @param {string} kind @param {Blob} body @param {KernelResult} record */
-  async function draw(kind, body, record) {
-    const rgba = new Uint8ClampedArray(await body.arrayBuffer());
-    drawPicture(/** @type {HTMLCanvasElement} */ (part(kind)), { rgba, width: record.width, height: record.height });
+  /** The picture first, in the task its bytes arrived in; then the words around it. @param {string} kind @param {ArrayBuffer} bytes @param {KernelResult} record */
+  function draw(kind, bytes, record) {
+    drawRgb(/** @type {HTMLCanvasElement} */ (part(kind)), bytes, record.width, record.height);
     showError(part("error"), null);
     editor.showError(null);
     if (kind === "difference") {

