@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from convscope.geometry import Window
+from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
 from convscope.ops.pool_windows import (
     Array,
     as_grad_output,
@@ -29,6 +30,7 @@ from convscope.ops.pool_windows import (
     spatial,
     unpad,
 )
+from convscope.ops.workspace import Workspace
 
 # ---------------------------------------------------------------- max pooling
 
@@ -99,12 +101,13 @@ def max_pool2d(
 
 def max_pool2d_backward(
     grad_output: Any, x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-    return_indices: bool = False, output: Any = None,
+    return_indices: bool = False, output: Any = None, workspace: Workspace | None = None,
 ) -> Array:
     """Gradient of ``max_pool2d`` w.r.t. x (N, C, H, W): each window's gradient goes to its first maximum.
 
     ``output``, the forward's result for this x if the caller kept it (as ``nn.MaxPool2d`` does), spares
     recomputing each window's maximum; the offsets are then compared where they lie (strided views).
+    2x2/2 windows take two rounds of pairs instead (``pool_pairs.py``), with scratch from ``workspace``.
 
     Examples
     --------
@@ -116,12 +119,15 @@ def max_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
+    given = None if output is None else as_grad_output(output, win, arr, "output")
+    if takes_pairs(arr, win):
+        return max_pool2d_pairs_backward(g, arr, workspace)
     xp = pad_with(arr, win, -np.inf)
-    if output is None:
+    if given is None:
         values = _offset_values(xp, win)
         best = _window_max(values)
     else:
-        values, best = _offset_views(xp, win), as_grad_output(output, win, arr, "output")
+        values, best = _offset_views(xp, win), given
     # Windows that step exactly their own size, undilated and reaching the far edge, cover every input
     # once: each offset's share is assigned (no read-back of the strided destination) into memory that
     # needs no zeroing first (LeNet's 2x2/2 pools; benchmarks/RESULTS_perf.md).
@@ -265,8 +271,6 @@ def sum_pool2d_backward(
     win = pool_windows(arr, kernel_size, stride, padding, half_kernel=False)
     g = as_grad_output(grad_output, win, arr)
     return unpad(_window_sum_backward(g, _padded_shape(arr, win), win), win)
-
-
 
 
 def _lp_window_sums(arr: Array, p: float, win: Window) -> Array:
