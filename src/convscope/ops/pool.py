@@ -119,15 +119,16 @@ def max_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
-    given = None if output is None else as_grad_output(output, win, arr, "output")
-    if takes_pairs(arr, win):
+    if takes_pairs(arr, win):  # finds each window's maximum on the way: ``output`` is not read
+        if output is not None and np.shape(output) != g.shape:
+            as_grad_output(output, win, arr, "output")  # raises, naming the expected shape
         return max_pool2d_pairs_backward(g, arr, workspace)
     xp = pad_with(arr, win, -np.inf)
-    if given is None:
+    if output is None:
         values = _offset_values(xp, win)
         best = _window_max(values)
     else:
-        values, best = _offset_views(xp, win), given
+        values, best = _offset_views(xp, win), as_grad_output(output, win, arr, "output")
     # Windows that step exactly their own size, undilated and reaching the far edge, cover every input
     # once: each offset's share is assigned (no read-back of the strided destination) into memory that
     # needs no zeroing first (LeNet's 2x2/2 pools; benchmarks/RESULTS_perf.md).
