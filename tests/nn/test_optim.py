@@ -84,6 +84,42 @@ def test_changing_lr_between_steps_matches_torch(rng: np.random.Generator) -> No
     np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+def test_adam_on_one_vector_gives_the_per_parameter_bits(
+    rng: np.random.Generator, dtype: Any, weight_decay: float
+) -> None:
+    """Adam's step over all parameters at once: the bits of its formula applied parameter by parameter."""
+    start = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
+    flat, each = ([Parameter.of(a.copy()) for a in start] for _ in range(2))
+    opt, ref = Adam(flat, lr=0.01, weight_decay=weight_decay), Adam(each, lr=0.01, weight_decay=weight_decay)
+    for _ in range(4):
+        for p, q in zip(flat, each, strict=True):
+            p.grad[...] = q.grad[...] = rng.standard_normal(p.data.shape)
+        opt.step()
+        Optimizer.step(ref)  # the base class's loop: ``_update`` on each parameter
+    for p, q in zip(flat, each, strict=True):
+        assert p.data.dtype == dtype
+        np.testing.assert_array_equal(p.data, q.data)
+        assert not np.array_equal(p.data, start[flat.index(p)])
+
+
+def test_adam_over_mixed_dtypes_updates_each_in_its_own(rng: np.random.Generator) -> None:
+    """float32 and float64 parameters together: no shared vector, each keeps its dtype and matches torch."""
+    start = [rng.standard_normal(3).astype(np.float32), rng.standard_normal(2)]
+    params = [Parameter.of(a.copy()) for a in start]
+    tensors = [torch.tensor(a.copy(), requires_grad=True) for a in start]
+    opt, topt = Adam(params, lr=0.01), torch.optim.Adam(tensors, lr=0.01)
+    for p, t in zip(params, tensors, strict=True):
+        p.grad[...] = rng.standard_normal(p.data.shape)
+        t.grad = torch.tensor(p.grad.copy())
+    opt.step()
+    topt.step()
+    for p, t, a in zip(params, tensors, start, strict=True):
+        assert p.data.dtype == a.dtype
+        np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-6)
+
+
 def test_updates_are_in_place_and_keep_float32(rng: np.random.Generator) -> None:
     data = rng.standard_normal(3).astype(np.float32)
     p = Parameter(data, np.ones(3, dtype=np.float32))

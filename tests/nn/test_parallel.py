@@ -10,7 +10,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from convscope.data import load_digits
 from convscope.nn import Sequential, lenet, prepare_input
-from convscope.nn.conv_layers import Conv2d
+from convscope.nn.conv_layers import Conv2d, MaxPool2d
 from convscope.nn.optim import SGD, Adam
 from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds, shard_step, training_order
 from convscope.train import TrainConfig, fit
@@ -121,14 +121,17 @@ def test_replicas_share_weights_but_not_grads_or_caches(digits: tuple[np.ndarray
     model = _logits(0)
     twin = replica(model)
     model.forward(digits[0][:2].astype(np.float64))
+    pools = 0
     for (name, layer), (_, copy) in zip(model, twin, strict=True):
         assert layer is not copy, name
         assert copy._input is None, name  # the original's cache did not come along
-        if isinstance(layer, Conv2d) and isinstance(copy, Conv2d):  # a conv's scratch is per replica too
-            assert copy._workspace is not layer._workspace, name
+        if isinstance(layer, (Conv2d, MaxPool2d)) and isinstance(copy, (Conv2d, MaxPool2d)):
+            assert copy._workspace is not layer._workspace, name  # scratch is per replica too
+            pools += isinstance(layer, MaxPool2d)
         for pname, p in layer.parameters().items():
             assert copy.parameters()[pname].data is p.data
             assert copy.parameters()[pname].grad is not p.grad
+    assert pools == 2
     weight = model["fc1"].parameters()["weight"].data
     weight[0, 0] += 1.0  # an optimiser's in-place step reaches the replica
     assert twin["fc1"].parameters()["weight"].data[0, 0] == weight[0, 0]

@@ -1,8 +1,8 @@
 """Spatial layers on NCHW batches: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` (PyTorch's names and defaults).
 
 Like every layer (see ``convscope.nn.layers``) these only hold parameters, gradients and the last
-input (``Conv2d`` also its scratch ``Workspace``); ``convscope.ops.conv`` and ``convscope.ops.pool`` do
-the work.
+input (``Conv2d`` and ``MaxPool2d`` also their scratch ``Workspace``); ``convscope.ops.conv`` and
+``convscope.ops.pool`` do the work.
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ class MaxPool2d(Layer):
         self.padding = as_pair(padding, "padding", minimum=0)
         self.dilation = as_pair(dilation, "dilation", minimum=1)
         self._output: FloatArray | None = None  # the last forward's result
+        self._workspace = Workspace()
 
     def _settings(self) -> dict[str, Any]:
         """The arguments shared by ``max_pool2d`` and its backward."""
@@ -185,7 +186,12 @@ class MaxPool2d(Layer):
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
         return ops.max_pool2d_backward(
-            grad_output, self._cached_input(), self.kernel_size, **self._settings(), output=self._output
+            grad_output,
+            self._cached_input(),
+            self.kernel_size,
+            **self._settings(),
+            output=self._output,
+            workspace=self._workspace,
         )
 
     def config(self) -> dict[str, Any]:

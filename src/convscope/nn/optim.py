@@ -8,6 +8,7 @@ change between steps.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 
@@ -126,8 +127,45 @@ class Adam(Optimizer):
         )
         self.eps = _check_rate(eps, "eps")
         self.weight_decay = _check_rate(weight_decay, "weight_decay")
-        self._m = [np.zeros_like(p.data) for p in self.params]
-        self._v = [np.zeros_like(p.data) for p in self.params]
+        # The moments of all parameters live in one vector each (``_m[i]`` is a view of its slice), so a
+        # step is one pass per formula over every parameter, not one per parameter (``step``).
+        sizes = [p.data.size for p in self.params]
+        self._bounds = list(itertools.pairwise(int(i) for i in np.cumsum([0, *sizes])))
+        dtypes = {p.data.dtype for p in self.params}
+        # m, v and two scratch vectors; none when the parameters' dtypes differ (then ``_update`` each).
+        self._flat = [np.zeros(sum(sizes), dtype=self.params[0].data.dtype) for _ in range(4)]
+        if len(dtypes) > 1:
+            self._flat = []
+        self._m = [_part(self._flat, 0, b, p) for b, p in self._pairs()]
+        self._v = [_part(self._flat, 1, b, p) for b, p in self._pairs()]
+
+    def _pairs(self) -> list[tuple[tuple[int, int], Parameter]]:
+        return list(zip(self._bounds, self.params, strict=True))
+
+    def step(self) -> None:
+        """Update every parameter once; parameters of one dtype as one vector (the same numbers)."""
+        if not self._flat:
+            super().step()
+            return
+        self.steps += 1
+        beta1, beta2 = self.betas
+        m, v, g, tmp = self._flat
+        np.concatenate([p.grad.reshape(-1) for p in self.params], out=g)
+        if self.weight_decay:
+            np.concatenate([p.data.reshape(-1) for p in self.params], out=tmp)
+            g += np.multiply(tmp, self.weight_decay, out=tmp)
+        # Each line is ``_update``'s, in the same order: the same roundings, so the same bits.
+        m *= beta1
+        m += np.multiply(g, 1 - beta1, out=tmp)
+        v *= beta2
+        v += np.multiply(np.multiply(g, 1 - beta2, out=tmp), g, out=tmp)
+        denom = np.sqrt(v, out=tmp)
+        denom /= math.sqrt(1 - beta2**self.steps)
+        denom += self.eps
+        update = np.multiply(m, self.lr / (1 - beta1**self.steps), out=g)
+        update /= denom
+        for (a, b), p in self._pairs():
+            p.data -= update[a:b].reshape(p.data.shape)
 
     def _update(self, i: int, p: Parameter) -> None:
         beta1, beta2 = self.betas
@@ -140,3 +178,10 @@ class Adam(Optimizer):
         step_size = self.lr / (1 - beta1**self.steps)
         denom = np.sqrt(v) / math.sqrt(1 - beta2**self.steps) + self.eps
         p.data -= step_size * m / denom
+
+
+def _part(flat: list[FloatArray], which: int, bounds: tuple[int, int], p: Parameter) -> FloatArray:
+    """Slice ``bounds`` of vector ``flat[which]`` shaped like ``p.data`` (a view); zeros if no vectors."""
+    if not flat:
+        return np.zeros_like(p.data)
+    return flat[which][bounds[0] : bounds[1]].reshape(p.data.shape)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from convscope.geometry import Window
+from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
 from convscope.ops.pool_windows import (
     Array,
     as_grad_output,
@@ -29,6 +30,7 @@ from convscope.ops.pool_windows import (
     spatial,
     unpad,
 )
+from convscope.ops.workspace import Workspace
 
 # ---------------------------------------------------------------- max pooling
 
@@ -99,12 +101,13 @@ def max_pool2d(
 
 def max_pool2d_backward(
     grad_output: Any, x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-    return_indices: bool = False, output: Any = None,
+    return_indices: bool = False, output: Any = None, workspace: Workspace | None = None,
 ) -> Array:
     """Gradient of ``max_pool2d`` w.r.t. x (N, C, H, W): each window's gradient goes to its first maximum.
 
     ``output``, the forward's result for this x if the caller kept it (as ``nn.MaxPool2d`` does), spares
     recomputing each window's maximum; the offsets are then compared where they lie (strided views).
+    2x2/2 windows take two rounds of pairs instead (``pool_pairs.py``), with scratch from ``workspace``.
 
     Examples
     --------
@@ -116,6 +119,10 @@ def max_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
+    if takes_pairs(arr, win):  # finds each window's maximum on the way: ``output`` is not read
+        if output is not None and np.shape(output) != g.shape:
+            as_grad_output(output, win, arr, "output")  # raises, naming the expected shape
+        return max_pool2d_pairs_backward(g, arr, workspace)
     xp = pad_with(arr, win, -np.inf)
     if output is None:
         values = _offset_values(xp, win)
@@ -265,8 +272,6 @@ def sum_pool2d_backward(
     win = pool_windows(arr, kernel_size, stride, padding, half_kernel=False)
     g = as_grad_output(grad_output, win, arr)
     return unpad(_window_sum_backward(g, _padded_shape(arr, win), win), win)
-
-
 
 
 def _lp_window_sums(arr: Array, p: float, win: Window) -> Array:

@@ -1,0 +1,91 @@
+"""2x2/2 max pooling's backward in pair rounds: the general path's and the loop twin's bits, ties too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convscope.ops.pool import max_pool2d, max_pool2d_backward
+from convscope.ops.pool_naive import max_pool2d_backward_naive, max_pool2d_naive
+from convscope.ops.pool_pairs import takes_pairs
+from convscope.ops.pool_windows import pool_windows
+from convscope.ops.workspace import Workspace
+
+FEW = settings(max_examples=30, deadline=None)
+
+
+@st.composite
+def inputs(draw: Any) -> np.ndarray:
+    """(N, C, H, W) with even H and W; often small integers, so tied maxima are common."""
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3)), 2 * draw(st.integers(1, 5)),
+             2 * draw(st.integers(1, 5)))  # fmt: skip
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if draw(st.booleans()):
+        return rng.integers(-1, 2, shape).astype(np.float64)
+    return rng.standard_normal(shape)
+
+
+def _general(x: np.ndarray) -> np.ndarray:
+    """The same values in Fortran order: not C-contiguous, so the ops take the general path."""
+    y = np.asfortranarray(x)
+    assert not takes_pairs(y, pool_windows(y, 2, None, 0))
+    return y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@FEW
+@given(x=inputs())
+def test_pairs_give_the_bits_of_the_general_path_and_the_loop_twin(x: np.ndarray, dtype: Any) -> None:
+    x = x.astype(dtype)
+    assert takes_pairs(x, pool_windows(x, 2, None, 0))
+    out = max_pool2d(x, 2)
+    np.testing.assert_array_equal(out, max_pool2d(_general(x), 2))
+    np.testing.assert_array_equal(out, max_pool2d_naive(x, 2))
+    g = np.random.default_rng(0).standard_normal(out.shape).astype(dtype)
+    grad = max_pool2d_backward(g, x, 2, output=out)
+    assert grad.dtype == dtype
+    assert grad.shape == x.shape
+    np.testing.assert_array_equal(grad, max_pool2d_backward(g, _general(x), 2))
+    np.testing.assert_array_equal(grad, max_pool2d_backward_naive(g, x, 2))
+
+
+@settings(max_examples=15, deadline=None)
+@given(x=inputs())
+def test_pairs_match_torch_ties_included(x: np.ndarray) -> None:
+    t = torch.tensor(x, requires_grad=True)
+    expected = F.max_pool2d(t, 2)
+    g = np.random.default_rng(1).standard_normal(expected.shape)
+    expected.backward(torch.tensor(g))
+    assert t.grad is not None
+    np.testing.assert_array_equal(max_pool2d(x, 2), expected.detach().numpy())
+    np.testing.assert_array_equal(max_pool2d_backward(g, x, 2), t.grad.numpy())
+
+
+def test_a_workspace_is_reused_and_never_returned() -> None:
+    """Results stay the caller's: a second call with the same workspace changes no earlier result."""
+    rng, ws = np.random.default_rng(2), Workspace()
+    x1, x2 = rng.standard_normal((2, 3, 8, 6)), rng.standard_normal((2, 3, 8, 6))
+    g = rng.standard_normal((2, 3, 4, 3))
+    grad1 = max_pool2d_backward(g, x1, 2, workspace=ws)
+    kept = grad1.copy()
+    max_pool2d_backward(g, x2, 2, workspace=ws)
+    np.testing.assert_array_equal(grad1, kept)
+    np.testing.assert_array_equal(grad1, max_pool2d_backward_naive(g, x1, 2))
+    assert "4 arrays" in repr(ws)  # the pairs' maxima, scratch, left and top masks: made once
+
+
+def test_only_undilated_unpadded_2x2_stride_2_windows_on_even_sides_take_pairs() -> None:
+    x = np.zeros((1, 1, 6, 6))
+    assert takes_pairs(x, pool_windows(x, 2, 2, 0))
+    assert not takes_pairs(x, pool_windows(x, 2, 2, 1))  # padding
+    assert not takes_pairs(x, pool_windows(x, 2, 2, 0, 2))  # dilation
+    assert not takes_pairs(x, pool_windows(x, 3, 3, 0))
+    assert not takes_pairs(x, pool_windows(x, (2, 2), (2, 1), 0))
+    odd = np.zeros((1, 1, 5, 6))
+    assert not takes_pairs(odd, pool_windows(odd, 2, 2, 0))  # the last row would be dropped
