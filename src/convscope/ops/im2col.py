@@ -60,27 +60,27 @@ class ConvGeometry:
     window: Window  # over (H, W); "same" padding may be uneven
     batch_last: bool = False  # columns' layout: (..., H_out, W_out, N) if True, else (..., N, H_out, W_out)
 
-    @property
+    @cached_property  # asked for many times a call; the window works it out each time
     def input_size(self) -> Sizes:
         """(H, W)."""
         return self.window.input_size
 
-    @property
+    @cached_property
     def kernel_size(self) -> Sizes:
         """(kH, kW)."""
         return self.window.kernel_size
 
-    @property
+    @cached_property
     def padding(self) -> Padding:
         """((top, bottom), (left, right))."""
         return self.window.padding
 
-    @property
+    @cached_property
     def output_size(self) -> Sizes:
         """(H_out, W_out)."""
         return self.window.output_size
 
-    @property
+    @cached_property
     def column_shape(self) -> tuple[int, int, int]:
         """The trailing axes of the columns: (H_out, W_out, N) or (N, H_out, W_out)."""
         n, (oh, ow) = self.batch, self.output_size
