@@ -17,6 +17,9 @@ from convscope._validate import Pair, as_pair, check_int
 from convscope.geometry import resolve_padding
 from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
+from convscope.ops import conv as conv_ops
+from convscope.ops.conv_args import all_finite
+from convscope.ops.im2col import ConvGeometry
 from convscope.ops.workspace import Workspace
 
 Padding = int | Pair | str
@@ -90,6 +93,9 @@ class Conv2d(Layer):
         self.bias = Parameter.of(uniform_bias(self.out_channels, fan_in(shape), rng, dtype)) if bias else None
         # The im2col columns and products of the last call's shapes, reused by the next step (no fresh pages).
         self._workspace = Workspace()
+        # (x.shape, weight.shape, geometry) of the last call the ops checked: a training step's next
+        # calls skip the checks' Python work (RESULTS_perf.md #50). A tuple, so a replica's is its own.
+        self._checked: tuple[tuple[int, ...], tuple[int, ...], ConvGeometry] | None = None
 
     def _settings(self) -> dict[str, Any]:
         """The keyword arguments shared by ``conv2d`` and ``conv2d_backward``."""
@@ -100,21 +106,42 @@ class Conv2d(Layer):
             "groups": self.groups,
         }
 
+    def _arrays(self, x: Any, grad: Any = None) -> tuple[Any, Any, Any, ConvGeometry, Any]:
+        """(x, weight, bias, geometry, grad) as the ops take them, checked as the ops check them.
+
+        When x has the shape the last call checked and x, weight, bias and ``grad`` (given for a
+        backward: the forward output's shape) are finite arrays of the weight's dtype, the geometry is
+        the one kept; else the ops' checks run (and raise what they raise). For a backward, x is the
+        forward's cached input, checked then and trusted unchanged, as the workspace's columns are.
+        """
+        w, b = self.weight.data, None if self.bias is None else self.bias.data
+        held = self._checked
+        if (
+            held is not None and type(x) is np.ndarray and x.shape == held[0] and w.shape == held[1]
+            and x.dtype == w.dtype and (b is None or b.dtype == w.dtype)
+            and all_finite(w) and (b is None or all_finite(b))
+        ):
+            geom = held[2]
+            if grad is None and all_finite(x):
+                return x, w, b, geom, None
+            out_shape = (geom.batch, geom.out_channels, *geom.output_size)
+            if grad is not None and type(grad) is np.ndarray and grad.dtype == w.dtype \
+                    and grad.shape == out_shape and all_finite(grad):
+                return x, w, b, geom, grad
+        x_in = x
+        x, w, b, geom = conv_ops.prepare_conv_args(x, w, b, **self._settings())
+        if isinstance(x_in, np.ndarray):
+            self._checked = (x_in.shape, w.shape, geom)
+        return x, w, b, geom, None if grad is None else conv_ops.check_grad_output(grad, geom, x.dtype)
+
     def forward(self, x: FloatArray) -> FloatArray:
         self._input = x
-        bias = None if self.bias is None else self.bias.data
-        return ops.conv2d(x, self.weight.data, bias, **self._settings(), workspace=self._workspace)
+        x, weight, bias, geom, _ = self._arrays(x)
+        return conv_ops.forward(x, weight, bias, geom, self._workspace)
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
-        bias = None if self.bias is None else self.bias.data
-        grad_x, grad_w, grad_b = ops.conv2d_backward(
-            grad_output,
-            self._cached_input(),
-            self.weight.data,
-            bias,
-            **self._settings(),
-            workspace=self._workspace,
-        )
+        x, weight, bias, geom, grad = self._arrays(self._cached_input(), grad_output)
+        grad_x, grad_w, grad_b = conv_ops.backward(grad, x, weight, bias, geom, self._workspace)
         _store(self.weight, grad_w)
         if self.bias is not None:
             _store(self.bias, grad_b)
@@ -122,15 +149,8 @@ class Conv2d(Layer):
 
     def backward_parameters(self, grad_output: FloatArray) -> None:
         # As the first layer, the input gradient (a matmul and a col2im) would be thrown away.
-        bias = None if self.bias is None else self.bias.data
-        grad_w, grad_b = ops.conv2d_backward_weight(
-            grad_output,
-            self._cached_input(),
-            self.weight.data,
-            bias,
-            **self._settings(),
-            workspace=self._workspace,
-        )
+        x, weight, bias, geom, grad = self._arrays(self._cached_input(), grad_output)
+        grad_w, grad_b = conv_ops.weight_gradient(grad, x, weight, bias, geom, self._workspace)
         _store(self.weight, grad_w)
         if self.bias is not None:
             _store(self.bias, grad_b)

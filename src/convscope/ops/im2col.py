@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -59,27 +60,27 @@ class ConvGeometry:
     window: Window  # over (H, W); "same" padding may be uneven
     batch_last: bool = False  # columns' layout: (..., H_out, W_out, N) if True, else (..., N, H_out, W_out)
 
-    @property
+    @cached_property  # asked for many times a call; the window works it out each time
     def input_size(self) -> Sizes:
         """(H, W)."""
         return self.window.input_size
 
-    @property
+    @cached_property
     def kernel_size(self) -> Sizes:
         """(kH, kW)."""
         return self.window.kernel_size
 
-    @property
+    @cached_property
     def padding(self) -> Padding:
         """((top, bottom), (left, right))."""
         return self.window.padding
 
-    @property
+    @cached_property
     def output_size(self) -> Sizes:
         """(H_out, W_out)."""
         return self.window.output_size
 
-    @property
+    @cached_property
     def column_shape(self) -> tuple[int, int, int]:
         """The trailing axes of the columns: (H_out, W_out, N) or (N, H_out, W_out)."""
         n, (oh, ow) = self.batch, self.output_size
@@ -87,9 +88,20 @@ class ConvGeometry:
 
     def offset_index(self, i: int, j: int) -> tuple[slice, ...]:
         """Index of the padded (C, ...) input that kernel tap (i, j) meets, over all output positions."""
+        return self._offsets[i][j]
+
+    @cached_property
+    def _offsets(self) -> list[list[tuple[slice, ...]]]:
+        """`offset_index` of every tap, worked out once: a layer keeps its geometry (RESULTS_perf #53)."""
         height, width = self.window.axes
-        rows, columns, every = height.offset_slice(i), width.offset_slice(j), slice(None)
-        return (every, rows, columns, every) if self.batch_last else (every, every, rows, columns)
+        every = slice(None)
+        return [
+            [
+                (every, rows, columns, every) if self.batch_last else (every, every, rows, columns)
+                for columns in (width.offset_slice(j) for j in range(width.kernel_size))
+            ]
+            for rows in (height.offset_slice(i) for i in range(height.kernel_size))
+        ]
 
     def to_columns(self, a: Array) -> Array:
         """(N, C, H, W) -> the columns' axis order, (C, H, W, N) or (C, N, H, W) (a view)."""
@@ -106,6 +118,12 @@ class ConvGeometry:
         2 or 4 runs (`_PARTS`), so that `convscope.ops.threads` has one for each core of a small machine.
         The split depends on the sizes alone, never on the number of threads, so the results do not either.
         """
+        return iter(self._chunks)
+
+    @cached_property
+    def _chunks(self) -> list[tuple[slice, ConvGeometry]]:
+        """`batch_chunks`, worked out once per geometry (each chunk's geometry keeps its own taps)."""
+        chunks = []
         (kh, kw), (oh, ow) = self.kernel_size, self.output_size
         per_image = self.in_channels * kh * kw * oh * ow
         count = -(-self.batch // max(1, _COLUMN_BUDGET // per_image))
@@ -117,7 +135,8 @@ class ConvGeometry:
         for k in range(count):
             start, stop = self.batch * k // count, self.batch * (k + 1) // count
             n = stop - start
-            yield slice(start, stop), replace(self, batch=n, batch_last=batch_last_layout(ow, n))
+            chunks.append((slice(start, stop), replace(self, batch=n, batch_last=batch_last_layout(ow, n))))
+        return chunks
 
 
 def conv_geometry(

@@ -1,0 +1,80 @@
+"""Conv2d's checked-once path: a layer's repeated calls give the ops' numbers and still refuse bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convscope import ops
+from convscope.nn import Conv2d
+from convscope.ops.conv_args import all_finite
+
+
+def _layer(rng: np.random.Generator, **settings: object) -> Conv2d:
+    return Conv2d(3, 4, 3, rng=rng, **settings)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("settings", [{}, {"stride": 2, "padding": 1}, {"groups": 1, "bias": False}])
+def test_repeated_calls_match_the_ops_bit_for_bit(
+    rng: np.random.Generator, settings: dict[str, object]
+) -> None:
+    layer = _layer(rng, **settings)
+    b = None if layer.bias is None else layer.bias.data
+    kwargs = {"stride": layer.stride, "padding": layer.padding}
+    # the first call checks, the second takes the kept geometry, the third a new shape, the fourth again
+    for shape in [(5, 3, 9, 8), (5, 3, 9, 8), (2, 3, 9, 8), (5, 3, 9, 8)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        out = layer.forward(x)
+        np.testing.assert_array_equal(out, ops.conv2d(x, layer.weight.data, b, **kwargs))
+        grad = rng.standard_normal(out.shape).astype(np.float32)
+        grad_x = layer.backward(grad)
+        want_x, want_w, want_b = ops.conv2d_backward(grad, x, layer.weight.data, b, **kwargs)
+        np.testing.assert_array_equal(grad_x, want_x)
+        np.testing.assert_array_equal(layer.weight.grad, want_w)
+        layer.backward_parameters(grad)
+        np.testing.assert_array_equal(layer.weight.grad, want_w)
+        if layer.bias is not None:
+            np.testing.assert_array_equal(layer.bias.grad, want_b)
+
+
+def test_a_checked_shape_still_refuses_nan_inf_and_wrong_gradients(rng: np.random.Generator) -> None:
+    layer = _layer(rng)
+    x = rng.standard_normal((2, 3, 6, 6)).astype(np.float32)
+    out = layer.forward(x)
+    layer.forward(x)  # the geometry is kept now
+    for bad in (np.nan, np.inf):
+        poisoned = x.copy()
+        poisoned[1, 2, 3, 4] = bad
+        with pytest.raises(ValueError, match="x contains NaN or infinity"):
+            layer.forward(poisoned)
+    layer.forward(x)
+    grad = np.ones_like(out)
+    grad[0, 0, 0, 0] = -np.inf
+    with pytest.raises(ValueError, match="grad_output contains NaN or infinity"):
+        layer.backward(grad)
+    with pytest.raises(ValueError, match="grad_output must have the forward output's shape"):
+        layer.backward(np.ones((2, 4, 3, 4), np.float32))
+    layer.weight.data[0, 0, 0, 0] = np.nan  # a diverged update
+    with pytest.raises(ValueError, match="weight contains NaN or infinity"):
+        layer.forward(x)
+
+
+def test_other_dtypes_and_lists_take_the_checked_path(rng: np.random.Generator) -> None:
+    layer = _layer(rng)
+    x = rng.standard_normal((1, 3, 5, 5))
+    layer.forward(x.astype(np.float32))
+    out = layer.forward(x)  # float64 into float32 weights: float64 out, as conv2d gives
+    assert out.dtype == np.float64
+    bias = None if layer.bias is None else layer.bias.data
+    np.testing.assert_array_equal(out, ops.conv2d(x, layer.weight.data, bias))
+    np.testing.assert_array_equal(layer.forward(x.tolist()), out)
+    grad = layer.backward(np.ones(out.shape).tolist())
+    assert grad.shape == x.shape
+
+
+def test_all_finite_is_exact_where_the_sum_overflows() -> None:
+    big = np.full(4, np.finfo(np.float32).max, dtype=np.float32)
+    assert all_finite(big)
+    assert not all_finite(np.array([np.inf, -np.inf]))  # the sum is NaN
+    assert not all_finite(np.array([1.0, np.nan]))
+    assert all_finite(np.zeros((2, 0)))
