@@ -51,3 +51,24 @@ skips_browser_tests() {
     done
     return 1
 }
+
+# The pytest arguments that spread the tests over pytest-xdist workers: `-n N` with one worker per core,
+# at most 4 (each worker that runs browser tests starts its own server and chromium), or
+# CONVSCOPE_TEST_WORKERS=N to choose (1: no workers, every test in pytest's own process, as `--pdb` needs).
+# Nothing when pytest's arguments already choose (`-n`, `--numprocesses`, `-p no:xdist`) or N is 1.
+xdist_args() {
+    local workers="${CONVSCOPE_TEST_WORKERS:-}"
+    if [ -z "$workers" ]; then
+        workers="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+        [ "$workers" -le 4 ] 2>/dev/null || workers=4
+    fi
+    local previous=""
+    for arg in "$@"; do
+        case "$arg" in
+            -n|-n[0-9]*|--numprocesses|--numprocesses=*|-pno:xdist) return 0 ;;
+        esac
+        if [ "$previous" = "-p" ] && [ "$arg" = "no:xdist" ]; then return 0; fi
+        previous="$arg"
+    done
+    if [ "$workers" -gt 1 ] 2>/dev/null; then echo "-n $workers"; fi
+}

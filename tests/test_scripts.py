@@ -103,11 +103,34 @@ def test_not_e2e_needs_no_browser(tmp_path: Path, args: list[str], skips: bool) 
     assert (run("skips_browser_tests", env, *args).returncode == 0) is skips
 
 
+@pytest.mark.parametrize(("cores", "args", "expected"), [
+    ("2", [], "-n 2"), ("16", [], "-n 4"), ("1", [], ""), ("", [], ""),  # no getconf: one process
+    ("2", ["-k", "conv"], "-n 2"), ("2", ["-n", "3"], ""), ("2", ["-n3"], ""),
+    ("2", ["--numprocesses=3"], ""), ("2", ["-p", "no:xdist"], ""), ("2", ["-pno:xdist"], ""),
+])
+def test_the_tests_run_on_one_worker_per_core_unless_pytests_arguments_choose(
+    tmp_path: Path, cores: str, args: list[str], expected: str
+) -> None:
+    env = fake_machine(tmp_path, "Linux")
+    if cores:
+        getconf = Path(env["PATH"]) / "getconf"
+        getconf.write_text(f"#!/bin/sh\necho {cores}\n")
+        getconf.chmod(0o755)
+    assert run("xdist_args", env, *args).stdout.strip() == expected
+
+
+def test_the_number_of_workers_can_be_chosen(tmp_path: Path) -> None:
+    env = fake_machine(tmp_path, "Linux")
+    assert run("xdist_args", {**env, "CONVSCOPE_TEST_WORKERS": "3"}).stdout.strip() == "-n 3"
+    assert run("xdist_args", {**env, "CONVSCOPE_TEST_WORKERS": "1"}).stdout.strip() == ""
+
+
 def test_scripts_test_is_valid_bash_and_sources_the_platform_functions() -> None:
     assert subprocess.run(["/bin/bash", "-n", str(ROOT / "scripts/test")], check=False).returncode == 0
     text = (ROOT / "scripts/test").read_text()
     assert ". scripts/platform.sh" in text
     assert "$(torch_index_args)" in text
+    assert '$(xdist_args "$@")' in text
 
 
 def test_the_browser_fixture_falls_back_to_playwrights_chromium_then_to_none(
