@@ -52,6 +52,19 @@ skips_browser_tests() {
     return 1
 }
 
+# The cores this process may use: those it may run on (nproc; getconf on macOS), fewer when a container's
+# CPU quota (cgroup v2 cpu.max, e.g. `docker run --cpus 2` on a 64-core host) allows less.
+usable_cores() {
+    local cores quota period
+    cores="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+    if read -r quota period 2>/dev/null <"${CONVSCOPE_CPU_MAX:-/sys/fs/cgroup/cpu.max}" \
+        && [ "$quota" != max ] && [ "${period:-0}" -gt 0 ] 2>/dev/null; then
+        quota=$(( (quota + period - 1) / period ))
+        [ "$quota" -ge "$cores" ] || cores="$quota"
+    fi
+    echo "$cores"
+}
+
 # The pytest arguments that spread the tests over pytest-xdist workers: `-n N` with one worker per core,
 # at most 4 (each worker that runs browser tests starts its own server and chromium), or
 # CONVSCOPE_TEST_WORKERS=N to choose (1: no workers, every test in pytest's own process, as `--pdb` needs).
@@ -59,7 +72,7 @@ skips_browser_tests() {
 xdist_args() {
     local workers="${CONVSCOPE_TEST_WORKERS:-}"
     if [ -z "$workers" ]; then
-        workers="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+        workers="$(usable_cores)"
         [ "$workers" -le 4 ] 2>/dev/null || workers=4
     fi
     local previous=""

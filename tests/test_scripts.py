@@ -103,19 +103,24 @@ def test_not_e2e_needs_no_browser(tmp_path: Path, args: list[str], skips: bool) 
     assert (run("skips_browser_tests", env, *args).returncode == 0) is skips
 
 
-@pytest.mark.parametrize(("cores", "args", "expected"), [
-    ("2", [], "-n 2"), ("16", [], "-n 4"), ("1", [], ""), ("", [], ""),  # no getconf: one process
-    ("2", ["-k", "conv"], "-n 2"), ("2", ["-n", "3"], ""), ("2", ["-n3"], ""),
-    ("2", ["--numprocesses=3"], ""), ("2", ["-p", "no:xdist"], ""), ("2", ["-pno:xdist"], ""),
+@pytest.mark.parametrize(("cores", "quota", "args", "expected"), [
+    ("2", None, [], "-n 2"), ("16", None, [], "-n 4"), ("1", None, [], ""),
+    ("", None, [], ""),  # neither nproc nor getconf: one process
+    ("64", "200000 100000", [], "-n 2"), ("64", "150000 100000", [], "-n 2"), ("2", "max 100000", [], "-n 2"),
+    ("2", None, ["-k", "conv"], "-n 2"), ("2", None, ["-n", "3"], ""), ("2", None, ["-n3"], ""),
+    ("2", None, ["--numprocesses=3"], ""), ("2", None, ["-p", "no:xdist"], ""),
+    ("2", None, ["-pno:xdist"], ""),
 ])
-def test_the_tests_run_on_one_worker_per_core_unless_pytests_arguments_choose(
-    tmp_path: Path, cores: str, args: list[str], expected: str
+def test_the_tests_run_on_one_worker_per_usable_core_unless_pytests_arguments_choose(
+    tmp_path: Path, cores: str, quota: str | None, args: list[str], expected: str
 ) -> None:
-    env = fake_machine(tmp_path, "Linux")
+    env = {**fake_machine(tmp_path, "Linux"), "CONVSCOPE_CPU_MAX": str(tmp_path / "cpu.max")}
+    if quota is not None:  # a container's CPU quota, as cgroup v2 writes it
+        (tmp_path / "cpu.max").write_text(quota + "\n")
     if cores:
-        getconf = Path(env["PATH"]) / "getconf"
-        getconf.write_text(f"#!/bin/sh\necho {cores}\n")
-        getconf.chmod(0o755)
+        nproc = Path(env["PATH"]) / "nproc"
+        nproc.write_text(f"#!/bin/sh\necho {cores}\n")
+        nproc.chmod(0o755)
     assert run("xdist_args", env, *args).stdout.strip() == expected
 
 
