@@ -65,13 +65,15 @@ usable_cores() {
     echo "$cores"
 }
 
-# The pytest arguments that spread the tests over pytest-xdist workers: `-n N` with one worker per core,
-# at most 4 (each worker that runs browser tests starts its own server and chromium), or
-# CONVSCOPE_TEST_WORKERS=N to choose (1: no workers, every test in pytest's own process, as `--pdb` needs).
-# Nothing when pytest's arguments already choose (`-n`, `--numprocesses`, `-p no:xdist`) or N is 1.
+# The pytest arguments that spread the tests over pytest-xdist workers, as CONVSCOPE_TEST_WORKERS asks:
+# unset or 1, none (every test in pytest's own process, as `--pdb` needs); N, `-n N`; `auto`, one worker
+# per usable core, at most 4 (each worker that runs browser tests starts its own server and chromium).
+# Off by default: on the shared 2-core machine every run measured with 2 workers took longer than in one
+# process (no idle core to gain, +20-40% CPU for the workers' imports, servers and browsers).
+# Nothing when pytest's arguments already choose (`-n`, `--numprocesses`, `-p no:xdist`).
 xdist_args() {
-    local workers="${CONVSCOPE_TEST_WORKERS:-}"
-    if [ -z "$workers" ]; then
+    local workers="${CONVSCOPE_TEST_WORKERS:-1}"
+    if [ "$workers" = auto ]; then
         workers="$(usable_cores)"
         [ "$workers" -le 4 ] 2>/dev/null || workers=4
     fi

@@ -111,10 +111,11 @@ def test_not_e2e_needs_no_browser(tmp_path: Path, args: list[str], skips: bool) 
     ("2", None, ["--numprocesses=3"], ""), ("2", None, ["-p", "no:xdist"], ""),
     ("2", None, ["-pno:xdist"], ""),
 ])
-def test_the_tests_run_on_one_worker_per_usable_core_unless_pytests_arguments_choose(
+def test_auto_runs_one_worker_per_usable_core_unless_pytests_arguments_choose(
     tmp_path: Path, cores: str, quota: str | None, args: list[str], expected: str
 ) -> None:
-    env = {**fake_machine(tmp_path, "Linux"), "CONVSCOPE_CPU_MAX": str(tmp_path / "cpu.max")}
+    env = {**fake_machine(tmp_path, "Linux"), "CONVSCOPE_CPU_MAX": str(tmp_path / "cpu.max"),
+           "CONVSCOPE_TEST_WORKERS": "auto"}
     if quota is not None:  # a container's CPU quota, as cgroup v2 writes it
         (tmp_path / "cpu.max").write_text(quota + "\n")
     if cores:
@@ -124,8 +125,12 @@ def test_the_tests_run_on_one_worker_per_usable_core_unless_pytests_arguments_ch
     assert run("xdist_args", env, *args).stdout.strip() == expected
 
 
-def test_the_number_of_workers_can_be_chosen(tmp_path: Path) -> None:
+def test_the_tests_run_in_one_process_unless_workers_are_asked_for(tmp_path: Path) -> None:
     env = fake_machine(tmp_path, "Linux")
+    nproc = Path(env["PATH"]) / "nproc"
+    nproc.write_text("#!/bin/sh\necho 8\n")
+    nproc.chmod(0o755)
+    assert run("xdist_args", env).stdout.strip() == ""
     assert run("xdist_args", {**env, "CONVSCOPE_TEST_WORKERS": "3"}).stdout.strip() == "-n 3"
     assert run("xdist_args", {**env, "CONVSCOPE_TEST_WORKERS": "1"}).stdout.strip() == ""
 
