@@ -1,38 +1,48 @@
-"""How long the playground's trace takes for a digit, and how long turning it into JSON takes.
+"""How long the playground's answer takes to compute and encode for a digit, and what the old one cost.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_trace.py [--repeats 200]
 
-The budget: ``POST /api/convolve`` for a 20x20 digit with a 3x3 kernel and padding 1 (400 steps) must
-answer in under 5 ms median including JSON. The image is the central 20x20 of the first bundled MNIST
-"3" scaled to [0, 1] (values k/255, so most floats need 16-17 digits), and a random [0, 1) image as the
-worst case for JSON. Medians of ``--repeats`` calls; the loop twin is timed in the same run for scale.
+The budget: ``POST /api/convolve`` for a 20x20 digit with a 3x3 kernel and padding 1 (400 windows) must
+answer in under 5 ms median. The server computes the answer with `convolution_lesson` (the size
+arithmetic, the padded input and the traced sums, `trace_sums`) and encodes it with orjson
+(`FastJSONResponse`); the page derives each window's taps, values and products from it
+(``views/playground/trace.js``; its Python twin `window_steps` is timed here for scale). The image is the
+central 20x20 of the first bundled MNIST "3" scaled to [0, 1] (values k/255, so most floats need 16-17
+digits), and a random [0, 1) image as the worst case for JSON. Medians of ``--repeats`` calls; in the
+same run, as history, the answer before the page derived the windows (every window's taps in the JSON:
+`trace_convolution`, encoded the same way), and the trace's plain-loop twin.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 from common import add_blas_option, limit_blas, machine, summary, timings
-from fastapi.encoders import jsonable_encoder
-from starlette.responses import JSONResponse
 
 import convscope
 from convscope.kernels import kernel
-from convscope.trace import convolution_output, trace_convolution, trace_convolution_naive
+from convscope.lessons.playground import Convolution, convolution_lesson
+from convscope.lessons.playground_steps import window_steps
+from convscope.server.responses import FastJSONResponse
+from convscope.trace import convolution_output, trace_convolution, trace_convolution_naive, trace_sums
 
 DIGITS = Path(convscope.__file__).parent / "data" / "mnist_10k.npz"
+COLUMNS = ("image", "windows", "answer bytes", "lesson (ms)", "orjson (ms)", "lesson + orjson (ms)",
+           "of which trace_sums (ms)", "output (ms)", "window_steps (ms)",
+           "(history) answer bytes with steps", "(history) lesson + steps + orjson (ms)",
+           "(history) loop twin (ms)")
 
 
 def median_ms(f: Callable[[], object], repeats: int) -> float:
     """Median wall-clock milliseconds of ``repeats`` calls after one warm-up call."""
-    return summary(timings(f, repeats)).median
+    return summary(timings(f, max(repeats, 1))).median
 
 
 def digit_image() -> np.ndarray[Any, Any]:
@@ -40,6 +50,30 @@ def digit_image() -> np.ndarray[Any, Any]:
     with np.load(DIGITS) as data:
         image = data["images"][np.flatnonzero(data["labels"] == 3)[0]]
     return image[4:24, 4:24] / 255.0
+
+
+def row(name: str, image: np.ndarray[Any, Any], repeats: int) -> str:
+    """One table row: the answer as the server makes it now, then the old traced answer."""
+    k = kernel("ones", 3)
+    setting = Convolution(image, k, "ones", padding=1)
+    lesson = convolution_lesson(setting)
+    steps = trace_convolution(image, k, padding=1)
+    answer, old = orjson.dumps(lesson), orjson.dumps({**lesson, "steps": steps})
+    cells = [
+        median_ms(lambda: convolution_lesson(setting), repeats),
+        median_ms(lambda: FastJSONResponse(lesson), repeats),
+        median_ms(lambda: FastJSONResponse(convolution_lesson(setting)), repeats),
+        median_ms(lambda: trace_sums(image, k, padding=1), repeats),
+        median_ms(lambda: convolution_output(image, k, padding=1), repeats),
+        median_ms(lambda: window_steps(lesson), repeats // 4),
+    ]
+    history = [
+        median_ms(lambda: FastJSONResponse({**convolution_lesson(setting),
+                                            "steps": trace_convolution(image, k, padding=1)}), repeats),
+        median_ms(lambda: trace_convolution_naive(image, k, padding=1), repeats // 4),
+    ]
+    return (f"| {name} | {len(steps)} | {len(answer):,} | " + " | ".join(f"{ms:.3f}" for ms in cells)
+            + f" | {len(old):,} | " + " | ".join(f"{ms:.2f}" for ms in history) + " |")
 
 
 def main() -> None:
@@ -50,24 +84,10 @@ def main() -> None:
     limit_blas(args.blas_threads)
     print(f"machine: {machine()}\n")
     images = {"MNIST digit": digit_image(), "random [0, 1)": np.random.default_rng(0).random((20, 20))}
-    k = kernel("ones", 3)
-    print("| image | steps | JSON bytes | trace (ms) | json.dumps (ms) | trace + dumps (ms) "
-          "| JSONResponse (ms) | jsonable_encoder (ms) | output (ms) | loop twin (ms) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|---|" + "---:|" * (len(COLUMNS) - 1))
     for name, image in images.items():
-        steps = trace_convolution(image, k, padding=1)
-        text = json.dumps(steps)
-        t_trace = median_ms(lambda: trace_convolution(image, k, padding=1), args.repeats)  # noqa: B023
-        t_dumps = median_ms(lambda: json.dumps(steps), args.repeats)  # noqa: B023
-        t_both = median_ms(lambda: json.dumps(trace_convolution(image, k, padding=1)), args.repeats)  # noqa: B023
-        # What a FastAPI route costs on top: rendering a JSONResponse, or (if the route returns a plain dict
-        # or declares a response_model) FastAPI's recursive jsonable_encoder before that.
-        t_response = median_ms(lambda: JSONResponse(steps), args.repeats)  # noqa: B023
-        t_encoder = median_ms(lambda: jsonable_encoder(steps), args.repeats // 10)  # noqa: B023
-        t_out = median_ms(lambda: convolution_output(image, k, padding=1), args.repeats)  # noqa: B023
-        t_naive = median_ms(lambda: trace_convolution_naive(image, k, padding=1), args.repeats // 4)  # noqa: B023
-        print(f"| {name} | {len(steps)} | {len(text):,} | {t_trace:.2f} | {t_dumps:.2f} | {t_both:.2f} "
-              f"| {t_response:.2f} | {t_encoder:.1f} | {t_out:.3f} | {t_naive:.2f} |")
+        print(row(name, image, args.repeats))
 
 
 if __name__ == "__main__":

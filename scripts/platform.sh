@@ -51,3 +51,39 @@ skips_browser_tests() {
     done
     return 1
 }
+
+# The cores this process may use: those it may run on (nproc; getconf on macOS), fewer when a container's
+# CPU quota (cgroup v2 cpu.max, e.g. `docker run --cpus 2` on a 64-core host) allows less.
+usable_cores() {
+    local cores quota period
+    cores="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+    if read -r quota period 2>/dev/null <"${CONVSCOPE_CPU_MAX:-/sys/fs/cgroup/cpu.max}" \
+        && [ "$quota" != max ] && [ "${period:-0}" -gt 0 ] 2>/dev/null; then
+        quota=$(( (quota + period - 1) / period ))
+        [ "$quota" -ge "$cores" ] || cores="$quota"
+    fi
+    echo "$cores"
+}
+
+# The pytest arguments that spread the tests over pytest-xdist workers, as CONVSCOPE_TEST_WORKERS asks:
+# unset or 1, none (every test in pytest's own process, as `--pdb` needs); N, `-n N`; `auto`, one worker
+# per usable core, at most 4 (each worker that runs browser tests starts its own server and chromium).
+# Off by default: on the shared 2-core machine every run measured with 2 workers took longer than in one
+# process (no idle core to gain, +20-40% CPU for the workers' imports, servers and browsers).
+# Nothing when pytest's arguments already choose (`-n`, `--numprocesses`, `-p no:xdist`).
+xdist_args() {
+    local workers="${CONVSCOPE_TEST_WORKERS:-1}"
+    if [ "$workers" = auto ]; then
+        workers="$(usable_cores)"
+        [ "$workers" -le 4 ] 2>/dev/null || workers=4
+    fi
+    local previous=""
+    for arg in "$@"; do
+        case "$arg" in
+            -n|-n[0-9]*|--numprocesses|--numprocesses=*|-pno:xdist) return 0 ;;
+        esac
+        if [ "$previous" = "-p" ] && [ "$arg" = "no:xdist" ]; then return 0; fi
+        previous="$arg"
+    done
+    if [ "$workers" -gt 1 ] 2>/dev/null; then echo "-n $workers"; fi
+}

@@ -103,11 +103,44 @@ def test_not_e2e_needs_no_browser(tmp_path: Path, args: list[str], skips: bool) 
     assert (run("skips_browser_tests", env, *args).returncode == 0) is skips
 
 
+@pytest.mark.parametrize(("cores", "quota", "args", "expected"), [
+    ("2", None, [], "-n 2"), ("16", None, [], "-n 4"), ("1", None, [], ""),
+    ("", None, [], ""),  # neither nproc nor getconf: one process
+    ("64", "200000 100000", [], "-n 2"), ("64", "150000 100000", [], "-n 2"), ("2", "max 100000", [], "-n 2"),
+    ("2", None, ["-k", "conv"], "-n 2"), ("2", None, ["-n", "3"], ""), ("2", None, ["-n3"], ""),
+    ("2", None, ["--numprocesses=3"], ""), ("2", None, ["-p", "no:xdist"], ""),
+    ("2", None, ["-pno:xdist"], ""),
+])
+def test_auto_runs_one_worker_per_usable_core_unless_pytests_arguments_choose(
+    tmp_path: Path, cores: str, quota: str | None, args: list[str], expected: str
+) -> None:
+    env = {**fake_machine(tmp_path, "Linux"), "CONVSCOPE_CPU_MAX": str(tmp_path / "cpu.max"),
+           "CONVSCOPE_TEST_WORKERS": "auto"}
+    if quota is not None:  # a container's CPU quota, as cgroup v2 writes it
+        (tmp_path / "cpu.max").write_text(quota + "\n")
+    if cores:
+        nproc = Path(env["PATH"]) / "nproc"
+        nproc.write_text(f"#!/bin/sh\necho {cores}\n")
+        nproc.chmod(0o755)
+    assert run("xdist_args", env, *args).stdout.strip() == expected
+
+
+def test_the_tests_run_in_one_process_unless_workers_are_asked_for(tmp_path: Path) -> None:
+    env = fake_machine(tmp_path, "Linux")
+    nproc = Path(env["PATH"]) / "nproc"
+    nproc.write_text("#!/bin/sh\necho 8\n")
+    nproc.chmod(0o755)
+    assert run("xdist_args", env).stdout.strip() == ""
+    assert run("xdist_args", {**env, "CONVSCOPE_TEST_WORKERS": "3"}).stdout.strip() == "-n 3"
+    assert run("xdist_args", {**env, "CONVSCOPE_TEST_WORKERS": "1"}).stdout.strip() == ""
+
+
 def test_scripts_test_is_valid_bash_and_sources_the_platform_functions() -> None:
     assert subprocess.run(["/bin/bash", "-n", str(ROOT / "scripts/test")], check=False).returncode == 0
     text = (ROOT / "scripts/test").read_text()
     assert ". scripts/platform.sh" in text
     assert "$(torch_index_args)" in text
+    assert '$(xdist_args "$@")' in text
 
 
 def test_the_browser_fixture_falls_back_to_playwrights_chromium_then_to_none(

@@ -58,26 +58,31 @@ KERNEL_READY = """() => {
   const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
   return kernel?.connectionStatus === "connected" && kernel.status === "idle";
 }"""
-# Properties a stray global rule (button {...}, select {...}, h2 {...}) would change; not sizes.
-STYLES = """(save) => {
+# Properties a stray global rule (button {...}, select {...}, h2 {...}) would change; not sizes. Every
+# element outside the widget is read with the widget's stylesheet (anywidget's <style> of `_css`) on, then
+# off, in one synchronous call: JupyterLab's own changes meanwhile (its running-sessions panel turning its
+# "shut down all" button orange once it sees the kernel) cannot pass for the widget's.
+STYLES = """() => {
   const props = ["font-family", "font-size", "font-weight", "color", "background-color", "border-top-width",
     "border-top-color", "border-top-left-radius", "padding-top", "padding-left", "margin-top", "min-height",
     "box-sizing", "accent-color", "outline-style"];
-  const read = (e) => { const style = getComputedStyle(e); return props.map((p) => style[p]); };
-  if (save) {
-    const outside = [...document.querySelectorAll("body *")].filter((e) => !e.closest(".jp-Notebook"));
-    window.jupyterStyles = new Map(outside.map((e) => [e, read(e)]));
-    return [];
-  }
+  const sheets = [...document.querySelectorAll("style")]
+    .filter((s) => s.textContent.startsWith("@scope (.convscope-widget)")).map((s) => s.sheet);
+  const outside = [...document.querySelectorAll("body *")].filter((e) => !e.closest(".convscope-widget"));
+  const read = () => outside.map((e) => {
+    const style = getComputedStyle(e);
+    return props.map((p) => style[p]);
+  });
+  const on = read();
+  sheets.forEach((sheet) => { sheet.disabled = true; });
+  const off = read();
+  sheets.forEach((sheet) => { sheet.disabled = false; });
   const changes = [];
-  for (const [e, was] of window.jupyterStyles) {
-    if (!e.isConnected) continue;
-    const now = read(e);
-    props.forEach((p, i) => {
-      if (now[i] !== was[i]) changes.push(`${e.tagName} .${e.classList[0]} ${p}: ${was[i]} -> ${now[i]}`);
-    });
-  }
-  return changes;
+  outside.forEach((e, k) => props.forEach((p, i) => {
+    const [was, now] = [off[k][i], on[k][i]];
+    if (now !== was) changes.push(`${e.tagName} .${e.classList[0]} ${p}: ${was} -> ${now}`);
+  }));
+  return { sheets: sheets.length, read: outside.length, changes };
 }"""
 
 
@@ -216,14 +221,16 @@ def test_the_widget_draws_and_syncs_inside_jupyterlab(jupyterlab: tuple[str, Pat
     try:
         page.goto(f"{base}/lab/tree/widget.ipynb?token={TOKEN}")
         page.wait_for_function(KERNEL_READY, timeout=60_000, polling=250)
-        page.evaluate(STYLES, True)
 
         first = run_cell(page, 0)
         view = first.locator(".jp-OutputArea-output .convscope-widget .playground[data-busy='false']")
         expect(view).to_be_visible(timeout=60_000)  # the kernel imports convscope, then the view asks it
         expect(view.get_by_test_id("output-size")).to_have_text("20×20")
         check_output_canvas(page, Playground(digit=3, padding=1))
-        assert page.evaluate(STYLES, False) == [], "the widget's CSS restyled JupyterLab"
+        styles = page.evaluate(STYLES)
+        assert styles["sheets"] == 1, "the widget's stylesheet is not in the page"
+        assert styles["read"] > 100, "too few of JupyterLab's elements to tell"
+        assert styles["changes"] == [], "the widget's CSS restyled JupyterLab"
 
         run_cell(page, 1)  # w.padding = 2
         expect(view.get_by_test_id("output-size")).to_have_text("22×22")

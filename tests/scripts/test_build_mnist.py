@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
+from tests.scripts.load import load_script
 
-def load_script() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "scripts" / "build_mnist.py"
-    spec = importlib.util.spec_from_file_location("build_mnist", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = load_script()
+build = load_script("build_mnist")
 
 
 def fake_package(root: Path, images_per_class: int, levels: np.ndarray) -> Path:

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 from convscope.signal import bundled_sound, read_wav, sound_names
+from tests.scripts.load import load_script
 
-
-def load_script() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "scripts" / "build_sounds.py"
-    spec = importlib.util.spec_from_file_location("build_sounds", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = load_script()
+build = load_script("build_sounds")
 
 
 def test_rebuilding_gives_the_committed_bytes(tmp_path: Path) -> None:

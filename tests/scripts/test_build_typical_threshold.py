@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from convscope.data import typical_threshold
 from convscope.data.typical import USUAL_PERCENTILE, usual_distance
+from tests.scripts.load import load_script
 
-
-def load_script() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "scripts" / "build_typical_threshold.py"
-    spec = importlib.util.spec_from_file_location("build_typical_threshold", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = load_script()
+build = load_script("build_typical_threshold")
 
 
 def test_rebuilding_gives_the_shipped_value(tmp_path: Path) -> None:

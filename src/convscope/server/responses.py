@@ -1,9 +1,10 @@
 """JSON responses: rendered by orjson for the big answers, always encodable for the error answers.
 
-The playground's answer for a 20x20 digit holds ~19,000 numbers (400 windows, each with its positions,
-values and products). The standard library encoder spends ~2.5 ms on it, five times the trace itself;
-orjson takes ~0.15 ms, which keeps ``POST /api/convolve`` inside its 5 ms budget. Error answers echo
-the client's input, which may not be encodable as it came (see `SafeJSONResponse`).
+The answers are grids of floats printed with up to 17 digits: when the playground's answer still carried
+its 400 windows' positions, values and products (~19,000 numbers), the standard library encoder spent
+~2.5 ms on it, five times the trace itself, and orjson ~0.15 ms (benchmarks/bench_api.py times the
+answer as it is now, without them). Error answers echo the client's input, which may not be encodable as
+it came (see `SafeJSONResponse`).
 """
 
 from __future__ import annotations
