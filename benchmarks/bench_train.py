@@ -36,7 +36,7 @@ from torch import nn
 
 from convscope.data import load_digits, train_test_split
 from convscope.nn import Sequential, lenet, prepare_input
-from convscope.nn.parallel import available_cores
+from convscope.ops.threads import available_cores
 from convscope.train import Progress, TrainConfig, fit, random_shift, scheduled_lr
 
 TARGET = 0.985

@@ -27,7 +27,8 @@ from convscope.augment import random_shift
 from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.optim import SGD, Adam, Optimizer
-from convscope.nn.parallel import ShardedStep, available_cores
+from convscope.nn.parallel import ShardedStep
+from convscope.ops.threads import available_cores
 
 OPTIMIZERS = ("sgd", "adam")
 LOSSES = ("cross_entropy", "half_squared_error")

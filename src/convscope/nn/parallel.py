@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import os
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 
@@ -45,20 +44,6 @@ from convscope.ops.workspace import Workspace
 
 # Fewer images than this per shard and the threads' overhead outweighs the work (LeNet on 2 cores).
 MIN_SHARD = 16
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on (its affinity mask where the OS has one).
-
-    Examples
-    --------
-    >>> available_cores() >= 1
-    True
-    """
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def shard_bounds(n: int, shards: int) -> list[tuple[int, int]]:
