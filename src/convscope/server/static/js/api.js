@@ -54,6 +54,20 @@ function postJson(url, body) {
 }
 
 /**
+ * The response to a request whose answer is not JSON; a refusal (a JSON error) throws as requestJson does.
+ * @param {string} url @param {RequestInit} [init]
+ * @returns {Promise<Response>}
+ */
+async function answered(url, init) {
+  const response = await fetch(url, init);
+  if (!response.ok) {
+    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
+    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
+  }
+  return response;
+}
+
+/**
  * A file the server answers (an export), with the name it suggests and its note (X-Export-Note, if any);
  * a refusal throws as requestJson does.
  * @param {string} url @param {unknown} body
@@ -69,11 +83,7 @@ function postFile(url, body) {
  * @returns {Promise<{blob: Blob, filename: string, note: string | null}>}
  */
 async function requestFile(url, init) {
-  const response = await fetch(url, init);
-  if (!response.ok) {
-    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
-    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
-  }
+  const response = await answered(url, init);
   const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
   // An animation says how many frames show how many steps (subsampled or not): the panel repeats it.
   const note = response.headers.get("x-export-note");
@@ -87,11 +97,7 @@ async function requestFile(url, init) {
  * @returns {Promise<{body: Blob, record: T}>}
  */
 async function requestPicture(url, init, header) {
-  const response = await fetch(url, init);
-  if (!response.ok) {
-    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
-    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
-  }
+  const response = await answered(url, init);
   return { body: await response.blob(), record: /** @type {T} */ (JSON.parse(response.headers.get(header) ?? "null")) };
 }
 
@@ -104,11 +110,7 @@ async function requestPicture(url, init, header) {
  * @returns {Promise<{bytes: ArrayBuffer, record: T}>}
  */
 async function requestRaw(url, init, header) {
-  const response = await fetch(url, init);
-  if (!response.ok) {
-    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
-    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
-  }
+  const response = await answered(url, init);
   return { bytes: await response.arrayBuffer(), record: /** @type {T} */ (JSON.parse(response.headers.get(header) ?? "null")) };
 }
 
@@ -118,12 +120,7 @@ async function requestRaw(url, init, header) {
  * @returns {Promise<ArrayBuffer>}
  */
 async function requestBytes(url) {
-  const response = await fetch(url);
-  if (!response.ok) {
-    const error = /** @type {Partial<ErrorResponse> | null} */ (await response.json().catch(() => null));
-    throw new Error(`${response.status}: ${error?.message ?? response.statusText}`);
-  }
-  return response.arrayBuffer();
+  return (await answered(url)).arrayBuffer();
 }
 
 /**
