@@ -70,16 +70,23 @@ def test_a_late_network_error_is_not_written_into_the_next_view(
     assert [e for e in errors if "status of 500" not in e] == []
 
 
-@pytest.fixture
-def server_idle_after(server: str) -> Iterator[None]:
-    """The job this test starts ends before the next test, and the shipped model stays in use."""
-    yield
+def wait_until_idle(server: str) -> None:
+    """Until the server's training job (if any) is no longer running."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with urllib.request.urlopen(server + "/api/training", timeout=10) as response:
             if json.load(response)["state"] != "running":
                 break
         time.sleep(0.2)
+
+
+@pytest.fixture
+def server_idle_after(server: str) -> Iterator[None]:
+    """No earlier test's job is still running (a stopped one may take a moment to end), the job this
+    test starts ends before the next test, and the shipped model stays in use."""
+    wait_until_idle(server)
+    yield
+    wait_until_idle(server)
     request = urllib.request.Request(
         server + "/api/training/use", data=json.dumps({"model": "pretrained"}).encode(),
         headers={"Content-Type": "application/json"},
@@ -95,6 +102,7 @@ def test_a_training_started_after_leaving_is_not_followed_by_the_next_view(
     streams: list[str] = []
     page.goto(f"{server}/#/training")
     page.wait_for_selector("[data-testid=training-status][data-status]")
+    page.wait_for_selector("[data-testid=start]:not([disabled])")
     for name, value in {"train_size": "64", "epochs": "1", "batch_size": "32"}.items():
         page.get_by_test_id(f"field-{name}").fill(value)
     page.get_by_test_id("start").click()
