@@ -122,3 +122,18 @@ def test_a_bad_setting_is_named_beside_the_controls(page: Any, server: str) -> N
     error = page.get_by_test_id("t-error")
     error.wait_for(state="visible")
     assert "output_padding: must be 0..0" in error.inner_text()
+
+
+def test_an_answer_for_earlier_settings_does_not_clear_a_bad_settings_message(page: Any, server: str) -> None:
+    held: list[Any] = []
+    page.route("**/api/matrix/transposed", lambda route: held.append(route))
+    open_matrix(page, server, "?ts=1&td=1")
+    assert len(held) >= 1  # the page's first transposed request, held unanswered
+    page.get_by_test_id("tOut").fill("1")
+    error = page.get_by_test_id("t-error")
+    error.wait_for(state="visible")
+    for route in held:
+        route.continue_()  # the answer for output_padding 0 arrives after the message
+    page.wait_for_selector("[data-testid=transposed-section][data-busy=false]")
+    page.wait_for_timeout(200)
+    assert "output_padding: must be 0..0" in error.inner_text()

@@ -41,7 +41,8 @@ export function createFftSection(root, { api, state, patch }) {
     const signal = parseNumbers(s.signal, "signal");
     const kernel = parseNumbers(s.kernel, "kernel");
     const problem = signal.error ?? kernel.error;
-    if (problem) return showError(error, problem);
+    // An answer still on its way is for numbers no longer on show: it must not clear this message.
+    if (problem) { latest.drop(); return showError(error, problem); }
     latest.ask({ signal: signal.values, kernel: kernel.values, zero_pad: s.zeroPad });
   }
 

@@ -64,7 +64,8 @@ export function createMatrixSection(root, { api, state, patch }) {
 
   function ask() {
     const problem = matrixProblem(state());
-    if (problem) return showError(part(root, "matrix-error"), problem);
+    // An answer still on its way is for settings no longer on show: it must not clear this message.
+    if (problem) { latest.drop(); return showError(part(root, "matrix-error"), problem); }
     latest.ask(/** @type {NonNullable<ReturnType<typeof request>>} */ (request()));
   }
 

@@ -107,7 +107,8 @@ export function createTransposedSection(root, { api, state, patch }) {
     update() {
       sliders.update(state());
       const problem = transposedProblem(state());
-      if (problem) return showError(error, problem);
+      // An answer still on its way is for settings no longer on show: it must not clear this message.
+      if (problem) { latest.drop(); return showError(error, problem); }
       latest.ask(request());
     },
     request,
