@@ -189,14 +189,22 @@ def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> 
     With a ``workspace`` the columns are its scratch array, overwritten by the next call: use them at once.
     """
     kh, kw = geom.kernel_size
-    # Channels first, so each tap's slice below is already in the columns' axis order.
-    padded = _padded_zeros(geom, x.dtype, workspace, fill=geom.window.padded_size != geom.input_size)
-    padded[_inner(geom)] = geom.to_columns(x)
+    padded = padded_input(x, geom, workspace)
     cols = scratch(workspace, "cols", (geom.in_channels, kh, kw, *geom.column_shape), x.dtype)
     for i in range(kh):
         for j in range(kw):
             cols[:, i, j] = padded[geom.offset_index(i, j)]
     return cols
+
+
+def padded_input(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
+    """x (N, C, H, W) zero-padded in the columns' axis order: (C, H_pad, W_pad, N) or (C, N, H_pad, W_pad).
+
+    Channels first, so each tap's slice (`ConvGeometry.offset_index`) is already in the columns' order.
+    """
+    padded = _padded_zeros(geom, x.dtype, workspace, fill=geom.window.padded_size != geom.input_size)
+    padded[_inner(geom)] = geom.to_columns(x)
+    return padded
 
 
 def columns(
