@@ -77,10 +77,8 @@ def gradients(
     def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
         for k, (images, chunk) in reversed(part):
-            rows = row_blocks(chunk) if grad_x is None else None
-            if rows is not None:  # one large image, its input gradient (if any) a flipped convolution
-                _parameter_rows(grad, x, grad_weight, grad_bias, k, images.start, chunk, rows, scratch)
-                continue
+            if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
+                continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
             grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
             if grad_weight is not None:
                 assert x is not None
@@ -103,15 +101,22 @@ def gradients(
 
 
 def _parameter_rows(
-    grad: Array, x: Array | None, grad_weight: Array | None, grad_bias: Array | None, k: int, image: int,
-    chunk: ConvGeometry, rows: list[slice], scratch: Workspace,
-) -> None:
-    """Chunk k's (one image's) partial weight and bias gradients, read from grad_output's rows in place."""
+    grad: Array, x: Array | None, grad_weight: Array | None, grad_bias: Array | None, k: int,
+    images: slice, chunk: ConvGeometry, scratch: Workspace,
+) -> bool:
+    """Chunk k's partial weight and bias gradients by rows (`row_blocks`), if it is one large image.
+
+    Returns False, having done nothing, for any other chunk.
+    """
+    rows = row_blocks(chunk)
+    if rows is None:
+        return False
     if grad_weight is not None:
         assert x is not None
-        weight_rows(grad, x, grad_weight[k], image, chunk, rows, scratch)
-    if grad_bias is not None:
-        np.sum(grad[image].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
+        weight_rows(grad, x, grad_weight[k], images.start, chunk, rows, scratch)
+    if grad_bias is not None:  # grad_output's rows in place, as the weight gradient reads them
+        np.sum(grad[images.start].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
+    return True
 
 
 def _grad_rows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:
