@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -16,15 +18,24 @@ from convscope.ops.im2col import conv_geometry
 from tests.ops.test_conv import Case, conv_cases
 
 
-def _every_row_a_block(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every image its own chunk and every output row its own block; returns a log of row-block calls."""
+@contextmanager
+def _every_row_a_block() -> Iterator[list[int]]:
+    """Every image its own chunk and every output row its own block; yields a log of row-block calls.
+
+    Geometries are kept with their chunks (`conv_geometry`): none made before or within may be reused.
+    """
     calls: list[int] = []
-    monkeypatch.setattr(im2col, "_COLUMN_BUDGET", 1)
-    monkeypatch.setattr(conv_rows, "_ROW_BUDGET", 1)
-    for name in ("forward_rows", "weight_rows"):
-        real = getattr(conv_chunks, name)
-        monkeypatch.setattr(conv_chunks, name, lambda *a, real=real, **k: calls.append(1) or real(*a, **k))
-    return calls
+    im2col._known_geometry.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(im2col, "_COLUMN_BUDGET", 1)
+            patch.setattr(conv_rows, "_ROW_BUDGET", 1)
+            for name in ("forward_rows", "weight_rows"):
+                real = getattr(conv_chunks, name)
+                patch.setattr(conv_chunks, name, lambda *a, real=real, **k: calls.append(1) or real(*a, **k))
+            yield calls
+    finally:
+        im2col._known_geometry.cache_clear()
 
 
 @settings(max_examples=25, deadline=None)
@@ -32,8 +43,7 @@ def _every_row_a_block(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_row_blocks_equal_naive(case: Case) -> None:
     """Strides, dilations, groups, uneven "same" padding: rows cut anywhere give the loops' numbers."""
     x, w, b = case.arrays()
-    with pytest.MonkeyPatch.context() as patch:
-        calls = _every_row_a_block(patch)
+    with _every_row_a_block() as calls:
         fast = conv2d(x, w, b, **case.settings)
         grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
         grads = conv2d_backward(grad, x, w, b, **case.settings)

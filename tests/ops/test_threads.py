@@ -112,6 +112,11 @@ def test_a_call_without_workspace_reuses_columns_only_for_unchanged_numbers(
 ) -> None:
     """The thread's own scratch checks the input's bits: no stale columns after a change in place."""
     import convscope.ops.im2col as im2col_module
+    import convscope.ops.workspace as workspace_module
+
+    # A fresh scratch: the thread's own, filled by earlier tests' shapes, starts afresh once it holds 32
+    # arrays, and would drop the forward's columns between the two calls if that happened in this test.
+    monkeypatch.setattr(workspace_module, "_PER_THREAD", threading.local())
 
     built = []
     real = im2col_module.im2col
