@@ -339,3 +339,15 @@ def test_conv1d_rejects_images() -> None:
     with pytest.raises(ValueError, match=r"x must be 3-D \(N, C_in, L\)"):
         conv1d(X, W)
 
+
+
+def test_a_known_geometry_still_refuses_a_bool_setting(rng: np.random.Generator) -> None:
+    """Geometries are kept by settings; (1, True) equals (1, 1) but is refused every time, as before."""
+    x, w = rng.standard_normal((1, 1, 6, 6)), rng.standard_normal((1, 1, 3, 3))
+    first = conv_geometry(x.shape, w.shape, (1, 1), 1, 1, 1)
+    assert conv_geometry(x.shape, w.shape, (1, 1), 1, 1, 1) is first  # kept: chunks and taps worked out once
+    conv2d(x, w, stride=(1, 1))
+    for stride in ((1, True), True):
+        with pytest.raises(TypeError, match="stride"):
+            conv2d(x, w, stride=stride)
+    assert conv2d(x, w, stride=np.int64(2)).shape == (1, 1, 2, 2)  # not kept, still accepted

@@ -15,12 +15,13 @@ from convscope.ops import threads
 from convscope.ops.threads import op_threads, run_blocks, single_threaded
 from convscope.ops.workspace import Workspace
 
-# (x shape, weight shape, settings): LeNet's conv1 and conv2 at batch 128 (4 and 2 chunks), and a
-# grouped, strided one with padding split into 4 chunks.
+# (x shape, weight shape, settings): LeNet's conv1 and conv2 at batch 128 (4 and 2 chunks), a
+# grouped, strided one with padding split into 4 chunks, and a large image in blocks of rows.
 CASES = [
     ((128, 1, 32, 32), (6, 1, 5, 5), {}),
     ((128, 6, 14, 14), (16, 6, 5, 5), {}),
     ((96, 4, 24, 24), (6, 2, 3, 3), {"padding": 1, "stride": 2, "groups": 2}),
+    ((2, 32, 48, 48), (8, 32, 3, 3), {"padding": 1}),  # one image a chunk, in 3 blocks of rows
 ]
 
 
@@ -111,6 +112,11 @@ def test_a_call_without_workspace_reuses_columns_only_for_unchanged_numbers(
 ) -> None:
     """The thread's own scratch checks the input's bits: no stale columns after a change in place."""
     import convscope.ops.im2col as im2col_module
+    import convscope.ops.workspace as workspace_module
+
+    # A fresh scratch: the thread's own, filled by earlier tests' shapes, starts afresh once it holds 32
+    # arrays, and would drop the forward's columns between the two calls if that happened in this test.
+    monkeypatch.setattr(workspace_module, "_PER_THREAD", threading.local())
 
     built = []
     real = im2col_module.im2col

@@ -83,6 +83,20 @@ def window_over(
     return as_window(sizes[0], sizes[1], stride, padding, dilation, ndim=ndim, named_padding=named_padding)
 
 
+def plain_setting(value: Any) -> bool:
+    """Whether a setting is exactly an int, a str or a tuple of ints: equal ones mean the same setting.
+
+    (1, True) equals (1, 1) but must still be refused; a geometry is looked up only for plain settings.
+
+    Examples
+    --------
+    >>> [plain_setting(v) for v in (1, (1, 2), "same", True, [1], (1, True))]
+    [True, True, True, False, False, False]
+    """
+    kind = type(value)
+    return kind is int or kind is str or (kind is tuple and all(type(v) is int for v in value))
+
+
 def as_2d(win: Window) -> Window:
     """A 1-D window as the 2-D one over images one pixel tall ((N, C, L) viewed as (N, C, 1, L))."""
     return win if win.ndim == 2 else Window((AxisWindow(1, 1), *win.axes))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from convscope.ops.conv_rows import forward_rows, row_blocks, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
 from convscope.ops.threads import run_blocks
@@ -34,14 +35,18 @@ def forward(
     def block(chunks: Sequence[Chunk], index: int) -> None:
         scratch = block_workspace(workspace, index)
         for images, chunk in chunks:
-            # Built afresh, and noted for the backward (a layer's workspace remembers).
-            cols = columns(x, images, chunk, scratch, reuse=False)
-            cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
-            shape = (g, kernels.shape[1], cols.shape[2])
-            product = scratch.empty("product", shape, np.result_type(kernels, cols))
-            np.matmul(kernels, cols, out=product)
-            product = product.reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
-            out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
+            rows = row_blocks(chunk)
+            if rows is not None:  # one large image: cache-sized row blocks, written in place
+                forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
+            else:
+                # Built afresh, and noted for the backward (a layer's workspace remembers).
+                cols = columns(x, images, chunk, scratch, reuse=False)
+                cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+                shape = (g, kernels.shape[1], cols.shape[2])
+                product = scratch.empty("product", shape, np.result_type(kernels, cols))
+                np.matmul(kernels, cols, out=product)
+                product = product.reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
+                out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
             if bias is not None:
                 out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
 
@@ -72,6 +77,8 @@ def gradients(
     def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
         for k, (images, chunk) in reversed(part):
+            if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
+                continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
             grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
             if grad_weight is not None:
                 assert x is not None
@@ -91,6 +98,25 @@ def gradients(
         None if grad_weight is None else grad_weight.sum(axis=0).reshape(weight.shape),
         None if grad_bias is None else grad_bias.sum(axis=0),
     )
+
+
+def _parameter_rows(
+    grad: Array, x: Array | None, grad_weight: Array | None, grad_bias: Array | None, k: int,
+    images: slice, chunk: ConvGeometry, scratch: Workspace,
+) -> bool:
+    """Chunk k's partial weight and bias gradients by rows (`row_blocks`), if it is one large image.
+
+    Returns False, having done nothing, for any other chunk.
+    """
+    rows = row_blocks(chunk)
+    if rows is None:
+        return False
+    if grad_weight is not None:
+        assert x is not None
+        weight_rows(grad, x, grad_weight[k], images.start, chunk, rows, scratch)
+    if grad_bias is not None:  # grad_output's rows in place, as the weight gradient reads them
+        np.sum(grad[images.start].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
+    return True
 
 
 def _grad_rows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:

@@ -4,8 +4,9 @@ A transposed convolution is the adjoint of a convolution: where `conv2d` gathers
 one output, its transpose spreads one input value over a window of the output, ``out[n, o, h*S + i*D,
 w*S + j*D] += x[n, c, h, w] * weight[c, o, i, j]`` (overlaps add), then crops ``padding`` from each side.
 That is exactly `conv2d`'s input gradient (col2im); the forward paints it in a channels-last layout
-(`_paint`, col2im's NCHW for groups); the backward is `conv2d` forward (for x) and its weight gradient
-(for weight), which share one im2col of the frame. The work
+(`convscope.ops.transpose_chunks.paint`, col2im's NCHW for groups); the backward is `conv2d` forward
+(for x) and its weight gradient (for weight), which share one im2col of the frame
+(`convscope.ops.transpose_chunks.frame_gradients`); both run a chunk of the batch per thread. The work
 happens on the *frame*: the uncropped output, ``F = (W - 1)S + D(K - 1) + 1`` long, where a convolution
 without padding has exactly W windows. The arguments are checked as `conv2d`'s are, by the same
 functions (`convscope.ops.conv_args`). The loop twins, which paint each input's kernel copy one at a
@@ -30,7 +31,8 @@ from convscope.ops.conv_args import (
     check_groups,
     window_over,
 )
-from convscope.ops.im2col import Array, ConvGeometry, im2col
+from convscope.ops.im2col import Array, ConvGeometry
+from convscope.ops.transpose_chunks import frame_gradients, paint
 
 __all__ = ["conv_transpose1d", "conv_transpose1d_backward", "conv_transpose2d", "conv_transpose2d_backward"]
 
@@ -161,29 +163,12 @@ def conv_transpose2d(
 def transpose_forward(x: Array, weight: Array, bias: Array | None, geom: TransposeGeometry) -> Array:
     """`conv_transpose2d` on checked arrays x (N, C_in, H, W) and weight (C_in, C_out/G, kH, kW)."""
     if geom.conv.groups == 1:
-        out = geom.crop(_paint(x, weight, geom.conv).transpose(2, 3, 0, 1))  # (F_h, F_w, N, C_out) -> NCHW
+        out = geom.crop(paint(x, weight, geom.conv).transpose(2, 3, 0, 1))  # (F_h, F_w, N, C_out) -> NCHW
     else:  # conv2d's input gradient (col2im) handles the groups
         out = geom.crop(input_gradient(x, weight, geom.conv))  # the frame (N, C_out, F_h, F_w), cropped
     if bias is not None:
         out += bias[:, None, None]
     return out
-
-
-def _paint(x: Array, weight: Array, conv: ConvGeometry) -> Array:
-    """The uncropped frame (F_h, F_w, N, C_out) of one group: each tap's products added at stride steps.
-
-    col2im adds the same products in NCHW, where a tap's destination is strided along W and its innermost
-    runs are W_in values long (16 on the decoder layer: NumPy's per-loop overhead dominated, 22 of 26 ms
-    of the forward). With (F_h, F_w, N, C_out) every (h, w) receives one contiguous N*C_out block.
-    """
-    n, c_in, h, w = x.shape
-    (sh, sw), (dh, dw) = (a.stride for a in conv.window.axes), (a.dilation for a in conv.window.axes)
-    rows = np.ascontiguousarray(x.transpose(2, 3, 0, 1)).reshape(h * w * n, c_in)  # (H*W*N, C_in)
-    frame = np.zeros((*conv.input_size, n, conv.in_channels), dtype=x.dtype)  # (F_h, F_w, N, C_out)
-    for i, j in np.ndindex(*weight.shape[2:]):
-        taps = (rows @ weight[:, :, i, j]).reshape(h, w, n, -1)  # (H, W, N, C_out): tap (i, j)'s products
-        frame[i * dh: i * dh + (h - 1) * sh + 1: sh, j * dw: j * dw + (w - 1) * sw + 1: sw] += taps
-    return frame
 
 
 def conv_transpose2d_backward(
@@ -230,20 +215,8 @@ def transpose_backward(
     """`conv_transpose2d_backward` on checked arrays: grad (N, C_out, H_out, W_out) and the forward's."""
     frame = geom.uncrop(grad)  # (N, C_out, F_h, F_w)
     grad_bias = None if bias is None else grad.sum(axis=(0, 2, 3))
-    conv, g = geom.conv, geom.conv.groups  # conv2d from the frame (its input) to x's shape (its output)
-    kernels = weight.reshape(g, conv.out_channels // g, -1)  # (G, C_in/G, C_out/G*kH*kW)
-    grad_x = np.empty((conv.batch, conv.out_channels, *conv.output_size), dtype=grad.dtype)
-    grad_weight = np.zeros(kernels.shape, dtype=grad.dtype)
-    # grad_x is conv2d of the frame and grad_weight conv2d's weight gradient with x as its output
-    # gradient: both multiply the frame's columns. Calling conv2d's two functions built them twice, a
-    # third of the backward (31 of 107 ms on the decoder layer, benchmarks/RESULTS_conv_transpose.md).
-    for images, chunk in conv.batch_chunks():
-        cols = im2col(frame[images], chunk).reshape(g, kernels.shape[2], -1)  # (G, C_out/G*kH*kW, n*H*W)
-        product = np.matmul(kernels, cols).reshape(conv.out_channels, *chunk.column_shape)  # (C_in, <cols>)
-        grad_x[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
-        x_rows = np.ascontiguousarray(chunk.to_columns(x[images])).reshape(g, conv.out_channels // g, -1)
-        grad_weight += np.matmul(x_rows, cols.transpose(0, 2, 1))  # (G, C_in/G, C_out/G*kH*kW)
-    return grad_x, grad_weight.reshape(weight.shape), grad_bias
+    grad_x, grad_weight = frame_gradients(frame, x, weight, geom.conv)  # conv2d from the frame to x
+    return grad_x, grad_weight, grad_bias
 
 
 def conv_transpose1d(

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from convscope.geometry import Padding, Sizes, Window
-from convscope.ops.conv_args import CONV_LAYOUTS, as_2d, check_groups, window_over
+from convscope.ops.conv_args import CONV_LAYOUTS, as_2d, check_groups, plain_setting, window_over
 from convscope.ops.workspace import Workspace, scratch
 
 Array = npt.NDArray[np.floating[Any]]
@@ -151,7 +151,28 @@ def conv_geometry(
     """Check a conv2d (or, ``ndim=1``, conv1d) call's shapes and settings; return its 2-D `ConvGeometry`.
 
     A 1-D convolution is a 2-D one on images one pixel tall: its window gains a height axis of one tap.
+    The same shapes and plain settings (ints, pairs of ints, names) give the same geometry object, with
+    its chunks and taps already worked out: a training loop calls the ops with the same sizes every step.
     """
+    settings = (stride, padding, dilation, groups)
+    if all(plain_setting(value) for value in settings):
+        return _known_geometry(tuple(x_shape), tuple(weight_shape), *settings, ndim)
+    return _new_geometry(x_shape, weight_shape, *settings, ndim)
+
+
+@lru_cache(maxsize=64)  # a refused call raises, and nothing is kept for it
+def _known_geometry(
+    x_shape: tuple[int, ...], weight_shape: tuple[int, ...], stride: Any, padding: Any, dilation: Any,
+    groups: Any, ndim: int,
+) -> ConvGeometry:
+    return _new_geometry(x_shape, weight_shape, stride, padding, dilation, groups, ndim)
+
+
+def _new_geometry(
+    x_shape: tuple[int, ...], weight_shape: tuple[int, ...], stride: Any, padding: Any, dilation: Any,
+    groups: Any, ndim: int,
+) -> ConvGeometry:
+    """`conv_geometry` worked out afresh."""
     n, c_in, *_ = x_shape
     c_out, c_per_group, *_ = weight_shape
     groups = check_groups(x_shape, weight_shape, groups, CONV_LAYOUTS[ndim])
@@ -189,14 +210,22 @@ def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> 
     With a ``workspace`` the columns are its scratch array, overwritten by the next call: use them at once.
     """
     kh, kw = geom.kernel_size
-    # Channels first, so each tap's slice below is already in the columns' axis order.
-    padded = _padded_zeros(geom, x.dtype, workspace, fill=geom.window.padded_size != geom.input_size)
-    padded[_inner(geom)] = geom.to_columns(x)
+    padded = padded_input(x, geom, workspace)
     cols = scratch(workspace, "cols", (geom.in_channels, kh, kw, *geom.column_shape), x.dtype)
     for i in range(kh):
         for j in range(kw):
             cols[:, i, j] = padded[geom.offset_index(i, j)]
     return cols
+
+
+def padded_input(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
+    """x (N, C, H, W) zero-padded in the columns' axis order: (C, H_pad, W_pad, N) or (C, N, H_pad, W_pad).
+
+    Channels first, so each tap's slice (`ConvGeometry.offset_index`) is already in the columns' order.
+    """
+    padded = _padded_zeros(geom, x.dtype, workspace, fill=geom.window.padded_size != geom.input_size)
+    padded[_inner(geom)] = geom.to_columns(x)
+    return padded
 
 
 def columns(

@@ -1,0 +1,92 @@
+"""One large image's convolution in blocks of output rows: cache-sized columns, products straight into NCHW.
+
+A chunk of one image (`ConvGeometry.batch_chunks` gives those once an image's columns hold >= 2^19
+numbers: a 32-channel 3x3 layer on 64x64 images has 4.7 MB of them) is worked a block of output rows at
+a time: the block's im2col columns (every input channel and tap, for those rows) hold at most
+`_ROW_BUDGET` numbers, so the product reads them back from the core's own cache rather than from L3 or
+memory. The forward product is written straight into the output's rows of that image, which are
+contiguous in NCHW (``out[n, :, r0:r1]`` is a (C_out, rows*W_out) matrix with a row stride), so there is
+no reorder pass; the weight gradient reads grad_output's rows in place the same way and adds each
+block's partial product in block order. The blocks are those of one chunk, which one thread runs, so the
+sums do not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convscope.ops.im2col import Array, ConvGeometry, padded_input
+from convscope.ops.workspace import Workspace
+
+# 1 MB of float32 columns per block: measured against whole-image columns on a 32->32 3x3 layer
+# (benchmarks/RESULTS_perf.md #71).
+_ROW_BUDGET = 2**18
+
+
+def row_blocks(chunk: ConvGeometry) -> list[slice] | None:
+    """Output-row blocks of a one-image, batch-first chunk whose columns outgrow `_ROW_BUDGET`, or None.
+
+    The rows split into (nearly) equal blocks, each block's columns within the budget.
+
+    Examples
+    --------
+    >>> from convscope.ops.im2col import conv_geometry
+    >>> row_blocks(conv_geometry((1, 32, 64, 64), (32, 32, 3, 3), 1, 1, 1, 1))  # 18,432 numbers a row
+    [slice(0, 12, None), slice(12, 25, None), slice(25, 38, None), slice(38, 51, None), slice(51, 64, None)]
+    >>> row_blocks(conv_geometry((1, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1, 1)) is None  # small: one product
+    True
+    """
+    if chunk.batch != 1 or chunk.batch_last:
+        return None
+    (kh, kw), (oh, ow) = chunk.kernel_size, chunk.output_size
+    per_row = chunk.in_channels * kh * kw * ow
+    count = min(oh, -(-per_row * oh // _ROW_BUDGET))
+    if count < 2:
+        return None
+    return [slice(oh * k // count, oh * (k + 1) // count) for k in range(count)]
+
+
+def forward_rows(
+    x: Array, kernels: Array, out: Array, image: int, chunk: ConvGeometry, blocks: list[slice],
+    scratch: Workspace,
+) -> None:
+    """Write conv2d of ``x[image]`` into ``out[image]`` (C_out, H_out, W_out), one row block at a time.
+
+    kernels is the weight as (G, C_out/G, C_in/G*kH*kW); the bias is the caller's.
+    """
+    padded = padded_input(x[image : image + 1], chunk, scratch)
+    g, per_group = kernels.shape[0], kernels.shape[1]
+    for rows in blocks:
+        cols = _block_columns(padded, chunk, rows, scratch)  # (G, C_in/G*kH*kW, rows*W_out)
+        target = out[image, :, rows].reshape(g, per_group, cols.shape[2])  # a view: NCHW rows are contiguous
+        np.matmul(kernels, cols, out=target)
+
+
+def weight_rows(
+    grad: Array, x: Array, grad_weight: Array, image: int, chunk: ConvGeometry, blocks: list[slice],
+    scratch: Workspace,
+) -> None:
+    """Write dLoss/dweight of one image, (G, C_out/G, C_in/G*kH*kW), into ``grad_weight``: blocks in order."""
+    padded = padded_input(x[image : image + 1], chunk, scratch)
+    g, per_group = grad_weight.shape[0], grad_weight.shape[1]
+    part = scratch.empty("row_part", grad_weight.shape, grad_weight.dtype)
+    for k, rows in enumerate(blocks):
+        cols = _block_columns(padded, chunk, rows, scratch)
+        grad_rows = grad[image, :, rows].reshape(g, per_group, cols.shape[2])  # a view, as in the forward
+        np.matmul(grad_rows, cols.transpose(0, 2, 1), out=grad_weight if k == 0 else part)
+        if k:
+            grad_weight += part
+
+
+def _block_columns(padded: Array, chunk: ConvGeometry, rows: slice, scratch: Workspace) -> Array:
+    """im2col of output rows ``rows`` from ``padded`` (C, 1, H_pad, W_pad): (G, C_in/G*kH*kW, rows*W_out)."""
+    (kh, kw), ow = chunk.kernel_size, chunk.output_size[1]
+    n_rows = rows.stop - rows.start
+    cols = scratch.empty("row_cols", (chunk.in_channels, kh, kw, 1, n_rows, ow), padded.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            every, _, tap_rows, tap_columns = chunk.offset_index(i, j)
+            step = tap_rows.step
+            first = tap_rows.start + rows.start * step
+            cols[:, i, j] = padded[every, every, first : first + (n_rows - 1) * step + 1 : step, tap_columns]
+    return cols.reshape(chunk.groups, -1, n_rows * ow)
