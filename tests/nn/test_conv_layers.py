@@ -7,7 +7,7 @@ import pytest
 
 from convscope import ops
 from convscope.nn import Conv2d
-from convscope.ops.conv_args import all_finite
+from convscope.ops.conv_args import SUM_FROM, all_finite
 
 
 def _layer(rng: np.random.Generator, **settings: object) -> Conv2d:
@@ -72,9 +72,15 @@ def test_other_dtypes_and_lists_take_the_checked_path(rng: np.random.Generator) 
     assert grad.shape == x.shape
 
 
-def test_all_finite_is_exact_where_the_sum_overflows() -> None:
-    big = np.full(4, np.finfo(np.float32).max, dtype=np.float32)
+@pytest.mark.parametrize("size", [4, SUM_FROM], ids=["value by value", "from the sum"])
+def test_all_finite_is_exact_where_the_sum_overflows(size: int) -> None:
+    big = np.full(size, np.finfo(np.float32).max, dtype=np.float32)
     assert all_finite(big)
-    assert not all_finite(np.array([np.inf, -np.inf]))  # the sum is NaN
-    assert not all_finite(np.array([1.0, np.nan]))
+    for bad in (np.inf, -np.inf, np.nan):
+        odd = np.ones(size)
+        odd[size // 2] = bad
+        assert not all_finite(odd)
+    pair = np.ones(size)
+    pair[:2] = np.inf, -np.inf  # the sum is NaN
+    assert not all_finite(pair)
     assert all_finite(np.zeros((2, 0)))
