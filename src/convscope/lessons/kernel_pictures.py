@@ -26,6 +26,7 @@ import numpy.typing as npt
 from typing_extensions import TypedDict
 
 from convscope.errors import SettingError
+from convscope.kernel_edits import KernelEdits
 from convscope.lessons.image_kernels import LUMA, Filtering, KernelResult, result_record
 from convscope.lessons.kernel_rgba import result_rgba
 from convscope.prepared_image import PreparedImage
@@ -49,6 +50,7 @@ class StoredPicture:
         self.id = picture_id
         self._pool = pool  # the store's threads, shared by its pictures' filters
         self._prepared: dict[str, PreparedImage] = {}
+        self._edits: dict[str, KernelEdits] = {}
         self._lock = threading.Lock()
 
     def prepared(self, channels: str) -> PreparedImage:
@@ -62,20 +64,31 @@ class StoredPicture:
                 found = self._prepared.setdefault(channels, found)
         return found
 
+    def edits(self, channels: str) -> KernelEdits:
+        """`prepared`, remembering its last kernel and result: an edit of one weight is one pass."""
+        with self._lock:
+            found = self._edits.get(channels)
+        if found is None:
+            made = KernelEdits(self.prepared(channels), self._pool)
+            with self._lock:
+                found = self._edits.setdefault(channels, made)
+        return found
+
     def cool(self) -> None:
         """Keep only the pixels: the prepared forms are made again when next needed."""
         with self._lock:
             self._prepared.clear()
+            self._edits.clear()
 
     def result(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
         """`result_record` for this picture, from its prepared form (same numbers, less work)."""
-        return result_record(self.pixels, setting, self.prepared(setting.channels))
+        return result_record(self.pixels, setting, self.edits(setting.channels))
 
     def result_rgba(self, setting: Filtering, alpha: bool = True
                     ) -> tuple[npt.NDArray[np.uint8], KernelResult]:
         """`result` as the page draws it: (H, W, 4) RGBA pixels, or (H, W, 3) RGB without ``alpha``
         (`convscope.lessons.kernel_rgba`)."""
-        return result_rgba(self.pixels, setting, self.prepared(setting.channels), self._pool, alpha=alpha)
+        return result_rgba(self.pixels, setting, self.edits(setting.channels), self._pool, alpha=alpha)
 
     def record(self) -> PictureRecord:
         return {"picture": self.id, "width": int(self.pixels.shape[1]), "height": int(self.pixels.shape[0])}
