@@ -43,8 +43,11 @@ def test_only_the_newest_keep_their_prepared_parts() -> None:
     a.result(Filtering(np.ones((3, 3))))
     warm = a.prepared("rgb").nbytes
     assert warm > PHOTO.nbytes * 8  # the padded float64 copy is kept
+    kept = a.edits("rgb")
+    assert kept.range_of(kept.apply(np.ones((3, 3)))) is not None  # and the last result
     store.add(PHOTO[::-1])  # newer: a cools down to its pixels
     assert a.prepared("rgb").nbytes == PHOTO.nbytes
+    assert a.edits("rgb") is not kept
 
 
 @pytest.mark.parametrize("channels", ["rgb", "luminance"])
@@ -101,9 +104,10 @@ def test_typed_weights_give_the_from_scratch_picture_but_at_rounding_steps(
         differ = rgb != expected
         if display == "clamped":  # the step: x.5
             near = np.abs(values - np.floor(values) - 0.5) <= tol
-        else:  # t = (v / limit + 1) / 2 * 255: the limit's and v's tolerance scaled by 255 / limit
+        else:  # v * 255 / limit, or (v / limit + 1) / 2 * 255: the tolerance scaled by 255 / limit
             limit = float(np.abs(values).max()) or 1.0
-            scaled = (values / limit + 1) / 2 * 255
+            magnitude = expected_record["scale"]["kind"] == "magnitude"
+            scaled = values * (255 / limit) if magnitude else (values / limit + 1) / 2 * 255
             near = np.abs(scaled - np.floor(scaled) - 0.5) <= 1e-6
         assert (np.abs(rgb.astype(int) - expected) <= 1).all()
         if not (channels == "luminance" and display == "signed"):  # its colours are interpolated

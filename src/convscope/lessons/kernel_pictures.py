@@ -9,7 +9,9 @@ an id can never name a different picture.
 The store is bounded twice: at most `PictureStore.limit` pictures (the least recently used are dropped;
 a dropped id is refused as "missing", and the page uploads its picture again), and only the `warm` most
 recently used keep their padded copies and spectra (`convscope.prepared_image.PreparedImage`, about
-15 MiB for a 512x512 colour photo with a 15x15 kernel); the others keep just their pixels.
+15 MiB for a 512x512 colour photo with a 15x15 kernel) and their last kernel's result, which a typed
+weight updates in one pass (`convscope.kernel_edits.KernelEdits`, 6 MiB); the others keep just their
+pixels.
 """
 
 from __future__ import annotations
