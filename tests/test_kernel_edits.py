@@ -73,8 +73,10 @@ def test_drift_after_many_updates_stays_far_below_the_tolerance() -> None:
     for n in range(300):
         weights[rng.integers(15), rng.integers(15)] += rng.choice([0.1, 0.15, -0.05, -1 / 3])
         ours = edits.apply(weights)
-        worst = max(worst, float(np.abs(ours - PreparedImage(image).apply(weights, method="direct")).max()))
         assert edits.updates == n + 1
+        if n + 1 in (1, 32, 150, 300):  # the direct sums now and then: the time goes to them
+            direct = PreparedImage(image).apply(weights, method="direct")
+            worst = max(worst, float(np.abs(ours - direct).max()))
     assert worst < bound(ours) / 1000  # measured: ~1e-14 of the values, ~1e-7 allowed
 
 
