@@ -87,19 +87,35 @@ class PreparedImage:
             The image's shape, as `apply_kernel` returns it.
         """
         weights = _checked_kernel(kernel)
-        mode = PADDING_MODES[_checked_choice(padding_mode, "padding_mode", tuple(PADDING_MODES))]
         how = _checked_choice(method, "method", ("auto", "direct", "fft"))
-        before = kernel_anchor(weights.shape, bool(flip))
+        mode, pad = self._padding(weights.shape, padding_mode, bool(flip))
         if flip:
             weights = weights[::-1, ::-1]
-        (kh, kw), (top, left) = weights.shape, before
-        pad: Pad = ((top, kh - 1 - top), (left, kw - 1 - left))
         height, width = self._stack.shape[:2]
         padded = self._padded_for(mode, pad)  # (H + kH - 1, W + kW - 1, C)
         if how == "auto":
             how = choose_method(padded.shape[:2], weights.shape, (height, width))
         out = self._direct(padded, weights) if how == "direct" else self._fft(mode, pad, padded, weights)
         return out.reshape(self.shape)
+
+    def padded(self, kernel_shape: tuple[int, int], *, padding_mode: str = "zeros", flip: bool = False
+               ) -> Array:
+        """The (H + kH - 1, W + kW - 1, C) float64 image that `apply` shifts for a kernel of this shape
+        (kept: read it, never write it). ``apply(w)[y, x, c]`` is the sum over (i, j) of
+        ``t[i, j] * padded[y + i, x + j, c]``, ``t`` being ``w`` turned half a turn when ``flip``.
+
+        Examples
+        --------
+        >>> PreparedImage(np.ones((2, 3))).padded((3, 3), padding_mode="zeros").shape
+        (4, 5, 1)
+        """
+        return self._padded_for(*self._padding(kernel_shape, padding_mode, bool(flip)))
+
+    def _padding(self, kernel_shape: tuple[int, ...], padding_mode: str, flip: bool) -> tuple[str, Pad]:
+        """NumPy's name for ``padding_mode`` and the rows and columns added before and after."""
+        mode = PADDING_MODES[_checked_choice(padding_mode, "padding_mode", tuple(PADDING_MODES))]
+        (kh, kw), (top, left) = kernel_shape, kernel_anchor(kernel_shape, flip)
+        return mode, ((top, kh - 1 - top), (left, kw - 1 - left))
 
     def forget(self) -> None:
         """Drop the kept padded copies and spectra (the image stays): memory back, speed later."""

@@ -138,6 +138,12 @@ def test_typing_a_weight_redraws_and_reaches_the_url(page: Any, server: str) -> 
     np.testing.assert_array_equal(canvas_pixels(page, "result-canvas")[:, :, :3], np.clip(shifted, 0, 255))
     page.get_by_test_id("w-0-0").fill("abc")
     assert "row 1, column 1: enter a number" in page.get_by_test_id("kernel-error").text_content()
+    # The URL follows an edit after a pause; leaving the page first must not write it over the next page's.
+    page.evaluate("""() => { const cell = document.querySelector('[data-testid=w-0-0]');
+      cell.value = '2'; cell.dispatchEvent(new Event('input', { bubbles: true }));
+      document.querySelector('[data-nav=signals]').click(); }""")
+    page.wait_for_timeout(400)
+    assert page.evaluate("location.hash").startswith("#/signals")
 
 
 def test_normalising_an_edge_detector_is_refused_beside_the_kernel(refusing_page: Any, server: str) -> None:

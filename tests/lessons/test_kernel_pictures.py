@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from convscope import apply_kernel
 from convscope.errors import SettingError
-from convscope.lessons.image_kernels import LUMA, Filtering, result_record
+from convscope.kernel_edits import TOLERANCE
+from convscope.lessons.image_kernels import LUMA, Filtering, filter_image, result_record
 from convscope.lessons.kernel_pictures import PictureStore, picture_id
 
 PHOTO = np.random.default_rng(2).integers(0, 256, (12, 16, 3)).astype(np.uint8)
@@ -38,8 +43,11 @@ def test_only_the_newest_keep_their_prepared_parts() -> None:
     a.result(Filtering(np.ones((3, 3))))
     warm = a.prepared("rgb").nbytes
     assert warm > PHOTO.nbytes * 8  # the padded float64 copy is kept
+    kept = a.edits("rgb")
+    assert kept.range_of(kept.apply(np.ones((3, 3)))) is not None  # and the last result
     store.add(PHOTO[::-1])  # newer: a cools down to its pixels
     assert a.prepared("rgb").nbytes == PHOTO.nbytes
+    assert a.edits("rgb") is not kept
 
 
 @pytest.mark.parametrize("channels", ["rgb", "luminance"])
@@ -55,3 +63,60 @@ def test_a_stored_result_is_the_lesson_result(channels: str) -> None:
     source = PHOTO.astype(float) @ LUMA if channels == "luminance" else PHOTO
     values = stored.prepared(channels).apply(np.ones((2, 3)), flip=True)
     np.testing.assert_array_equal(values, apply_kernel(source, np.ones((2, 3)), flip=True))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    side=st.sampled_from([3, 15]),
+    channels=st.sampled_from(["rgb", "luminance"]),
+    display=st.sampled_from(["clamped", "signed"]),
+    normalise=st.booleans(),
+    typed=st.lists(st.tuples(st.integers(0, 224), st.integers(0, 224),
+                             st.sampled_from([0.5, -0.5, 1.5, 0.1, 0.15, 1 / 9, 0.0, -1.0, 2.25])),
+                   min_size=1, max_size=24),
+)
+def test_typed_weights_give_the_from_scratch_picture_but_at_rounding_steps(
+    side: int, channels: Any, display: Any, normalise: bool, typed: list[tuple[int, int, float]]
+) -> None:
+    # The contract of convscope.kernel_edits, one weight typed per edit as on the page: the bytes are
+    # those of the from-scratch values except where one lies within the tolerance of a rounding step.
+    store = PictureStore()
+    stored = store.get(store.add(PHOTO)["picture"])
+    weights = np.full((side, side), 1 / side**2)
+    for row, column, value in typed:
+        weights[row % side, column % side] = value
+        setting = Filtering(weights.copy(), normalise=normalise, channels=channels, display=display)
+        if normalise and abs(weights.sum()) < 1e-9 * np.abs(weights).sum():
+            continue  # refused (sums to 0): tested with the routes
+        rgb, record = stored.result_rgba(setting, alpha=False)
+        values = filter_image(PHOTO, setting)[0]  # from scratch, (H, W, C)
+        expected, expected_record = result_record(PHOTO, setting)
+        expected = np.broadcast_to(expected.reshape(*rgb.shape[:2], -1), rgb.shape)
+        tol = TOLERANCE * float(np.abs(values).max())
+        assert record.keys() == expected_record.keys()
+        for key in ("minimum", "maximum"):
+            assert abs(record[key] - expected_record[key]) <= tol  # type: ignore[literal-required]
+        assert record["scale"]["kind"] == expected_record["scale"]["kind"]
+        for key in ("low", "high", "below", "above"):
+            bound = tol if key in ("low", "high") else np.mean(
+                (np.abs(values) <= tol) | (np.abs(values - 255) <= tol))
+            assert abs(record["scale"][key] - expected_record["scale"][key]) <= bound  # type: ignore[literal-required]
+        differ = rgb != expected
+        if display == "clamped":  # the step: x.5
+            near = np.abs(values - np.floor(values) - 0.5) <= tol
+        else:  # v * 255 / limit, or (v / limit + 1) / 2 * 255: the tolerance scaled by 255 / limit
+            limit = float(np.abs(values).max()) or 1.0
+            magnitude = expected_record["scale"]["kind"] == "magnitude"
+            scaled = values * (255 / limit) if magnitude else (values / limit + 1) / 2 * 255
+            near = np.abs(scaled - np.floor(scaled) - 0.5) <= 1e-6
+        assert (np.abs(rgb.astype(int) - expected) <= 1).all()
+        if not (channels == "luminance" and display == "signed"):  # its colours are interpolated
+            assert not (differ & ~np.broadcast_to(near, differ.shape)).any()
+    # After a picture of the kernel as it stands (the last typed one may have been refused), one more
+    # typed weight is an update, not a full computation.
+    for _ in range(2):
+        if normalise and abs(weights.sum()) < 1e-6:
+            return
+        stored.result_rgba(Filtering(weights.copy(), normalise=normalise, channels=channels, display=display))
+        weights[0, 0] += 0.25
+    assert stored.edits(channels).updates > 0

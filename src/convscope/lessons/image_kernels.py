@@ -19,6 +19,7 @@ from typing_extensions import TypedDict
 from convscope.data.photos import MAX_SIDE, PHOTOS, Decoded
 from convscope.errors import SettingError
 from convscope.image_kernels import MAX_KERNEL_SIDE, PADDING_MODES, apply_kernel, apply_twice, edge_magnitude
+from convscope.kernel_edits import KernelEdits
 from convscope.kernels import IMAGE_KERNELS, image_kernel
 from convscope.prepared_image import PreparedImage
 
@@ -166,12 +167,16 @@ def normalised(weights: Array, field_name: str = "weights") -> Array:
     return weights / total
 
 
-def filter_image(image: npt.NDArray[np.uint8], setting: Filtering, prepared: PreparedImage | None = None
+def filter_image(image: npt.NDArray[np.uint8], setting: Filtering,
+                 prepared: PreparedImage | KernelEdits | None = None
                  ) -> tuple[Array, Array | None, list[str]]:
-    """The chosen view's values, (H, W, 3) or (H, W, 1); the combined kernel if composing; notes.
+    """The chosen view's values, (H, W, 3) or (H, W, 1), read-only when they are kept; the combined
+    kernel if composing; notes.
 
     ``prepared``, when given, is ``image`` (or its luminance, as ``setting.channels`` says) prepared once
-    for many kernels: the "result" view is computed from it, with the same numbers, faster.
+    for many kernels: the "result" view is computed from it, with the same numbers, faster. A
+    `KernelEdits` updates its last result when a few weights changed (the same numbers to within
+    rounding, `convscope.kernel_edits`); it gets the weights as typed and, with normalise, their sum.
     """
     pixels = image.astype(np.float64) @ LUMA if setting.channels == "luminance" else image
     weights = normalised(setting.weights) if setting.normalise else setting.weights
@@ -189,6 +194,10 @@ def filter_image(image: npt.NDArray[np.uint8], setting: Filtering, prepared: Pre
                      "pixels of the border")
     elif setting.view in ("twice", "once", "difference"):
         out, combined = _composed(pixels, weights, setting, notes)
+    elif isinstance(prepared, KernelEdits):
+        divisor = float(setting.weights.sum()) if setting.normalise else 1.0  # `normalised`'s own sum
+        out = prepared.apply(setting.weights, divisor=divisor, padding_mode=mode, flip=flip)
+        combined = None
     else:
         how = prepared.apply if prepared is not None else partial(apply_kernel, pixels)
         out, combined = how(weights, padding_mode=mode, flip=flip), None
@@ -245,7 +254,8 @@ def _scale(kind: str, low: float, high: float, stops: list[tuple[int, int, int]]
             "above": np.count_nonzero(values > high) / values.size}
 
 
-def result_record(image: npt.NDArray[np.uint8], setting: Filtering, prepared: PreparedImage | None = None
+def result_record(image: npt.NDArray[np.uint8], setting: Filtering,
+                  prepared: PreparedImage | KernelEdits | None = None
                   ) -> tuple[npt.NDArray[np.uint8], KernelResult]:
     """The picture for ``setting`` and its record: what the page's image route sends.
 

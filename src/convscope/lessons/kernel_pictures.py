@@ -9,7 +9,9 @@ an id can never name a different picture.
 The store is bounded twice: at most `PictureStore.limit` pictures (the least recently used are dropped;
 a dropped id is refused as "missing", and the page uploads its picture again), and only the `warm` most
 recently used keep their padded copies and spectra (`convscope.prepared_image.PreparedImage`, about
-15 MiB for a 512x512 colour photo with a 15x15 kernel); the others keep just their pixels.
+15 MiB for a 512x512 colour photo with a 15x15 kernel) and their last kernel's result, which a typed
+weight updates in one pass (`convscope.kernel_edits.KernelEdits`, 6 MiB); the others keep just their
+pixels.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy.typing as npt
 from typing_extensions import TypedDict
 
 from convscope.errors import SettingError
+from convscope.kernel_edits import KernelEdits
 from convscope.lessons.image_kernels import LUMA, Filtering, KernelResult, result_record
 from convscope.lessons.kernel_rgba import result_rgba
 from convscope.prepared_image import PreparedImage
@@ -49,6 +52,7 @@ class StoredPicture:
         self.id = picture_id
         self._pool = pool  # the store's threads, shared by its pictures' filters
         self._prepared: dict[str, PreparedImage] = {}
+        self._edits: dict[str, KernelEdits] = {}
         self._lock = threading.Lock()
 
     def prepared(self, channels: str) -> PreparedImage:
@@ -62,20 +66,31 @@ class StoredPicture:
                 found = self._prepared.setdefault(channels, found)
         return found
 
+    def edits(self, channels: str) -> KernelEdits:
+        """`prepared`, remembering its last kernel and result: an edit of one weight is one pass."""
+        with self._lock:
+            found = self._edits.get(channels)
+        if found is None:
+            made = KernelEdits(self.prepared(channels), self._pool)
+            with self._lock:
+                found = self._edits.setdefault(channels, made)
+        return found
+
     def cool(self) -> None:
         """Keep only the pixels: the prepared forms are made again when next needed."""
         with self._lock:
             self._prepared.clear()
+            self._edits.clear()
 
     def result(self, setting: Filtering) -> tuple[npt.NDArray[np.uint8], KernelResult]:
         """`result_record` for this picture, from its prepared form (same numbers, less work)."""
-        return result_record(self.pixels, setting, self.prepared(setting.channels))
+        return result_record(self.pixels, setting, self.edits(setting.channels))
 
     def result_rgba(self, setting: Filtering, alpha: bool = True
                     ) -> tuple[npt.NDArray[np.uint8], KernelResult]:
         """`result` as the page draws it: (H, W, 4) RGBA pixels, or (H, W, 3) RGB without ``alpha``
         (`convscope.lessons.kernel_rgba`)."""
-        return result_rgba(self.pixels, setting, self.prepared(setting.channels), self._pool, alpha=alpha)
+        return result_rgba(self.pixels, setting, self.edits(setting.channels), self._pool, alpha=alpha)
 
     def record(self) -> PictureRecord:
         return {"picture": self.id, "width": int(self.pixels.shape[1]), "height": int(self.pixels.shape[0])}

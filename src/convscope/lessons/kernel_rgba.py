@@ -17,6 +17,7 @@ from concurrent.futures import Executor
 import numpy as np
 import numpy.typing as npt
 
+from convscope.kernel_edits import KernelEdits
 from convscope.lessons.image_kernels import (
     GREYS,
     Filtering,
@@ -35,7 +36,7 @@ Array = npt.NDArray[np.float64]
 Bytes = npt.NDArray[np.uint8]
 
 
-def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None = None,
+def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | KernelEdits | None = None,
                 pool: Executor | None = None, *, alpha: bool = True) -> tuple[Bytes, KernelResult]:
     """`result_record`'s picture as (H, W, 4) RGBA (alpha 255, a grey picture's value in R, G and B),
     or (H, W, 3) RGB without ``alpha``, and the same record. ``pool``: threads that share the rounding
@@ -52,8 +53,9 @@ def result_rgba(image: Bytes, setting: Filtering, prepared: PreparedImage | None
     ((4, 6, 4), True, True)
     """
     check_setting(setting)
-    values, combined, notes = filter_image(image, setting, prepared)  # (H, W, C), ours to change
-    low, high = float(values.min()), float(values.max())
+    values, combined, notes = filter_image(image, setting, prepared)  # (H, W, C); read-only if kept
+    kept = prepared.range_of(values) if isinstance(prepared, KernelEdits) else None
+    low, high = kept if kept is not None else (float(values.min()), float(values.max()))
     rgba = np.empty((*values.shape[:2], 4 if alpha else 3), dtype=np.uint8)  # (H, W, RGBA or RGB)
     if alpha:
         rgba[:, :, 3] = 255
@@ -84,30 +86,36 @@ def _plan(values: Array, display: str, low: float, high: float) -> tuple[ScaleRe
     limit = max(abs(low), abs(high)) or 1.0
     if display == "clamped":
         def clamped(part: Array, colour: Bytes) -> None:
-            np.rint(part, out=part)
-            np.clip(part, 0, 255, out=part)
-            colour[...] = part  # integers 0..255 as floats: the cast to uint8 keeps them
+            rounded = np.rint(part, out=_own(part))
+            np.clip(rounded, 0, 255, out=rounded)
+            colour[...] = rounded  # integers 0..255 as floats: the cast to uint8 keeps them
 
         return _scale("clamped", 0.0, 255.0, [GREYS[0], GREYS[2]], values, low, high), clamped
     if low >= 0:
         def magnitude(part: Array, colour: Bytes) -> None:
-            np.multiply(part, 255 / limit, out=part)
-            np.rint(part, out=part)
-            colour[...] = part
+            scaled = np.multiply(part, 255 / limit, out=_own(part))
+            np.rint(scaled, out=scaled)
+            colour[...] = scaled
 
         return _scale("magnitude", 0.0, limit, [GREYS[0], GREYS[2]], values, low, high), magnitude
     if values.shape[2] == 1:
         return render(values, "signed")[1], None
 
     def signed(part: Array, colour: Bytes) -> None:
-        part /= limit  # t = (v / limit + 1) / 2, then * 255: render's order of operations
-        part += 1
-        part /= 2
-        part *= 255
-        np.rint(part, out=part)
-        colour[...] = part
+        t = np.divide(part, limit, out=_own(part))  # t = (v / limit + 1) / 2, then * 255: render's order
+        t += 1
+        t /= 2
+        t *= 255
+        np.rint(t, out=t)
+        colour[...] = t
 
     return _scale("signed", -limit, limit, list(GREYS), values, low, high), signed
+
+
+def _own(part: Array) -> Array | None:
+    """Where a step's first operation writes: over ``part`` itself, or new memory when ``part`` is
+    read-only (values kept for the next edit, `convscope.kernel_edits`)."""
+    return part if part.flags.writeable else None
 
 
 def _scale(kind: str, lowest: float, highest: float, stops: list[tuple[int, int, int]], values: Array,

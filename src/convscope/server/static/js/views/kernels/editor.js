@@ -19,7 +19,9 @@ export function catalogueWeights(catalogue, name, size) {
 function fill(select, options, value) {
   const html = options.map(([v, label]) => `<option value="${v}">${label}</option>`).join("");
   if (select.dataset.options !== html) { select.innerHTML = html; select.dataset.options = html; }
-  select.value = value;
+  // Only when it changes: setting a select's value, even to the one it has, re-selects the option
+  // (4 ms of a weight edit's input handler in a chromium trace, measured under load).
+  if (select.value !== value) select.value = value;
 }
 
 /** @param {number} v */
@@ -118,8 +120,8 @@ export function mountEditor(root, { onChange }) {
       part("kernel-note").textContent = state.weights ? "Your own weights: type in the grid or paint it." : info?.description ?? "";
       const weights = state.weights ?? catalogueWeights(catalogue, state.kernel, state.size) ?? current;
       drawGrid(weights);
-      rows.value = String(weights.length);
-      cols.value = String(weights[0].length);
+      if (rows.value !== String(weights.length)) rows.value = String(weights.length);
+      if (cols.value !== String(weights[0].length)) cols.value = String(weights[0].length);
       /** @type {HTMLInputElement} */ (part("normalise")).checked = state.normalise;
     },
     /** @param {unknown} err */

@@ -30,6 +30,9 @@ export const view = {
 };
 
 const COMPOSED = /** @type {const} */ (["twice", "once", "difference"]);
+// An edit reaches the URL once typing pauses this long: history.replaceState in the input handler took
+// 5-12 ms in headless chromium (measured under load), and the edit's request waited for it.
+const URL_PAUSE_MS = 200;
 
 /**
  * @param {HTMLElement} el
@@ -45,6 +48,11 @@ function mount(el, { api, state: initial, onState }) {
   /** @type {import("../../types-kernels.js").KernelInfoRecord[]} */
   let catalogue = [];
   let bundled = true;  // the picture is the bundled photo `state.photo` (else an upload or a snapshot)
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let urlTimer;
+  /** @type {Map<string, ImageData>} each canvas's ImageData, filled again by the next answer */
+  const images = new Map();
+  let legendShown = "";  // the scale record the legend shows, as JSON: redrawn only when it changes
 
   const editor = mountEditor(root.querySelector(".ik-kernel") ?? root, { onChange: apply });
   const settings = mountSettings(root.querySelector(".ik-settings") ?? root, { onChange: apply });
@@ -103,7 +111,8 @@ function mount(el, { api, state: initial, onState }) {
     editor.update(state, catalogue);
     settings.update(state, catalogue);
     refresh();
-    onState(state);
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => onState(state), URL_PAUSE_MS);
   }
 
   function refresh() {
@@ -121,7 +130,7 @@ function mount(el, { api, state: initial, onState }) {
 
   /** The picture first, in the task its bytes arrived in; then the words around it. @param {string} kind @param {ArrayBuffer} bytes @param {KernelResult} record */
   function draw(kind, bytes, record) {
-    drawRgb(/** @type {HTMLCanvasElement} */ (part(kind)), bytes, record.width, record.height);
+    images.set(kind, drawRgb(/** @type {HTMLCanvasElement} */ (part(kind)), bytes, record.width, record.height, images.get(kind)));
     showError(part("error"), null);
     editor.showError(null);
     if (kind === "difference") {
@@ -129,7 +138,9 @@ function mount(el, { api, state: initial, onState }) {
       part("difference-caption").textContent = `difference: largest ${largest < 1e-6 ? "0 (equal up to rounding)" : label(largest)}`;
     }
     if (kind !== "result") return;
-    drawLegend(/** @type {HTMLCanvasElement} */ (part("legend")), part("legend-text"), record.scale);
+    const scale = JSON.stringify(record.scale);
+    if (scale !== legendShown) drawLegend(/** @type {HTMLCanvasElement} */ (part("legend")), part("legend-text"), record.scale);
+    legendShown = scale;
     part("notes").textContent = [`values ${label(record.minimum)} … ${label(record.maximum)}`, ...record.notes].join("; ");
     part("result-caption").textContent = { result: "result", magnitude: "edge magnitude", border: "border difference" }[record.view] ?? record.view;
   }
@@ -174,6 +185,7 @@ function mount(el, { api, state: initial, onState }) {
   start();
   return () => {
     [result, ...composed, inspecting].forEach((latest) => latest.cancel());
+    clearTimeout(urlTimer);  // the next view owns the URL now
     unexport();
     source.destroy();
     editor.destroy();

@@ -10,7 +10,9 @@ import { part as partOf } from "../../components/part.js";
 function fill(select, options, value) {
   const html = options.map(([v, text]) => `<option value="${v}">${text}</option>`).join("");
   if (select.dataset.options !== html) { select.innerHTML = html; select.dataset.options = html; }
-  select.value = value;
+  // Only when it changes: setting a select's value, even to the one it has, re-selects the option
+  // (4 ms of a weight edit's input handler in a chromium trace, measured under load).
+  if (select.value !== value) select.value = value;
 }
 
 /**
@@ -32,7 +34,9 @@ export function mountSettings(root, { onChange }) {
   return {
     /** @param {KernelsState} state @param {KernelInfoRecord[]} catalogue */
     update(state, catalogue) {
-      for (const key of /** @type {const} */ (["channels", "display", "padding", "view"])) select(key).value = state[key];
+      for (const key of /** @type {const} */ (["channels", "display", "padding", "view"])) {
+        if (select(key).value !== state[key]) select(key).value = state[key];
+      }
       check("flip").checked = state.flip;
       fill(select("second"), [["", "nothing (no composition)"], ...catalogue.map((k) => /** @type {[string, string]} */ ([k.name, k.label]))], state.second);
       const info = catalogue.find((k) => k.name === state.second);
