@@ -1,0 +1,181 @@
+"""The worker processes that train shards, started once and kept, like a thread pool.
+
+A ``fit`` with more than one shard borrows workers (``acquire``) and gives them back when it ends
+(``release``), so the server's Training page, which trains many times, and a benchmark's warm-up and
+timed ``fit`` start them only once. A worker costs ~0.5 s to start (Python, NumPy, convscope) and
+~50 MB of memory while it idles; ``close_workers`` frees them (the next ``fit`` starts new ones), and
+they end with the interpreter (``atexit``).
+
+Workers are started as ``python -m convscope.nn.shard_worker`` with ``subprocess``, not with
+``multiprocessing``: a fork of a process with threads (the server trains in one) is unsafe, and
+multiprocessing's spawn re-imports the user's ``__main__``, which breaks scripts without a main guard.
+Where no worker can start (no ``subprocess``, as in a browser's Python), ``acquire`` raises ``OSError``
+and ``convscope.nn.parallel`` runs the shards in threads instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from typing import IO, Any
+
+import convscope
+
+# Each worker runs one shard on one core: its BLAS must not start threads of its own.
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+class WorkerError(RuntimeError):
+    """A shard worker process failed: it died, or its pipe broke."""
+
+
+class Worker:
+    """One worker process and its two pipes; ``send`` a message, ``receive`` its reply."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.pid = process.pid
+        self._inbox: IO[bytes] = process.stdin  # type: ignore[assignment]  # both are PIPE
+        self._outbox: IO[bytes] = process.stdout  # type: ignore[assignment]
+
+    def send(self, message: object) -> None:
+        """Send one message; ``WorkerError`` if the worker is gone."""
+        try:
+            pickle.dump(message, self._inbox, protocol=pickle.HIGHEST_PROTOCOL)
+            self._inbox.flush()
+        except OSError as error:  # BrokenPipeError: it died
+            raise self._gone(error) from None
+
+    def receive(self) -> Any:
+        """The next reply; ``WorkerError`` if the worker died first."""
+        try:
+            return pickle.load(self._outbox)
+        except (EOFError, OSError, pickle.UnpicklingError) as error:
+            raise self._gone(error) from None
+
+    def _gone(self, error: BaseException) -> WorkerError:
+        code = self.process.poll()
+        how = f"exited with code {code}" if code is not None else f"stopped answering ({error!r})"
+        return WorkerError(f"shard worker process {self.pid} {how}; it will be replaced on the next step")
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Ask it to quit (by closing its input), wait for it, close the pipes; kill it if it hangs."""
+        with contextlib.suppress(OSError):  # a dead worker's pipe may be broken
+            self._inbox.close()  # end of input: the worker's loop returns
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._outbox.close()
+
+
+def start_worker() -> Worker:
+    """A new worker process, once it said it is ready; ``OSError`` if none can start here.
+
+    Examples
+    --------
+    >>> worker = start_worker()
+    >>> worker.pid > 0
+    True
+    >>> worker.close()
+    """
+    if sys.platform in ("emscripten", "wasi") or not sys.executable:
+        raise OSError("this Python cannot start processes")
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(convscope.__file__)))
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, **dict.fromkeys(ONE_THREAD, "1"), "PYTHONPATH": path}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "convscope.nn.shard_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    worker = Worker(process)
+    _ALL.add(worker)
+    try:
+        if worker.receive()[0] != "ready":
+            raise OSError("the shard worker sent no greeting")
+    except (WorkerError, IndexError, TypeError) as error:
+        close([worker])
+        raise OSError(f"a shard worker could not start: {error}") from None
+    return worker
+
+
+_LOCK = threading.Lock()
+_IDLE: list[Worker] = []  # started, not lent to any fit
+_ALL: set[Worker] = set()  # every live worker, lent or not: closed at exit
+_GENERATION = [0]  # close_workers() moves it on: workers lent before then are closed when returned
+
+
+def acquire(count: int) -> tuple[list[Worker], int]:
+    """``count`` workers for one ``fit`` (idle ones first), and the generation to return them under.
+
+    ``OSError`` if a needed worker cannot start (those already lent stay in the pool).
+    """
+    with _LOCK:
+        taken = [_IDLE.pop() for _ in range(min(count, len(_IDLE)))]
+        generation = _GENERATION[0]
+    try:
+        while len(taken) < count:
+            taken.append(start_worker())
+    except OSError:
+        release(taken, generation)
+        raise
+    return taken, generation
+
+
+def release(workers: list[Worker], generation: int) -> None:
+    """Give workers back after a ``fit``: kept for the next one unless closed since, or dead."""
+    with _LOCK:
+        keep = generation == _GENERATION[0]
+        dead = [w for w in workers if not keep or w.process.poll() is not None]
+        _IDLE.extend(w for w in workers if w not in dead)
+    close(dead)
+
+
+def close(workers: list[Worker]) -> None:
+    """End these workers now: each finishes what it was doing, sees its input close, and exits."""
+    for worker in workers:
+        worker.close()
+        with _LOCK:
+            _ALL.discard(worker)
+
+
+def close_workers() -> None:
+    """End every shard worker process; the next ``fit`` with more than one shard starts new ones.
+
+    Workers a running ``fit`` has borrowed end when it returns them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convscope.nn import lenet
+    >>> from convscope.train import TrainConfig, fit
+    >>> x, y = np.zeros((64, 1, 32, 32), np.float32), np.arange(64) % 10
+    >>> _ = fit(lenet(rng=np.random.default_rng(0)), TrainConfig(epochs=1), x, y, shards=2)
+    >>> close_workers()
+    """
+    with _LOCK:
+        _GENERATION[0] += 1
+        idle, _IDLE[:] = list(_IDLE), []
+    close(idle)
+
+
+def _close_all() -> None:
+    """At exit: end every worker, lent or not, so no process or pipe outlives the interpreter."""
+    with _LOCK:
+        _GENERATION[0] += 1
+        lent = [w for w in _ALL if w not in _IDLE]
+        _IDLE.clear()
+    for worker in lent:
+        worker.process.kill()  # a fit still running in a daemon thread owns it: do not wait for its step
+    close(list(_ALL))
+
+
+atexit.register(_close_all)
