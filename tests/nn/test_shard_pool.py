@@ -72,7 +72,14 @@ def test_a_killed_worker_is_a_clear_error_and_is_replaced(digits: tuple[np.ndarr
         step(*digits)  # the same step carries on with a new worker
         assert step.worker_pids != [pid]
     assert _gone(pid)
-    assert pid not in _pids(digits)
+    idle = _pids(digits)  # the new worker went back to the pool
+    assert idle
+    assert pid not in idle
+    os.kill(idle[0], signal.SIGKILL)  # killed while idle: the next fit replaces it
+    again = _pids(digits)
+    assert again
+    assert again != idle
+    assert _gone(idle[0])
 
 
 def test_close_workers_ends_them_and_the_next_fit_starts_new_ones(

@@ -110,7 +110,7 @@ class ShardedStep:
         """Train on batch x (N, C, H, W) with labels y (N,); returns (mean loss, number classified right)."""
         y = np.asarray(y)
         bounds = shard_bounds(len(y), self.shards)
-        remote = self._workers(x, y, len(y)) if len(bounds) > 1 else None
+        remote = self._workers(x, y, len(bounds)) if len(bounds) > 1 else None
         if remote is not None:
             results = self._in_processes(remote, x, y, loss, bounds)
         else:
@@ -165,29 +165,42 @@ class ShardedStep:
             results.update(remote.finish(len(bounds)))
         return results
 
-    def _workers(self, x: FloatArray, y: np.ndarray, rows: int) -> RemoteShards | None:
-        """This step's workers, borrowed on the first split batch; None where shards run in threads."""
+    def _workers(self, x: FloatArray, y: np.ndarray, count: int) -> RemoteShards | None:
+        """Workers for ``count`` shards, borrowed on the first split batch; None where shards run in threads.
+
+        One fewer than the cores at most (this thread runs shards too), nor more than this batch needs:
+        a larger batch later runs more shards on each.
+        """
         if self._remote is not None and self._remote.broken:  # an earlier step lost a worker: new ones
             self._give_back(self._remote)
             self._remote, self._use_processes = None, True
         if self._remote is None and self._use_processes:
             self._use_processes = False  # one try: if it fails, threads from now on
-            count = min(self.shards - 1, max(1, available_cores() - 1))
+            self._remote = self._borrow(x, y, min(count - 1, max(1, available_cores() - 1)))
+        return self._remote
+
+    def _borrow(self, x: FloatArray, y: np.ndarray, count: int) -> RemoteShards | None:
+        """``count`` workers holding the network, ready for batches like ``x``; None if that cannot be."""
+        try:
+            network = pickle.dumps(replica(self._replicas[0]), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None  # a network that cannot travel (a layer class defined in a function): threads
+        for _ in range(2):  # a worker that died while idle shows here: once more, with new ones
             try:
-                network = pickle.dumps(replica(self._replicas[0]), protocol=pickle.HIGHEST_PROTOCOL)
                 workers, generation = shard_pool.acquire(count)
-            except (OSError, pickle.PicklingError, TypeError, AttributeError):
-                return None  # no processes here, or a network that cannot travel: threads
+            except OSError:
+                return None  # no processes here: threads
             replicas = replicas_per_worker(self.shards, count + 1)
             remote = RemoteShards(self._replicas[0], network, workers, replicas)
             self._lease = (workers, generation)
             try:
-                remote.setup(rows, x, y)
-            except (OSError, WorkerError):  # e.g. a layer class the worker cannot import: threads
+                remote.setup(len(y), x, y)
+                return remote
+            except (OSError, WorkerError):
                 self._give_back(remote)
-                return None
-            self._remote = remote
-        return self._remote
+                if not remote.broken:
+                    return None  # a worker could not take the network (a layer it cannot import): threads
+        return None
 
     def _give_back(self, remote: RemoteShards) -> None:
         remote.close()

@@ -59,14 +59,23 @@ class Worker:
             raise self._gone(error) from None
 
     def _gone(self, error: BaseException) -> WorkerError:
-        code = self.process.poll()
+        try:
+            code: int | None = self.process.wait(1.0)  # its pipe closed a moment before it became a zombie
+        except subprocess.TimeoutExpired:
+            code = None
         how = f"exited with code {code}" if code is not None else f"stopped answering ({error!r})"
         return WorkerError(f"shard worker process {self.pid} {how}; it will be replaced on the next step")
 
     def close(self, timeout: float = 5.0) -> None:
-        """Ask it to quit (by closing its input), wait for it, close the pipes; kill it if it hangs."""
-        with contextlib.suppress(OSError):  # a dead worker's pipe may be broken
-            self._inbox.close()  # end of input: the worker's loop returns
+        """Ask it to quit, wait for it, close the pipes; kill it if it hangs. Again: nothing to do."""
+        with _LOCK:
+            _ALL.discard(self)
+        if self._outbox.closed:
+            return
+        with contextlib.suppress(OSError, WorkerError, ValueError):  # a dead worker's pipe is broken
+            self.send(("quit",))  # after the step it may be running (a forked child may hold the pipe)
+        with contextlib.suppress(OSError):
+            self._inbox.close()  # end of input: the worker's loop returns in any case
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -119,8 +128,11 @@ def acquire(count: int) -> tuple[list[Worker], int]:
     ``OSError`` if a needed worker cannot start (those already lent stay in the pool).
     """
     with _LOCK:
+        dead = [w for w in _IDLE if w.process.poll() is not None]  # killed while idle: replace it
+        _IDLE[:] = [w for w in _IDLE if w not in dead]
         taken = [_IDLE.pop() for _ in range(min(count, len(_IDLE)))]
         generation = _GENERATION[0]
+    close(dead)
     try:
         while len(taken) < count:
             taken.append(start_worker())
@@ -143,8 +155,6 @@ def close(workers: list[Worker]) -> None:
     """End these workers now: each finishes what it was doing, sees its input close, and exits."""
     for worker in workers:
         worker.close()
-        with _LOCK:
-            _ALL.discard(worker)
 
 
 def close_workers() -> None:
@@ -178,4 +188,18 @@ def _close_all() -> None:
     close(list(_ALL))
 
 
+def _forget_in_child() -> None:
+    """In a forked child the workers are the parent's: leave them to it, start afresh if needed.
+
+    Their pipes stay open here (closing a file another thread may have held at the fork is unsafe), so
+    the parent's ``close`` says quit in so many words rather than relying on the end of input alone.
+    """
+    _FORKED.extend(worker.process for worker in _ALL)  # never collected: it would warn about their pids
+    _IDLE.clear()
+    _ALL.clear()
+
+
+_FORKED: list[subprocess.Popen[bytes]] = []
 atexit.register(_close_all)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)

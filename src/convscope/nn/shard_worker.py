@@ -93,7 +93,7 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
         while True:
             try:
                 message = pickle.load(inbox)
-            except EOFError:
+            except (EOFError, pickle.UnpicklingError):  # closed, or cut off mid-message: the parent is gone
                 return
             if message[0] == "quit":
                 return
