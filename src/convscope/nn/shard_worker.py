@@ -34,23 +34,32 @@ from threadpoolctl import threadpool_limits
 from convscope.nn.model import Sequential
 from convscope.nn.shard_memory import SharedBuffer, Slot
 from convscope.nn.shards import replica, shard_step
+from convscope.ops.workspace import Workspace
 
 
 class Session:
     """One ``fit``'s network in this worker: its replicas, their parameters and grads in shared memory."""
 
     def __init__(
-        self, network: bytes, name: str, size: int, params: list[Slot], grads: list[list[Slot]]
+        self,
+        network: bytes,
+        name: str,
+        size: int,
+        params: list[Slot],
+        grads: list[list[Slot]],
+        previous: Session | None = None,
     ) -> None:
         self.buffer = SharedBuffer.attach(name, size)
         net: Sequential = pickle.loads(network)
         for param, slot in zip(net.parameters().values(), params, strict=True):
             param.data = self.buffer.array(slot)  # the parent writes the current values before each step
-        self.replicas = []
+        self.replicas: list[Sequential] = []
         for k, slots in enumerate(grads):
             twin = net if k == 0 else replica(net)  # replicas share the data views
             for param, slot in zip(twin.parameters().values(), slots, strict=True):
                 param.grad = self.buffer.array(slot)  # the backward overwrites them in place
+            if previous is not None and k < len(previous.replicas):
+                reuse_scratch(twin, previous.replicas[k])
             self.replicas.append(twin)
 
     def step(self, x: Slot, y: Slot, parts: list[tuple[int, int]], loss: str, total: int) -> list[Any]:
@@ -63,6 +72,30 @@ class Session:
         """Drop the arrays over the buffer, then unmap it."""
         self.replicas = []
         self.buffer.close()
+
+
+def reuse_scratch(net: Sequential, old: Sequential) -> None:
+    """Give ``net``'s layers the scratch ``Workspace`` of ``old``'s, if the two have the same layer types.
+
+    The next ``fit`` of the same network then starts with its scratch pages already faulted in (a cold
+    first step cost about one step more). A workspace hands out arrays by shape, so a layer of other
+    sizes simply gets new ones.
+
+    Examples
+    --------
+    >>> from convscope.nn import lenet
+    >>> import numpy as np
+    >>> a, b = lenet(rng=np.random.default_rng(0)), lenet(rng=np.random.default_rng(1))
+    >>> reuse_scratch(a, b)
+    >>> a["conv1"]._workspace is b["conv1"]._workspace
+    True
+    """
+    if [type(layer) for _, layer in net] != [type(layer) for _, layer in old]:
+        return
+    for (_, layer), (_, before) in zip(net, old, strict=True):
+        for key, value in vars(before).items():
+            if isinstance(value, Workspace) and isinstance(vars(layer).get(key), Workspace):
+                setattr(layer, key, value)
 
 
 def error_reply(error: BaseException) -> tuple[str, bytes | None, str, str]:
@@ -100,9 +133,12 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
             try:
                 if message[0] == "setup":
                     old, session = session, None
-                    if old is not None:
-                        old.close()
-                    session = Session(*message[1:])
+                    try:
+                        network, name, size, params, grads = message[1:]
+                        session = Session(network, name, size, params, grads, previous=old)
+                    finally:
+                        if old is not None:
+                            old.close()
                     reply: Any = ("ok",)
                 elif session is None:
                     raise RuntimeError(f"a {message[0]!r} message before any setup")
