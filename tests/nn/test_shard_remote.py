@@ -104,4 +104,5 @@ def test_shard_groups_are_contiguous_runs_in_order(count: int, executors: int) -
     assert all(groups)
     assert groups[0][0] == 0
     assert max(map(len, groups)) - min(map(len, groups)) <= 1
+    assert len(groups[0]) == min(map(len, groups))  # the calling thread also sums and steps
     assert len(groups) == min(count, executors)

@@ -24,6 +24,7 @@ NumPy's BLAS in this process to one thread (``threadpoolctl``; the previous sett
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
@@ -37,7 +38,7 @@ from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
 from convscope.nn.shard_pool import WorkerError, close_workers
-from convscope.nn.shard_remote import RemoteShards, replicas_per_worker
+from convscope.nn.shard_remote import RemoteShards, replicas_per_worker, worker_rows
 from convscope.nn.shards import MIN_SHARD, replica, shard_bounds, shard_step, training_order
 from convscope.ops.threads import available_cores
 
@@ -59,13 +60,16 @@ Results = dict[int, tuple[tuple[float, int], list[FloatArray]]]  # shard -> ((lo
 def shard_groups(count: int, executors: int) -> list[list[int]]:
     """Which of ``count`` shards each of ``executors`` runs: contiguous runs, the calling thread's first.
 
+    The calling thread's run is never the longer one: it also sums the grads and steps the optimiser.
+
     Examples
     --------
     >>> shard_groups(2, 2), shard_groups(3, 2), shard_groups(2, 4)
-    ([[0], [1]], [[0, 1], [2]], [[0], [1]])
+    ([[0], [1]], [[0], [1, 2]], [[0], [1]])
     """
     used = min(count, executors)
-    return [[i for i in range(count) if i * used // count == e] for e in range(used)]
+    edges = [e * count // used for e in range(used + 1)]
+    return [list(range(a, b)) for a, b in itertools.pairwise(edges)]
 
 
 class ShardedStep:
@@ -110,7 +114,7 @@ class ShardedStep:
         """Train on batch x (N, C, H, W) with labels y (N,); returns (mean loss, number classified right)."""
         y = np.asarray(y)
         bounds = shard_bounds(len(y), self.shards)
-        remote = self._workers(x, y, len(bounds)) if len(bounds) > 1 else None
+        remote = self._workers(x, y, bounds) if len(bounds) > 1 else None
         if remote is not None:
             results = self._in_processes(remote, x, y, loss, bounds)
         else:
@@ -165,7 +169,7 @@ class ShardedStep:
             results.update(remote.finish(len(bounds)))
         return results
 
-    def _workers(self, x: FloatArray, y: np.ndarray, count: int) -> RemoteShards | None:
+    def _workers(self, x: FloatArray, y: np.ndarray, bounds: list[tuple[int, int]]) -> RemoteShards | None:
         """Workers for ``count`` shards, borrowed on the first split batch; None where shards run in threads.
 
         One fewer than the cores at most (this thread runs shards too), nor more than this batch needs:
@@ -176,10 +180,12 @@ class ShardedStep:
             self._remote, self._use_processes = None, True
         if self._remote is None and self._use_processes:
             self._use_processes = False  # one try: if it fails, threads from now on
-            self._remote = self._borrow(x, y, min(count - 1, max(1, available_cores() - 1)))
+            self._remote = self._borrow(x, y, bounds, min(len(bounds) - 1, max(1, available_cores() - 1)))
         return self._remote
 
-    def _borrow(self, x: FloatArray, y: np.ndarray, count: int) -> RemoteShards | None:
+    def _borrow(
+        self, x: FloatArray, y: np.ndarray, bounds: list[tuple[int, int]], count: int
+    ) -> RemoteShards | None:
         """``count`` workers holding the network, ready for batches like ``x``; None if that cannot be."""
         try:
             network = pickle.dumps(replica(self._replicas[0]), protocol=pickle.HIGHEST_PROTOCOL)
@@ -194,7 +200,7 @@ class ShardedStep:
             remote = RemoteShards(self._replicas[0], network, workers, replicas)
             self._lease = (workers, generation)
             try:
-                remote.setup(len(y), x, y)
+                remote.setup(worker_rows(bounds, shard_groups(len(bounds), count + 1)[1:]), x, y)
                 return remote
             except (OSError, WorkerError):
                 self._give_back(remote)

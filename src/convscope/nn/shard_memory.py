@@ -92,7 +92,10 @@ class SharedBuffer:
         folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
         fd, name = tempfile.mkstemp(prefix="convscope-shard-", dir=folder)
         try:
-            os.ftruncate(fd, size)
+            if hasattr(os, "posix_fallocate"):  # reserve the pages now: OSError here, not SIGBUS later
+                os.posix_fallocate(fd, 0, size)  # (a container's /dev/shm is often only 64 MB)
+            else:
+                os.ftruncate(fd, size)
             return cls(mmap.mmap(fd, size), name, size, owner=True)
         except BaseException:
             os.unlink(name)

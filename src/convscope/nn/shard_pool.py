@@ -2,9 +2,9 @@
 
 A ``fit`` with more than one shard borrows workers (``acquire``) and gives them back when it ends
 (``release``), so the server's Training page, which trains many times, and a benchmark's warm-up and
-timed ``fit`` start them only once. A worker costs ~0.5 s to start (Python, NumPy, convscope) and
-~50 MB of memory while it idles; ``close_workers`` frees them (the next ``fit`` starts new ones), and
-they end with the interpreter (``atexit``).
+timed ``fit`` start them only once. A worker takes ~0.5 s to start (Python, NumPy, convscope) and
+30-60 MB of memory (LeNet at batch 256); ``close_workers`` frees them (the next ``fit`` starts new
+ones), and they end with the interpreter (``atexit``).
 
 Workers are started as ``python -m convscope.nn.shard_worker`` with ``subprocess``, not with
 ``multiprocessing``: a fork of a process with threads (the server trains in one) is unsafe, and

@@ -73,13 +73,15 @@ class RemoteShards:
         count = len(self.params)
         grads = [slots[count * (k + 1) : count * (k + 2)] for k in range(self.replicas)]
         buffers: list[SharedBuffer] = []
+        sent = 0
         try:
             for worker in self.workers:
-                buffers.append(SharedBuffer.create(size))
+                buffers.append(SharedBuffer.create(size))  # OSError if memory is short: threads instead
                 worker.send(("setup", self._network, buffers[-1].name, size, slots[:count], grads))
+                sent += 1
             replies = [self._receive(worker) for worker in self.workers]
-        except BaseException:
-            self.broken = True  # some worker may still owe a reply
+        except BaseException as error:
+            self.broken = sent > 0 or isinstance(error, WorkerError)  # a reply owed, or a worker dead
             for buffer in buffers:
                 buffer.close()
             raise
@@ -101,7 +103,7 @@ class RemoteShards:
         groups: list[list[int]],
     ) -> None:
         """Hand each worker its ``groups`` of shards (indexes into ``bounds``) and let it start."""
-        self.setup(max(bounds[g[-1]][1] - bounds[g[0]][0] for g in groups), x, y)
+        self.setup(worker_rows(bounds, groups), x, y)
         for seat, group in zip(self._seats, groups, strict=False):
             start, stop = bounds[group[0]][0], bounds[group[-1]][1]
             for view, data in zip(seat.params, self.params, strict=True):
@@ -170,6 +172,17 @@ def _raise_remote(worker: Worker, group: list[int], reply: Any, count: int) -> N
         raise cause
     error.add_note(f"({where}; its traceback is in the cause above)")
     raise error from cause
+
+
+def worker_rows(bounds: Sequence[tuple[int, int]], groups: list[list[int]]) -> int:
+    """Most images one worker gets: the longest run of shards in ``groups`` (indexes into ``bounds``).
+
+    Examples
+    --------
+    >>> worker_rows([(0, 21), (21, 42), (42, 64)], [[1, 2]])
+    43
+    """
+    return max(bounds[group[-1]][1] - bounds[group[0]][0] for group in groups)
 
 
 def replicas_per_worker(shards: int, executors: int) -> int:
