@@ -60,6 +60,38 @@ def test_workers_are_kept_between_fits_and_after_a_stop(digits: tuple[np.ndarray
     assert _pids(digits) == first
 
 
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer")
+def test_a_step_cut_short_by_ctrl_c_leaves_a_working_step(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """Ctrl-C at any point of a step (a timer's KeyboardInterrupt, at several delays): the next works."""
+    x, y = np.concatenate([digits[0]] * 4), np.concatenate([digits[1]] * 4)  # 256 images, ~50 ms a step
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    model = lenet(rng=np.random.default_rng(0))[:-1]
+    before = signal.signal(signal.SIGALRM, interrupt)
+    seen: set[int] = set()
+    try:
+        with ShardedStep(model, Adam(model.parameters().values()), shards=2) as step:
+            step(x, y)
+            for delay in (0.0005, 0.002, 0.01, 0.03):
+                signal.setitimer(signal.ITIMER_REAL, delay)
+                try:
+                    step(x, y)
+                    time.sleep(0.1)  # a step that beat the timer: let the timer fire here
+                except KeyboardInterrupt:
+                    pass
+                loss, _ = step(x, y)  # the same step carries on: its workers, or new ones
+                assert np.isfinite(loss)
+                seen.update(step.worker_pids)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert seen
+    live = set(_pids(digits))
+    assert all(_gone(pid) for pid in seen - live)  # workers given up on were ended, not leaked
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_killed_worker_is_a_clear_error_and_is_replaced(digits: tuple[np.ndarray, np.ndarray]) -> None:
     model = lenet(rng=np.random.default_rng(0))[:-1]

@@ -175,7 +175,7 @@ class ShardedStep:
         One fewer than the cores at most (this thread runs shards too), nor more than this batch needs:
         a larger batch later runs more shards on each.
         """
-        if self._remote is not None and self._remote.broken:  # an earlier step lost a worker: new ones
+        if self._remote is not None and not self._remote.usable:  # a worker died, or a step was cut short
             self._give_back(self._remote)
             self._remote, self._use_processes = None, True
         if self._remote is None and self._use_processes:
@@ -201,11 +201,15 @@ class ShardedStep:
             self._lease = (workers, generation)
             try:
                 remote.setup(worker_rows(bounds, shard_groups(len(bounds), count + 1)[1:]), x, y)
-                return remote
             except (OSError, WorkerError):
                 self._give_back(remote)
                 if not remote.broken:
                     return None  # a worker could not take the network (a layer it cannot import): threads
+                continue
+            except BaseException:  # Ctrl-C: the workers go back (or, owing a reply, are closed)
+                self._give_back(remote)
+                raise
+            return remote
         return None
 
     def _give_back(self, remote: RemoteShards) -> None:

@@ -115,8 +115,7 @@ class RemoteShards:
             self._busy.append((seat, group))
             try:
                 seat.worker.send(("step", *rows, parts, loss, len(y)))
-            except WorkerError:
-                self._busy.pop()
+            except BaseException:  # dead, or Ctrl-C mid-message: the pipe cannot be trusted
                 self.broken = True
                 raise
 
@@ -135,6 +134,11 @@ class RemoteShards:
         if failed is not None:
             _raise_remote(*failed, count)
         return results
+
+    @property
+    def usable(self) -> bool:
+        """Whether the next step can use these workers (none died, no step was left unfinished)."""
+        return not self.broken and not self._busy
 
     def _receive(self, worker: Worker) -> Any:
         """The worker's reply; any failure to read one (death, Ctrl-C) leaves the workers ``broken``."""
