@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -68,6 +70,37 @@ def test_a_worker_error_is_raised_as_itself_naming_the_worker(digits: tuple[np.n
         assert 0 <= hits <= 64
         assert step.worker_pids == [pid]
     fit(lenet(rng=np.random.default_rng(0)), TrainConfig(epochs=1, augment=0), x, y, shards=2)
+
+
+class _Warns(Layer):
+    """A layer that warns in its forward; a module-level class, so a worker can import it by name."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        warnings.warn(f"a shard of {len(x)} images", RuntimeWarning, stacklevel=1)
+        return x
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        return grad_output
+
+
+def test_a_workers_warnings_reach_the_caller_under_its_filters(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """As a thread's would: recorded where recorded, raised where warnings are errors (as in these tests)."""
+    x, y = digits[0][:64], digits[1][:64]
+    base = lenet(rng=np.random.default_rng(2))
+    model = Sequential([("warns", _Warns()), *list(base)[:-1]], base.input_shape)
+    with ShardedStep(model, Adam(model.parameters().values()), shards=2) as step:
+        with pytest.warns(RuntimeWarning) as record:
+            step(x, y)
+        assert step.worker_pids  # the layer's class travelled: the worker imported this module
+        assert [str(w.message) for w in record] == ["a shard of 32 images"] * 2  # this shard's, the worker's
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            step(x, y)
+            warnings.filterwarnings("error", message="a shard", category=RuntimeWarning)
+            with pytest.raises(RuntimeWarning, match="a shard of 32 images"):
+                step(x, y)
+        with pytest.warns(RuntimeWarning):
+            step(x, y)  # and the step still works
 
 
 class _Doubled(Layer):

@@ -84,6 +84,20 @@ class Worker:
         self._outbox.close()
 
 
+def import_path() -> list[str]:
+    """Where a worker looks for modules: this convscope's folder, then this process's own ``sys.path``.
+
+    So the worker imports the same convscope, and the modules of any layer class a user's network uses.
+
+    Examples
+    --------
+    >>> import_path()[0] == os.path.dirname(os.path.dirname(convscope.__file__))
+    True
+    """
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(convscope.__file__)))
+    return [package_root, *(os.path.abspath(p) for p in sys.path if isinstance(p, str))]
+
+
 def start_worker() -> Worker:
     """A new worker process, once it said it is ready; ``OSError`` if none can start here.
 
@@ -96,11 +110,9 @@ def start_worker() -> Worker:
     """
     if sys.platform in ("emscripten", "wasi") or not sys.executable:
         raise OSError("this Python cannot start processes")
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(convscope.__file__)))
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, **dict.fromkeys(ONE_THREAD, "1"), "PYTHONPATH": path}
+    env = {**os.environ, **dict.fromkeys(ONE_THREAD, "1"), "PYTHONPATH": os.pathsep.join(import_path())}
     process = subprocess.Popen(
-        [sys.executable, "-m", "convscope.nn.shard_worker"],
+        [sys.executable, "-P", "-m", "convscope.nn.shard_worker"],  # -P: not the working folder first
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,8 @@ from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.shard_memory import SharedBuffer, Slot, lay_out
 from convscope.nn.shard_pool import Worker, WorkerError
+
+_WARNED: dict[Any, Any] = {}  # warnings re-issued from workers, as a module's registry ("default": once)
 
 
 class _Seat:
@@ -124,6 +127,7 @@ class RemoteShards:
         busy, self._busy = self._busy, []
         results: dict[int, tuple[tuple[float, int], list[FloatArray]]] = {}
         failed: tuple[Worker, list[int], Any] | None = None
+        caught = []
         for seat, group in busy:
             reply = self._receive(seat.worker)
             if reply[0] == "error":
@@ -131,6 +135,9 @@ class RemoteShards:
                 continue
             for k, (index, result) in enumerate(zip(group, reply[1], strict=True)):
                 results[index] = (result, seat.grads[k])
+            caught += reply[2]
+        for text, category, filename, lineno in caught:  # as a thread's shard would have warned
+            warnings.warn_explicit(text, category, filename, lineno, registry=_WARNED)
         if failed is not None:
             _raise_remote(*failed, count)
         return results

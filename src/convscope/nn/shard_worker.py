@@ -27,6 +27,7 @@ import pickle
 import signal
 import sys
 import traceback
+import warnings
 from typing import IO, Any
 
 from threadpoolctl import threadpool_limits
@@ -118,6 +119,25 @@ def error_reply(error: BaseException) -> tuple[str, bytes | None, str, str]:
     return "error", blob, summary, "".join(traceback.format_exception(error))
 
 
+def portable(caught: warnings.WarningMessage) -> tuple[str, type[Warning], str, int]:
+    """A warning as (text, category, file, line), for the parent to issue again under its own filters.
+
+    Examples
+    --------
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("overflow", RuntimeWarning)
+    >>> portable(caught[0])[:2]
+    ('overflow', <class 'RuntimeWarning'>)
+    """
+    category = caught.category
+    try:
+        pickle.loads(pickle.dumps(category))
+    except Exception:  # a class the parent could not import by name: keep its text
+        category = UserWarning
+    return str(caught.message), category, caught.filename, caught.lineno
+
+
 def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     """Answer the parent's messages until it says quit or closes the pipe."""
     session: Session | None = None
@@ -143,7 +163,10 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
                 elif session is None:
                     raise RuntimeError(f"a {message[0]!r} message before any setup")
                 else:
-                    reply = ("done", session.step(*message[1:]))
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")  # the parent's filters decide (re-issued there)
+                        results = session.step(*message[1:])
+                    reply = ("done", results, [portable(w) for w in caught])
             except Exception as error:
                 reply = error_reply(error)
             _send(outbox, reply)
