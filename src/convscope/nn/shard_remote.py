@@ -8,7 +8,8 @@ meanwhile, then waits for every worker's losses and hits (``finish``); the worke
 the buffer, ready to be summed in shard order (``grads``).
 
 A worker's error comes back as the same exception, raised here with a note naming the worker and chained
-to a ``WorkerError`` holding its traceback; a worker that dies raises ``WorkerError``. Either way the
+to a ``WorkerError`` holding its traceback; a worker that dies raises ``WorkerError``. Its warnings are
+issued again here, so this process's warning filters treat them as a thread's. Either way the
 step ends with every worker idle again or marked ``broken`` (its pipe state unknown: the pool closes it).
 """
 

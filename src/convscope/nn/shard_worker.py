@@ -12,7 +12,8 @@ The parent talks to it in pickles over its stdin and stdout (``serve``); the arr
   parameters' ``data`` lie at the ``params`` slots of the buffer ``name``, with one replica per list of
   ``grads`` slots (a worker may run several shards a step, each on its own replica). Reply ``("ok",)``.
 - ``("step", x, y, parts, loss, total)``: run shard ``k`` on rows ``parts[k]`` of the arrays at slots
-  ``x`` and ``y`` on replica ``k``; its grads land in its slots. Reply ``("done", [(loss, hits), ...])``.
+  ``x`` and ``y`` on replica ``k``; its grads land in its slots. Reply ``("done", [(loss, hits), ...],
+  warnings)``: the warnings the step raised (``portable``), for the parent to issue under its filters.
 - ``("quit",)``, or the pipe closing: exit.
 
 Any error is answered with ``("error", pickled exception or None, summary, traceback)``, and the worker
