@@ -38,7 +38,7 @@ from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
 from convscope.nn.shard_pool import WorkerError, close_workers
-from convscope.nn.shard_remote import RemoteShards, replicas_per_worker, worker_rows
+from convscope.nn.shard_remote import RemoteShards, replicas_per_worker, without_arrays, worker_rows
 from convscope.nn.shards import MIN_SHARD, replica, shard_bounds, shard_step, training_order
 from convscope.ops.threads import available_cores
 
@@ -188,7 +188,7 @@ class ShardedStep:
     ) -> RemoteShards | None:
         """``count`` workers holding the network, ready for batches like ``x``; None if that cannot be."""
         try:
-            network = pickle.dumps(replica(self._replicas[0]), protocol=pickle.HIGHEST_PROTOCOL)
+            network = pickle.dumps(without_arrays(self._replicas[0]), protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
             return None  # a network that cannot travel (a layer class defined in a function): threads
         for _ in range(2):  # a worker that died while idle shows here: once more, with new ones
