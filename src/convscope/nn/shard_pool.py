@@ -138,6 +138,16 @@ def acquire(count: int) -> tuple[list[Worker], int]:
     """``count`` workers for one ``fit`` (idle ones first), and the generation to return them under.
 
     ``OSError`` if a needed worker cannot start (those already lent stay in the pool).
+
+    Examples
+    --------
+    >>> workers, generation = acquire(1)
+    >>> len(workers)
+    1
+    >>> release(workers, generation)  # kept for the next fit
+    >>> acquire(1)[0] == workers  # which gets the same process
+    True
+    >>> release(workers, generation)
     """
     with _LOCK:
         dead = [w for w in _IDLE if w.process.poll() is not None]  # killed while idle: replace it
@@ -155,7 +165,13 @@ def acquire(count: int) -> tuple[list[Worker], int]:
 
 
 def release(workers: list[Worker], generation: int) -> None:
-    """Give workers back after a ``fit``: kept for the next one unless closed since, or dead."""
+    """Give workers back after a ``fit``: kept for the next one unless closed since, or dead.
+
+    Examples
+    --------
+    >>> workers, generation = acquire(1)
+    >>> release(workers, generation)
+    """
     with _LOCK:
         keep = generation == _GENERATION[0]
         dead = [w for w in workers if not keep or w.process.poll() is not None]
@@ -164,7 +180,15 @@ def release(workers: list[Worker], generation: int) -> None:
 
 
 def close(workers: list[Worker]) -> None:
-    """End these workers now: each finishes what it was doing, sees its input close, and exits."""
+    """End these workers now: each finishes what it was doing, reads quit, and exits.
+
+    Examples
+    --------
+    >>> workers, _ = acquire(1)
+    >>> close(workers)  # not given back: the next fit starts another
+    >>> workers[0].process.returncode
+    0
+    """
     for worker in workers:
         worker.close()
 

@@ -140,7 +140,18 @@ def portable(caught: warnings.WarningMessage) -> tuple[str, type[Warning], str, 
 
 
 def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
-    """Answer the parent's messages until it says quit or closes the pipe."""
+    """Answer the parent's messages until it says quit or closes the pipe.
+
+    Examples
+    --------
+    >>> import io
+    >>> outbox = io.BytesIO()
+    >>> serve(io.BytesIO(pickle.dumps(("step",)) + pickle.dumps(("quit",))), outbox)
+    >>> outbox.seek(0)
+    0
+    >>> pickle.load(outbox)[0], pickle.load(outbox)[2]
+    ('ready', "RuntimeError: a 'step' message before any setup")
+    """
     session: Session | None = None
     _send(outbox, ("ready", os.getpid()))
     try:
