@@ -58,8 +58,8 @@ class RemoteShards:
 
     def __init__(self, net: Sequential, network: bytes, workers: list[Worker], replicas: int) -> None:
         self.workers, self.replicas = workers, replicas
-        self.params = [p.data for p in net.parameters().values()]
-        self._network = network  # ``net``'s replica (no caches, no grads), pickled
+        self.params = list(net.parameters().values())  # their ``data`` is read afresh every step
+        self._network = network  # ``without_arrays(net)``, pickled
         self._seats: list[_Seat] = []
         self._rows = 0  # images per worker the buffers hold
         self._kind: tuple[Any, ...] = ()  # (x's image shape and dtype, y's dtype) they were laid out for
@@ -72,7 +72,7 @@ class RemoteShards:
         if rows <= self._rows and kind == self._kind:
             return
         self._close_seats()
-        specs = [(p.shape, p.dtype) for p in self.params] * (self.replicas + 1)
+        specs = [(p.data.shape, p.data.dtype) for p in self.params] * (self.replicas + 1)
         specs += [((rows, *x.shape[1:]), x.dtype), ((rows,), y.dtype)]
         slots, size = lay_out(specs)
         count = len(self.params)
@@ -111,8 +111,8 @@ class RemoteShards:
         self.setup(worker_rows(bounds, groups), x, y)
         for seat, group in zip(self._seats, groups, strict=False):
             start, stop = bounds[group[0]][0], bounds[group[-1]][1]
-            for view, data in zip(seat.params, self.params, strict=True):
-                np.copyto(view, data)
+            for view, param in zip(seat.params, self.params, strict=True):
+                np.copyto(view, param.data)
             np.copyto(seat.x[: stop - start], x[start:stop])
             np.copyto(seat.y[: stop - start], y[start:stop])
             rows = [_rows_of(slot, stop - start) for slot in seat.slots[-2:]]
