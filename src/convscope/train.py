@@ -130,7 +130,11 @@ def fit(
     callback : called with a ``Progress`` after every batch and every epoch
     should_stop : polled after every batch; returning True ends training at once
     rng : shuffles and augmentation; default ``np.random.default_rng(config.seed)``
-    shards : threads each batch is split over (``convscope.nn.parallel``); default every available core.
+    shards : how many parts each batch is split into, to run at once (``convscope.nn.parallel``); default
+        one per available core. The calling thread trains the first part; the others run in worker
+        processes, started on the first such ``fit`` and kept for the next ones (ended by
+        ``convscope.nn.parallel.close_workers``), or in threads where no process can start. A batch of
+        fewer than 32 images is not split.
         The weights are bit-identical for a seed and a shard count, and equal up to rounding across counts.
 
     Examples

@@ -1,137 +1,87 @@
-"""One training step on every core: the batch split into shards that run in threads, gradients summed.
+"""One training step on every core: the batch split into shards that run at once, gradients summed.
 
-NumPy releases the GIL inside its kernels (matrix products, element-wise loops), so threads that each
-work on their own part of the batch run at the same time. Each shard runs on its own *replica* of the
-network: a shallow copy of every layer whose parameters share the model's ``data`` arrays (so the
-optimiser's in-place update reaches all of them) but have their own ``grad`` arrays, and whose forward
-caches and scratch ``Workspace`` are its own (a layer remembers its last input and reuses its scratch
-arrays; two threads on one layer would race on both).
+Shard 0 runs on the calling thread, on the model itself; the other shards run in *worker processes*
+(``convscope.nn.shard_pool``), each with its own Python and its own GIL, fed through shared memory
+(``shard_remote``). Threads in one process would share one GIL, and a LeNet shard spends enough of its
+time in Python between NumPy's kernels that a second thread mostly waits for it. With more shards than
+cores, each process runs a contiguous run of shards in turn (``shard_groups``).
+
+Where no worker process can start (a browser's Python has no ``subprocess``), or the network cannot be
+sent to one (a layer class that cannot be pickled), the shards run in threads instead, each on a replica
+of the network (``convscope.nn.shards``). A batch too small for two shards (``MIN_SHARD`` images each)
+runs on the calling thread alone.
 
 The batch mean's gradient is the sum over shards of each shard's gradient of its summed loss divided by
-the whole batch size, so the shard gradients are simply added (in shard order, on the calling thread).
+the whole batch size, so the shard gradients are simply added, in shard order, on the calling thread.
 The result equals the one-shard step up to float rounding, and is bit-identical from run to run for the
-same shard count: the split, the per-shard arithmetic and the order of the sum are all fixed.
-
-Each shard runs its layers in *training order*: a ``ReLU`` directly followed by a ``MaxPool2d`` runs
-after it instead (``training_order``). Max commutes with a non-decreasing function exactly, so the
-pooled values are the same numbers, and so are the gradients (a window whose maximum is not positive
-passes no gradient either way; a positive maximum sits at the same first position), on a quarter of the
-elements for LeNet's 2x2 pools. The model itself keeps its order (the network view shows each layer).
+same shard count, in processes or threads alike: the split, the per-shard arithmetic (one BLAS thread,
+single-threaded ops) and the order of the sum are all fixed.
 
 BLAS runs one thread per shard: while a ``ShardedStep`` with more than one shard is open it limits
-NumPy's BLAS to one thread (``threadpoolctl``; the previous setting comes back on ``close``), because
-OpenBLAS's own threads would fight the shards for the same cores.
+NumPy's BLAS in this process to one thread (``threadpoolctl``; the previous setting comes back on
+``close``), and workers start with one, because BLAS's own threads would fight the shards for the cores.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
-from concurrent.futures import ThreadPoolExecutor
+import pickle
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from convscope import ops
 from convscope._validate import check_int
-from convscope.nn.conv_layers import MaxPool2d
-from convscope.nn.layers import FloatArray, Parameter, ReLU
+from convscope.nn import shard_pool
+from convscope.nn.layers import FloatArray
 from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
-from convscope.ops.threads import single_threaded
-from convscope.ops.workspace import Workspace
+from convscope.nn.shard_pool import WorkerError, close_workers
+from convscope.nn.shard_remote import RemoteShards, replicas_per_worker, without_arrays, worker_rows
+from convscope.nn.shards import MIN_SHARD, replica, shard_bounds, shard_step, training_order
+from convscope.ops.threads import available_cores
 
-# Fewer images than this per shard and the threads' overhead outweighs the work (LeNet on 2 cores).
-MIN_SHARD = 16
+__all__ = [
+    "MIN_SHARD",
+    "ShardedStep",
+    "WorkerError",
+    "close_workers",
+    "replica",
+    "shard_bounds",
+    "shard_groups",
+    "shard_step",
+    "training_order",
+]
 
-
-def shard_bounds(n: int, shards: int) -> list[tuple[int, int]]:
-    """(start, stop) of each shard of a batch of ``n``: at most ``shards``, each of ``MIN_SHARD`` or more.
-
-    Examples
-    --------
-    >>> shard_bounds(64, 2)
-    [(0, 32), (32, 64)]
-    >>> shard_bounds(20, 4)  # too few images for four shards
-    [(0, 20)]
-    """
-    count = max(1, min(shards, n // MIN_SHARD))
-    edges = [n * i // count for i in range(count + 1)]
-    return list(itertools.pairwise(edges))
+Results = dict[int, tuple[tuple[float, int], list[FloatArray]]]  # shard -> ((loss share, hits), grads)
 
 
-def replica(net: Sequential) -> Sequential:
-    """A copy of ``net`` sharing its parameters' ``data`` but with its own grads and forward caches.
+def shard_groups(count: int, executors: int) -> list[list[int]]:
+    """Which of ``count`` shards each of ``executors`` runs: contiguous runs, the calling thread's first.
 
-    Examples
-    --------
-    >>> from convscope.nn import lenet
-    >>> model = lenet(rng=np.random.default_rng(0))
-    >>> twin = replica(model)
-    >>> twin["conv1"].weight.data is model["conv1"].weight.data
-    True
-    >>> twin["conv1"].weight.grad is model["conv1"].weight.grad
-    False
-    """
-    layers = []
-    for name, layer in net:
-        clone = copy.copy(layer)
-        for key, value in vars(layer).items():
-            if isinstance(value, Parameter):
-                setattr(clone, key, Parameter.of(value.data))  # shares data, own zero grad
-            elif isinstance(value, Workspace):
-                setattr(clone, key, Workspace(value.limit))  # scratch memory is per thread
-        clone._input = None  # the forward cache too
-        layers.append((name, clone))
-    return Sequential(layers, net.input_shape)
-
-
-def training_order(net: Sequential) -> Sequential:
-    """``net``'s own layers, with each ReLU that directly precedes a max pool moved after it.
-
-    The same numbers forward and backward (see the module's docstring), fewer elements through the ReLU.
+    The calling thread's run is never the longer one: it also sums the grads and steps the optimiser.
 
     Examples
     --------
-    >>> from convscope.nn import lenet
-    >>> [name for name, _ in training_order(lenet(rng=np.random.default_rng(0)))][:6]
-    ['conv1', 'pool1', 'relu1', 'conv2', 'pool2', 'relu2']
+    >>> shard_groups(2, 2), shard_groups(3, 2), shard_groups(2, 4)
+    ([[0], [1]], [[0], [1, 2]], [[0], [1]])
     """
-    layers = list(net)
-    for i in range(len(layers) - 1):
-        if type(layers[i][1]) is ReLU and isinstance(layers[i + 1][1], MaxPool2d):
-            layers[i], layers[i + 1] = layers[i + 1], layers[i]
-    return Sequential(layers, net.input_shape)
-
-
-@single_threaded()  # the shards already fill the cores: the ops inside start no threads of their own
-def shard_step(net: Sequential, x: FloatArray, y: np.ndarray, loss: str, total: int) -> tuple[float, int]:
-    """Forward and backward of one shard; its grads are those of (its summed loss) / ``total``.
-
-    Returns the shard's share of the batch's mean loss and how many images it classified right.
-    """
-    out = net.forward(x)
-    if loss == "cross_entropy":
-        weight = len(y) / total  # the shard mean's share of the batch mean
-        value = float(ops.cross_entropy(out, y)) * weight
-        grad = ops.cross_entropy_backward(np.float64(weight), out, y)
-    else:
-        # Summed over classes (integer labels become one-hot), averaged over the batch: the classic LeNet's.
-        value = float(ops.half_squared_error(out, y)) / total
-        grad = ops.half_squared_error_backward(np.float64(1.0 / total), out, y)
-    net.backward_parameters(grad.astype(out.dtype, copy=False))
-    return value, int(np.sum(np.argmax(out, axis=1) == y))
+    used = min(count, executors)
+    edges = [e * count // used for e in range(used + 1)]
+    return [list(range(a, b)) for a, b in itertools.pairwise(edges)]
 
 
 class ShardedStep:
-    """Forward, backward and one optimiser update of a batch, its shards run in threads.
+    """Forward, backward and one optimiser update of a batch, its shards run at once.
 
     Parameters
     ----------
     net : the network to train (its parameters are the optimiser's)
     optimizer : updates ``net``'s parameters from their summed grads
-    shards : most threads (and replicas) to use; 1 runs the plain step on the calling thread
+    shards : most shards a batch is split into; 1 runs the plain step on the calling thread
+    processes : run the shards beyond the calling thread's in worker processes (the default; threads
+        where none can start); False runs them in threads. Either gives the same bits.
 
     Examples
     --------
@@ -145,36 +95,138 @@ class ShardedStep:
     2.3
     """
 
-    def __init__(self, net: Sequential, optimizer: Optimizer, shards: int) -> None:
+    def __init__(self, net: Sequential, optimizer: Optimizer, shards: int, *, processes: bool = True) -> None:
         self.shards = check_int(shards, "shards", minimum=1)
         self.optimizer = optimizer
-        nets = [net] + [replica(net) for _ in range(self.shards - 1)]
-        self._replicas = [training_order(r) for r in nets]
-        self._grads = [list(r.parameters().values()) for r in self._replicas]
-        self._pool = ThreadPoolExecutor(self.shards - 1) if self.shards > 1 else None
+        self._replicas = [training_order(net)]  # more are made as shards need them
+        self._pool: ThreadPoolExecutor | None = None
+        self._remote: RemoteShards | None = None
+        self._lease: tuple[list[shard_pool.Worker], int] | None = None
+        self._use_processes = processes and self.shards > 1
         self._limits = threadpool_limits(limits=1, user_api="blas") if self.shards > 1 else None
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """The worker processes running this step's shards (none before a split batch, or in threads)."""
+        return [] if self._remote is None else [w.pid for w in self._remote.workers]
 
     def __call__(self, x: FloatArray, y: np.ndarray, loss: str = "cross_entropy") -> tuple[float, int]:
         """Train on batch x (N, C, H, W) with labels y (N,); returns (mean loss, number classified right)."""
+        y = np.asarray(y)
         bounds = shard_bounds(len(y), self.shards)
-        pool = self._pool
-        futures = [
-            pool.submit(shard_step, net, x[a:b], y[a:b], loss, len(y))
-            for net, (a, b) in zip(self._replicas[1:], bounds[1:], strict=False)
-            if pool is not None
-        ]
-        a, b = bounds[0]
-        value, hits = shard_step(self._replicas[0], x[a:b], y[a:b], loss, len(y))
-        for i, future in enumerate(futures, start=1):
-            shard_value, shard_hits = future.result()
+        remote = self._workers(x, y, bounds) if len(bounds) > 1 else None
+        if remote is not None:
+            results = self._in_processes(remote, x, y, loss, bounds)
+        else:
+            results = self._in_threads(x, y, loss, bounds)
+        totals = list(self._replicas[0].parameters().values())
+        value, hits = results[0][0]
+        for i in range(1, len(bounds)):
+            (shard_value, shard_hits), grads = results[i]
             value, hits = value + shard_value, hits + shard_hits
-            for total, part in zip(self._grads[0], self._grads[i], strict=True):
-                np.add(total.grad, part.grad, out=total.grad)
+            for total, part in zip(totals, grads, strict=True):
+                np.add(total.grad, part, out=total.grad)
         self.optimizer.step()
         return value, hits
 
+    def _local(
+        self, i: int, x: FloatArray, y: np.ndarray, loss: str, bounds: list[tuple[int, int]]
+    ) -> Results:
+        """Shard ``i`` on this process's replica ``i`` (made on first use), with its grads."""
+        while len(self._replicas) <= i:
+            self._replicas.append(replica(self._replicas[0]))
+        a, b = bounds[i]
+        result = shard_step(self._replicas[i], x[a:b], y[a:b], loss, len(y))
+        return {i: (result, [p.grad for p in self._replicas[i].parameters().values()])}
+
+    def _in_threads(self, x: FloatArray, y: np.ndarray, loss: str, bounds: list[tuple[int, int]]) -> Results:
+        """Shard 0 on the calling thread, each other shard in a thread of its own."""
+        if len(bounds) > 1 and self._pool is None:
+            self._pool = ThreadPoolExecutor(self.shards - 1)
+        futures: list[Future[Results]] = [
+            self._pool.submit(self._local, i, x, y, loss, bounds) for i in range(1, len(bounds)) if self._pool
+        ]
+        try:
+            results = self._local(0, x, y, loss, bounds)
+        finally:
+            for future in futures:
+                future.exception()  # every shard has stopped writing before anything is returned or raised
+        for future in futures:
+            results.update(future.result())
+        return results
+
+    def _in_processes(
+        self, remote: RemoteShards, x: FloatArray, y: np.ndarray, loss: str, bounds: list[tuple[int, int]]
+    ) -> Results:
+        """The calling thread's group of shards here, the other groups in the workers meanwhile."""
+        groups = shard_groups(len(bounds), len(remote.workers) + 1)
+        remote.start(x, y, loss, bounds, groups[1:])
+        results: Results = {}
+        try:
+            for i in groups[0]:
+                results.update(self._local(i, x, y, loss, bounds))
+        finally:
+            results.update(remote.finish(len(bounds)))
+        return results
+
+    def _workers(self, x: FloatArray, y: np.ndarray, bounds: list[tuple[int, int]]) -> RemoteShards | None:
+        """Workers for ``count`` shards, borrowed on the first split batch; None where shards run in threads.
+
+        One fewer than the cores at most (this thread runs shards too), nor more than this batch needs:
+        a larger batch later runs more shards on each.
+        """
+        if self._remote is not None and not self._remote.usable:  # a worker died, or a step was cut short
+            self._give_back(self._remote)
+            self._remote, self._use_processes = None, True
+        if self._remote is None and self._use_processes:
+            self._use_processes = False  # one try: if it fails, threads from now on
+            self._remote = self._borrow(x, y, bounds, min(len(bounds) - 1, max(1, available_cores() - 1)))
+        return self._remote
+
+    def _borrow(
+        self, x: FloatArray, y: np.ndarray, bounds: list[tuple[int, int]], count: int
+    ) -> RemoteShards | None:
+        """``count`` workers holding the network, ready for batches like ``x``; None if that cannot be."""
+        try:
+            network = pickle.dumps(without_arrays(self._replicas[0]), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None  # a network that cannot travel (a layer class defined in a function): threads
+        for _ in range(2):  # a worker that died while idle shows here: once more, with new ones
+            try:
+                workers, generation = shard_pool.acquire(count)
+            except OSError:
+                return None  # no processes here: threads
+            replicas = replicas_per_worker(self.shards, count + 1)
+            remote = RemoteShards(self._replicas[0], network, workers, replicas)
+            self._lease = (workers, generation)
+            try:
+                remote.setup(worker_rows(bounds, shard_groups(len(bounds), count + 1)[1:]), x, y)
+            except (OSError, WorkerError):
+                self._give_back(remote)
+                if not remote.broken:
+                    return None  # a worker could not take the network (a layer it cannot import): threads
+                continue
+            except BaseException:  # Ctrl-C: the workers go back (or, owing a reply, are closed)
+                self._give_back(remote)
+                raise
+            return remote
+        return None
+
+    def _give_back(self, remote: RemoteShards) -> None:
+        remote.close()
+        if self._lease is not None:
+            workers, generation = self._lease
+            self._lease = None
+            if remote.broken:
+                shard_pool.close(workers)
+            else:
+                shard_pool.release(workers, generation)
+
     def close(self) -> None:
-        """Stop the threads and give BLAS back its previous thread count."""
+        """Give the workers back (or stop the threads), and give BLAS back its previous thread count."""
+        if self._remote is not None:
+            remote, self._remote = self._remote, None
+            self._give_back(remote)
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None

@@ -5,10 +5,10 @@ take their own run of a batch's chunks work at the same time. `run_blocks` split
 one contiguous block per thread; each block's results land in arrays of its own (the caller's output
 rows, its own partial sums), so what an op returns does not depend on how many threads ran it.
 
-Threads are not always a gain: ``convscope.nn.parallel`` already runs a batch's shards in threads, and a
-thread per shard starting more threads per op would only fight for the same cores. Code that already
-fills the cores wraps its work in `single_threaded` (also a decorator): every op it calls then runs on
-the calling thread alone. The pool's own workers always do.
+Threads are not always a gain: ``convscope.nn.parallel`` already runs a batch's shards at once (in worker
+processes, or threads), and a shard starting more threads per op would only fight for the same cores.
+Code that already fills the cores wraps its work in `single_threaded` (also a decorator): every op it
+calls then runs on the calling thread alone. The pool's own workers always do.
 
 While several threads run, NumPy's BLAS is held to one thread (and given back its count after), because
 its own threads would compete with ours for the same cores.
