@@ -82,6 +82,10 @@ def test_openapi_documents_routes_limits_and_errors(client: TestClient) -> None:
     assert {"200", "400", "413", "422"} <= set(convolve)
     assert convolve["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PlaygroundLesson")
     assert "262,144 bytes (256 KiB)" in doc["info"]["description"]
+    for request in ("PredictRequest", "UnitRequest"):  # a drawing's ink: checked once per image, yet
+        drawing = doc["components"]["schemas"][request]["properties"]["image"]["anyOf"][0]  # documented
+        ink = drawing["items"]["items"]  # per value, or the fuzz test's valid values would be refused
+        assert (ink["minimum"], ink["maximum"]) == (0, 1)
     digit_params = {p["name"]: p for p in doc["paths"]["/api/digits/{number}"]["get"]["parameters"]}
     assert digit_params["number"]["schema"]["maximum"] == 9
     assert client.get("/docs").status_code == 200

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from convscope.lessons.network import ModelChoice
 from convscope.server.schemas.common import (
@@ -24,8 +24,10 @@ from convscope.server.schemas.common import (
 MIN_DRAWING_SIDE = 8
 MAX_DRAWING_SIDE = 280  # the page's canvas
 
-# [0, 1] is checked once per image, not per pixel (a 280x280 canvas would give 78,400 errors).
-DrawingRow = Annotated[list[FiniteFloat], Field(min_length=MIN_DRAWING_SIDE, max_length=MAX_DRAWING_SIDE)]
+# [0, 1] is checked once per image, not per pixel (a 280x280 canvas would give 78,400 errors), but the
+# schema still says it: a client (or a fuzzer) reading the docs must not be refused for a documented value.
+Ink = Annotated[FiniteFloat, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
+DrawingRow = Annotated[list[Ink], Field(min_length=MIN_DRAWING_SIDE, max_length=MAX_DRAWING_SIDE)]
 SIDES = f"{MIN_DRAWING_SIDE}..{MAX_DRAWING_SIDE}"
 SOURCE_RULE = exactly_one(("image", "array"), ("digit", "integer"), ("index", "integer"))
 
