@@ -183,6 +183,10 @@ def test_composition_shows_twice_once_and_their_difference(page: Any, server: st
     open_kernels(page, server, "photo=chelsea&kernel=box&size=3&padding=zeros")
     page.get_by_test_id("second").select_option("gaussian")
     until_text(page, "difference-caption", "includes", "largest")
+    # The three answers arrive in any order: the difference drawn says nothing of the other two canvases,
+    # which keep a blank canvas's default size until their picture is drawn.
+    until(page, """() => ['twice', 'once'].every((id) => document.querySelector(`[data-testid=${id}]`).width
+      === document.querySelector('[data-testid=result-canvas]').width)""")
     settle(page)
     twice, once = canvas_pixels(page, "twice"), canvas_pixels(page, "once")
     gap = np.abs(twice.astype(int) - once)
