@@ -112,7 +112,7 @@ export function mountEditor(root, { onChange }) {
   return {
     /** @param {KernelsState} state @param {KernelInfoRecord[]} catalogue */
     update(state, catalogue) {
-      fill(kernel, [...catalogue.map((k) => /** @type {[string, string]} */ ([k.name, k.label])), ["custom", "Custom (your weights)"]],
+      fill(kernel, [...catalogue.map((k) => /** @type {[string, string]} */ ([k.name, k.label])), ["custom", "Custom weights"]],
         state.weights ? "custom" : state.kernel);
       const info = catalogue.find((k) => k.name === state.kernel);
       size.disabled = Boolean(state.weights) || !info;
