@@ -205,6 +205,26 @@ def test_bars_answer_the_keyboard(page: Any, server: str) -> None:
     assert bars.get_attribute("aria-valuetext").startswith("step 2: ")
 
 
+def test_keys_faster_than_the_answers_each_count(page: Any, server: str) -> None:
+    """Five ArrowUps while the server's answers are held: each builds on the one before, none is lost."""
+    open_signals(page, server, "f=1_1&g=1_1_1_1&c=1")
+    held: list[Any] = []
+    done = False
+    page.route("**/api/signals/ball-drop", lambda route: route.continue_() if done else held.append(route))
+    bars = page.get_by_test_id("g-bars")
+    bars.focus()
+    for key in ["ArrowRight", "ArrowRight", *["ArrowUp"] * 5]:
+        page.keyboard.press(key)
+    assert held, "no answer was held: the test would not show a lost key"
+    done = True
+    for route in held:
+        route.continue_()
+    settle(page)
+    g = numbers(page, "g")
+    assert g[2] == pytest.approx(0.35, abs=2e-3)  # 0.25 + 5 * 0.02; 0.27 when each read the old answer
+    assert sum(g) == pytest.approx(1, abs=3e-3)
+
+
 def test_no_serious_accessibility_problems(page: Any, server: str) -> None:
     """axe-core on the page with every part shown (a drawn g, a law): nothing serious or critical."""
     from axe_playwright_python.sync_playwright import Axe

@@ -39,6 +39,17 @@ export function mountBalls(root, { api, state, onChange, onBusy, onLesson = () =
   /** @type {number | null} */
   let dragTop = null;
 
+  /**
+   * A drop's weights as the newest edit left them, renormalised as the server does; not the last answer:
+   * keys pressed (or a bar dragged) faster than the answers come each build on the one before (CI lost
+   * one of five ArrowUps when an edit read the answer its predecessor had not yet replaced).
+   * @param {"f" | "g"} key @returns {number[]}
+   */
+  const newest = (key) => {
+    const w = state()[key];
+    const total = w.reduce((sum, x) => sum + x, 0);
+    return total > 0 ? w.map((x) => x / total) : lesson?.[key] ?? w;
+  };
   const clearErrors = () => ["f", "g", "conv", "drop"].forEach((k) => showError(part(`${k}-error`), null));
   const latest = createLatest(api.ballDrop, {
     onResult: (answer, request) => {
@@ -80,7 +91,7 @@ export function mountBalls(root, { api, state, onChange, onBusy, onLesson = () =
       const chosen = catalogue.find((d) => d.name === select.value);
       if (chosen) { drop = null; onChange({ [key]: chosen.weights }); }
     });
-    const weights = () => lesson?.[key] ?? state()[key];
+    const weights = () => newest(key);
     part(`${key}-more`).addEventListener("click", () => {
       if (weights().length < LIMITS_SIGNALS.weights) { drop = null; onChange({ [key]: [...weights(), 0] }); }
     });
@@ -120,7 +131,7 @@ export function mountBalls(root, { api, state, onChange, onBusy, onLesson = () =
 
   /** Give one bar the probability under the pointer; the others share the rest in their proportions. */
   function setBar(/** @type {"f" | "g"} */ key, /** @type {number} */ step, /** @type {number} */ value) {
-    const w = [...(lesson?.[key] ?? state()[key])];
+    const w = [...newest(key)];
     const v = Math.max(0, Math.min(1, value));
     const others = w.reduce((sum, x, i) => (i === step ? sum : sum + x), 0);
     if (others === 0 && v === 0) return; // an all-zero drop has no distribution; keep the last one
