@@ -1,10 +1,13 @@
 """conv2d forward + backward: convscope (NumPy) against PyTorch CPU, both float32, in the same run.
 
-Run: ``.venv/bin/python benchmarks/bench_conv.py [--repeats 9] [--blas-threads 1]``. PyTorch gets 2
-threads, NumPy's BLAS 1 (as convscope's CLI sets; ``--blas-threads 0`` keeps OpenBLAS's default), and
-convscope's op runs its batch chunks on every core itself (``convscope.ops.threads``); each repeat
-times both libraries back to back, so a noisy neighbour slows both, and the table reports the median of
-those same-repeat ratios (torch time / our time: above 1 means convscope is faster).
+Run: ``.venv/bin/python benchmarks/bench_conv.py [--repeats 9] [--blas-threads 1]``. Each side runs in a
+process of its own (`common.paired_processes`), taking turns: in each repeat ours times a burst of 5
+calls, then PyTorch does, so a noisy neighbour slows both, and neither library's threads are alive while
+the other works (PyTorch's OpenMP threads spin after each call). PyTorch runs at its default threads,
+NumPy's BLAS at 1 (as convscope's CLI sets; ``--blas-threads 0`` keeps OpenBLAS's default), and
+convscope's op runs its batch chunks on every core itself (``convscope.ops.threads``). The table reports
+the medians and the median of the same-repeat ratios (torch time / our time: above 1 means convscope is
+faster).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-from common import ConvLayer, Paired, main_options, paired, print_against_torch
+from common import ConvLayer, conv_sides, main_options, print_against_torch, side_worker
 
 from convscope.ops.conv import conv2d, conv2d_backward
 
@@ -45,17 +48,15 @@ def torch_step(layer: ConvLayer, x: np.ndarray, w: np.ndarray, b: np.ndarray) ->
     return step
 
 
-def measure(layer: ConvLayer, repeats: int, rng: np.random.Generator) -> Paired:
-    """Ours and torch's forward + backward, timed back to back in each repeat."""
-    x, w, b = layer.operands(rng)
-    # two warm-up rounds: allocator, BLAS, oneDNN kernels
-    return paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
-
-
 def main() -> None:
     args = main_options(__doc__.splitlines()[0])
-    rng = np.random.default_rng(0)
-    print_against_torch(((layer, measure(layer, args.repeats, rng)) for layer in LAYERS), args.repeats)
+    if args.worker is not None:  # one side of one layer, in a process of its own
+        layer = LAYERS[args.layer]
+        x, w, b = layer.operands(np.random.default_rng(args.layer))
+        side_worker((ours_step if args.worker == "ours" else torch_step)(layer, x, w, b))
+        return
+    rows = ((layer, conv_sides(__file__, k, args)) for k, layer in enumerate(LAYERS))
+    print_against_torch(rows, args.repeats)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 Run: ``.venv/bin/python benchmarks/bench_conv_transpose.py [--repeats 9] [--blas-threads 1]``. The layer is
 a decoder's upsampling step (32 -> 16 channels, kernel 4, stride 2, padding 1: 16x16 -> 32x32, batch 32).
-PyTorch gets 2 threads, NumPy's BLAS 1 (as convscope's CLI sets); each repeat times both libraries back
-to back, and the table reports medians and the median of those same-repeat ratios (torch time / our
-time: above 1 means convscope is faster). A second table times our backward against the one it
-replaced, which called conv2d's forward and weight gradient and so built the frame's im2col twice
-(same run, interleaved: old time / new time, above 1 means the shared columns are faster), and a third
-times the forward's channels-last painting against conv2d's input gradient (col2im), which it replaced.
+Each side runs in a process of its own, taking turns (`common.paired_processes`): PyTorch at its default
+threads, NumPy's BLAS at 1 (as convscope's CLI sets); the table reports medians and the median of the
+same-repeat ratios (torch time / our time: above 1 means convscope is faster). A second table times
+our backward against the one it replaced, which called conv2d's forward and weight gradient and so
+built the frame's im2col twice (same run, interleaved: old time / new time, above 1 means the shared
+columns are faster), and a third times the forward's channels-last painting against conv2d's input
+gradient (col2im), which it replaced.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-from common import ConvLayer, Paired, main_options, paired, print_against_torch, summary
+from common import ConvLayer, conv_sides, main_options, paired, print_against_torch, side_worker, summary
 
 from convscope.ops.conv import forward, input_gradient, weight_gradient
 from convscope.ops.conv_transpose import (
@@ -84,16 +85,16 @@ def forward_steps(layer: ConvLayer, x: np.ndarray, w: np.ndarray,
     return painted, col2im
 
 
-def measure(layer: ConvLayer, repeats: int, rng: np.random.Generator) -> Paired:
-    """Ours and torch's forward + backward, timed back to back in each repeat."""
-    x, w, b = layer.operands(rng, transposed=True)  # w: (C_in, C_out, kH, kW)
-    return paired(ours_step(layer, x, w, b), torch_step(layer, x, w, b), repeats, warmup=2)
-
-
 def main() -> None:
     args = main_options(__doc__.splitlines()[0])
+    if args.worker is not None:  # one side of one layer, in a process of its own
+        layer = LAYERS[args.layer]
+        x, w, b = layer.operands(np.random.default_rng(args.layer), transposed=True)  # w: (C_in, C_out, k, k)
+        side_worker((ours_step if args.worker == "ours" else torch_step)(layer, x, w, b))
+        return
     rng = np.random.default_rng(0)
-    print_against_torch(((layer, measure(layer, args.repeats, rng)) for layer in LAYERS), args.repeats)
+    rows = ((layer, conv_sides(__file__, k, args)) for k, layer in enumerate(LAYERS))
+    print_against_torch(rows, args.repeats)
     print("\neach half alone: the backward's shared im2col and the forward's channels-last painting (now)")
     print("against two im2col builds and col2im (before)\n")
     print("| layer | now (ms) | before (ms) | before / now |")

@@ -5,14 +5,15 @@ Run: ``.venv/bin/python benchmarks/bench_lenet_ops.py [--repeats 15] [--batches 
 The step is forward, softmax cross-entropy, backward and a plain SGD update (lr 0.01) on LeNet:
 (N, 1, 32, 32) -> conv 6@5x5 -> ReLU -> maxpool 2 -> conv 16@5x5 -> ReLU -> maxpool 2 -> 400 -> 120
 -> ReLU -> 100 -> ReLU -> 10, all float32. No layer objects: this measures the ops alone, so it tells the
-op engine's speed apart from anything the ``nn`` layer adds. Each repeat times ours and PyTorch (autograd,
-2 threads) back to back on the same batch, so a noisy neighbour slows both; the table gives medians and
-the median of the same-repeat ratios ours/torch in images per second (above 1: convscope is faster).
+op engine's speed apart from anything the ``nn`` layer adds. Each side runs in a process of its own
+(`common.paired_processes`), taking turns on the same batch: in each repeat ours times a burst of 5
+steps, then PyTorch (autograd, its default threads) does, so a noisy neighbour slows both and neither
+library's idle threads spin while the other works. The table gives medians and the median of the
+same-repeat ratios ours/torch in images per second (above 1: convscope is faster). Before timing, one
+step of each from the same parameters must give the same loss.
 
-``--profile`` also prints where our step's time goes (per op). ``--torch-alone`` also times PyTorch's
-step with no NumPy step in between: with more than one BLAS thread (``--blas-threads 0`` keeps OpenBLAS's
-default), NumPy's idle threads spin after each product and slow the PyTorch step that follows
-(RESULTS_perf.md). The default is one BLAS thread, the setting convscope's CLI applies.
+``--profile`` also prints where our step's time goes (per op), timed in this process. NumPy's BLAS runs
+one thread, the setting convscope's CLI applies (``--blas-threads 0`` keeps OpenBLAS's default).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
-from common import add_blas_option, paired, settle, summary, timings
+from common import add_blas_option, limit_blas, machine, paired_processes, side_worker, summary, timings
 
 from convscope.ops.activations import relu, relu_backward
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
@@ -121,27 +122,50 @@ def torch_step(p: dict[str, torch.Tensor], x: torch.Tensor, y: torch.Tensor) -> 
     return float(loss.detach())
 
 
-def measure(batch: int, repeats: int, rng: np.random.Generator, timer: Timer) -> tuple[float, float, float]:
-    """Median images/s for ours and torch, and the median same-repeat ratio ours/torch."""
+def operands(batch: int) -> tuple[np.ndarray, np.ndarray, Params]:
+    """The batch (x, y) and the starting parameters both sides use: the same in every process."""
+    rng = np.random.default_rng(batch)
     x = rng.standard_normal((batch, 1, 32, 32)).astype(np.float32)
-    y = rng.integers(0, 10, batch)
-    ours = init_params(rng)
+    return x, rng.integers(0, 10, batch), init_params(rng)
+
+
+def check_same_step(batch: int) -> None:
+    """One step of each side from the same parameters gives the same loss, and ours stays float32."""
+    x, y, ours = operands(batch)
     theirs = {k: torch.tensor(v, requires_grad=True) for k, v in ours.items()}
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     loss0 = ours_step(ours, x, y, Timer(False))
-    loss1 = torch_step(theirs, xt, yt)
-    assert abs(loss0 - loss1) < 1e-4, (loss0, loss1)  # the same step from the same parameters
+    loss1 = torch_step(theirs, torch.from_numpy(x), torch.from_numpy(y))
+    assert abs(loss0 - loss1) < 1e-4, (loss0, loss1)
     assert all(v.dtype == np.float32 for v in ours.values()), "an op upcast a parameter"
-    t = paired(lambda: ours_step(ours, x, y, timer), lambda: torch_step(theirs, xt, yt), repeats, warmup=0)
+
+
+def worker(side: str, batch: int) -> None:
+    """One side's steps on its batch, as a `common.side_worker` (a process of its own)."""
+    x, y, ours = operands(batch)
+    if side == "ours":
+        side_worker(lambda: ours_step(ours, x, y, Timer(False)))
+    else:
+        theirs = {k: torch.tensor(v, requires_grad=True) for k, v in ours.items()}
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+        side_worker(lambda: torch_step(theirs, xt, yt))
+
+
+def measure(batch: int, repeats: int, blas: int) -> tuple[float, float, float]:
+    """Median images/s for ours and torch (each in its process), and the median same-repeat ratio."""
+    check_same_step(batch)
+    side = [__file__, "--batches", str(batch), "--blas-threads", str(blas), "--worker"]
+    t = paired_processes([*side, "ours"], [*side, "torch"], repeats)
     return batch / summary(t.ours, 1).median, batch / summary(t.peer, 1).median, t.ratio
 
 
-def torch_alone(batch: int, repeats: int, rng: np.random.Generator) -> float:
-    """PyTorch's median images/s when our step does not run in between (no NumPy BLAS threads spinning)."""
-    x = torch.from_numpy(rng.standard_normal((batch, 1, 32, 32)).astype(np.float32))
-    y = torch.from_numpy(rng.integers(0, 10, batch))
-    theirs = {k: torch.tensor(v, requires_grad=True) for k, v in init_params(rng).items()}
-    return batch / summary(timings(lambda: torch_step(theirs, x, y), repeats), 1).median
+def profile(batch: int, repeats: int) -> None:
+    """Print our step's time per op, in this process."""
+    x, y, ours = operands(batch)
+    timer = Timer(True)
+    timings(lambda: ours_step(ours, x, y, timer), repeats, warmup=0)
+    total = sum(timer.totals.values())
+    for name, sec in sorted(timer.totals.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:8s} {1e3 * sec / repeats:7.3f} ms  {100 * sec / total:5.1f}%")
 
 
 def main() -> None:
@@ -149,25 +173,23 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--batches", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--profile", action="store_true", help="print our time per op")
-    parser.add_argument("--torch-alone", action="store_true",
-                        help="also time PyTorch's step with no NumPy step between its repeats")
+    parser.add_argument("--worker", choices=("ours", "torch"), help=argparse.SUPPRESS)
     add_blas_option(parser)
     args = parser.parse_args()
     # BLAS threads and MALLOC_* both change the numbers a lot (RESULTS_perf.md): machine() prints them.
-    settle(args.blas_threads, torch_threads=2)
-    rng = np.random.default_rng(0)
+    limit_blas(args.blas_threads)
+    if args.worker is not None:
+        worker(args.worker, args.batches[0])
+        return
+    print(f"machine: {machine()}; PyTorch at its default threads in a process of its own")
     print(f"float32 LeNet step (forward, loss, backward, SGD); median of {args.repeats} repeats\n")
     print("| batch | convscope (img/s) | PyTorch (img/s) | ours / torch |")
     print("|---:|---:|---:|---:|")
     for batch in args.batches:
-        timer = Timer(args.profile)
-        ours, theirs, ratio = measure(batch, args.repeats, rng, timer)
-        alone = f" ({torch_alone(batch, args.repeats, rng):,.0f} alone)" if args.torch_alone else ""
-        print(f"| {batch} | {ours:,.0f} | {theirs:,.0f}{alone} | {ratio:.2f} |")
+        ours, theirs, ratio = measure(batch, args.repeats, args.blas_threads)
+        print(f"| {batch} | {ours:,.0f} | {theirs:,.0f} | {ratio:.2f} |")
         if args.profile:
-            total = sum(timer.totals.values())
-            for name, sec in sorted(timer.totals.items(), key=lambda kv: -kv[1]):
-                print(f"    {name:8s} {1e3 * sec / args.repeats:7.3f} ms  {100 * sec / total:5.1f}%")
+            profile(batch, args.repeats)
     print()
 
 

@@ -83,6 +83,58 @@ def paired(ours: Callable[[], object], peer: Callable[[], object], repeats: int,
     return Paired([o for o, _ in pairs], [p for _, p in pairs])
 
 
+def side_worker(call: Callable[[], object]) -> None:
+    """The worker end of `paired_processes`: per line ``k`` on stdin, one untimed call, then ``k`` timed.
+
+    Prints the median seconds of the ``k`` calls, one line each time; returns when stdin closes. The
+    untimed call warms this side's caches and threads again after the other side's turn.
+    """
+    for line in sys.stdin:
+        call()
+        print(statistics.median(timings(call, int(line), warmup=0)), flush=True)
+
+
+@contextmanager
+def side_process(argv: list[str]) -> Iterator[Callable[[int], float]]:
+    """``python argv`` as a `side_worker`; yields ``run(k)``: the median seconds of k calls there."""
+    pipe = subprocess.PIPE
+    process = subprocess.Popen([sys.executable, *argv], stdin=pipe, stdout=pipe, text=True)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def run(calls: int) -> float:
+        stdin.write(f"{calls}\n")
+        stdin.flush()
+        line = stdout.readline()
+        if not line:
+            raise RuntimeError(f"{' '.join(argv)} ended with exit status {process.wait()}")
+        return float(line)
+
+    try:
+        yield run
+    finally:
+        stdin.close()
+        process.wait(timeout=60)
+
+
+def paired_processes(
+    ours: list[str], peer: list[str], repeats: int, burst: int = 5, warmup: int = 2
+) -> Paired:
+    """Time ours and the peer each in its own fresh process (`side_process`), taking turns.
+
+    In each repeat ours runs ``burst`` timed calls (after one untimed), then the peer does: the same
+    machine state for both within a repeat, and neither library's threads alive in the other's process
+    (PyTorch's OpenMP threads spin after each call and slow whatever runs next in their process). The
+    timings are each burst's median.
+    """
+    with side_process(ours) as mine, side_process(peer) as theirs:
+        for _ in range(warmup):
+            mine(burst), theirs(burst)
+        pairs = [(mine(burst), theirs(burst)) for _ in range(repeats)]
+    return Paired([o for o, _ in pairs], [p for _, p in pairs])
+
+
 @dataclass(frozen=True)
 class ConvLayer:
     """One convolution layer to time: input (N, C_in, H, W), C_out square kernels, stride and padding."""
@@ -108,13 +160,29 @@ class ConvLayer:
 
 
 def main_options(description: str) -> argparse.Namespace:
-    """``--repeats`` and ``--blas-threads`` parsed, the thread settings applied, the machine printed."""
+    """``--repeats`` and ``--blas-threads`` parsed, the thread settings applied, the machine printed.
+
+    ``--worker ours|torch --layer K`` (what `conv_sides` starts) runs one side of layer K as a
+    `side_worker`: NumPy's BLAS limited as asked on our side, PyTorch at its default threads on its own.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--repeats", type=int, default=9, help="timed repeats per layer (>= 7)")
+    parser.add_argument("--worker", choices=("ours", "torch"), help=argparse.SUPPRESS)
+    parser.add_argument("--layer", type=int, default=0, help=argparse.SUPPRESS)
     add_blas_option(parser)
     args = parser.parse_args()
-    settle(args.blas_threads, torch_threads=2)
+    if args.worker is None:
+        limit_blas(args.blas_threads)  # as our side runs, so that the machine line says so
+        print(f"machine: {machine()}; PyTorch at its default threads in a process of its own")
+    elif args.worker == "ours":
+        limit_blas(args.blas_threads)
     return args
+
+
+def conv_sides(script: str, layer: int, args: argparse.Namespace) -> Paired:
+    """Layer ``layer`` of ``script`` timed in two processes, ours and PyTorch's (`paired_processes`)."""
+    common = [script, "--layer", str(layer), "--blas-threads", str(args.blas_threads)]
+    return paired_processes([*common, "--worker", "ours"], [*common, "--worker", "torch"], args.repeats)
 
 
 def print_against_torch(rows: Iterable[tuple[ConvLayer, Paired]], repeats: int) -> None:
