@@ -15,6 +15,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from convscope.ops.conv_kwcols import (
+    forward_width,
+    input_width,
+    row_kernels,
+    uses_width_columns,
+    weight_width,
+)
 from convscope.ops.conv_rows import forward_rows, row_blocks, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
@@ -38,6 +45,8 @@ def forward(
             rows = row_blocks(chunk)
             if rows is not None:  # one large image: cache-sized row blocks, written in place
                 forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
+            elif uses_width_columns(chunk):  # short rows, long batch: kW copies, kH products
+                forward_width(x, row_kernels(weight, g), out, images, chunk, scratch)
             else:
                 # Built afresh, and noted for the backward (a layer's workspace remembers).
                 cols = columns(x, images, chunk, scratch, reuse=False)
@@ -80,6 +89,9 @@ def gradients(
             if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
                 continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
             grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
+            if uses_width_columns(chunk):
+                _width_chunk(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
+                continue
             if grad_weight is not None:
                 assert x is not None
                 cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
@@ -117,6 +129,20 @@ def _parameter_rows(
     if grad_bias is not None:  # grad_output's rows in place, as the weight gradient reads them
         np.sum(grad[images.start].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
     return True
+
+
+def _width_chunk(
+    grad_rows: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad_x: Array | None, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace,
+) -> None:
+    """Chunk k's gradients from width columns (`convscope.ops.conv_kwcols`), into the caller's arrays."""
+    if grad_weight is not None:
+        assert x is not None
+        weight_width(grad_rows, x, images, chunk, scratch, grad_weight[k])
+    if grad_bias is not None:
+        np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
+    if grad_x is not None:
+        grad_x[images] = input_width(row_kernels(weight, chunk.groups), grad_rows, chunk, scratch)
 
 
 def _grad_rows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:
