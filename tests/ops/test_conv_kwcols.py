@@ -171,3 +171,19 @@ def test_columns_are_reused_only_for_unchanged_numbers(monkeypatch: pytest.Monke
     assert calls["padded_input"] == 2  # rebuilt
     np.testing.assert_array_equal(changed, conv2d_backward_weight(grad, x.copy(), w)[0])
     assert not np.array_equal(changed, first)
+
+
+def test_a_backward_on_one_thread_reuses_every_chunks_columns(rng: np.random.Generator) -> None:
+    """conv2 at 128 images is 2 chunks: the backward, walking them last first, rebuilds neither."""
+    x = rng.standard_normal((128, 6, 14, 14)).astype(np.float32)
+    w, b = rng.standard_normal((16, 6, 5, 5)).astype(np.float32), rng.standard_normal(16).astype(np.float32)
+    grad = rng.standard_normal((128, 16, 10, 10)).astype(np.float32)
+    ws = Workspace()
+    with threadpool_limits(limits=1, user_api="blas"), single_threaded():
+        with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+            conv2d(x, w, b, workspace=ws)
+            grads = conv2d_backward(grad, x, w, b, workspace=ws)
+        fresh = conv2d_backward(grad, x, w, b)
+    assert calls["padded_input"] == 2  # the forward's two builds, none in the backward
+    for got, want in zip(grads, fresh, strict=True):
+        np.testing.assert_array_equal(got, want)

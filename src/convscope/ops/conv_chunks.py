@@ -39,14 +39,14 @@ def forward(
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
 
-    def block(chunks: Sequence[Chunk], index: int) -> None:
+    def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
-        for images, chunk in chunks:
+        for k, (images, chunk) in chunks:
             rows = row_blocks(chunk)
             if rows is not None:  # one large image: cache-sized row blocks, written in place
                 forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
             elif uses_width_columns(chunk):  # short rows, long batch: kW copies, kH products
-                forward_width(x, row_kernels(weight, g), out, images, chunk, scratch)
+                forward_width(x, row_kernels(weight, g), out, k, images, chunk, scratch)
             else:
                 # Built afresh, and noted for the backward (a layer's workspace remembers).
                 cols = columns(x, images, chunk, scratch, reuse=False)
@@ -59,7 +59,7 @@ def forward(
             if bias is not None:
                 out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
 
-    run_blocks(list(geom.batch_chunks()), block)
+    run_blocks(list(enumerate(geom.batch_chunks())), block)
     return out
 
 
@@ -138,7 +138,7 @@ def _width_chunk(
     """Chunk k's gradients from width columns (`convscope.ops.conv_kwcols`), into the caller's arrays."""
     if grad_weight is not None:
         assert x is not None
-        weight_width(grad_rows, x, images, chunk, scratch, grad_weight[k])
+        weight_width(grad_rows, x, k, images, chunk, scratch, grad_weight[k])
     if grad_bias is not None:
         np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
     if grad_x is not None:

@@ -24,6 +24,10 @@ import numpy as np
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
 from convscope.ops.workspace import Workspace
 
+# Chunks whose width columns a workspace keeps at once (by chunk number, modulo this): LeNet's conv2 is
+# 2 chunks at 128 images, 4 at 256 (4.3 MB in all), within a layer's 16 arrays.
+_KEPT = 4
+
 
 def uses_width_columns(chunk: ConvGeometry) -> bool:
     """Whether `convscope.ops.conv_chunks` works this chunk with width columns: batch-last, stride 1 along H.
@@ -43,26 +47,28 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
 
 
 def width_columns(
-    x: Array, images: slice, chunk: ConvGeometry, workspace: Workspace, reuse: bool = True
+    x: Array, images: slice, chunk: ConvGeometry, workspace: Workspace, k: int, reuse: bool = True
 ) -> Array:
-    """Width columns of x[images] (N, C, H, W): (C, kW, H_pad, W_out, n), one copy per kernel column.
+    """Width columns of x[images] (N, C, H, W), chunk k of the batch: (C, kW, H_pad, W_out, n).
 
     The workspace's array is reused when it was last built from this very x and chunk (``reuse``: the
-    backward after a layer's forward), as `convscope.ops.im2col.columns` does for full columns.
+    backward after a layer's forward), as `convscope.ops.im2col.columns` does for full columns. Up to
+    `_KEPT` chunks keep their own array, so a backward on one thread finds every chunk's columns, not
+    only the last one's; they are a fifth of im2col's columns, so that costs less than one of those.
     """
     kw, (h_pad, _), (_, ow) = chunk.kernel_size[1], chunk.window.padded_size, chunk.output_size
     shape = (chunk.in_channels, kw, h_pad, ow, chunk.batch)
-    detail = (images.start, chunk)
+    role, detail = f"width_cols.{k % _KEPT}", (images.start, chunk)
     if reuse:
-        held = workspace.holding("width_cols", shape, x.dtype, x, detail, x[images])
+        held = workspace.holding(role, shape, x.dtype, x, detail, x[images])
         if held is not None:
             return held
     padded = padded_input(x[images], chunk, workspace)  # (C, H_pad, W_pad, n)
-    cols = workspace.empty("width_cols", shape, x.dtype)
+    cols = workspace.empty(role, shape, x.dtype)
     width = chunk.window.axes[1]
     for j in range(kw):
         cols[:, j] = padded[:, :, width.offset_slice(j)]  # (C, H_pad, W_out, n)
-    workspace.note(cols, "width_cols", x, detail, x[images])
+    workspace.note(cols, role, x, detail, x[images])
     return cols
 
 
@@ -91,14 +97,14 @@ def row_kernels(weight: Array, groups: int) -> Array:
 
 
 def forward_width(
-    x: Array, kernels: Array, out: Array, images: slice, chunk: ConvGeometry, scratch: Workspace
+    x: Array, kernels: Array, out: Array, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace
 ) -> None:
-    """Write conv2d of x[images] into out[images] (n, C_out, H_out, W_out), bias not added.
+    """Write conv2d of x[images], chunk k, into out[images] (n, C_out, H_out, W_out), bias not added.
 
     kernels is `row_kernels` of the weight. The kH products are added up in a (G, C_out/G, M) sum the
     size of the output, which stays in cache, rather than stacked first.
     """
-    taps = _tap_rows(width_columns(x, images, chunk, scratch, reuse=False), chunk)
+    taps = _tap_rows(width_columns(x, images, chunk, scratch, k, reuse=False), chunk)
     shape = taps.shape[1:2] + kernels.shape[2:3] + taps.shape[3:]  # (G, C_out/G, M)
     dtype = np.result_type(kernels, taps)
     total = scratch.empty("width_sum", shape, dtype)
@@ -112,13 +118,13 @@ def forward_width(
 
 
 def weight_width(
-    grad_rows: Array, x: Array, images: slice, chunk: ConvGeometry, scratch: Workspace, target: Array
+    grad_rows: Array, x: Array, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace, target: Array
 ) -> None:
-    """Write one chunk's dLoss/dweight into ``target`` (G, C_out/G, C/G*kH*kW).
+    """Write chunk k's dLoss/dweight into ``target`` (G, C_out/G, C/G*kH*kW).
 
     grad_rows is grad_output's chunk in the columns' layout, (G, C_out/G, M).
     """
-    taps = _tap_rows(width_columns(x, images, chunk, scratch), chunk)  # (kH, G, C/G*kW, M)
+    taps = _tap_rows(width_columns(x, images, chunk, scratch, k), chunk)  # (kH, G, C/G*kW, M)
     kh, g, per_tap = taps.shape[:3]
     shape = (kh, g, grad_rows.shape[1], per_tap)
     by_row = scratch.empty("width_weight", shape, np.result_type(grad_rows, taps))
@@ -141,10 +147,11 @@ def input_width(kernels: Array, grad_rows: Array, chunk: ConvGeometry, scratch: 
     n, m, dilation = chunk.batch, grad_rows.shape[2], chunk.window.dilation[0]
     dtype = np.result_type(kernels, grad_rows)
     grad_cols = scratch.empty("width_grad", (chunk.in_channels, kw, h_pad, ow, n), dtype)
-    grad_cols.fill(0)
     runs = grad_cols.reshape(g, per_tap, h_pad * ow * n)  # (G, C/G*kW, H_pad*W_out*n)
+    runs[:, :, m:] = 0  # the rows below kernel row 0's, which the first product does not write
+    np.matmul(kernels[0].transpose(0, 2, 1), grad_rows, out=runs[:, :, :m])  # BLAS writes the view
     term = scratch.empty("width_grad_term", (g, per_tap, m), dtype)
-    for i in range(kh):
+    for i in range(1, kh):
         np.matmul(kernels[i].transpose(0, 2, 1), grad_rows, out=term)  # (G, C/G*kW, M)
         first = i * dilation * ow * n
         runs[:, :, first : first + m] += term
