@@ -17,6 +17,7 @@ from torch.nn import functional
 from convscope.ops import conv_chunks, im2col, threads
 from convscope.ops import workspace as workspace_module
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, conv2d_backward_weight
+from convscope.ops.conv1d import conv1d, conv1d_backward
 from convscope.ops.conv_kwcols import uses_width_columns
 from convscope.ops.conv_naive import conv2d_backward_naive, conv2d_naive
 from convscope.ops.im2col import conv_geometry
@@ -187,3 +188,14 @@ def test_a_backward_on_one_thread_reuses_every_chunks_columns(rng: np.random.Gen
     assert calls["padded_input"] == 2  # the forward's two builds, none in the backward
     for got, want in zip(grads, fresh, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_conv1d_on_a_long_batch_takes_width_columns(dtype: Any, rng: np.random.Generator) -> None:
+    """A 1-D convolution is a 2-D one a pixel tall (kH = 1): short outputs on a long batch go batch-last."""
+    x, w, b = rng.standard_normal((40, 3, 12)), rng.standard_normal((5, 3, 4)), rng.standard_normal(5)
+    settings = {"stride": 2, "padding": 1, "dilation": 2}
+    ours, backward = partial(conv1d, **settings), partial(conv1d_backward, **settings)
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+        check_against_torch(ours, backward, torch_conv(functional.conv1d, settings), [x, w, b], rng, dtype)
+    assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == 1
