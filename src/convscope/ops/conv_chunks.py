@@ -2,7 +2,8 @@
 
 `convscope.ops.conv` checks a call and hands the arrays here. Each chunk of images
 (`ConvGeometry.batch_chunks`) is one im2col copy and one matrix product forward; backward, one product
-for its weight gradient and one product and col2im scatter for its input gradient. Chunks run in
+for its weight gradient and one product and col2im scatter for its input gradient (a batch-last chunk
+with stride 1 along H: columns along the kernel's width only, `convscope.ops.conv_kwcols`). Chunks run in
 contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`), each block with its own scratch
 (`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
 gradient, and the partials are summed in chunk order after, so the results are the same bits whatever

@@ -12,7 +12,7 @@ products whose (C*kW, M) results are added onto P's rows, then kW slice-adds bac
 Why: LeNet's conv2 (6 -> 16, 5x5 on 14x14) has 3.84 MB of im2col columns per 64-image chunk, four times
 a core's L2, and its three products and the im2col / col2im copies stream them from L3 or memory, where
 two threads fight over the bandwidth. Its width columns are 1.07 MB. Measured in
-`benchmarks/RESULTS_perf.md` (#90-).
+`benchmarks/RESULTS_perf.md` (#90, #91, #97).
 
 Each chunk's work is its own (one thread runs it), so the sums do not depend on the number of threads.
 """
