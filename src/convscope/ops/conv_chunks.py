@@ -2,7 +2,8 @@
 
 `convscope.ops.conv` checks a call and hands the arrays here. Each chunk of images
 (`ConvGeometry.batch_chunks`) is one im2col copy and one matrix product forward; backward, one product
-for its weight gradient and one product and col2im scatter for its input gradient. Chunks run in
+for its weight gradient and one product and col2im scatter for its input gradient (a batch-last chunk
+with stride 1 along H: columns along the kernel's width only, `convscope.ops.conv_kwcols`). Chunks run in
 contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`), each block with its own scratch
 (`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
 gradient, and the partials are summed in chunk order after, so the results are the same bits whatever
@@ -15,6 +16,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from convscope.ops.conv_kwcols import (
+    forward_width,
+    input_width,
+    row_kernels,
+    uses_width_columns,
+    weight_width,
+)
 from convscope.ops.conv_rows import forward_rows, row_blocks, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
@@ -32,12 +40,14 @@ def forward(
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
 
-    def block(chunks: Sequence[Chunk], index: int) -> None:
+    def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
-        for images, chunk in chunks:
+        for k, (images, chunk) in chunks:
             rows = row_blocks(chunk)
             if rows is not None:  # one large image: cache-sized row blocks, written in place
                 forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
+            elif uses_width_columns(chunk):  # short rows, long batch: kW copies, kH products
+                forward_width(x, row_kernels(weight, g), out, k, images, chunk, scratch)
             else:
                 # Built afresh, and noted for the backward (a layer's workspace remembers).
                 cols = columns(x, images, chunk, scratch, reuse=False)
@@ -50,7 +60,7 @@ def forward(
             if bias is not None:
                 out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
 
-    run_blocks(list(geom.batch_chunks()), block)
+    run_blocks(list(enumerate(geom.batch_chunks())), block)
     return out
 
 
@@ -80,6 +90,9 @@ def gradients(
             if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
                 continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
             grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
+            if uses_width_columns(chunk):
+                _width_chunk(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
+                continue
             if grad_weight is not None:
                 assert x is not None
                 cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
@@ -117,6 +130,20 @@ def _parameter_rows(
     if grad_bias is not None:  # grad_output's rows in place, as the weight gradient reads them
         np.sum(grad[images.start].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
     return True
+
+
+def _width_chunk(
+    grad_rows: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad_x: Array | None, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace,
+) -> None:
+    """Chunk k's gradients from width columns (`convscope.ops.conv_kwcols`), into the caller's arrays."""
+    if grad_weight is not None:
+        assert x is not None
+        weight_width(grad_rows, x, k, images, chunk, scratch, grad_weight[k])
+    if grad_bias is not None:
+        np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
+    if grad_x is not None:
+        grad_x[images] = input_width(row_kernels(weight, chunk.groups), grad_rows, chunk, scratch)
 
 
 def _grad_rows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:

@@ -2,9 +2,10 @@
 
 ``conv_geometry`` checks the shapes against the window's geometry (``convscope.geometry``, checked once by
 the public op) and returns a frozen `ConvGeometry`: the sizes the fast op, its backward and the naive loop
-twins all share. ``im2col`` lays every window of the padded input out
-as a column, so the convolution becomes one matrix product; ``col2im`` is its adjoint (it adds the
-columns back where they came from), which is exactly what the backward pass needs for the input.
+twins all share. ``im2col`` lays every window of the padded input out as a column, so the convolution
+becomes one matrix product; ``col2im`` is its adjoint (it adds the columns back where they came from),
+which is exactly what the backward pass needs for the input. Short output rows take both in two stages
+(`convscope.ops.im2col_stages`).
 
 Columns are laid out ``(C, kH, kW, N, H_out, W_out)``: the weight, reshaped to
 ``(C_out, C_in*kH*kW)``, multiplies them as one contiguous ``(C_in*kH*kW, N*H_out*W_out)`` matrix, and
@@ -27,6 +28,7 @@ import numpy.typing as npt
 
 from convscope.geometry import Padding, Sizes, Window
 from convscope.ops.conv_args import CONV_LAYOUTS, as_2d, check_groups, plain_setting, window_over
+from convscope.ops.im2col_stages import fill_columns, in_two_stages, scatter_columns
 from convscope.ops.workspace import Workspace, scratch
 
 Array = npt.NDArray[np.floating[Any]]
@@ -205,13 +207,16 @@ def pad_input(x: Array, geom: ConvGeometry) -> Array:
 
 
 def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
-    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy per tap.
+    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), a copy per tap (or stage).
 
     With a ``workspace`` the columns are its scratch array, overwritten by the next call: use them at once.
     """
     kh, kw = geom.kernel_size
     padded = padded_input(x, geom, workspace)
     cols = scratch(workspace, "cols", (geom.in_channels, kh, kw, *geom.column_shape), x.dtype)
+    if in_two_stages(geom):  # short output rows: kW copies, then kH longer ones
+        fill_columns(cols, padded, geom, workspace)
+        return cols
     for i in range(kh):
         for j in range(kw):
             cols[:, i, j] = padded[geom.offset_index(i, j)]
@@ -261,10 +266,12 @@ def col2im(cols: Array, geom: ConvGeometry, workspace: Workspace | None = None) 
     """
     kh, kw = geom.kernel_size
     padded = _padded_zeros(geom, cols.dtype, workspace, role="scattered")
-    # Windows overlap, so a pixel collects from several taps: one slice-add per tap does the sum.
-    for i in range(kh):
-        for j in range(kw):
-            padded[geom.offset_index(i, j)] += cols[:, i, j]
+    if in_two_stages(geom, scatter=True):
+        scatter_columns(cols, padded, geom, workspace)
+    else:  # windows overlap, so a pixel collects from several taps: one slice-add per tap does the sum
+        for i in range(kh):
+            for j in range(kw):
+                padded[geom.offset_index(i, j)] += cols[:, i, j]
     return geom.from_columns(padded[_inner(geom)])  # drop the padding: (N, C, H, W)
 
 

@@ -1,0 +1,201 @@
+"""Width columns (kW copies, kH products): the numbers of PyTorch and the loop twin, and the path is taken."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from threadpoolctl import threadpool_limits
+from torch.nn import functional
+
+from convscope.ops import conv_chunks, im2col, threads
+from convscope.ops import workspace as workspace_module
+from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, conv2d_backward_weight
+from convscope.ops.conv1d import conv1d, conv1d_backward
+from convscope.ops.conv_kwcols import uses_width_columns
+from convscope.ops.conv_naive import conv2d_backward_naive, conv2d_naive
+from convscope.ops.im2col import conv_geometry
+from convscope.ops.threads import single_threaded
+from convscope.ops.workspace import Workspace
+from tests.ops.test_conv import Case, conv_cases, torch_conv
+from tests.oracle import check_against_torch
+
+_PATH = ("forward_width", "weight_width", "input_width", "padded_input")
+
+
+@contextmanager
+def _counting(patch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+    """Count the width-column path's calls from `conv_chunks`, and the width columns it builds."""
+    from convscope.ops import conv_kwcols
+
+    calls = dict.fromkeys(_PATH, 0)
+    for name in _PATH:
+        module = conv_kwcols if name == "padded_input" else conv_chunks  # called only to build columns
+        real = getattr(module, name)
+
+        def counted(*args: Any, real: Any = real, name: str = name, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        patch.setattr(module, name, counted)
+    yield calls
+
+
+@contextmanager
+def _every_chunk_batch_last() -> Iterator[dict[str, int]]:
+    """Every chunk batch-last, however short its batch, so small random cases take width columns."""
+    im2col._known_geometry.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+            patch.setattr(im2col, "batch_last_layout", lambda width_out, batch: True)
+            yield calls
+    finally:
+        im2col._known_geometry.cache_clear()
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=conv_cases())
+def test_width_columns_equal_naive(case: Case) -> None:
+    """Strides along W, dilations, groups, uneven "same" padding: the loops' numbers, to rounding."""
+    x, w, b = case.arrays()
+    with _every_chunk_batch_last() as calls:
+        fast = conv2d(x, w, b, **case.settings)
+        grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
+        grads = conv2d_backward(grad, x, w, b, **case.settings)
+        taken = uses_width_columns(conv_geometry(x.shape, w.shape, **case.settings))
+    stride = case.settings["stride"]
+    assert taken == (stride == 1 or stride[0] == 1)  # stride along H of 1: kernel rows are views
+    assert (calls["forward_width"] > 0) == taken
+    np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
+    naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
+    for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "settings"),
+    [
+        ((16, 6, 14, 14), (16, 6, 5, 5), {}),  # LeNet's conv2 at a 16-image shard: one chunk
+        ((20, 4, 9, 11), (6, 2, 3, 2), {"padding": (1, 2), "dilation": (2, 1), "groups": 2}),
+        ((24, 3, 8, 12), (5, 3, 2, 3), {"stride": (1, 2), "padding": (0, 1)}),  # strided along W
+        ((18, 2, 7, 7), (4, 2, 3, 3), {"padding": "same", "dilation": 2}),  # "same" by 2: even padding
+    ],
+)
+def test_width_columns_match_torch(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], settings: dict[str, Any], bias: bool, dtype: Any,
+    rng: np.random.Generator,
+) -> None:
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    b = rng.standard_normal(w_shape[0]) if bias else None
+    every = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, **settings}
+    geom = conv_geometry(x_shape, w_shape, **every)
+    assert all(uses_width_columns(chunk) for _, chunk in geom.batch_chunks())
+    ours, backward = partial(conv2d, **settings), partial(conv2d_backward, **settings)
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+        check_against_torch(ours, backward, torch_conv(functional.conv2d, settings), [x, w, b], rng, dtype)
+    assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == 1
+
+
+@pytest.mark.parametrize(("batch", "chunks"), [(16, [16]), (128, [64, 64])])
+def test_lenet_conv2_takes_width_columns(batch: int, chunks: list[int], rng: np.random.Generator) -> None:
+    """conv2 (6 -> 16, 5x5 on 14x14) at one and several chunks: width columns for every chunk."""
+    geom = conv_geometry((batch, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1, 1)
+    assert [chunk.batch for _, chunk in geom.batch_chunks()] == chunks
+    width = [uses_width_columns(chunk) for _, chunk in geom.batch_chunks()]
+    assert all(width)
+    x, w, b = (rng.standard_normal(s) for s in ((batch, 6, 14, 14), (16, 6, 5, 5), (16,)))
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls, single_threaded():
+        ours, backward = conv2d, conv2d_backward
+        check_against_torch(ours, backward, functional.conv2d, [x, w, b], rng, np.float64)
+    assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == sum(width)
+
+
+def test_the_parts_alone_match_the_whole(rng: np.random.Generator) -> None:
+    """The input-only and weight-only backward take the same path and give the same numbers."""
+    x, w = rng.standard_normal((32, 6, 14, 14)), rng.standard_normal((16, 6, 5, 5))
+    b, grad = rng.standard_normal(16), rng.standard_normal((32, 16, 10, 10))
+    grad_x, grad_w, grad_b = conv2d_backward(grad, x, w, b)
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+        only_x = conv2d_backward_input(grad, x, w, b)
+        only_w, only_b = conv2d_backward_weight(grad, x, w, b)
+    assert calls["input_width"] == calls["weight_width"] == 1
+    np.testing.assert_array_equal(only_x, grad_x)
+    np.testing.assert_array_equal(only_w, grad_w)
+    assert only_b is not None
+    np.testing.assert_array_equal(only_b, grad_b)
+
+
+@pytest.mark.parametrize("batch", [32, 128, 150])
+def test_threads_change_no_bit(batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1 or 4 threads, with or without a layer's workspace: the same bits (BLAS on one thread)."""
+    monkeypatch.setattr(threads, "available_cores", lambda: 4)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((batch, 6, 14, 14)).astype(np.float32)
+    w, b = rng.standard_normal((16, 6, 5, 5)).astype(np.float32), rng.standard_normal(16).astype(np.float32)
+    grad = rng.standard_normal((batch, 16, 10, 10)).astype(np.float32)
+    with threadpool_limits(limits=1, user_api="blas"):
+        threaded = (conv2d(x, w, b), *conv2d_backward(grad, x, w, b))
+        ws = Workspace()
+        kept = (conv2d(x, w, b, workspace=ws), *conv2d_backward(grad, x, w, b, workspace=ws))
+        with single_threaded():
+            alone = (conv2d(x, w, b), *conv2d_backward(grad, x, w, b))
+    for got, held, want in zip(threaded, kept, alone, strict=True):
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(held, want)
+
+
+def test_columns_are_reused_only_for_unchanged_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backward reuses the forward's width columns, unless the input changed in place in between."""
+    monkeypatch.setattr(workspace_module, "_PER_THREAD", threading.local())  # a fresh thread scratch
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((32, 6, 14, 14)).astype(np.float32)
+    w = rng.standard_normal((16, 6, 5, 5)).astype(np.float32)
+    grad = rng.standard_normal((32, 16, 10, 10)).astype(np.float32)
+    with _counting(monkeypatch) as calls, single_threaded():
+        conv2d(x, w)
+        first = conv2d_backward_weight(grad, x, w)[0]
+        built = calls["padded_input"]
+        x[0, 0, 0, 0] = -x[0, 0, 0, 0]  # one number changed in place
+        changed = conv2d_backward_weight(grad, x, w)[0]
+    assert built == 1  # the forward's columns served the weight gradient
+    assert calls["padded_input"] == 2  # rebuilt
+    np.testing.assert_array_equal(changed, conv2d_backward_weight(grad, x.copy(), w)[0])
+    assert not np.array_equal(changed, first)
+
+
+def test_a_backward_on_one_thread_reuses_every_chunks_columns(rng: np.random.Generator) -> None:
+    """conv2 at 128 images is 2 chunks: the backward, walking them last first, rebuilds neither."""
+    x = rng.standard_normal((128, 6, 14, 14)).astype(np.float32)
+    w, b = rng.standard_normal((16, 6, 5, 5)).astype(np.float32), rng.standard_normal(16).astype(np.float32)
+    grad = rng.standard_normal((128, 16, 10, 10)).astype(np.float32)
+    ws = Workspace()
+    with threadpool_limits(limits=1, user_api="blas"), single_threaded():
+        with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+            conv2d(x, w, b, workspace=ws)
+            grads = conv2d_backward(grad, x, w, b, workspace=ws)
+        fresh = conv2d_backward(grad, x, w, b)
+    assert calls["padded_input"] == 2  # the forward's two builds, none in the backward
+    for got, want in zip(grads, fresh, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_conv1d_on_a_long_batch_takes_width_columns(dtype: Any, rng: np.random.Generator) -> None:
+    """A 1-D convolution is a 2-D one a pixel tall (kH = 1): short outputs on a long batch go batch-last."""
+    x, w, b = rng.standard_normal((40, 3, 12)), rng.standard_normal((5, 3, 4)), rng.standard_normal(5)
+    settings = {"stride": 2, "padding": 1, "dilation": 2}
+    ours, backward = partial(conv1d, **settings), partial(conv1d_backward, **settings)
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+        check_against_torch(ours, backward, torch_conv(functional.conv1d, settings), [x, w, b], rng, dtype)
+    assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == 1
