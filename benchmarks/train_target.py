@@ -76,24 +76,24 @@ def report(results: dict[str, list[Result]], seeds: list[int]) -> str:
     """The per-seed table, then one line per side with the medians (what ``headline.py`` reads)."""
     lines = [f"time to {TARGET:.1%} held-out accuracy, shipped recipe, seeds {seeds}, each run in its own "
              "process\n", "| seed | convscope | PyTorch |", "|---:|---|---|"]  # fmt: skip
-    cell = {None: "not reached"}
     for k, seed in enumerate(seeds):
-        ours, theirs = results["ours"][k], results["torch"][k]
-        lines.append(f"| {seed} | {cell.get(ours) or _text(ours)} | {cell.get(theirs) or _text(theirs)} |")
+        lines.append(f"| {seed} | {_text(results['ours'][k])} | {_text(results['torch'][k])} |")
     lines.append("")
     for name, side in (("convscope", "ours"), ("PyTorch", "torch")):
         reached = [r for r in results[side] if r is not None]
-        missed = len(results[side]) - len(reached)
-        epoch, seconds = (statistics.median(r[k] for r in reached) for k in (0, 1)) if reached else (0, 0.0)
-        text = f"median epoch {epoch:g}, {seconds:.1f} s" if reached else "not reached"
-        text += f" ({missed} seed(s) never reached it)" if missed and reached else ""
+        text = "not reached"
+        if reached:
+            epoch, seconds = (statistics.median(r[k] for r in reached) for k in (0, 1))
+            text = f"median epoch {epoch:g}, {seconds:.1f} s"
+            if len(reached) < len(seeds):
+                text += f" ({len(seeds) - len(reached)} seed(s) never reached it)"
         lines.append(f"time to {TARGET:.1%} held-out accuracy, {name}: {text}")
     return "\n".join(lines)
 
 
 def _text(result: Result) -> str:
-    assert result is not None
-    return f"epoch {result[0]}, {result[1]:.1f} s"
+    """One seed's cell: the epoch and seconds, or "not reached"."""
+    return "not reached" if result is None else f"epoch {result[0]}, {result[1]:.1f} s"
 
 
 def main() -> None:
