@@ -29,6 +29,7 @@ import numpy.typing as npt
 from convscope.geometry import Padding, Sizes, Window
 from convscope.ops.conv_args import CONV_LAYOUTS, as_2d, check_groups, plain_setting, window_over
 from convscope.ops.im2col_stages import fill_columns, in_two_stages, scatter_columns
+from convscope.ops.tap_views import tap_view
 from convscope.ops.workspace import Workspace, scratch
 
 Array = npt.NDArray[np.floating[Any]]
@@ -214,12 +215,10 @@ def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> 
     kh, kw = geom.kernel_size
     padded = padded_input(x, geom, workspace)
     cols = scratch(workspace, "cols", (geom.in_channels, kh, kw, *geom.column_shape), x.dtype)
-    if in_two_stages(geom):  # short output rows: kW copies, then kH longer ones
+    if in_two_stages(geom):  # short output rows: the width copy, then a longer one for the rows
         fill_columns(cols, padded, geom, workspace)
-        return cols
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, i, j] = padded[geom.offset_index(i, j)]
+    else:
+        cols[...] = tap_view(padded, geom)  # every tap in one copy
     return cols
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from convscope.ops.tap_views import height_view, width_view
 from convscope.ops.workspace import Workspace, scratch
 
 if TYPE_CHECKING:  # im2col imports this module
@@ -45,10 +46,8 @@ def in_two_stages(geom: ConvGeometry, scatter: bool = False) -> bool:
 def fill_columns(cols: Array, padded: Array, geom: ConvGeometry, workspace: Workspace | None) -> None:
     """Write im2col's columns (C, kH, kW, *geom.column_shape) of ``padded`` (`im2col.padded_input`)."""
     stage = scratch(workspace, "stage_cols", _stage_shape(geom), padded.dtype)
-    for j in range(geom.kernel_size[1]):
-        stage[:, j] = padded[_width_index(geom, j)]  # (C, <padded input, W_out for W_pad>)
-    for i in range(geom.kernel_size[0]):
-        cols[:, i] = stage[_height_index(geom, i)]  # (C, kW, *column_shape)
+    stage[...] = width_view(padded, geom)  # (C, kW, <padded input, W_out for W_pad>): one copy
+    cols[...] = height_view(stage, geom)  # (C, kH, kW, *column_shape): one copy of long runs
 
 
 def scatter_columns(cols: Array, padded: Array, geom: ConvGeometry, workspace: Workspace | None) -> None:

@@ -1,0 +1,103 @@
+"""Every kernel tap's slice of a padded input at once: one strided view, so im2col is one copy, not kH*kW.
+
+`convscope.ops.im2col` builds the columns ``(C, kH, kW, *column_shape)`` from the padded input, where
+tap (i, j) reads one strided slice (`ConvGeometry.offset_index`). Those kH*kW slices are themselves one
+strided view of the padded input: tap i moves i*dilation rows on, tap j j*dilation columns on, and the
+output positions step by the stride. Copying that view is one NumPy call, where a loop over the taps is
+kH*kW calls; each call costs a few microseconds of Python and re-takes the GIL at its end, which two
+threads working on the same op then queue for (measured in `benchmarks/RESULTS_perf.md`, #110).
+
+The views are read-only (``writeable=False``): windows overlap, so several of their elements are the
+same memory, and writing through them would be wrong. col2im, which adds back, keeps one slice-add per
+tap for that reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # im2col imports this module
+    from convscope.ops.im2col import Array, ConvGeometry
+
+
+def tap_view(padded: Array, geom: ConvGeometry, rows: slice | None = None) -> Array:
+    """The columns of ``padded`` as a view: (C, kH, kW, *geom.column_shape), no copy made.
+
+    padded is `convscope.ops.im2col.padded_input`'s layout, (C, N, H_pad, W_pad) or, batch-last,
+    (C, H_pad, W_pad, N). ``rows`` keeps only those output rows (H_out becomes their count).
+
+    Examples
+    --------
+    >>> from convscope.ops.im2col import conv_geometry, im2col, padded_input
+    >>> x = np.arange(2 * 3 * 5 * 5, dtype=np.float64).reshape(2, 3, 5, 5)
+    >>> geom = conv_geometry(x.shape, (4, 3, 3, 3), 1, 1, 1, 1)
+    >>> view = tap_view(padded_input(x, geom), geom)
+    >>> view.shape, bool(np.array_equal(view, im2col(x, geom)))
+    ((3, 3, 3, 2, 5, 5), True)
+    """
+    (kh, kw), (oh, ow) = geom.kernel_size, geom.output_size
+    (sh, sw), (dh, dw) = geom.window.stride, geom.window.dilation
+    first, count = (0, oh) if rows is None else (rows.start, rows.stop - rows.start)
+    if geom.batch_last:  # (C, H_pad, W_pad, N)
+        c_s, h_s, w_s, n_s = padded.strides
+        start = padded[:, first * sh :]
+        shape = (padded.shape[0], kh, kw, count, ow, padded.shape[3])
+        strides = (c_s, dh * h_s, dw * w_s, sh * h_s, sw * w_s, n_s)
+    else:  # (C, N, H_pad, W_pad)
+        c_s, n_s, h_s, w_s = padded.strides
+        start = padded[:, :, first * sh :]
+        shape = (padded.shape[0], kh, kw, padded.shape[1], count, ow)
+        strides = (c_s, dh * h_s, dw * w_s, n_s, sh * h_s, sw * w_s)
+    return np.lib.stride_tricks.as_strided(start, shape, strides, writeable=False)
+
+
+def width_view(padded: Array, geom: ConvGeometry) -> Array:
+    """Each kernel column's slice of ``padded`` as one view: (C, kW, <padded input, W_out for W_pad>).
+
+    That is (C, kW, H_pad, W_out, N) batch-last, else (C, kW, N, H_pad, W_out).
+
+    The first of im2col's two stages (`convscope.ops.im2col_stages`): the padded input with its W axis
+    replaced by (kW, W_out).
+
+    Examples
+    --------
+    >>> from convscope.ops.im2col import conv_geometry, padded_input
+    >>> x = np.arange(1 * 1 * 4 * 4, dtype=np.float64).reshape(1, 1, 4, 4)
+    >>> geom = conv_geometry(x.shape, (1, 1, 2, 2), 1, 0, 1, 1)
+    >>> width_view(padded_input(x, geom), geom)[0, 1, 0]  # kernel column 1: W from 1 on
+    array([[ 1.,  2.,  3.],
+           [ 5.,  6.,  7.],
+           [ 9., 10., 11.],
+           [13., 14., 15.]])
+    """
+    kw, ow = geom.kernel_size[1], geom.output_size[1]
+    sw, dw = geom.window.stride[1], geom.window.dilation[1]
+    if geom.batch_last:  # (C, H_pad, W_pad, N)
+        c_s, h_s, w_s, n_s = padded.strides
+        c, h, _, n = padded.shape
+        shape, strides = (c, kw, h, ow, n), (c_s, dw * w_s, h_s, sw * w_s, n_s)
+    else:  # (C, N, H_pad, W_pad)
+        c_s, n_s, h_s, w_s = padded.strides
+        c, n, h, _ = padded.shape
+        shape, strides = (c, kw, n, h, ow), (c_s, dw * w_s, n_s, h_s, sw * w_s)
+    return np.lib.stride_tricks.as_strided(padded, shape, strides, writeable=False)
+
+
+def height_view(stage: Array, geom: ConvGeometry) -> Array:
+    """The columns as a view of `width_view`'s copy ``stage``: (C, kH, kW, *geom.column_shape).
+
+    The second of im2col's two stages: kernel row i reads the stage's rows from i*dilation on.
+    """
+    kh, oh = geom.kernel_size[0], geom.output_size[0]
+    sh, dh = geom.window.stride[0], geom.window.dilation[0]
+    if geom.batch_last:  # stage (C, kW, H_pad, W_out, N)
+        c_s, j_s, h_s, w_s, n_s = stage.strides
+        c, kw, _, ow, n = stage.shape
+        shape, strides = (c, kh, kw, oh, ow, n), (c_s, dh * h_s, j_s, sh * h_s, w_s, n_s)
+    else:  # stage (C, kW, N, H_pad, W_out)
+        c_s, j_s, n_s, h_s, w_s = stage.strides
+        c, kw, n, _, ow = stage.shape
+        shape, strides = (c, kh, kw, n, oh, ow), (c_s, dh * h_s, j_s, n_s, sh * h_s, w_s)
+    return np.lib.stride_tricks.as_strided(stage, shape, strides, writeable=False)
