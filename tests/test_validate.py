@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convscope._validate import as_array, as_pair, check_int
+from convscope._validate import SUM_FROM, all_finite, as_array, as_pair, check_int
+from convscope.ops.conv import conv2d
 
 
 def test_as_pair_accepts_int_and_pairs() -> None:
@@ -46,3 +47,25 @@ def test_as_array_checks_rank_and_finiteness() -> None:
         as_array([[1, 2], [3]], "x")
     with pytest.raises(TypeError):
         as_array(None, "x")
+
+
+@pytest.mark.parametrize("size", [4, SUM_FROM], ids=["value by value", "from the sum"])
+def test_all_finite_is_exact_where_the_sum_overflows(size: int) -> None:
+    big = np.full(size, np.finfo(np.float32).max, dtype=np.float32)
+    assert all_finite(big)
+    for bad in (np.inf, -np.inf, np.nan):
+        odd = np.ones(size)
+        odd[size // 2] = bad
+        assert not all_finite(odd)
+    pair = np.ones(size)
+    pair[:2] = np.inf, -np.inf  # the sum is NaN
+    assert not all_finite(pair)
+    assert all_finite(np.zeros((2, 0)))
+
+
+def test_an_op_refuses_nan_in_a_large_array_too(rng: np.random.Generator) -> None:
+    # From SUM_FROM values on the check is a sum first: one NaN anywhere still names the array.
+    x = rng.standard_normal((1, 1, 1, SUM_FROM)).astype(np.float32)
+    x[0, 0, 0, SUM_FROM // 3] = np.nan
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
+        conv2d(x, np.ones((1, 1, 1, 3), np.float32))

@@ -13,12 +13,11 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope import ops
-from convscope._validate import Pair, as_pair, check_int
+from convscope._validate import Pair, all_finite, as_pair, check_int
 from convscope.geometry import resolve_padding
 from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
 from convscope.ops import conv as conv_ops
-from convscope.ops.conv_args import all_finite
 from convscope.ops.im2col import ConvGeometry
 from convscope.ops.workspace import Workspace
 
