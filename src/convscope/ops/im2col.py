@@ -9,8 +9,9 @@ which is exactly what the backward pass needs for the input. Short output rows t
 
 Columns are laid out ``(C, kH, kW, N, H_out, W_out)``: the weight, reshaped to
 ``(C_out, C_in*kH*kW)``, multiplies them as one contiguous ``(C_in*kH*kW, N*H_out*W_out)`` matrix, and
-each kernel offset ``(i, j)`` is one strided slice of the padded input, so building (or scattering) the
-columns costs kH*kW array copies rather than a Python loop over output positions. When output rows are
+each kernel offset ``(i, j)`` is one strided slice of the padded input: all of them together are one
+strided view (`convscope.ops.tap_views`), so building the columns is one array copy, and scattering them
+back kH*kW slice-adds, rather than a Python loop over output positions. When output rows are
 short and the batch long, the columns are ``(C, kH, kW, H_out, W_out, N)`` instead (``batch_last``):
 the same matrix product, with the copies running along the long batch axis. Columns are built for a
 chunk of the batch at a time (`ConvGeometry.batch_chunks`) so that they stay cache-sized.
@@ -208,7 +209,7 @@ def pad_input(x: Array, geom: ConvGeometry) -> Array:
 
 
 def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
-    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), a copy per tap (or stage).
+    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy (or one a stage).
 
     With a ``workspace`` the columns are its scratch array, overwritten by the next call: use them at once.
     """

@@ -1,11 +1,12 @@
 """im2col and col2im in two stages, the kernel's width then its height: fewer, longer copies.
 
-`convscope.ops.im2col` copies one strided slice of the padded input per kernel tap (kH*kW copies). When
-output rows are short, each of those copies moves runs of W_out numbers, and NumPy's per-run overhead
-dominates. In two stages the columns are the same numbers: first kW copies of the padded input, one per
-kernel column, into width columns (the padded input with its W axis replaced by (kW, W_out)); then kH
-copies of those, one per kernel row, each moving runs of H_out*W_out numbers (H_out*W_out*N
-batch-last). Only with stride 1 along H: other strides would cut those runs into single rows again.
+`convscope.ops.im2col` copies every kernel tap's strided slice of the padded input (`tap_views.tap_view`).
+When output rows are short, that copy moves runs of W_out numbers, kH*kW times over, and NumPy's per-run
+overhead dominates. In two stages the columns are the same numbers: first the padded input once per
+kernel column, into width columns (its W axis replaced by (kW, W_out): `tap_views.width_view`); then
+those once per kernel row, in runs of H_out*W_out numbers (H_out*W_out*N batch-last:
+`tap_views.height_view`). Each stage is one copy of one strided view. Only with stride 1 along H:
+other strides would cut those runs into single rows again.
 col2im is the same two stages backwards, adds instead of copies. Measured in
 `benchmarks/RESULTS_perf.md` (#95): LeNet's conv1 (32 images a chunk) im2col 0.37 -> 0.25 ms, col2im
 0.88 -> 0.59 ms.
