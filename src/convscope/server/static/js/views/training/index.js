@@ -37,6 +37,9 @@ function mount(el, { api }) {
   let record = emptyRecord();
   let closed = false;
   let stopFollowing = () => {};
+  // Fields the user has changed: the last run's settings, which arrive a moment after the form is
+  // drawn, fill only the others, so what someone types at once is not overwritten under them.
+  const touched = new Set();
   // Redraw at most once per animation frame, however fast events arrive, and when the view's width changes.
   const stage = createStage(root, render);
   const schedule = stage.schedule;
@@ -97,7 +100,7 @@ function mount(el, { api }) {
   function showSettings(config) {
     for (const [name, value] of Object.entries(config ?? {})) {
       const field = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));
-      if (field) field.value = String(value);
+      if (field && !touched.has(name)) field.value = String(value);
     }
   }
 
@@ -153,9 +156,13 @@ function mount(el, { api }) {
     return !bad;
   }
 
-  form.addEventListener("change", () => schedule());  // the loss key names the chosen loss
+  form.addEventListener("change", (event) => {
+    touched.add(/** @type {HTMLInputElement} */ (event.target).name);
+    schedule();  // the loss key names the chosen loss
+  });
   form.addEventListener("input", (event) => {
     const input = /** @type {HTMLInputElement} */ (event.target);
+    touched.add(input.name);
     if (input.type === "number" && input.getAttribute("aria-invalid") === "true") checkNumberField(root, input);
   });
   form.addEventListener("submit", async (event) => {
@@ -193,7 +200,7 @@ function mount(el, { api }) {
       record = fromStatus(status);
       showSettings(record.config);
       const pace = /** @type {HTMLSelectElement} */ (form.elements.namedItem("steps_per_second"));
-      pace.value = status.steps_per_second ? String(status.steps_per_second) : "";
+      if (!touched.has(pace.name)) pace.value = status.steps_per_second ? String(status.steps_per_second) : "";
       if (record.state === "running") follow();
       else if (!record.filters && (record.state === "done" || record.state === "stopped")) loadFilters(record.job);
       schedule();
