@@ -7,7 +7,8 @@ with stride 1 along H: columns along the kernel's width only, `convscope.ops.con
 contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`), each block with its own scratch
 (`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
 gradient, and the partials are summed in chunk order after, so the results are the same bits whatever
-the number of threads.
+the number of threads. A backward of one chunk with enough work runs its weight and input gradients as
+two items (`backward_items`), so a layer too small to split still keeps two cores busy.
 """
 
 from __future__ import annotations
