@@ -7,13 +7,11 @@ with stride 1 along H: columns along the kernel's width only, `convscope.ops.con
 contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`), each block with its own scratch
 (`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
 gradient, and the partials are summed in chunk order after, so the results are the same bits whatever
-the number of threads. A backward of one chunk with enough work runs its weight and input gradients as
-two items (`backward_items`), so a layer too small to split still keeps two cores busy.
+the number of threads.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,12 +30,6 @@ from convscope.ops.threads import run_blocks
 from convscope.ops.workspace import Workspace, block_workspace
 
 Chunk = tuple[slice, ConvGeometry]
-Halves = tuple[bool, bool]  # a backward item's share of a chunk: (weight and bias gradients, input gradient)
-Item = tuple[int, Chunk, Halves]
-
-# A one-chunk backward with at least this many column numbers (C_in*kH*kW*H_out*W_out*n) computes its
-# weight and its input gradients as two items, one per thread: LeNet's conv2 at 64 images (960,000).
-_SPLIT_FROM = 2**19
 
 
 def forward(
@@ -92,19 +84,17 @@ def gradients(
     grad_weight = np.empty((len(chunks), *kernels.shape), dtype=grad.dtype) if for_weight else None
     grad_bias = np.empty((len(chunks), c_out), dtype=grad.dtype) if for_weight and bias is not None else None
 
-    def block(part: Sequence[Item], index: int) -> None:
+    def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
-        for k, (images, chunk), (params, inputs) in reversed(part):
-            weight_k, bias_k = (grad_weight, grad_bias) if params else (None, None)
-            x_k = grad_x if inputs else None
-            if x_k is None and _parameter_rows(grad, x, weight_k, bias_k, k, images, chunk, scratch):
+        for k, (images, chunk) in reversed(part):
+            if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
                 continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
             grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
             each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
-            each(grad_rows, x, weight, weight_k, bias_k, x_k, k, images, chunk, scratch)
+            each(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
 
     if grad_weight is not None or grad_bias is not None or grad_x is not None:
-        run_blocks(backward_items(chunks, grad_weight is not None, grad_x is not None), block)
+        run_blocks(list(enumerate(chunks)), block)
     if flipped is not None:  # after the weight gradient, which may reuse the forward's columns
         grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
     return (
@@ -112,31 +102,6 @@ def gradients(
         None if grad_weight is None else grad_weight.sum(axis=0).reshape(weight.shape),
         None if grad_bias is None else grad_bias.sum(axis=0),
     )
-
-
-def backward_items(chunks: Sequence[Chunk], for_weight: bool, for_input: bool) -> list[Item]:
-    """The backward's work items: (chunk number, chunk, which gradients), for `run_blocks`.
-
-    Each chunk is one item, except a lone chunk asked for both gradients with enough work
-    (`_SPLIT_FROM`): its weight half and its input half are independent, so they are two items, which
-    two threads run at once. The split depends on the shapes alone, and each half does the same
-    arithmetic wherever it runs: the bits do not depend on the number of threads.
-
-    Examples
-    --------
-    >>> from convscope.ops.im2col import conv_geometry
-    >>> conv2 = conv_geometry((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1, 1)  # one chunk of 64 images
-    >>> [halves for _, _, halves in backward_items(list(conv2.batch_chunks()), True, True)]
-    [(True, False), (False, True)]
-    >>> [halves for _, _, halves in backward_items(list(conv2.batch_chunks()), True, False)]
-    [(True, False)]
-    """
-    if len(chunks) == 1 and for_weight and for_input:
-        chunk = chunks[0][1]
-        kh, kw = chunk.kernel_size
-        if chunk.in_channels * kh * kw * math.prod(chunk.column_shape) >= _SPLIT_FROM:
-            return [(0, chunks[0], (True, False)), (0, chunks[0], (False, True))]
-    return [(k, chunk, (for_weight, for_input)) for k, chunk in enumerate(chunks)]
 
 
 def _parameter_rows(
