@@ -142,8 +142,9 @@ def test_a_forked_child_runs_threaded_ops(four_cores: None) -> None:
     """The parent's pool has no threads in a child: the child starts its own instead of waiting forever."""
     import multiprocessing
 
-    if threads._POOL:  # a pool of three workers, all started and idle, as a busy parent leaves it
-        threads._POOL.pop().shutdown()
+    # Three workers, all started and idle, as a busy parent leaves them (the earlier workers, if any,
+    # stay idle on a queue no one puts anything on).
+    threads._INBOX.clear()
     run_blocks(list(range(8)), lambda block, index: __import__("time").sleep(0.05))
     context = multiprocessing.get_context("fork")
     with context.Pool(1) as pool:
@@ -155,3 +156,24 @@ def _threaded_sum() -> int:
     totals = [0] * 4
     run_blocks(list(range(8)), lambda block, index: totals.__setitem__(index, sum(block)))
     return sum(totals)
+
+
+def test_the_workers_outlive_an_error_and_serve_every_later_call(four_cores: None) -> None:
+    """A block's error reaches its caller; the same workers then run the next calls (none started anew)."""
+
+    def failing(block: Sequence[int], index: int) -> None:
+        if index == 1:
+            raise KeyError("block 1")
+
+    with pytest.raises(KeyError, match="block 1"):
+        run_blocks(list(range(8)), failing)
+    started = threading.active_count()
+    for _ in range(20):
+        totals = [0] * 4
+
+        def add(block: Sequence[int], index: int, totals: list[int] = totals) -> None:
+            totals[index] = sum(block)
+
+        run_blocks(list(range(8)), add)
+        assert totals == [1, 5, 9, 13]
+    assert threading.active_count() == started

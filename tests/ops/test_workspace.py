@@ -97,3 +97,19 @@ def test_a_byte_bound_workspace_keeps_what_fits_and_hands_out_the_rest() -> None
     ws.empty("grad_rows", (200,), np.float32)  # 400 + 800 would pass 1,000: start afresh
     assert ws.empty("cols", (100,), np.float32) is not a
     assert sum(x.nbytes for x in ws._arrays.values()) <= 1000
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.longdouble])
+def test_reuse_needs_the_same_bits(dtype: Any) -> None:
+    """A workspace that trusts no one reuses an array only for the very bits it was built from."""
+    x = np.array([1.5, 0.0, np.nan], dtype=dtype)
+    ws = Workspace(trusts=False)
+    cols = ws.empty("cols", (3,), dtype)
+    ws.note(cols, "cols", x, 0, x)
+    assert ws.holding("cols", (3,), dtype, x, 0, x) is cols  # a NaN with the same bits matches
+    x[1] = -0.0  # equal as a number, another bit pattern
+    assert ws.holding("cols", (3,), dtype, x, 0, x) is None
+    x[1] = 0.0
+    assert ws.holding("cols", (3,), dtype, x, 0, x) is cols
+    x[0] = np.nextafter(x[0], np.inf, dtype=dtype)  # the least change there is
+    assert ws.holding("cols", (3,), dtype, x, 0, x) is None

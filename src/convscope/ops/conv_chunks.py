@@ -90,17 +90,8 @@ def gradients(
             if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
                 continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
             grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
-            if uses_width_columns(chunk):
-                _width_chunk(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
-                continue
-            if grad_weight is not None:
-                assert x is not None
-                cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
-                np.matmul(grad_rows, cols.transpose(0, 2, 1), out=grad_weight[k])
-            if grad_bias is not None:
-                np.sum(grad_rows.reshape(c_out, -1), axis=1, out=grad_bias[k])  # along the long axis
-            if grad_x is not None:
-                grad_x[images] = _input_chunk(kernels, grad_rows, chunk, scratch)
+            each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
+            each(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
 
     if grad_weight is not None or grad_bias is not None or grad_x is not None:
         run_blocks(list(enumerate(chunks)), block)
@@ -144,6 +135,23 @@ def _width_chunk(
         np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
     if grad_x is not None:
         grad_x[images] = input_width(row_kernels(weight, chunk.groups), grad_rows, chunk, scratch)
+
+
+def _im2col_chunk(
+    grad_rows: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad_x: Array | None, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace,
+) -> None:
+    """Chunk k's gradients from im2col columns (`convscope.ops.im2col.columns`), into the caller's arrays."""
+    g = chunk.groups
+    kernels = weight.reshape(g, chunk.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    if grad_weight is not None:
+        assert x is not None
+        cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
+        np.matmul(grad_rows, cols.transpose(0, 2, 1), out=grad_weight[k])
+    if grad_bias is not None:
+        np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
+    if grad_x is not None:
+        grad_x[images] = _input_chunk(kernels, grad_rows, chunk, scratch)
 
 
 def _grad_rows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:

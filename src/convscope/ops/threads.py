@@ -19,19 +19,21 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
+# A block handed to a worker: the work, its block and index, and the queue its outcome goes back on.
+Task = tuple[Callable[[Any, int], None], Sequence[Any], int, "SimpleQueue[BaseException | None]"]
 
 _STATE = threading.local()  # .single: whether ops on this thread must not start threads
 _LOCK = threading.Lock()
-_POOL: list[ThreadPoolExecutor] = []  # created on first use, one for the process
+_INBOX: list[SimpleQueue[Task]] = []  # the workers' shared queue of blocks, made with them on first use
 _BLAS: list[Any] = []  # threadpoolctl's BLAS controllers, found on first use
 if hasattr(os, "register_at_fork"):
-    # A forked child has none of the parent's threads: it must start a pool of its own, not wait on one.
-    os.register_at_fork(after_in_child=_POOL.clear)
+    # A forked child has none of the parent's threads: it must start workers of its own, not wait on them.
+    os.register_at_fork(after_in_child=_INBOX.clear)
 
 
 def available_cores() -> int:
@@ -102,14 +104,17 @@ def run_blocks(items: Sequence[Item], work: Callable[[Sequence[Item], int], None
     n = len(items)
     blocks = [items[n * i // threads : n * (i + 1) // threads] for i in range(threads)]
     with _one_blas_thread():
-        pool = _pool()
-        futures = [pool.submit(_alone, work, block, i) for i, block in enumerate(blocks) if i > 0]
+        inbox, done = _workers(), SimpleQueue[BaseException | None]()
+        for i in range(1, threads):
+            inbox.put((work, blocks[i], i, done))
         try:
             _alone(work, blocks[0], 0)
         finally:
-            wait(futures)  # every block has stopped writing before anything is returned or raised
-        for future in futures:
-            future.result()
+            # Every block has stopped writing before anything is returned or raised.
+            errors = [done.get() for _ in range(1, threads)]
+        for error in errors:
+            if error is not None:
+                raise error
 
 
 def _alone(work: Callable[[Sequence[Item], int], None], block: Sequence[Item], index: int) -> None:
@@ -118,12 +123,33 @@ def _alone(work: Callable[[Sequence[Item], int], None], block: Sequence[Item], i
         work(block, index)
 
 
-def _pool() -> ThreadPoolExecutor:
-    """The process's worker threads (one fewer than the cores: the calling thread works too)."""
+def _workers() -> SimpleQueue[Task]:
+    """The queue the process's worker threads take blocks from, the workers started on first use.
+
+    One fewer worker than the cores: the calling thread works too. Each block goes back to its caller
+    as one item on the caller's own ``done`` queue: two C-level queue operations a block, where a
+    `concurrent.futures` pool's futures and ``wait`` took ~100 us of Python (RESULTS_perf #103).
+    """
     with _LOCK:
-        if not _POOL:
-            _POOL.append(ThreadPoolExecutor(max(1, available_cores() - 1), "convscope-op"))
-        return _POOL[0]
+        if not _INBOX:
+            _INBOX.append(SimpleQueue())
+            for number in range(max(1, available_cores() - 1)):
+                name = f"convscope-op_{number}"
+                threading.Thread(target=_serve, args=(_INBOX[0],), name=name, daemon=True).start()
+        return _INBOX[0]
+
+
+def _serve(inbox: SimpleQueue[Task]) -> None:
+    """A worker: run each block it takes (`single_threaded`), then put its error, or None, on ``done``."""
+    while True:
+        work, block, index, done = inbox.get()
+        try:
+            _alone(work, block, index)
+        except BaseException as error:  # handed to the caller, which raises it
+            done.put(error)
+        else:
+            done.put(None)
+        del work, block  # hold nothing of a finished call while waiting for the next
 
 
 @contextmanager
