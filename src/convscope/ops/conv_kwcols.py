@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
+from convscope.ops.tap_views import width_view
 from convscope.ops.workspace import Workspace
 
 # Chunks whose width columns a workspace keeps at once (by chunk number, modulo this): LeNet's conv2 is
@@ -65,22 +66,9 @@ def width_columns(
             return held
     padded = padded_input(x[images], chunk, workspace)  # (C, H_pad, W_pad, n)
     cols = workspace.empty(role, shape, x.dtype)
-    cols[...] = _column_view(padded, chunk)  # one copy, not kW: fewer NumPy calls (RESULTS_perf #102)
+    cols[...] = width_view(padded, chunk)  # one copy, not kW: fewer NumPy calls (RESULTS_perf #102)
     workspace.note(cols, role, x, detail, x[images])
     return cols
-
-
-def _column_view(padded: Array, chunk: ConvGeometry) -> Array:
-    """The padded input (C, H_pad, W_pad, n) as width columns, a read-only view: (C, kW, H_pad, W_out, n).
-
-    Kernel column j's cells for output column w sit at w*stride + j*dilation along W.
-    """
-    width = chunk.window.axes[1]
-    c, h_pad, _, n = padded.shape
-    c_step, h_step, w_step, n_step = padded.strides
-    shape = (c, chunk.kernel_size[1], h_pad, chunk.output_size[1], n)
-    strides = (c_step, width.dilation * w_step, h_step, width.stride * w_step, n_step)
-    return np.lib.stride_tricks.as_strided(padded, shape, strides, writeable=False)
 
 
 def _tap_rows(cols: Array, chunk: ConvGeometry) -> Array:
