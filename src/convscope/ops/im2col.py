@@ -209,7 +209,7 @@ def pad_input(x: Array, geom: ConvGeometry) -> Array:
 
 
 def im2col(x: Array, geom: ConvGeometry, workspace: Workspace | None = None) -> Array:
-    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy (or one a stage).
+    """Columns of every window of x (N, C, H, W): (C, kH, kW, *geom.column_shape), one copy (per stage).
 
     With a ``workspace`` the columns are its scratch array, overwritten by the next call: use them at once.
     """
