@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from convscope.ops import recycle
 from convscope.ops.conv_kwcols import (
     forward_width,
     input_width,
@@ -38,7 +39,7 @@ def forward(
     """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
     g = geom.groups
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    out = np.empty((geom.batch, geom.out_channels, *geom.output_size), dtype=x.dtype)
+    out = recycle.empty((geom.batch, geom.out_channels, *geom.output_size), x.dtype)
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
@@ -80,7 +81,7 @@ def gradients(
     chunks = list(geom.batch_chunks())
     flipped = flipped_conv(weight, geom) if for_input else None
     x_shape = (geom.batch, geom.in_channels, *geom.input_size)
-    grad_x = np.empty(x_shape, dtype=grad.dtype) if for_input and flipped is None else None
+    grad_x = recycle.empty(x_shape, grad.dtype) if for_input and flipped is None else None
     grad_weight = np.empty((len(chunks), *kernels.shape), dtype=grad.dtype) if for_weight else None
     grad_bias = np.empty((len(chunks), c_out), dtype=grad.dtype) if for_weight and bias is not None else None
 

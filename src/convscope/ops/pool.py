@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from convscope.geometry import Window
+from convscope.ops import recycle
 from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
 from convscope.ops.pool_windows import (
     Array,
@@ -54,7 +55,8 @@ def _window_max(values: Sequence[Array]) -> Array:
     """Maximum over each window, from its offsets' values (kH*kW of (N, C, H_out, W_out))."""
     if len(values) == 1:
         return np.array(values[0])
-    best: Array = np.maximum(values[0], values[1])  # two offsets at once: one pass fewer than a copy
+    # Two offsets at once (one pass fewer than a copy), into memory the process holds (`recycle`).
+    best: Array = np.maximum(values[0], values[1], out=recycle.empty(values[0].shape, values[0].dtype))
     for part in values[2:]:
         np.maximum(best, part, out=best)
     return best

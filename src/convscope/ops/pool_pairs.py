@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.geometry import Window
+from convscope.ops import recycle
 from convscope.ops.pool_windows import Array
 from convscope.ops.workspace import Workspace, scratch
 
@@ -84,7 +85,7 @@ def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace
     per_pair = other.reshape(rows.shape)  # each width pair's gradient: the window's, or 0
     np.multiply(g, top, out=per_pair[:, 0])
     np.multiply(g, np.logical_not(top, out=top), out=per_pair[:, 1])
-    grad = np.empty_like(x)
+    grad = recycle.empty(x.shape, x.dtype)
     grad_pairs, pair_grad = grad.reshape(-1, 2), per_pair.reshape(-1)
     np.multiply(pair_grad, left, out=grad_pairs[:, 0])
     np.multiply(pair_grad, np.logical_not(left, out=left), out=grad_pairs[:, 1])

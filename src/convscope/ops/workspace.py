@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from convscope.ops import recycle
+
 Array = npt.NDArray[Any]
 
 
@@ -132,14 +134,14 @@ class Workspace:
 
 
 def scratch(workspace: Workspace | None, role: str, shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
-    """``workspace.empty(role, shape, dtype)``, or a fresh ``np.empty`` without a workspace.
+    """``workspace.empty(role, shape, dtype)``, or a fresh array (`convscope.ops.recycle`) without one.
 
     Examples
     --------
     >>> scratch(None, "cols", (2,), np.float64).shape
     (2,)
     """
-    return np.empty(shape, dtype=dtype) if workspace is None else workspace.empty(role, shape, dtype)
+    return recycle.empty(shape, dtype) if workspace is None else workspace.empty(role, shape, dtype)
 
 
 _PER_THREAD = threading.local()

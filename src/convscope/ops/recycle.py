@@ -1,0 +1,122 @@
+"""Fresh results in memory the process already holds: large arrays recycled once nothing refers to them.
+
+An op's result is the caller's: it must never change behind the caller's back, so results cannot live in
+a `convscope.ops.workspace.Workspace`. But a training step makes the same results every time (each
+layer's output, each gradient), and the caller drops last step's before asking for the next. glibc hands
+large freed blocks back to the operating system, and the next step's arrays of the same size are faulted
+in again page by page: 1,318 page faults (~5 ms, a fifth of the step) in a batch-64 LeNet step written
+with the ops (``benchmarks/RESULTS_perf.md``).
+
+`empty` therefore keeps the block behind each large result it hands out. A block is handed out again only
+when no array refers to it any more: every NumPy view of a result (slices, reshapes, transposes, a view
+of a view) holds a reference to the block that owns the memory, so the block's reference count says
+whether anything still sees it. At most `_MOST_BYTES` are kept; past that, results are plain fresh
+arrays. `release` gives the kept blocks that nothing uses back to the allocator.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[Any]
+
+_LEAST_BYTES = 2**18  # smaller arrays come from malloc's own free lists, without page faults
+_MOST_BYTES = 2**27  # 128 MB of blocks kept in all, in use or not
+_LOCK = threading.Lock()  # threads of one op (`convscope.ops.threads`) take results at the same time
+_KEPT: dict[int, list[Array]] = {}  # bytes -> blocks (1-D uint8 arrays) of that size
+
+
+def _after_fork() -> None:
+    """A forked child starts with a lock no thread of its own can release: it takes a new one."""
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+def _count(blocks: list[Array], i: int) -> int:
+    """References to ``blocks[i]``, read in one way so that `_UNUSED` is measured the same way."""
+    return sys.getrefcount(blocks[i])
+
+
+def _unused_count() -> int:
+    """What `_count` reads for a block only the list holds: measured, as interpreters count differently."""
+    blocks = [np.empty(1, dtype=np.uint8)]
+    return _count(blocks, 0)
+
+
+_UNUSED = _unused_count()
+
+
+def empty(shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
+    """An uninitialised C-contiguous array, like ``np.empty``, in a block no other array refers to.
+
+    Examples
+    --------
+    >>> a = empty((512, 512), np.float32)
+    >>> b = empty((512, 512), np.float32)
+    >>> np.shares_memory(a, b)  # ``a`` is still held: its block is not handed out again
+    False
+    >>> address = a.ctypes.data
+    >>> del a
+    >>> empty((512, 512), np.float32).ctypes.data == address  # nothing refers to it now: reused
+    True
+    """
+    kind = np.dtype(dtype)
+    size = int(np.prod(shape, dtype=np.int64)) * kind.itemsize
+    if size < _LEAST_BYTES or size > _MOST_BYTES or kind.hasobject:
+        return np.empty(shape, dtype=kind)
+    with _LOCK:
+        block = _free_block(size)
+        # The block's bytes read as this dtype and shape: a view, so the block stays its owner.
+        return block.view(kind).reshape(shape)
+
+
+def _free_block(size: int) -> Array:
+    """A kept block of ``size`` bytes that nothing uses, or a new one (kept if the budget allows)."""
+    blocks = _KEPT.setdefault(size, [])
+    for i in range(len(blocks)):
+        if _count(blocks, i) == _UNUSED:
+            return blocks[i]
+    block = np.empty(size, dtype=np.uint8)
+    if _kept_bytes() + size > _MOST_BYTES:
+        _drop_unused()
+    if _kept_bytes() + size <= _MOST_BYTES:
+        blocks.append(block)
+    return block
+
+
+def _kept_bytes() -> int:
+    return sum(size * len(blocks) for size, blocks in _KEPT.items())
+
+
+def _drop_unused() -> None:
+    """Forget every kept block that nothing uses (the allocator gets it back)."""
+    for size, blocks in list(_KEPT.items()):
+        blocks[:] = [blocks[i] for i in range(len(blocks)) if _count(blocks, i) != _UNUSED]
+        if not blocks:
+            del _KEPT[size]
+
+
+def release() -> int:
+    """Give every kept block that no array uses back to the allocator; returns the bytes still kept.
+
+    Examples
+    --------
+    >>> a = empty((1024, 1024), np.float32)
+    >>> kept = release()  # ``a`` is in use: its 4 MB block stays
+    >>> del a
+    >>> kept - release()
+    4194304
+    """
+    with _LOCK:
+        _drop_unused()
+        return _kept_bytes()
