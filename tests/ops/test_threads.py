@@ -11,7 +11,7 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from convscope import ops
-from convscope.ops import threads
+from convscope.ops import conv_chunks, threads
 from convscope.ops.threads import op_threads, run_blocks, single_threaded
 from convscope.ops.workspace import Workspace
 
@@ -75,13 +75,16 @@ def test_blas_threads_come_back_after_a_threaded_op(four_cores: None) -> None:
 
 @pytest.mark.parametrize(("x_shape", "w_shape", "settings"), CASES)
 def test_threads_change_no_bit(
-    four_cores: None, x_shape: tuple[int, ...], w_shape: tuple[int, ...], settings: dict[str, Any]
+    four_cores: None, monkeypatch: pytest.MonkeyPatch, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
+    settings: dict[str, Any],
 ) -> None:
     """Forward and all three gradients: the same bits on 4 threads, on 1, and with a layer's workspace.
 
     BLAS on one thread throughout (as the op's threads run it): OpenBLAS on two picks other kernels,
-    whose last bits differ; that is BLAS's choice, not the op's.
+    whose last bits differ; that is BLAS's choice, not the op's. Short products (conv1's) would stay on
+    one thread: here every case runs threaded, as a longer product of the same layout would.
     """
+    monkeypatch.setattr(conv_chunks, "_MIN_INNER_FOR_THREADS", 1)
     with threadpool_limits(limits=1, user_api="blas"):
         threaded, with_workspace, alone = _three_ways(x_shape, w_shape, settings)
     for got, plain, want in zip(threaded, with_workspace, alone, strict=True):
@@ -105,6 +108,37 @@ def _three_ways(
     with single_threaded():
         alone = (ops.conv2d(x, w, b, **settings), *ops.conv2d_backward(grad, x, w, b, **settings))
     return threaded, with_workspace, alone
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "threaded"),
+    [
+        ((128, 1, 32, 32), (6, 1, 5, 5), False),  # LeNet's conv1: a product 25 numbers long
+        ((128, 2, 32, 32), (6, 2, 5, 5), False),  # 50
+        ((128, 3, 32, 32), (6, 3, 5, 5), True),  # 75: an RGB image's 5x5 layer
+        ((128, 6, 14, 14), (16, 6, 5, 5), True),  # LeNet's conv2: 150
+    ],
+)
+def test_only_convolutions_with_long_products_start_threads(
+    four_cores: None, monkeypatch: pytest.MonkeyPatch, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
+    threaded: bool,
+) -> None:
+    """Forward and backward split a batch's chunks over threads only when the product is long enough."""
+    seen: set[int] = set()
+
+    def noting(items: Sequence[Any], work: Any) -> None:
+        def block(part: Sequence[Any], index: int) -> None:
+            seen.add(threading.get_ident())
+            work(part, index)
+
+        run_blocks(items, block)
+
+    monkeypatch.setattr(conv_chunks, "run_blocks", noting)
+    x = np.zeros(x_shape, np.float32)
+    w = np.zeros(w_shape, np.float32)
+    out = ops.conv2d(x, w)
+    ops.conv2d_backward(out, x, w)
+    assert (len(seen) > 1) == threaded
 
 
 def test_a_call_without_workspace_reuses_columns_only_for_unchanged_numbers(

@@ -4,7 +4,8 @@
 (`ConvGeometry.batch_chunks`) is one im2col copy and one matrix product forward; backward, one product
 for its weight gradient and one product and col2im scatter for its input gradient (a batch-last chunk
 with stride 1 along H: columns along the kernel's width only, `convscope.ops.conv_kwcols`). Chunks run in
-contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`), each block with its own scratch
+contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`; on the calling thread alone when the
+product is too short to gain from more, `_MIN_INNER_FOR_THREADS`), each block with its own scratch
 (`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
 gradient, and the partials are summed in chunk order after, so the results are the same bits whatever
 the number of threads.
@@ -12,7 +13,7 @@ the number of threads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,10 +28,16 @@ from convscope.ops.conv_kwcols import (
 from convscope.ops.conv_rows import forward_rows, row_blocks, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
-from convscope.ops.threads import run_blocks
+from convscope.ops.threads import run_blocks, single_threaded
 from convscope.ops.workspace import Workspace, block_workspace
 
 Chunk = tuple[slice, ConvGeometry]
+
+# A product whose inner dimension (C_in/G * kH * kW) is this short does little arithmetic for each number
+# it moves, so its chunks are bound by memory traffic: two at once, on two cores, each took ~1.6x the CPU
+# time, and LeNet's conv1 (25) ran 1.23-1.36x slower on two threads than on one; conv2 (150) ran 1.3x
+# faster (benchmarks/RESULTS_perf.md #115). Such convolutions work their chunks on the calling thread.
+_MIN_INNER_FOR_THREADS = 64
 
 
 def forward(
@@ -61,7 +68,7 @@ def forward(
             if bias is not None:
                 out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
 
-    run_blocks(list(enumerate(geom.batch_chunks())), block)
+    _run_chunks(list(enumerate(geom.batch_chunks())), block, geom)
     return out
 
 
@@ -95,7 +102,7 @@ def gradients(
             each(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
 
     if grad_weight is not None or grad_bias is not None or grad_x is not None:
-        run_blocks(list(enumerate(chunks)), block)
+        _run_chunks(list(enumerate(chunks)), block, geom)
     if flipped is not None:  # after the weight gradient, which may reuse the forward's columns
         grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
     return (
@@ -103,6 +110,19 @@ def gradients(
         None if grad_weight is None else grad_weight.sum(axis=0).reshape(weight.shape),
         None if grad_bias is None else grad_bias.sum(axis=0),
     )
+
+
+def _run_chunks(
+    chunks: list[tuple[int, Chunk]], block: Callable[[Sequence[tuple[int, Chunk]], int], None],
+    geom: ConvGeometry,
+) -> None:
+    """`run_blocks` over the chunks: on every core, or on this thread alone when the product is short."""
+    kh, kw = geom.kernel_size
+    if geom.in_channels // geom.groups * kh * kw < _MIN_INNER_FOR_THREADS:
+        with single_threaded():
+            run_blocks(chunks, block)
+    else:
+        run_blocks(chunks, block)
 
 
 def _parameter_rows(
