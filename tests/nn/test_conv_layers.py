@@ -69,3 +69,38 @@ def test_other_dtypes_and_lists_take_the_checked_path(rng: np.random.Generator) 
     np.testing.assert_array_equal(layer.forward(x.tolist()), out)
     grad = layer.backward(np.ones(out.shape).tolist())
     assert grad.shape == x.shape
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_a_2x2_pool_layer_routes_from_its_forwards_winners_as_the_ops_do(
+    rng: np.random.Generator, ties: bool
+) -> None:
+    """MaxPool2d(2) keeps where each maximum was: the ops' bits, ties to the first, twice if asked."""
+    from convscope.nn import MaxPool2d
+    from convscope.ops.pool_naive import max_pool2d_backward_naive
+
+    layer = MaxPool2d(2)
+    for shape in [(3, 2, 8, 6), (1, 4, 4, 4)]:  # a second shape: the winners follow the last forward
+        x = rng.integers(-1, 2, shape) if ties else rng.standard_normal(shape)
+        x = x.astype(np.float32)  # small integers: tied maxima in most windows
+        out = layer.forward(x)
+        np.testing.assert_array_equal(out, ops.max_pool2d(x, 2))
+        assert layer._winners is not None  # the pairs path was taken
+        grad = rng.standard_normal(out.shape).astype(np.float32)
+        want = max_pool2d_backward_naive(grad, x, 2)
+        np.testing.assert_array_equal(layer.backward(grad), want)
+        np.testing.assert_array_equal(layer.backward(grad), want)  # the winners are not used up
+        np.testing.assert_array_equal(ops.max_pool2d_backward(grad, x, 2), want)
+
+
+def test_a_2x2_pool_layer_refuses_a_gradient_of_the_wrong_shape_or_nan(rng: np.random.Generator) -> None:
+    from convscope.nn import MaxPool2d
+
+    layer = MaxPool2d(2)
+    out = layer.forward(rng.standard_normal((2, 3, 6, 6)).astype(np.float32))
+    with pytest.raises(ValueError, match=r"grad_output must have the output's shape \(2, 3, 3, 3\)"):
+        layer.backward(np.zeros((2, 3, 6, 6), np.float32))
+    with pytest.raises(ValueError, match="grad_output contains NaN"):
+        layer.backward(np.full(out.shape, np.nan, np.float32))
+    with pytest.raises(ValueError, match="x contains NaN"):
+        layer.forward(np.full((2, 3, 6, 6), np.nan, np.float32))

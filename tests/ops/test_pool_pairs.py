@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from convscope.ops.pool import max_pool2d, max_pool2d_backward
 from convscope.ops.pool_naive import max_pool2d_backward_naive, max_pool2d_naive
-from convscope.ops.pool_pairs import takes_pairs
+from convscope.ops.pool_pairs import max_pool2d_pairs, route_pairs, takes_pairs
 from convscope.ops.pool_windows import pool_windows
 from convscope.ops.workspace import Workspace
 
@@ -55,6 +55,24 @@ def test_pairs_give_the_bits_of_the_general_path_and_the_loop_twin(x: np.ndarray
     np.testing.assert_array_equal(grad, max_pool2d_backward_naive(g, x, 2))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@FEW
+@given(x=inputs())
+def test_the_forwards_winners_route_the_gradient_as_the_backward_finds_it(x: np.ndarray, dtype: Any) -> None:
+    """`max_pool2d_pairs` (a layer's forward) and `route_pairs` give the op's and the loop twin's bits."""
+    x = x.astype(dtype)
+    out, winners = max_pool2d_pairs(x)
+    np.testing.assert_array_equal(out, max_pool2d_naive(x, 2))
+    g = np.random.default_rng(0).standard_normal(out.shape).astype(dtype)
+    kept = (winners.left.copy(), winners.top.copy())
+    grad = route_pairs(g, winners, x.shape, Workspace())
+    assert grad.dtype == dtype
+    np.testing.assert_array_equal(grad, max_pool2d_backward(g, x, 2))
+    np.testing.assert_array_equal(grad, max_pool2d_backward_naive(g, x, 2))
+    np.testing.assert_array_equal(winners.left, kept[0])  # routing leaves the winners as they were
+    np.testing.assert_array_equal(winners.top, kept[1])
+
+
 @settings(max_examples=15, deadline=None)
 @given(x=inputs())
 def test_pairs_match_torch_ties_included(x: np.ndarray) -> None:
@@ -77,7 +95,7 @@ def test_a_workspace_is_reused_and_never_returned() -> None:
     max_pool2d_backward(g, x2, 2, workspace=ws)
     np.testing.assert_array_equal(grad1, kept)
     np.testing.assert_array_equal(grad1, max_pool2d_backward_naive(g, x1, 2))
-    assert "4 arrays" in repr(ws)  # the pairs' maxima, scratch, left and top masks: made once
+    assert "5 arrays" in repr(ws)  # the pairs' maxima, scratch, left, top and losers masks: made once
 
 
 def test_only_undilated_unpadded_2x2_stride_2_windows_on_even_sides_take_pairs() -> None:

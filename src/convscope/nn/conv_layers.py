@@ -19,6 +19,8 @@ from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
 from convscope.ops import conv as conv_ops
 from convscope.ops.im2col import ConvGeometry
+from convscope.ops.pool_pairs import Winners, max_pool2d_pairs, route_pairs, takes_pairs
+from convscope.ops.pool_windows import as_grad_output, as_input, pool_windows
 from convscope.ops.workspace import Workspace
 
 Padding = int | Pair | str
@@ -190,6 +192,7 @@ class MaxPool2d(Layer):
         self.padding = as_pair(padding, "padding", minimum=0)
         self.dilation = as_pair(dilation, "dilation", minimum=1)
         self._output: FloatArray | None = None  # the last forward's result
+        self._winners: Winners | None = None  # where its 2x2/2 windows' maxima were, if it took pairs
         self._workspace = Workspace()
 
     def _settings(self) -> dict[str, Any]:
@@ -197,16 +200,27 @@ class MaxPool2d(Layer):
         return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
 
     def forward(self, x: FloatArray) -> FloatArray:
-        self._input = x
+        self._input, self._winners = x, None
+        arr = as_input(x)
+        if takes_pairs(arr, pool_windows(arr, self.kernel_size, self.stride, self.padding, self.dilation)):
+            # LeNet's 2x2/2 windows: the maxima and where they are, so the backward only routes.
+            self._output, self._winners = max_pool2d_pairs(arr)
+            return self._output
         # Without return_indices the op returns the pooled array alone; kept, so that the backward
         # need not find each window's maximum again.
-        self._output = cast(FloatArray, ops.max_pool2d(x, self.kernel_size, **self._settings()))
+        self._output = cast(FloatArray, ops.max_pool2d(arr, self.kernel_size, **self._settings()))
         return self._output
 
     def backward(self, grad_output: FloatArray) -> FloatArray:
+        x = self._cached_input()
+        if self._winners is not None:
+            arr = as_input(x)
+            window = pool_windows(arr, self.kernel_size, self.stride, self.padding, self.dilation)
+            g = as_grad_output(grad_output, window, arr)
+            return route_pairs(g, self._winners, arr.shape, self._workspace)
         return ops.max_pool2d_backward(
             grad_output,
-            self._cached_input(),
+            x,
             self.kernel_size,
             **self._settings(),
             output=self._output,

@@ -15,10 +15,14 @@ Ties go where ``pool.py`` (and PyTorch) sends them, to the first maximum in row-
 wins a tie between the rows, the left element a tie within a row. The backward routes each window's
 gradient through the same two choices: down to the chosen row (``top``), then to the chosen element of
 that row (``left``). The result is a fresh array; scratch comes from ``workspace`` when given. (The
-forward keeps ``pool.py``'s strided maxima: it reads each offset once, and the rounds measured no faster.)
+op's forward keeps ``pool.py``'s strided maxima: it reads each offset once, and the rounds measured no
+faster.) A layer, which keeps what its forward found for its backward, pools with `max_pool2d_pairs`
+instead: the same maxima, and the two choices (`Winners`), so that its backward only routes.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,6 +30,17 @@ from convscope.geometry import Window
 from convscope.ops import recycle
 from convscope.ops.pool_windows import Array
 from convscope.ops.workspace import Workspace, scratch
+
+
+class Winners(NamedTuple):
+    """Where each 2x2 window's first maximum is: the pair (``left``) and row (``top``) it sits in.
+
+    ``left`` (N*C*H*W_out,) marks the width pairs whose left element is the larger (or tied);
+    ``top`` (N*C*H_out, W_out) marks the windows whose top pair holds the maximum (or ties).
+    """
+
+    left: Array
+    top: Array
 
 
 def takes_pairs(x: Array, win: Window) -> bool:
@@ -66,6 +81,25 @@ def _width_pairs(x: Array, workspace: Workspace | None) -> tuple[Array, Array, A
     return larger, other, left
 
 
+def max_pool2d_pairs(x: Array) -> tuple[Array, Winners]:
+    """``max_pool2d(x, 2)`` (N, C, H/2, W/2) for x that ``takes_pairs``, and each window's `Winners`.
+
+    Examples
+    --------
+    >>> x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])
+    >>> out, winners = max_pool2d_pairs(x)
+    >>> out[0, 0], winners.left, winners.top  # 3 in the right of the top pair
+    (array([[3.]]), array([False,  True]), array([[ True]]))
+    """
+    n, c, h, w = x.shape
+    larger, _, left = _width_pairs(x, None)  # fresh arrays: the winners outlive the call
+    rows = larger.reshape(-1, 2, w // 2)  # (N*C*H_out, top/bottom, W_out)
+    top = np.greater_equal(rows[:, 0], rows[:, 1])
+    out = recycle.empty((n, c, h // 2, w // 2), x.dtype)
+    np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w // 2))
+    return out, Winners(left, top)
+
+
 def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace | None = None) -> Array:
     """``max_pool2d_backward(grad_output, x, 2)`` for x that ``takes_pairs``: dL/dx (N, C, H, W), fresh.
 
@@ -81,12 +115,34 @@ def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace
     rows = larger.reshape(-1, 2, w_out)  # (N*C*H_out, top/bottom, W_out)
     top = scratch(workspace, "pairs.top", (rows.shape[0], w_out), np.bool_)
     np.greater_equal(rows[:, 0], rows[:, 1], out=top)  # the top row holds the window's first maximum
-    g = grad_output.reshape(-1, w_out)  # (N*C*H_out, W_out)
-    per_pair = other.reshape(rows.shape)  # each width pair's gradient: the window's, or 0
-    np.multiply(g, top, out=per_pair[:, 0])
-    np.multiply(g, np.logical_not(top, out=top), out=per_pair[:, 1])
-    grad = recycle.empty(x.shape, x.dtype)
+    return route_pairs(grad_output, Winners(left, top), x.shape, workspace, spare=other)
+
+
+def route_pairs(
+    grad_output: Array, winners: Winners, x_shape: tuple[int, ...], workspace: Workspace | None = None,
+    spare: Array | None = None,
+) -> Array:
+    """dL/dx (N, C, H, W) of 2x2/2 max pooling: each window's gradient down to its `Winners`' element.
+
+    ``spare`` is scratch of ``winners.left``'s size (made if not given); ``winners`` is left unchanged.
+
+    Examples
+    --------
+    >>> x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])
+    >>> route_pairs(np.full((1, 1, 1, 1), 5.0), max_pool2d_pairs(x)[1], x.shape)[0, 0]
+    array([[0., 5.],
+           [0., 0.]])
+    """
+    w_out, g = x_shape[3] // 2, grad_output.reshape(-1, x_shape[3] // 2)  # (N*C*H_out, W_out)
+    if spare is None:
+        spare = scratch(workspace, "pairs.other", winners.left.shape, grad_output.dtype)
+    per_pair = spare.reshape(-1, 2, w_out)  # each width pair's gradient: the window's, or 0
+    losers = scratch(workspace, "pairs.losers", winners.left.shape, np.bool_)
+    np.multiply(g, winners.top, out=per_pair[:, 0])
+    np.multiply(g, np.logical_not(winners.top, out=losers[: winners.top.size].reshape(-1, w_out)),
+                out=per_pair[:, 1])  # fmt: skip
+    grad = recycle.empty(x_shape, grad_output.dtype)
     grad_pairs, pair_grad = grad.reshape(-1, 2), per_pair.reshape(-1)
-    np.multiply(pair_grad, left, out=grad_pairs[:, 0])
-    np.multiply(pair_grad, np.logical_not(left, out=left), out=grad_pairs[:, 1])
+    np.multiply(pair_grad, winners.left, out=grad_pairs[:, 0])
+    np.multiply(pair_grad, np.logical_not(winners.left, out=losers), out=grad_pairs[:, 1])
     return grad
