@@ -17,6 +17,12 @@ from convscope.ops.pool import max_pool2d, max_pool2d_backward
 SHAPE = (64, 6, 28, 28)  # LeNet's first activations at batch 64: 1.2 MB, recycled
 
 
+@pytest.fixture(autouse=True)
+def no_blocks_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no kept blocks: earlier tests' live arrays may fill the process's budget."""
+    monkeypatch.setattr(recycle, "_KEPT", {})
+
+
 def _holders(result: np.ndarray) -> dict[str, Callable[[], Any]]:
     """Ways a caller may keep seeing a result's memory after dropping the result itself."""
     return {
