@@ -78,6 +78,14 @@ def test_kept_blocks_stay_within_the_budget() -> None:
     assert recycle.release() == 0  # nothing uses them now: all given back
 
 
+def test_a_new_size_is_kept_once_unused_blocks_make_room() -> None:
+    """Past the budget, blocks nothing uses are forgotten, and the new size takes their place."""
+    dropped = [recycle.empty((2**20 + 256 * k,), np.float32) for k in range(31)]  # ~124 MB kept
+    del dropped  # all unused now, still kept
+    new = recycle.empty((2**21,), np.float32)  # 8 MB: over the budget until the unused ones go
+    assert recycle.release() == new.nbytes  # only the new block, still in use, stays
+
+
 def test_threads_taking_results_at_once_never_share_a_block() -> None:
     errors: list[str] = []
 

@@ -78,15 +78,15 @@ def empty(shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
 
 def _free_block(size: int) -> Array:
     """A kept block of ``size`` bytes that nothing uses, or a new one (kept if the budget allows)."""
-    blocks = _KEPT.setdefault(size, [])
+    blocks = _KEPT.get(size, [])
     for i in range(len(blocks)):
         if _count(blocks, i) == _UNUSED:
             return blocks[i]
     block = np.empty(size, dtype=np.uint8)
     if _kept_bytes() + size > _MOST_BYTES:
-        _drop_unused()
+        _drop_unused()  # may forget this size's list too, when it was empty: look it up again below
     if _kept_bytes() + size <= _MOST_BYTES:
-        blocks.append(block)
+        _KEPT.setdefault(size, []).append(block)
     return block
 
 
