@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convscope._validate import SUM_FROM, all_finite, as_array, as_pair, check_int
+from convscope._validate import DOT_FROM, SUM_FROM, all_finite, as_array, as_pair, check_int
 from convscope.ops.conv import conv2d
 
 
@@ -49,10 +49,11 @@ def test_as_array_checks_rank_and_finiteness() -> None:
         as_array(None, "x")
 
 
-@pytest.mark.parametrize("size", [4, SUM_FROM], ids=["value by value", "from the sum"])
+@pytest.mark.parametrize("size", [4, DOT_FROM, SUM_FROM], ids=["value by value", "dot", "from the sum"])
 def test_all_finite_is_exact_where_the_sum_overflows(size: int) -> None:
     big = np.full(size, np.finfo(np.float32).max, dtype=np.float32)
-    assert all_finite(big)
+    assert all_finite(big)  # its dot product with itself overflows: checked value by value, no warning
+    assert all_finite(np.full(2 * size, np.finfo(np.float32).max, dtype=np.float32)[::2])  # strided
     for bad in (np.inf, -np.inf, np.nan):
         odd = np.ones(size)
         odd[size // 2] = bad
@@ -61,6 +62,23 @@ def test_all_finite_is_exact_where_the_sum_overflows(size: int) -> None:
     pair[:2] = np.inf, -np.inf  # the sum is NaN
     assert not all_finite(pair)
     assert all_finite(np.zeros((2, 0)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous (BLAS dot)", "strided"])
+def test_all_finite_finds_one_bad_value_wherever_it_sits(dtype: type, contiguous: bool) -> None:
+    # BLAS kernels work in blocks of 4-32 values and a tail: lengths around those block sizes past
+    # DOT_FROM, a bad value in each of the first and last 33 places, so a value a vectorised loop or
+    # its remainder skipped would be caught here.
+    for n in (DOT_FROM + k for k in (0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 33)):
+        whole = np.ones(2 * n, dtype)
+        a = whole[:n] if contiguous else whole[::2]
+        assert all_finite(a)
+        for pos in [*range(33), n // 2, *range(n - 33, n)]:
+            for bad in (np.nan, np.inf, -np.inf):
+                a[pos] = bad
+                assert not all_finite(a), (n, pos, bad)
+            a[pos] = 1
 
 
 def test_an_op_refuses_nan_in_a_large_array_too(rng: np.random.Generator) -> None:

@@ -90,25 +90,33 @@ def _as_float_array(x: Any, name: str) -> npt.NDArray[np.floating[Any]]:
 
 
 SUM_FROM = 1 << 20  # values; see all_finite
+DOT_FROM = 1 << 17  # values: below, np.errstate's ~3 us (the dot warns on an overflow) outweighs the gain
+_BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def all_finite(a: npt.NDArray[np.floating[Any]]) -> bool:
-    """Whether every value of a float array is finite; a large one is judged from its sum first.
+    """Whether every value of a float array is finite, judged from one reduction first.
 
-    No NaN or infinity survives a sum, and a sum that overflows (finite values past the dtype's range) is
-    checked value by value, so the answer is exact. The sum (one pass, no boolean array) only pays from
-    ``SUM_FROM`` values on: below that ``np.isfinite(a).all()`` took half its time (LeNet's inputs, 28-30
-    vs 51-57 us), above it the sum won (1.7 vs 2.1 ms at 32x32x64x64; CPU time, medians of 9). Every
-    op checks its arrays with it (`as_array`): a 32->32 conv layer's forward and backward check 12.6 M
-    values, all on the calling thread while the other cores wait (benchmarks/RESULTS_perf.md #111).
+    No NaN or infinity survives a sum or a dot product, and one that overflows (finite values past the
+    dtype's range) is checked value by value, so the answer is exact. A contiguous float32 or float64
+    array of ``DOT_FROM`` values or more is judged by BLAS's dot product with itself, which reads it
+    once and writes nothing: 0.10 ms for LeNet's 1.2 M conv1 activations where ``np.isfinite(a).all()``
+    took 0.16-0.19 and a sum 0.26-0.42 (benchmarks/RESULTS_perf.md #118). Every op checks its arrays
+    with it (`as_array`), about 12 M values in a batch-256 LeNet step. Other large arrays: a sum from
+    ``SUM_FROM`` values on (no boolean array; #111); the rest value by value (``np.isfinite``).
 
     Examples
     --------
     >>> all_finite(np.ones(3)), all_finite(np.array([1.0, np.nan])), all_finite(np.full(3, 3e38, np.float32))
     (True, False, True)
     """
-    if a.size < SUM_FROM:
+    blas = a.size >= DOT_FROM and a.dtype in _BLAS_FLOATS and a.flags.c_contiguous
+    if not blas and a.size < SUM_FROM:
         return bool(np.isfinite(a).all())
     with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflow: answered below
-        total = np.add.reduce(a, axis=None)
+        if blas:
+            flat = a.reshape(-1)  # (size,): a view of contiguous memory
+            total = np.dot(flat, flat)
+        else:
+            total = np.add.reduce(a, axis=None)
     return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
