@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -11,10 +12,12 @@ import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader ex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convscope.ops import pool_pairs
 from convscope.ops.pool import max_pool2d, max_pool2d_backward
 from convscope.ops.pool_naive import max_pool2d_backward_naive, max_pool2d_naive
 from convscope.ops.pool_pairs import max_pool2d_pairs, route_pairs, takes_pairs
 from convscope.ops.pool_windows import pool_windows
+from convscope.ops.threads import run_blocks, single_threaded
 from convscope.ops.workspace import Workspace
 
 FEW = settings(max_examples=30, deadline=None)
@@ -107,3 +110,42 @@ def test_only_undilated_unpadded_2x2_stride_2_windows_on_even_sides_take_pairs()
     assert not takes_pairs(x, pool_windows(x, (2, 2), (2, 1), 0))
     odd = np.zeros((1, 1, 5, 6))
     assert not takes_pairs(odd, pool_windows(odd, 2, 2, 0))  # the last row would be dropped
+
+
+@pytest.mark.parametrize("threads", ["default", "one"])
+@FEW
+@given(x=inputs())
+def test_a_backward_split_in_two_runs_gives_the_same_bits(x: np.ndarray, threads: str) -> None:
+    # From _SPLIT_FROM input values the op works its windows' rows in two runs (two threads where the
+    # machine has them): every window's gradient comes from its own four inputs, so the bits stay.
+    g = np.random.default_rng(3).standard_normal(max_pool2d(x, 2).shape)
+    whole = max_pool2d_backward(g, x, 2)
+    spans: list[int] = []
+
+    def counted(items: Any, work: Any) -> None:
+        spans.append(len(items))
+        run_blocks(items, work)
+
+    with pytest.MonkeyPatch.context() as patch:  # hypothesis runs many examples in one test call
+        patch.setattr(pool_pairs, "_SPLIT_FROM", 1)
+        patch.setattr(pool_pairs, "run_blocks", counted)
+        with single_threaded() if threads == "one" else contextlib.nullcontext():
+            split = max_pool2d_backward(g, x, 2)
+    rows = x.shape[0] * x.shape[1] * x.shape[2] // 2  # rows of windows: one row of them is not split
+    assert spans == [min(2, rows)]
+    np.testing.assert_array_equal(split, whole)
+    np.testing.assert_array_equal(split, max_pool2d_backward_naive(g, x, 2))
+
+
+def test_a_batch_256_lenet_pool_backward_splits_and_matches_torch() -> None:
+    # LeNet's pool1 at batch 256 (1.2 M values) is past _SPLIT_FROM as shipped: the real split, ReLU's
+    # zeros (tied windows) included, against PyTorch's gradient.
+    rng = np.random.default_rng(4)
+    x = np.maximum(rng.standard_normal((256, 6, 28, 28)).astype(np.float32), 0)
+    assert x.size >= pool_pairs._SPLIT_FROM
+    t = torch.tensor(x, requires_grad=True)
+    out = F.max_pool2d(t, 2)
+    g = rng.standard_normal(out.shape).astype(np.float32)
+    out.backward(torch.tensor(g))
+    assert t.grad is not None
+    np.testing.assert_array_equal(max_pool2d_backward(g, x, 2), t.grad.numpy())

@@ -22,6 +22,7 @@ instead: the same maxima, and the two choices (`Winners`), so that its backward 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -29,7 +30,13 @@ import numpy as np
 from convscope.geometry import Window
 from convscope.ops import recycle
 from convscope.ops.pool_windows import Array
+from convscope.ops.threads import run_blocks
 from convscope.ops.workspace import Workspace, scratch
+
+# From this many input values (a batch-256 LeNet pool1: 1.2 M) the op's backward works its rows in two
+# runs, one per thread on a 2-core machine: 2.4 -> 1.8 ms there, while at 0.3-0.4 M the hand-off cost
+# more than it saved (benchmarks/RESULTS_perf.md #119).
+_SPLIT_FROM = 2**20
 
 
 class Winners(NamedTuple):
@@ -103,6 +110,9 @@ def max_pool2d_pairs(x: Array) -> tuple[Array, Winners]:
 def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace | None = None) -> Array:
     """``max_pool2d_backward(grad_output, x, 2)`` for x that ``takes_pairs``: dL/dx (N, C, H, W), fresh.
 
+    From `_SPLIT_FROM` input values on, the windows' rows are worked in two runs (`run_blocks`): each
+    window's gradient depends on its own four inputs alone, so the bits do not depend on the split.
+
     Examples
     --------
     >>> x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])
@@ -110,12 +120,32 @@ def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace
     array([[0., 1.],
            [0., 0.]])
     """
-    w_out = x.shape[3] // 2
-    larger, other, left = _width_pairs(x, workspace)
-    rows = larger.reshape(-1, 2, w_out)  # (N*C*H_out, top/bottom, W_out)
+    n, c, h, w = x.shape
+    rows = n * c * h // 2  # rows of windows, each two rows of x: (N*C*H_out)
+    g = grad_output.reshape(rows, w // 2)  # (N*C*H_out, W_out)
+    grad = recycle.empty(x.shape, grad_output.dtype)
+    parts = min(2, rows) if x.size >= _SPLIT_FROM else 1
+    spans = [slice(rows * i // parts, rows * (i + 1) // parts) for i in range(parts)]
+
+    x_rows, grad_rows = x.reshape(rows, 2 * w), grad.reshape(rows, 2 * w)  # (N*C*H_out, 2*W): views
+
+    def block(part: Sequence[slice], index: int) -> None:
+        scratch_of = None if workspace is None else workspace.part(index)
+        for span in part:
+            _backward_rows(g[span], x_rows[span], grad_rows[span], scratch_of)
+
+    run_blocks(spans, block)
+    return grad
+
+
+def _backward_rows(g: Array, x_rows: Array, grad_rows: Array, workspace: Workspace | None) -> None:
+    """Write the gradient of R rows of windows into grad_rows (R, 2*W): g (R, W_out), x_rows (R, 2*W)."""
+    w_out = g.shape[1]
+    larger, other, left = _width_pairs(x_rows, workspace)
+    rows = larger.reshape(-1, 2, w_out)  # (R, top/bottom, W_out)
     top = scratch(workspace, "pairs.top", (rows.shape[0], w_out), np.bool_)
     np.greater_equal(rows[:, 0], rows[:, 1], out=top)  # the top row holds the window's first maximum
-    return route_pairs(grad_output, Winners(left, top), x.shape, workspace, spare=other)
+    _route(g, Winners(left, top), grad_rows, workspace, other)
 
 
 def route_pairs(
@@ -133,16 +163,25 @@ def route_pairs(
     array([[0., 5.],
            [0., 0.]])
     """
-    w_out, g = x_shape[3] // 2, grad_output.reshape(-1, x_shape[3] // 2)  # (N*C*H_out, W_out)
+    grad = recycle.empty(x_shape, grad_output.dtype)
+    w_out = x_shape[3] // 2
+    out_rows = grad.reshape(-1, 2 * x_shape[3])  # (N*C*H_out, 2*W): each window row's two rows of x
+    _route(grad_output.reshape(-1, w_out), winners, out_rows, workspace, spare)
+    return grad
+
+
+def _route(
+    g: Array, winners: Winners, out_rows: Array, workspace: Workspace | None, spare: Array | None
+) -> None:
+    """Write each window's gradient, g (R, W_out), to its winner in out_rows (R, 2*W); 0 elsewhere."""
+    w_out = g.shape[1]
     if spare is None:
-        spare = scratch(workspace, "pairs.other", winners.left.shape, grad_output.dtype)
+        spare = scratch(workspace, "pairs.other", winners.left.shape, g.dtype)
     per_pair = spare.reshape(-1, 2, w_out)  # each width pair's gradient: the window's, or 0
     losers = scratch(workspace, "pairs.losers", winners.left.shape, np.bool_)
     np.multiply(g, winners.top, out=per_pair[:, 0])
     np.multiply(g, np.logical_not(winners.top, out=losers[: winners.top.size].reshape(-1, w_out)),
                 out=per_pair[:, 1])  # fmt: skip
-    grad = recycle.empty(x_shape, grad_output.dtype)
-    grad_pairs, pair_grad = grad.reshape(-1, 2), per_pair.reshape(-1)
+    grad_pairs, pair_grad = out_rows.reshape(-1, 2), per_pair.reshape(-1)  # (R*W_out*2, 2), (R*W_out*2,)
     np.multiply(pair_grad, winners.left, out=grad_pairs[:, 0])
     np.multiply(pair_grad, np.logical_not(winners.left, out=losers), out=grad_pairs[:, 1])
-    return grad
