@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convscope.ops import activations, threads
 from convscope.ops.activations import (
     leaky_relu,
     leaky_relu_backward,
@@ -133,3 +135,34 @@ def test_leaky_relu_refuses_a_slope_that_is_not_a_finite_number() -> None:
         leaky_relu(np.ones(2), float("nan"))
     with pytest.raises(TypeError, match="negative_slope must be a number"):
         leaky_relu_backward(np.ones(2), np.ones(2), "0.1")
+
+
+@pytest.mark.parametrize("layout", ["C order", "Fortran order", "strided"])
+@pytest.mark.parametrize("on", ["default threads", "one thread"])
+def test_relu_backward_in_two_halves_gives_the_same_bits(
+    rng: np.random.Generator, layout: str, on: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From threads.SPLIT_FROM values ReLU's backward works two halves of the flat arrays; any layout
+    # of x or grad_output must land each value where it belongs.
+    whole_x = rng.integers(-2, 3, (4, 3, 10, 12)).astype(np.float32)  # zeros: the x == 0 rule too
+    whole_g = rng.standard_normal(whole_x.shape).astype(np.float32)
+    x, g = {
+        "C order": (whole_x, whole_g),
+        "Fortran order": (np.asfortranarray(whole_x), np.asfortranarray(whole_g)),
+        "strided": (whole_x[:, :, ::2], whole_g[:, :, 1::2]),
+    }[layout]
+    expected = np.where(x > 0, g, np.float32(0))
+    runs: list[int] = []
+
+    def counted(items: Any, work: Any) -> None:
+        runs.append(len(items))
+        threads.run_blocks(items, work)
+
+    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
+    monkeypatch.setattr(activations, "run_blocks", counted)
+    with threads.single_threaded() if on == "one thread" else contextlib.nullcontext():
+        got = relu_backward(g, x)
+    assert runs == [2]
+    assert got.flags.c_contiguous
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, expected)

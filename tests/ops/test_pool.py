@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader ex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from convscope.ops import pool, threads
 from convscope.ops.pool import (
     avg_pool2d,
     avg_pool2d_backward,
@@ -95,6 +97,29 @@ def test_max_pool2d_matches_torch(case: Case, dtype: Any) -> None:
     _, indices = max_pool2d(case.x.astype(dtype), *args, return_indices=True)
     _, expected = F.max_pool2d(torch.tensor(case.x.astype(dtype)), *args, return_indices=True)
     np.testing.assert_array_equal(indices, expected.numpy())
+
+
+@pytest.mark.parametrize("on", ["default threads", "one thread"])
+@FEW
+@given(case=cases(dilate=True))
+def test_max_pool2d_forward_in_two_halves_gives_the_same_bits(case: Case, on: str) -> None:
+    # From threads.SPLIT_FROM values the window maxima are taken for two halves of the batch; every
+    # window (padded, dilated or strided) must come out as the loop twin's.
+    args = (case.x, case.kernel_size, case.stride, case.padding, case.dilation)
+    runs: list[int] = []
+
+    def counted(items: Any, work: Any) -> None:
+        runs.append(len(items))
+        threads.run_blocks(items, work)
+
+    with pytest.MonkeyPatch.context() as patch:  # hypothesis runs many examples in one test call
+        patch.setattr(threads, "SPLIT_FROM", 1)
+        patch.setattr(pool, "run_blocks", counted)
+        with threads.single_threaded() if on == "one thread" else contextlib.nullcontext():
+            out = max_pool2d(*args)
+    kernel_area = case.kernel_size[0] * case.kernel_size[1]
+    assert runs == ([min(2, len(case.x))] if kernel_area > 1 else [])  # one offset: a plain copy
+    np.testing.assert_array_equal(out, max_pool2d_naive(*args))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

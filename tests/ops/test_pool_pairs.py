@@ -12,7 +12,7 @@ import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader ex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convscope.ops import pool_pairs
+from convscope.ops import pool_pairs, threads
 from convscope.ops.pool import max_pool2d, max_pool2d_backward
 from convscope.ops.pool_naive import max_pool2d_backward_naive, max_pool2d_naive
 from convscope.ops.pool_pairs import max_pool2d_pairs, route_pairs, takes_pairs
@@ -112,11 +112,11 @@ def test_only_undilated_unpadded_2x2_stride_2_windows_on_even_sides_take_pairs()
     assert not takes_pairs(odd, pool_windows(odd, 2, 2, 0))  # the last row would be dropped
 
 
-@pytest.mark.parametrize("threads", ["default", "one"])
+@pytest.mark.parametrize("on", ["default threads", "one thread"])
 @FEW
 @given(x=inputs())
-def test_a_backward_split_in_two_runs_gives_the_same_bits(x: np.ndarray, threads: str) -> None:
-    # From _SPLIT_FROM input values the op works its windows' rows in two runs (two threads where the
+def test_a_backward_split_in_two_runs_gives_the_same_bits(x: np.ndarray, on: str) -> None:
+    # From threads.SPLIT_FROM input values the op works its windows' rows in two runs (two threads where the
     # machine has them): every window's gradient comes from its own four inputs, so the bits stay.
     g = np.random.default_rng(3).standard_normal(max_pool2d(x, 2).shape)
     whole = max_pool2d_backward(g, x, 2)
@@ -127,9 +127,9 @@ def test_a_backward_split_in_two_runs_gives_the_same_bits(x: np.ndarray, threads
         run_blocks(items, work)
 
     with pytest.MonkeyPatch.context() as patch:  # hypothesis runs many examples in one test call
-        patch.setattr(pool_pairs, "_SPLIT_FROM", 1)
+        patch.setattr(threads, "SPLIT_FROM", 1)
         patch.setattr(pool_pairs, "run_blocks", counted)
-        with single_threaded() if threads == "one" else contextlib.nullcontext():
+        with single_threaded() if on == "one thread" else contextlib.nullcontext():
             split = max_pool2d_backward(g, x, 2)
     rows = x.shape[0] * x.shape[1] * x.shape[2] // 2  # rows of windows: one row of them is not split
     assert spans == [min(2, rows)]
@@ -138,11 +138,11 @@ def test_a_backward_split_in_two_runs_gives_the_same_bits(x: np.ndarray, threads
 
 
 def test_a_batch_256_lenet_pool_backward_splits_and_matches_torch() -> None:
-    # LeNet's pool1 at batch 256 (1.2 M values) is past _SPLIT_FROM as shipped: the real split, ReLU's
+    # LeNet's pool1 at batch 256 (1.2 M values) is past threads.SPLIT_FROM as shipped: the real split, ReLU's
     # zeros (tied windows) included, against PyTorch's gradient.
     rng = np.random.default_rng(4)
     x = np.maximum(rng.standard_normal((256, 6, 28, 28)).astype(np.float32), 0)
-    assert x.size >= pool_pairs._SPLIT_FROM
+    assert x.size >= threads.SPLIT_FROM
     t = torch.tensor(x, requires_grad=True)
     out = F.max_pool2d(t, 2)
     g = rng.standard_normal(out.shape).astype(np.float32)

@@ -31,6 +31,7 @@ from convscope.ops.pool_windows import (
     spatial,
     unpad,
 )
+from convscope.ops.threads import halves, run_blocks
 from convscope.ops.workspace import Workspace
 
 # ---------------------------------------------------------------- max pooling
@@ -52,13 +53,22 @@ def _offset_values(xp: Array, win: Window) -> list[Array]:
 
 
 def _window_max(values: Sequence[Array]) -> Array:
-    """Maximum over each window, from its offsets' values (kH*kW of (N, C, H_out, W_out))."""
+    """Maximum over each window, from its offsets' values (kH*kW of (N, C, H_out, W_out)).
+
+    A large batch goes in two halves (`halves`), one per thread where there are two cores.
+    """
     if len(values) == 1:
         return np.array(values[0])
-    # Two offsets at once (one pass fewer than a copy), into memory the process holds (`recycle`).
-    best: Array = np.maximum(values[0], values[1], out=recycle.empty(values[0].shape, values[0].dtype))
-    for part in values[2:]:
-        np.maximum(best, part, out=best)
+    best = recycle.empty(values[0].shape, values[0].dtype)  # memory the process holds (`recycle`)
+
+    def work(part: Sequence[slice], index: int) -> None:
+        for images in part:
+            # Two offsets at once: one pass fewer than a copy first.
+            np.maximum(values[0][images], values[1][images], out=best[images])
+            for offset in values[2:]:
+                np.maximum(best[images], offset[images], out=best[images])
+
+    run_blocks(halves(len(best), best.size * len(values)), work)
     return best
 
 

@@ -30,13 +30,8 @@ import numpy as np
 from convscope.geometry import Window
 from convscope.ops import recycle
 from convscope.ops.pool_windows import Array
-from convscope.ops.threads import run_blocks
+from convscope.ops.threads import halves, run_blocks
 from convscope.ops.workspace import Workspace, scratch
-
-# From this many input values (a batch-256 LeNet pool1: 1.2 M) the op's backward works its rows in two
-# runs, one per thread on a 2-core machine: 2.4 -> 1.8 ms there, while at 0.3-0.4 M the hand-off cost
-# more than it saved (benchmarks/RESULTS_perf.md #119).
-_SPLIT_FROM = 2**20
 
 
 class Winners(NamedTuple):
@@ -110,8 +105,8 @@ def max_pool2d_pairs(x: Array) -> tuple[Array, Winners]:
 def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace | None = None) -> Array:
     """``max_pool2d_backward(grad_output, x, 2)`` for x that ``takes_pairs``: dL/dx (N, C, H, W), fresh.
 
-    From `_SPLIT_FROM` input values on, the windows' rows are worked in two runs (`run_blocks`): each
-    window's gradient depends on its own four inputs alone, so the bits do not depend on the split.
+    From ``threads.SPLIT_FROM`` input values on, the windows' rows are worked in two runs (`halves`):
+    each window's gradient depends on its own four inputs alone, so the bits do not depend on the split.
 
     Examples
     --------
@@ -124,8 +119,7 @@ def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace
     rows = n * c * h // 2  # rows of windows, each two rows of x: (N*C*H_out)
     g = grad_output.reshape(rows, w // 2)  # (N*C*H_out, W_out)
     grad = recycle.empty(x.shape, grad_output.dtype)
-    parts = min(2, rows) if x.size >= _SPLIT_FROM else 1
-    spans = [slice(rows * i // parts, rows * (i + 1) // parts) for i in range(parts)]
+    spans = halves(rows, x.size)
 
     x_rows, grad_rows = x.reshape(rows, 2 * w), grad.reshape(rows, 2 * w)  # (N*C*H_out, 2*W): views
 

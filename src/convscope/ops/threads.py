@@ -81,6 +81,27 @@ def op_threads(parts: int) -> int:
     return max(1, min(parts, available_cores()))
 
 
+# Elementwise work on at least this many values (a pool's maxima or its backward, ReLU's backward) runs
+# in two halves, one per thread on two cores: at LeNet's pool1 of batch 256 (1.2 M values) 1.3-1.5x
+# faster; at 0.3-0.4 M the hand-off cost more than the halves saved (benchmarks/RESULTS_perf.md #119-120).
+SPLIT_FROM = 2**20
+
+
+def halves(length: int, values: int) -> list[slice]:
+    """Runs of ``range(length)`` for `run_blocks`: two halves once ``values`` reaches `SPLIT_FROM`, else one.
+
+    ``values`` is the size of the work, ``length`` the axis it splits along. The split depends on sizes
+    alone, so work whose every output reads only its own inputs gives the same bits either way.
+
+    Examples
+    --------
+    >>> halves(10, 100), halves(10, SPLIT_FROM)
+    ([slice(0, 10, None)], [slice(0, 5, None), slice(5, 10, None)])
+    """
+    parts = min(2, length) if values >= SPLIT_FROM else 1
+    return [slice(length * i // parts, length * (i + 1) // parts) for i in range(parts)]
+
+
 def run_blocks(items: Sequence[Item], work: Callable[[Sequence[Item], int], None]) -> None:
     """Call ``work(block, index)`` on contiguous blocks of ``items``, one per thread (`op_threads`).
 
