@@ -13,7 +13,7 @@ import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader ex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from convscope.ops import pool, threads
+from convscope.ops import pool_offsets, threads
 from convscope.ops.pool import (
     avg_pool2d,
     avg_pool2d_backward,
@@ -114,7 +114,7 @@ def test_max_pool2d_forward_in_two_halves_gives_the_same_bits(case: Case, on: st
 
     with pytest.MonkeyPatch.context() as patch:  # hypothesis runs many examples in one test call
         patch.setattr(threads, "SPLIT_FROM", 1)
-        patch.setattr(pool, "run_blocks", counted)
+        patch.setattr(pool_offsets, "run_blocks", counted)
         with threads.single_threaded() if on == "one thread" else contextlib.nullcontext():
             out = max_pool2d(*args)
     kernel_area = case.kernel_size[0] * case.kernel_size[1]

@@ -11,13 +11,12 @@ Arguments mean what they mean in ``torch.nn.functional``: ``stride=None`` is ``s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from convscope.geometry import Window
-from convscope.ops import recycle
+from convscope.ops.pool_offsets import offset_values, offset_views, window_max
 from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
 from convscope.ops.pool_windows import (
     Array,
@@ -31,45 +30,9 @@ from convscope.ops.pool_windows import (
     spatial,
     unpad,
 )
-from convscope.ops.threads import halves, run_blocks
 from convscope.ops.workspace import Workspace
 
 # ---------------------------------------------------------------- max pooling
-
-
-def _offset_views(xp: Array, win: Window) -> list[Array]:
-    """Kernel offset k's input in every window, k in row-major order: strided (N, C, H_out, W_out) views."""
-    return [xp[spatial(win.offset_index(offset))] for offset in win.offsets()]
-
-
-def _offset_values(xp: Array, win: Window) -> list[Array]:
-    """`_offset_views` copied into contiguous memory (rows of one (kH*kW, N, C, H_out, W_out) array).
-
-    The backward reads each offset several times: after one strided copy per offset, those passes run
-    on contiguous memory along one long axis, which NumPy does much faster than on strided slices with
-    short rows (benchmarks/RESULTS_perf.md). The forward reads each offset once and uses the views.
-    """
-    return list(np.stack(_offset_views(xp, win)))
-
-
-def _window_max(values: Sequence[Array]) -> Array:
-    """Maximum over each window, from its offsets' values (kH*kW of (N, C, H_out, W_out)).
-
-    A large batch goes in two halves (`halves`), one per thread where there are two cores.
-    """
-    if len(values) == 1:
-        return np.array(values[0])
-    best = recycle.empty(values[0].shape, values[0].dtype)  # memory the process holds (`recycle`)
-
-    def work(part: Sequence[slice], index: int) -> None:
-        for images in part:
-            # Two offsets at once: one pass fewer than a copy first.
-            np.maximum(values[0][images], values[1][images], out=best[images])
-            for offset in values[2:]:
-                np.maximum(best[images], offset[images], out=best[images])
-
-    run_blocks(halves(len(best), best.size * len(values)), work)
-    return best
 
 
 def max_pool2d(
@@ -101,8 +64,8 @@ def max_pool2d(
     """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
-    values = _offset_views(pad_with(arr, win, -np.inf), win)
-    out = _window_max(values)
+    values = offset_views(pad_with(arr, win, -np.inf), win)
+    out = window_max(values)
     if not return_indices:
         return out
     offset = np.zeros(out.shape, dtype=np.int64)  # kernel offset k of each window's first maximum
@@ -137,10 +100,10 @@ def max_pool2d_backward(
         return max_pool2d_pairs_backward(g, arr, workspace)
     xp = pad_with(arr, win, -np.inf)
     if output is None:
-        values = _offset_values(xp, win)
-        best = _window_max(values)
+        values = offset_values(xp, win)
+        best = window_max(values)
     else:
-        values, best = _offset_views(xp, win), as_grad_output(output, win, arr, "output")
+        values, best = offset_views(xp, win), as_grad_output(output, win, arr, "output")
     # Windows that step exactly their own size, undilated and reaching the far edge, cover every input
     # once: each offset's share is assigned (no read-back of the strided destination) into memory that
     # needs no zeroing first (LeNet's 2x2/2 pools; benchmarks/RESULTS_perf.md).
