@@ -67,13 +67,13 @@ def test_the_forwards_winners_route_the_gradient_as_the_backward_finds_it(x: np.
     out, winners = max_pool2d_pairs(x)
     np.testing.assert_array_equal(out, max_pool2d_naive(x, 2))
     g = np.random.default_rng(0).standard_normal(out.shape).astype(dtype)
-    kept = (winners.left.copy(), winners.top.copy())
+    kept = (winners.left.copy(), winners.rows.copy())
     grad = route_pairs(g, winners, x.shape, Workspace())
     assert grad.dtype == dtype
     np.testing.assert_array_equal(grad, max_pool2d_backward(g, x, 2))
     np.testing.assert_array_equal(grad, max_pool2d_backward_naive(g, x, 2))
     np.testing.assert_array_equal(winners.left, kept[0])  # routing leaves the winners as they were
-    np.testing.assert_array_equal(winners.top, kept[1])
+    np.testing.assert_array_equal(winners.rows, kept[1])
 
 
 @settings(max_examples=15, deadline=None)

@@ -9,11 +9,13 @@ taken in two rounds instead:
    side: the left and right columns are two long 1-D runs, copied once into contiguous scratch and
    compared there (``left`` marks the pairs whose left element is the larger or equal one).
 2. **Height pairs.** The pairs' maxima, read as (N*C*H_out, 2, W_out), hold each window's top and bottom
-   row: one comparison of W_out-long rows (``top``) gives the window's maximum.
+   row, W_out apart. Rather than compare the rows as (N*C*H_out, W_out) views, whose short rows NumPy
+   pays for one by one, the whole 1-D run is compared with itself shifted by W_out, both ways, and a
+   fixed pattern keeps the top rows' forward comparison and the bottom rows' backward one (``rows``).
 
 Ties go where ``pool.py`` (and PyTorch) sends them, to the first maximum in row-major order: the top row
 wins a tie between the rows, the left element a tie within a row. The backward routes each window's
-gradient through the same two choices: down to the chosen row (``top``), then to the chosen element of
+gradient through the same two choices: down to the chosen row (``rows``), then to the chosen element of
 that row (``left``). The result is a fresh array; scratch comes from ``workspace`` when given. (The
 op's forward keeps ``pool.py``'s strided maxima: it reads each offset once, and the rounds measured no
 faster.) A layer, which keeps what its forward found for its backward, pools with `max_pool2d_pairs`
@@ -22,6 +24,7 @@ instead: the same maxima, and the two choices (`Winners`), so that its backward 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -35,14 +38,14 @@ from convscope.ops.workspace import Workspace, scratch
 
 
 class Winners(NamedTuple):
-    """Where each 2x2 window's first maximum is: the pair (``left``) and row (``top``) it sits in.
+    """Where each 2x2 window's first maximum is: the row (``rows``) and the element (``left``) of it.
 
-    ``left`` (N*C*H*W_out,) marks the width pairs whose left element is the larger (or tied);
-    ``top`` (N*C*H_out, W_out) marks the windows whose top pair holds the maximum (or ties).
+    Both are (N*C*H*W_out,), one mark per width pair of x. ``left`` marks the pairs whose left element is
+    the larger (or tied); ``rows`` marks the pairs in their window's winning row (the top one on a tie).
     """
 
     left: Array
-    top: Array
+    rows: Array
 
 
 def takes_pairs(x: Array, win: Window) -> bool:
@@ -90,16 +93,16 @@ def max_pool2d_pairs(x: Array) -> tuple[Array, Winners]:
     --------
     >>> x = np.array([[[[1.0, 3.0], [3.0, 2.0]]]])
     >>> out, winners = max_pool2d_pairs(x)
-    >>> out[0, 0], winners.left, winners.top  # 3 in the right of the top pair
-    (array([[3.]]), array([False,  True]), array([[ True]]))
+    >>> out[0, 0], winners.left, winners.rows  # 3 in the right of the top pair
+    (array([[3.]]), array([False,  True]), array([ True, False]))
     """
     n, c, h, w = x.shape
-    larger, _, left = _width_pairs(x, None)  # fresh arrays: the winners outlive the call
-    rows = larger.reshape(-1, 2, w // 2)  # (N*C*H_out, top/bottom, W_out)
-    top = np.greater_equal(rows[:, 0], rows[:, 1])
-    out = recycle.empty((n, c, h // 2, w // 2), x.dtype)
-    np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w // 2))
-    return out, Winners(left, top)
+    larger, other, left = _width_pairs(x, None)  # fresh arrays: the winners outlive the call
+    w_out = w // 2
+    np.maximum(larger[:-w_out], larger[w_out:], out=other[:-w_out])  # top rows: their window's maximum
+    out = recycle.empty((n, c, h // 2, w_out), x.dtype)
+    out.reshape(-1, w_out)[...] = other.reshape(-1, 2, w_out)[:, 0]  # (N*C*H_out, top/bottom, W_out)
+    return out, Winners(left, _winning_rows(larger, w_out, None))
 
 
 def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace | None = None) -> Array:
@@ -134,12 +137,47 @@ def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace
 
 def _backward_rows(g: Array, x_rows: Array, grad_rows: Array, workspace: Workspace | None) -> None:
     """Write the gradient of R rows of windows into grad_rows (R, 2*W): g (R, W_out), x_rows (R, 2*W)."""
-    w_out = g.shape[1]
     larger, other, left = _width_pairs(x_rows, workspace)
-    rows = larger.reshape(-1, 2, w_out)  # (R, top/bottom, W_out)
-    top = scratch(workspace, "pairs.top", (rows.shape[0], w_out), np.bool_)
-    np.greater_equal(rows[:, 0], rows[:, 1], out=top)  # the top row holds the window's first maximum
-    _route(g, Winners(left, top), grad_rows, workspace, other)
+    winners = Winners(left, _winning_rows(larger, g.shape[1], workspace))
+    _route(g, winners, grad_rows, other, scratch(workspace, "pairs.behind", left.shape, np.bool_))
+
+
+def _winning_rows(larger: Array, w_out: int, workspace: Workspace | None) -> Array:
+    """Marks (L,) for the width pairs in their window's winning row, from the pairs' maxima ``larger`` (L,).
+
+    ``larger`` reads as (R, top/bottom, W_out): a top pair's partner lies W_out ahead, a bottom pair's
+    W_out behind. The top row wins a tie, so a top pair needs ``>=`` its partner, a bottom pair ``>``.
+    """
+    top_rows, bottom_rows = _row_pattern(larger.size, w_out)
+    ahead = scratch(workspace, "pairs.rows", larger.shape, np.bool_)  # fresh without a workspace
+    behind = scratch(workspace, "pairs.behind", larger.shape, np.bool_)
+    np.greater_equal(larger[:-w_out], larger[w_out:], out=ahead[:-w_out])
+    np.greater(larger[w_out:], larger[:-w_out], out=behind[w_out:])
+    # the pattern keeps each comparison where it means something (and clears the unwritten ends)
+    np.logical_and(ahead, top_rows, out=ahead)
+    np.logical_and(behind, bottom_rows, out=behind)
+    return np.logical_or(ahead, behind, out=ahead)
+
+
+def _row_pattern(size: int, w_out: int) -> tuple[Array, Array]:
+    """Read-only marks (size,) of the pairs in top rows and in bottom rows, for rows W_out long.
+
+    The marks repeat every 2*W_out pairs, so one run per W_out, a power of two long, serves every size up
+    to it (a prefix of the marks is the marks of the shorter array).
+    """
+    top, bottom = _row_pattern_run(w_out, 1 << max(size - 1, 1).bit_length())
+    return top[:size], bottom[:size]
+
+
+@functools.lru_cache(maxsize=8)
+def _row_pattern_run(w_out: int, length: int) -> tuple[Array, Array]:
+    """`_row_pattern`'s marks for ``length`` pairs (rounded up to whole rows), made once."""
+    marks = np.zeros((-(-length // (2 * w_out)), 2, w_out), dtype=np.bool_)  # (rows, top/bottom, W_out)
+    marks[:, 0] = True
+    top = marks.reshape(-1)  # (rows * 2 * W_out,)
+    bottom = ~top
+    top.flags.writeable = bottom.flags.writeable = False
+    return top, bottom
 
 
 def route_pairs(
@@ -160,22 +198,21 @@ def route_pairs(
     grad = recycle.empty(x_shape, grad_output.dtype)
     w_out = x_shape[3] // 2
     out_rows = grad.reshape(-1, 2 * x_shape[3])  # (N*C*H_out, 2*W): each window row's two rows of x
-    _route(grad_output.reshape(-1, w_out), winners, out_rows, workspace, spare)
+    if spare is None:
+        spare = scratch(workspace, "pairs.other", winners.left.shape, grad_output.dtype)
+    losers = scratch(workspace, "pairs.losers", winners.left.shape, np.bool_)
+    _route(grad_output.reshape(-1, w_out), winners, out_rows, spare, losers)
     return grad
 
 
-def _route(
-    g: Array, winners: Winners, out_rows: Array, workspace: Workspace | None, spare: Array | None
-) -> None:
-    """Write each window's gradient, g (R, W_out), to its winner in out_rows (R, 2*W); 0 elsewhere."""
-    w_out = g.shape[1]
-    if spare is None:
-        spare = scratch(workspace, "pairs.other", winners.left.shape, g.dtype)
-    per_pair = spare.reshape(-1, 2, w_out)  # each width pair's gradient: the window's, or 0
-    losers = scratch(workspace, "pairs.losers", winners.left.shape, np.bool_)
-    np.multiply(g, winners.top, out=per_pair[:, 0])
-    np.multiply(g, np.logical_not(winners.top, out=losers[: winners.top.size].reshape(-1, w_out)),
-                out=per_pair[:, 1])  # fmt: skip
-    grad_pairs, pair_grad = out_rows.reshape(-1, 2), per_pair.reshape(-1)  # (R*W_out*2, 2), (R*W_out*2,)
-    np.multiply(pair_grad, winners.left, out=grad_pairs[:, 0])
-    np.multiply(pair_grad, np.logical_not(winners.left, out=losers), out=grad_pairs[:, 1])
+def _route(g: Array, winners: Winners, out_rows: Array, spare: Array, losers: Array) -> None:
+    """Write each window's gradient, g (R, W_out), to its winner in out_rows (R, 2*W); 0 elsewhere.
+
+    ``spare`` (R*2*W_out,) and ``losers`` (R*2*W_out,) bool are scratch; ``winners`` is left unchanged.
+    """
+    # Each window's gradient to both of its rows ((R, W_out) -> (R*2, W_out): np.repeat copies whole
+    # rows, where a broadcast copy pays for each short row), then 0 in the losing row.
+    np.multiply(np.repeat(g, 2, axis=0).reshape(-1), winners.rows, out=spare)  # (R*2*W_out,)
+    grad_pairs = out_rows.reshape(-1, 2)  # (R*W_out*2, 2): x's width pairs
+    np.multiply(spare, winners.left, out=grad_pairs[:, 0])
+    np.multiply(spare, np.logical_not(winners.left, out=losers), out=grad_pairs[:, 1])
