@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from convscope import ops
 from convscope.data import load_digits
 from convscope.nn import Sequential, lenet, prepare_input
 from convscope.train import Progress, TrainConfig, evaluate, fit, scheduled_lr
@@ -146,6 +147,10 @@ def test_evaluate_matches_torch_cross_entropy_and_argmax(digits: tuple[np.ndarra
     assert result.loss == pytest.approx(float(expected), rel=1e-5)
     assert result.accuracy == np.mean(logits.argmax(axis=1) == y)
     assert result.count == 64
+    # evaluate runs each ReLU after its max pool (training order): the model's own order gives the same bits
+    in_order = [float(ops.cross_entropy(model[:-1].forward(x[i : i + 10]), y[i : i + 10], reduction="sum"))
+                for i in range(0, 64, 10)]  # fmt: skip
+    assert result.loss == sum(in_order) / 64
 
 
 @pytest.mark.parametrize(
