@@ -112,7 +112,8 @@ def all_finite(a: npt.NDArray[np.floating[Any]]) -> bool:
     """
     blas = a.size >= DOT_FROM and a.dtype in _BLAS_FLOATS and a.flags.c_contiguous
     if not blas and a.size < SUM_FROM:
-        return bool(np.isfinite(a).all())
+        # the ufunc's own reduce: ndarray.all() adds ~1 us of Python, on ~60 mostly small checks a step
+        return bool(np.logical_and.reduce(np.isfinite(a), axis=None))
     with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflow: answered below
         if blas:
             flat = a.reshape(-1)  # (size,): a view of contiguous memory

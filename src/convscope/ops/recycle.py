@@ -16,6 +16,7 @@ arrays. `release` gives the kept blocks that nothing uses back to the allocator.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -67,7 +68,7 @@ def empty(shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
     False
     """
     kind = np.dtype(dtype)
-    size = int(np.prod(shape, dtype=np.int64)) * kind.itemsize
+    size = math.prod(shape) * kind.itemsize  # math.prod: np.prod's ~3 us a call, ~30 calls a LeNet step
     if size < _LEAST_BYTES or size > _MOST_BYTES or kind.hasobject:
         return np.empty(shape, dtype=kind)
     with _LOCK:
