@@ -149,3 +149,18 @@ def test_a_batch_256_lenet_pool_backward_splits_and_matches_torch() -> None:
     out.backward(torch.tensor(g))
     assert t.grad is not None
     np.testing.assert_array_equal(max_pool2d_backward(g, x, 2), t.grad.numpy())
+
+
+def test_row_patterns_past_the_kept_size_are_made_for_the_call_and_give_the_same_bits() -> None:
+    x = np.random.default_rng(5).integers(-1, 2, (3, 4, 8, 10)).astype(np.float32)  # ties in most windows
+    g = np.random.default_rng(6).standard_normal((3, 4, 4, 5)).astype(np.float32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pool_pairs, "_KEPT_PATTERN", 16)  # every pattern here is longer: none is kept
+        before = pool_pairs._row_pattern_run.cache_info()
+        out, winners = max_pool2d_pairs(x)
+        routed, found = route_pairs(g, winners, x.shape), max_pool2d_backward(g, x, 2)
+        after = pool_pairs._row_pattern_run.cache_info()
+        assert (after.hits, after.misses) == (before.hits, before.misses)  # the cache was not asked
+    np.testing.assert_array_equal(out, max_pool2d_naive(x, 2))
+    np.testing.assert_array_equal(routed, max_pool2d_backward_naive(g, x, 2))
+    np.testing.assert_array_equal(found, max_pool2d_backward_naive(g, x, 2))

@@ -36,6 +36,8 @@ from convscope.ops.pool_windows import Array
 from convscope.ops.threads import halves, run_blocks
 from convscope.ops.workspace import Workspace, scratch
 
+_KEPT_PATTERN = 1 << 22  # most marks (bytes) in a kept row pattern: LeNet's pool1 at 256 images has 1.2 M
+
 
 class Winners(NamedTuple):
     """Where each 2x2 window's first maximum is: the row (``rows``) and the element (``left``) of it.
@@ -163,9 +165,12 @@ def _row_pattern(size: int, w_out: int) -> tuple[Array, Array]:
     """Read-only marks (size,) of the pairs in top rows and in bottom rows, for rows W_out long.
 
     The marks repeat every 2*W_out pairs, so one run per W_out, a power of two long, serves every size up
-    to it (a prefix of the marks is the marks of the shorter array).
+    to it (a prefix of the marks is the marks of the shorter array). Runs past ``_KEPT_PATTERN`` marks are
+    made for the call and not kept: they would outlive it at the size of the input's own scratch.
     """
-    top, bottom = _row_pattern_run(w_out, 1 << max(size - 1, 1).bit_length())
+    length = size if size > _KEPT_PATTERN else 1 << max(size - 1, 1).bit_length()
+    make = _row_pattern_run.__wrapped__ if size > _KEPT_PATTERN else _row_pattern_run
+    top, bottom = make(w_out, length)
     return top[:size], bottom[:size]
 
 
