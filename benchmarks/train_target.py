@@ -6,7 +6,7 @@ same shuffles and shifts (`bench_train.torch_epoch` follows ``fit``), so they di
 That is enough to move the epoch where 98.5% is first reached: near the end, held-out accuracy wobbles
 by ~0.2% from epoch to epoch (one run at HEAD reached it at epoch 22, the commit before at epoch 17, on
 the same seed). So each seed runs each side in a fresh process of its own, one after the other, and the
-medians over seeds are what to compare: seven by default (``bench_train.py --target-seeds``), because the
+medians over seeds are what to compare: eight by default (``bench_train.py --target-seeds``), because the
 epoch where a seed first reaches 98.5% moves by up to 5 epochs between the two sides (RESULTS_perf.md
 #122: seeds 0-7, both sides' held-out accuracy after every epoch), and a median of three follows one
 seed's luck.
