@@ -141,7 +141,8 @@ def _backward_rows(g: Array, x_rows: Array, grad_rows: Array, workspace: Workspa
     """Write the gradient of R rows of windows into grad_rows (R, 2*W): g (R, W_out), x_rows (R, 2*W)."""
     larger, other, left = _width_pairs(x_rows, workspace)
     winners = Winners(left, _winning_rows(larger, g.shape[1], workspace))
-    _route(g, winners, grad_rows, other, scratch(workspace, "pairs.behind", left.shape, np.bool_))
+    spent = scratch(workspace, "pairs.behind", left.shape, np.bool_)  # `_winning_rows`'s, free again
+    _route(g, winners, grad_rows, other, spent)
 
 
 def _winning_rows(larger: Array, w_out: int, workspace: Workspace | None) -> Array:
@@ -168,9 +169,9 @@ def _row_pattern(size: int, w_out: int) -> tuple[Array, Array]:
     to it (a prefix of the marks is the marks of the shorter array). Runs past ``_KEPT_PATTERN`` marks are
     made for the call and not kept: they would outlive it at the size of the input's own scratch.
     """
-    length = size if size > _KEPT_PATTERN else 1 << max(size - 1, 1).bit_length()
-    make = _row_pattern_run.__wrapped__ if size > _KEPT_PATTERN else _row_pattern_run
-    top, bottom = make(w_out, length)
+    if size > _KEPT_PATTERN:  # size is whole rows (R * 2 * W_out): the run is exactly this long
+        return _row_pattern_run.__wrapped__(w_out, size)
+    top, bottom = _row_pattern_run(w_out, 1 << (size - 1).bit_length())
     return top[:size], bottom[:size]
 
 
