@@ -1,16 +1,18 @@
-"""Width columns (kW copies, kH products): the numbers of PyTorch and the loop twin, and the path is taken."""
+"""Width columns (one product per output row): PyTorch's and the loops' numbers, and the path is taken."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 from torch.nn import functional
 
@@ -26,7 +28,7 @@ from convscope.ops.workspace import Workspace
 from tests.ops.test_conv import Case, conv_cases, torch_conv
 from tests.oracle import check_against_torch
 
-_PATH = ("forward_width", "weight_width", "input_width", "padded_input")
+_PATH = ("forward_width", "weight_width", "input_width", "padded_source")
 
 
 @contextmanager
@@ -36,7 +38,7 @@ def _counting(patch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
 
     calls = dict.fromkeys(_PATH, 0)
     for name in _PATH:
-        module = conv_kwcols if name == "padded_input" else conv_chunks  # called only to build columns
+        module = conv_kwcols if name == "padded_source" else conv_chunks  # called only to build columns
         real = getattr(module, name)
 
         def counted(*args: Any, real: Any = real, name: str = name, **kwargs: Any) -> Any:
@@ -45,6 +47,9 @@ def _counting(patch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
 
         patch.setattr(module, name, counted)
     yield calls
+
+
+_ROWS = ("stride", "dilation")
 
 
 @contextmanager
@@ -59,8 +64,15 @@ def _every_chunk_batch_last() -> Iterator[dict[str, int]]:
         im2col._known_geometry.cache_clear()
 
 
-@settings(max_examples=40, deadline=None)
-@given(case=conv_cases())
+def _adjacent_rows(case: Case) -> Case:
+    """The same case with stride and dilation 1 along H: the settings width columns take."""
+    pairs = {k: case.settings[k] for k in _ROWS}
+    rows = {k: (1, v[1]) if isinstance(v, tuple) else (1, v) for k, v in pairs.items()}
+    return replace(case, settings={**case.settings, **rows})
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=st.one_of(conv_cases(), conv_cases().map(_adjacent_rows)))
 def test_width_columns_equal_naive(case: Case) -> None:
     """Strides along W, dilations, groups, uneven "same" padding: the loops' numbers, to rounding."""
     x, w, b = case.arrays()
@@ -69,8 +81,8 @@ def test_width_columns_equal_naive(case: Case) -> None:
         grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
         grads = conv2d_backward(grad, x, w, b, **case.settings)
         taken = uses_width_columns(conv_geometry(x.shape, w.shape, **case.settings))
-    stride = case.settings["stride"]
-    assert taken == (stride == 1 or stride[0] == 1)  # stride along H of 1: kernel rows are views
+    along_h = [value if isinstance(value, int) else value[0] for value in (case.settings[k] for k in _ROWS)]
+    assert taken == (along_h == [1, 1])  # stride and dilation 1 along H: a window's rows are adjacent
     assert (calls["forward_width"] > 0) == taken
     np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
     naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
@@ -87,9 +99,9 @@ def test_width_columns_equal_naive(case: Case) -> None:
     ("x_shape", "w_shape", "settings"),
     [
         ((16, 6, 14, 14), (16, 6, 5, 5), {}),  # LeNet's conv2 at a 16-image shard: one chunk
-        ((20, 4, 9, 11), (6, 2, 3, 2), {"padding": (1, 2), "dilation": (2, 1), "groups": 2}),
-        ((24, 3, 8, 12), (5, 3, 2, 3), {"stride": (1, 2), "padding": (0, 1)}),  # strided along W
-        ((18, 2, 7, 7), (4, 2, 3, 3), {"padding": "same", "dilation": 2}),  # "same" by 2: even padding
+        ((20, 4, 9, 11), (6, 2, 3, 2), {"padding": (1, 2), "dilation": (1, 2), "groups": 2}),
+        ((24, 3, 8, 12), (6, 1, 2, 3), {"stride": (1, 2), "padding": (0, 1), "groups": 3}),  # depthwise
+        ((18, 2, 7, 7), (4, 2, 3, 4), {"padding": "same", "dilation": (1, 2)}),  # "same": uneven along W
     ],
 )
 def test_width_columns_match_torch(
@@ -165,11 +177,11 @@ def test_columns_are_reused_only_for_unchanged_numbers(monkeypatch: pytest.Monke
     with _counting(monkeypatch) as calls, single_threaded():
         conv2d(x, w)
         first = conv2d_backward_weight(grad, x, w)[0]
-        built = calls["padded_input"]
+        built = calls["padded_source"]
         x[0, 0, 0, 0] = -x[0, 0, 0, 0]  # one number changed in place
         changed = conv2d_backward_weight(grad, x, w)[0]
     assert built == 1  # the forward's columns served the weight gradient
-    assert calls["padded_input"] == 2  # rebuilt
+    assert calls["padded_source"] == 2  # rebuilt
     np.testing.assert_array_equal(changed, conv2d_backward_weight(grad, x.copy(), w)[0])
     assert not np.array_equal(changed, first)
 
@@ -185,7 +197,7 @@ def test_a_backward_on_one_thread_reuses_every_chunks_columns(rng: np.random.Gen
             conv2d(x, w, b, workspace=ws)
             grads = conv2d_backward(grad, x, w, b, workspace=ws)
         fresh = conv2d_backward(grad, x, w, b)
-    assert calls["padded_input"] == 2  # the forward's two builds, none in the backward
+    assert calls["padded_source"] == 2  # the forward's two builds, none in the backward
     for got, want in zip(grads, fresh, strict=True):
         np.testing.assert_array_equal(got, want)
 

@@ -3,12 +3,12 @@
 `convscope.ops.conv` checks a call and hands the arrays here. Each chunk of images
 (`ConvGeometry.batch_chunks`) is one im2col copy and one matrix product forward; backward, one product
 for its weight gradient and one product and col2im scatter for its input gradient (a batch-last chunk
-with stride 1 along H: columns along the kernel's width only, `convscope.ops.conv_kwcols`). Chunks run in
-contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`; on the calling thread alone when the
-product is too short to gain from more, `_MIN_INNER_FOR_THREADS`), each block with its own scratch
-(`block_workspace`); a chunk writes only its own images' rows of the output and its own partial weight
-gradient, and the partials are summed in chunk order after, so the results are the same bits whatever
-the number of threads.
+with stride and dilation 1 along H: columns along the kernel's width only, `convscope.ops.conv_kwcols`).
+Chunks run in contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`; on the calling
+thread alone when the product is too short to gain from more, `_MIN_INNER_FOR_THREADS`), each block
+with its own scratch (`block_workspace`); a chunk writes only its own images' rows of the output and its
+own partial weight gradient, and the partials are summed in chunk order after, so the results are the
+same bits whatever the number of threads.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ import numpy as np
 from convscope.ops import recycle
 from convscope.ops.conv_kwcols import (
     forward_width,
+    grad_rows,
+    grad_windows,
     input_width,
-    row_kernels,
     uses_width_columns,
     weight_width,
+    window_kernels,
 )
 from convscope.ops.conv_rows import forward_rows, row_blocks, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
@@ -54,8 +56,8 @@ def forward(
             rows = row_blocks(chunk)
             if rows is not None:  # one large image: cache-sized row blocks, written in place
                 forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
-            elif uses_width_columns(chunk):  # short rows, long batch: kW copies, kH products
-                forward_width(x, row_kernels(weight, g), out, k, images, chunk, scratch)
+            elif uses_width_columns(chunk):  # short rows, long batch: one product per output row
+                forward_width(x, window_kernels(weight, g), out, k, images, chunk, scratch)
             else:
                 # Built afresh, and noted for the backward (a layer's workspace remembers).
                 cols = columns(x, images, chunk, scratch, reuse=False)
@@ -97,9 +99,8 @@ def gradients(
         for k, (images, chunk) in reversed(part):
             if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
                 continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
-            grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, c_out // g, -1)
             each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
-            each(grad_rows, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
+            each(grad, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
 
     if grad_weight is not None or grad_bias is not None or grad_x is not None:
         _run_chunks(list(enumerate(chunks)), block, geom)
@@ -145,26 +146,33 @@ def _parameter_rows(
 
 
 def _width_chunk(
-    grad_rows: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
     grad_x: Array | None, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace,
 ) -> None:
-    """Chunk k's gradients from width columns (`convscope.ops.conv_kwcols`), into the caller's arrays."""
+    """Chunk k's gradients from width columns (`convscope.ops.conv_kwcols`), into the caller's arrays.
+
+    The arrays written (grad_x[images], grad_weight[k], grad_bias[k]) are C-contiguous, as the
+    `conv_kwcols` functions need: they write through reshaped views.
+    """
+    windows = grad_windows(grad, images, chunk, scratch)  # (G, H_out + 2(kH - 1), C_out/G, W_out*n)
     if grad_weight is not None:
         assert x is not None
-        weight_width(grad_rows, x, k, images, chunk, scratch, grad_weight[k])
+        weight_width(windows, x, k, images, chunk, scratch, grad_weight[k])
     if grad_bias is not None:
-        np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
+        shaped = grad_bias[k].reshape(chunk.groups, -1)  # (G, C_out/G), a view
+        np.sum(grad_rows(windows, chunk), axis=(1, 3), out=shaped)
     if grad_x is not None:
-        grad_x[images] = input_width(row_kernels(weight, chunk.groups), grad_rows, chunk, scratch)
+        input_width(weight, windows, chunk, scratch, grad_x[images])
 
 
 def _im2col_chunk(
-    grad_rows: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
     grad_x: Array | None, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace,
 ) -> None:
     """Chunk k's gradients from im2col columns (`convscope.ops.im2col.columns`), into the caller's arrays."""
     g = chunk.groups
     kernels = weight.reshape(g, chunk.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    grad_rows = _grad_rows(grad, images, chunk, scratch).reshape(g, kernels.shape[1], -1)  # (G, C_out/G, M)
     if grad_weight is not None:
         assert x is not None
         cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)

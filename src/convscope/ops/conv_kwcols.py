@@ -1,18 +1,21 @@
-"""Columns along the kernel's width only: kW copies, kH times fewer numbers than im2col's columns.
+"""Columns along the kernel's width only, rows outermost: every output row is one product with K = kH*C*kW.
 
-For a batch-last chunk (`ConvGeometry.batch_last`: short output rows, a long batch) whose stride along
-H is 1, the chunk's input is copied once per kernel column ``j`` into width columns
-``P (C, kW, H_pad, W_out, n)``: ``P[c, j, h, w, b] = x_pad[b, c, h, w*s + j*d]``. Kernel row ``i``'s
-im2col columns are then rows ``i*d .. i*d + H_out`` of P, which for each (c, j) are one contiguous run of
-H_out*W_out*n numbers: a strided *view* ``(C*kW, H_out*W_out*n)`` with a fixed row stride, which BLAS
-multiplies as it is (`_tap_rows`). So the forward is kH products (C_out x C*kW) @ (C*kW x M) added up,
-the weight gradient kH products of grad_output's rows with those views, and the input gradient kH
-products whose (C*kW, M) results are added onto P's rows, then kW slice-adds back onto the padded input.
+For a batch-last chunk (`ConvGeometry.batch_last`: short output rows, a long batch) whose stride and
+dilation along H are 1, the chunk's input is copied once into width columns
+``P (G, H_pad, C/G, kW, W_out, n)``: ``P[g, h, c, j, w, b] = x_pad[b, g*C/G + c, h, w*s + j*d]``.
+Output row h's im2col columns are then P's rows h .. h + kH, which are one contiguous block: a
+``(kH*C/G*kW, W_out*n)`` matrix that needs no copy (`_row_windows`). So
 
-Why: LeNet's conv2 (6 -> 16, 5x5 on 14x14) has 3.84 MB of im2col columns per 64-image chunk, four times
-a core's L2, and its three products and the im2col / col2im copies stream them from L3 or memory, where
-two threads fight over the bandwidth. Its width columns are 1.07 MB. Measured in
-`benchmarks/RESULTS_perf.md` (#90, #91, #97).
+- the forward is one stacked product, (C_out/G x kH*C/G*kW) @ that block for every output row;
+- the weight gradient the same blocks times grad_output's rows, summed over the rows;
+- the input gradient the same trick on grad_output padded with kH - 1 zero rows at each end, laid out
+  (G, rows, C_out/G, W_out*n): padded row h of P's gradient is the flipped kernels times grad_output's
+  rows h .. h + kH, again one block; then kW slice-adds back onto the padded input.
+
+Why: LeNet's conv2 (6 -> 16, 5x5 on 14x14) has 3.84 MB of im2col columns per 64-image chunk, twice a
+core's L2, where its width columns are 1.07 MB. An earlier layout (C, kW, H_pad, ...) made kH products
+with K = C*kW = 30 and added them up; K = kH*C*kW = 150 in one call runs BLAS at two to three times the
+rate and needs no sums (`benchmarks/RESULTS_perf.md`, #90, #91, #97, #126).
 
 Each chunk's work is its own (one thread runs it), so the sums do not depend on the number of threads.
 """
@@ -22,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
-from convscope.ops.tap_views import width_view
 from convscope.ops.workspace import Workspace
 
 # Chunks whose width columns a workspace keeps at once (by chunk number, modulo this): LeNet's conv2 is
@@ -31,10 +33,11 @@ _KEPT = 4
 
 
 def uses_width_columns(chunk: ConvGeometry) -> bool:
-    """Whether `convscope.ops.conv_chunks` works this chunk with width columns: batch-last, stride 1 along H.
+    """Whether `convscope.ops.conv_chunks` works this chunk with width columns.
 
-    A pure function of the chunk's sizes and settings (never of the number of threads), so the same
-    call gives the same bits everywhere.
+    Batch-last, with stride and dilation 1 along H (so a window's rows are adjacent rows of P). A pure
+    function of the chunk's sizes and settings (never of the number of threads), so the same call gives
+    the same bits everywhere.
 
     Examples
     --------
@@ -44,55 +47,62 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
     >>> uses_width_columns(conv2), uses_width_columns(conv1)
     (True, False)
     """
-    return chunk.batch_last and chunk.window.stride[0] == 1
+    return chunk.batch_last and chunk.window.stride[0] == 1 and chunk.window.dilation[0] == 1
+
+
+def padded_source(x: Array, chunk: ConvGeometry, workspace: Workspace) -> Array:
+    """x (n, C, H, W) as (C, H_pad, W_pad, n): a view where there is no padding, else a padded copy."""
+    if chunk.window.padded_size == chunk.input_size:
+        return chunk.to_columns(x)  # (C, H, W, n), the width columns' one copy reads it as it is
+    return padded_input(x, chunk, workspace)
 
 
 def width_columns(
     x: Array, images: slice, chunk: ConvGeometry, workspace: Workspace, k: int, reuse: bool = True
 ) -> Array:
-    """Width columns of x[images] (N, C, H, W), chunk k of the batch: (C, kW, H_pad, W_out, n).
+    """Width columns of x[images] (N, C, H, W), chunk k of the batch: (G, H_pad, C/G, kW, W_out, n).
 
     The workspace's array is reused when it was last built from this very x and chunk (``reuse``: the
     backward after a layer's forward), as `convscope.ops.im2col.columns` does for full columns. Up to
     `_KEPT` chunks keep their own array, so a backward on one thread finds every chunk's columns, not
     only the last one's; they are a fifth of im2col's columns, so that costs less than one of those.
     """
-    kw, (h_pad, _), (_, ow) = chunk.kernel_size[1], chunk.window.padded_size, chunk.output_size
-    shape = (chunk.in_channels, kw, h_pad, ow, chunk.batch)
+    g, c, kw = chunk.groups, chunk.in_channels, chunk.kernel_size[1]
+    (h_pad, _), (_, ow) = chunk.window.padded_size, chunk.output_size
+    shape = (g, h_pad, c // g, kw, ow, chunk.batch)
     role, detail = f"width_cols.{k % _KEPT}", (images.start, chunk)
     if reuse:
         held = workspace.holding(role, shape, x.dtype, x, detail, x[images])
         if held is not None:
             return held
-    padded = padded_input(x[images], chunk, workspace)  # (C, H_pad, W_pad, n)
+    padded = padded_source(x[images], chunk, workspace)  # (C, H_pad, W_pad, n)
+    c_s, h_s, w_s, n_s = padded.strides
+    (sw, dw), per_group = (chunk.window.stride[1], chunk.window.dilation[1]), c // g * c_s
+    view = np.lib.stride_tricks.as_strided(
+        padded, shape, (per_group, h_s, c_s, dw * w_s, sw * w_s, n_s), writeable=False
+    )
     cols = workspace.empty(role, shape, x.dtype)
-    cols[...] = width_view(padded, chunk)  # one copy, not kW: fewer NumPy calls (RESULTS_perf #102)
+    cols[...] = view  # one copy: kW overlapping reads of each input row
     workspace.note(cols, role, x, detail, x[images])
     return cols
 
 
-def _tap_rows(cols: Array, chunk: ConvGeometry) -> Array:
-    """Each kernel row's im2col columns as views of width columns: (kH, G, C/G*kW, H_out*W_out*n).
+def _row_windows(rows: Array, k: int, count: int) -> Array:
+    """Every ``k`` adjacent rows of ``rows`` (G, R, A, B) as one matrix each: (G, count, k*A, B), a view.
 
-    Row i of the kernel reads P's rows i*d .. i*d + H_out: for each (c, j) a contiguous run of M numbers,
-    the (c, j) runs a fixed H_pad*W_out*n numbers apart, so each (C/G*kW, M) matrix is BLAS-ready.
+    rows must be C-contiguous from its second axis on, so rows r .. r + k are one block of k*A*B numbers.
     """
-    g, c, kw = chunk.groups, chunk.in_channels, cols.shape[1]
-    kh, dilation = chunk.kernel_size[0], chunk.window.dilation[0]
-    row, item = cols.strides[2], cols.itemsize  # one padded input row: W_out*n numbers
-    per_tap = cols.strides[1]  # next (c, j): H_pad rows on
-    m = chunk.output_size[0] * row // item
-    shape = (kh, g, c // g * kw, m)
-    strides = (dilation * row, c // g * kw * per_tap, per_tap, item)
-    return np.lib.stride_tricks.as_strided(cols, shape, strides, writeable=False)
+    g_s, r_s, a_s, b_s = rows.strides
+    shape = (rows.shape[0], count, k * rows.shape[2], rows.shape[3])
+    return np.lib.stride_tricks.as_strided(rows, shape, (g_s, r_s, a_s, b_s), writeable=False)
 
 
-def row_kernels(weight: Array, groups: int) -> Array:
-    """weight (C_out, C/G, kH, kW) as one matrix per kernel row and group: (kH, G, C_out/G, C/G*kW)."""
+def window_kernels(weight: Array, groups: int) -> Array:
+    """weight (C_out, C/G, kH, kW) in P's window order: (G, 1, C_out/G, kH*C/G*kW)."""
     c_out, c_per_group, kh, kw = weight.shape
     grouped = weight.reshape(groups, c_out // groups, c_per_group, kh, kw)  # (G, C_out/G, C/G, kH, kW)
-    by_row = grouped.transpose(3, 0, 1, 2, 4)  # (kH, G, C_out/G, C/G, kW)
-    return np.ascontiguousarray(by_row).reshape(kh, groups, c_out // groups, c_per_group * kw)
+    by_row = np.ascontiguousarray(grouped.transpose(0, 1, 3, 2, 4))  # (G, C_out/G, kH, C/G, kW)
+    return by_row.reshape(groups, 1, c_out // groups, kh * c_per_group * kw)
 
 
 def forward_width(
@@ -100,64 +110,76 @@ def forward_width(
 ) -> None:
     """Write conv2d of x[images], chunk k, into out[images] (n, C_out, H_out, W_out), bias not added.
 
-    kernels is `row_kernels` of the weight. The kH products are added up in a (G, C_out/G, M) sum the
-    size of the output, which stays in cache, rather than stacked first.
+    kernels is `window_kernels` of the weight.
     """
-    taps = _tap_rows(width_columns(x, images, chunk, scratch, k, reuse=False), chunk)
-    shape = taps.shape[1:2] + kernels.shape[2:3] + taps.shape[3:]  # (G, C_out/G, M)
-    dtype = np.result_type(kernels, taps)
-    total = scratch.empty("width_sum", shape, dtype)
-    term = scratch.empty("width_term", shape, dtype)
-    np.matmul(kernels[0], taps[0], out=total)
-    for i in range(1, taps.shape[0]):
-        np.matmul(kernels[i], taps[i], out=term)
-        total += term
-    total = total.reshape(chunk.out_channels, *chunk.column_shape)  # (C_out, H_out, W_out, n)
-    out[images] = chunk.from_columns(total)  # the assignment reorders to NCHW
+    cols = width_columns(x, images, chunk, scratch, k, reuse=False)  # (G, H_pad, C/G, kW, W_out, n)
+    g, h_pad, n = chunk.groups, cols.shape[1], chunk.batch
+    (oh, ow), kh, cog = chunk.output_size, chunk.kernel_size[0], kernels.shape[2]
+    windows = _row_windows(cols.reshape(g, h_pad, -1, ow * n), kh, oh)  # (G, H_out, kH*C/G*kW, W_out*n)
+    product = scratch.empty("width_out", (g, oh, cog, ow * n), np.result_type(kernels, cols))
+    np.matmul(kernels, windows, out=product)
+    shaped = product.reshape(g, oh, cog, ow, n).transpose(4, 0, 2, 1, 3)  # (n, G, C_out/G, H_out, W_out)
+    out[images].reshape(n, g, cog, oh, ow)[...] = shaped  # out[images] is contiguous: a view
+
+
+def grad_windows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:
+    """grad_output's images with kH - 1 zero rows at each end: (G, H_out + 2(kH - 1), C_out/G, W_out*n)."""
+    g, n, kh, (oh, ow) = chunk.groups, chunk.batch, chunk.kernel_size[0], chunk.output_size
+    cog = chunk.out_channels // g
+    padded = scratch.empty("width_grad_rows", (g, oh + 2 * (kh - 1), cog, ow * n), grad.dtype)
+    padded[:, : kh - 1] = 0
+    padded[:, kh - 1 + oh :] = 0
+    inner = padded[:, kh - 1 : kh - 1 + oh].reshape(g, oh, cog, ow, n)  # (G, H_out, C_out/G, W_out, n)
+    inner[...] = grad[images].reshape(n, g, cog, oh, ow).transpose(1, 3, 2, 4, 0)
+    return padded
+
+
+def grad_rows(windows: Array, chunk: ConvGeometry) -> Array:
+    """The rows of `grad_windows` that hold grad_output: (G, H_out, C_out/G, W_out*n), a view."""
+    kh, oh = chunk.kernel_size[0], chunk.output_size[0]
+    return windows[:, kh - 1 : kh - 1 + oh]
 
 
 def weight_width(
-    grad_rows: Array, x: Array, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace, target: Array
+    windows: Array, x: Array, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace, target: Array
 ) -> None:
-    """Write chunk k's dLoss/dweight into ``target`` (G, C_out/G, C/G*kH*kW).
+    """Write chunk k's dLoss/dweight into ``target`` (G, C_out/G, C/G*kH*kW); windows is `grad_windows`."""
+    cols = width_columns(x, images, chunk, scratch, k)  # (G, H_pad, C/G, kW, W_out, n)
+    g, h_pad, cg, kw, ow, n = cols.shape
+    (kh, _), oh, rows = chunk.kernel_size, chunk.output_size[0], grad_rows(windows, chunk)
+    taps = _row_windows(cols.reshape(g, h_pad, -1, ow * n), kh, oh)  # (G, H_out, kH*C/G*kW, W_out*n)
+    dtype = np.result_type(windows, cols)
+    by_row = scratch.empty("width_weight", (*taps.shape[:3], rows.shape[2]), dtype)
+    np.matmul(taps, rows.transpose(0, 1, 3, 2), out=by_row)  # (G, H_out, kH*C/G*kW, C_out/G)
+    summed = scratch.empty("width_weight_sum", (g, *by_row.shape[2:]), dtype)
+    np.sum(by_row, axis=1, out=summed)
+    shaped = summed.reshape(g, kh, cg, kw, -1).transpose(0, 4, 2, 1, 3)  # (G, C_out/G, C/G, kH, kW)
+    target.reshape(shaped.shape)[...] = shaped
 
-    grad_rows is grad_output's chunk in the columns' layout, (G, C_out/G, M).
+
+def input_width(
+    weight: Array, windows: Array, chunk: ConvGeometry, scratch: Workspace, target: Array
+) -> None:
+    """Write dLoss/dx of one chunk into ``target`` (n, C, H, W); windows is `grad_windows`.
+
+    Padded row h of the width columns' gradient is the sum over kernel rows i of kernel row i's weights
+    times grad_output's row h - i: rows h .. h + kH of ``windows`` times the kernels flipped along H.
     """
-    taps = _tap_rows(width_columns(x, images, chunk, scratch, k), chunk)  # (kH, G, C/G*kW, M)
-    kh, g, per_tap = taps.shape[:3]
-    shape = (kh, g, grad_rows.shape[1], per_tap)
-    by_row = scratch.empty("width_weight", shape, np.result_type(grad_rows, taps))
-    np.matmul(grad_rows, taps.transpose(0, 1, 3, 2), out=by_row)  # (kH, G, C_out/G, C/G*kW)
-    kw = chunk.kernel_size[1]
-    split = by_row.reshape(kh, g, grad_rows.shape[1], per_tap // kw, kw)  # (kH, G, C_out/G, C/G, kW)
-    shaped = target.reshape(g, grad_rows.shape[1], per_tap // kw, kh, kw)  # (G, C_out/G, C/G, kH, kW)
-    shaped[...] = split.transpose(1, 2, 3, 0, 4)
-
-
-def input_width(kernels: Array, grad_rows: Array, chunk: ConvGeometry, scratch: Workspace) -> Array:
-    """dLoss/dx of one chunk, (n, C, H, W) as a strided view into ``scratch``: copy it out at once.
-
-    kernels is `row_kernels` of the weight, grad_rows grad_output's chunk as (G, C_out/G, M). Each kernel
-    row's product (C/G*kW, M) is added onto rows i*d .. i*d + H_out of the width columns' gradient (one
-    contiguous run per (c, j)), then each kernel column's slice back onto the padded input.
-    """
-    kh, g, _, per_tap = kernels.shape
-    kw, (h_pad, w_pad), (_, ow) = chunk.kernel_size[1], chunk.window.padded_size, chunk.output_size
-    n, m, dilation = chunk.batch, grad_rows.shape[2], chunk.window.dilation[0]
-    dtype = np.result_type(kernels, grad_rows)
-    grad_cols = scratch.empty("width_grad", (chunk.in_channels, kw, h_pad, ow, n), dtype)
-    runs = grad_cols.reshape(g, per_tap, h_pad * ow * n)  # (G, C/G*kW, H_pad*W_out*n)
-    runs[:, :, m:] = 0  # the rows below kernel row 0's, which the first product does not write
-    np.matmul(kernels[0].transpose(0, 2, 1), grad_rows, out=runs[:, :, :m])  # BLAS writes the view
-    term = scratch.empty("width_grad_term", (g, per_tap, m), dtype)
-    for i in range(1, kh):
-        np.matmul(kernels[i].transpose(0, 2, 1), grad_rows, out=term)  # (G, C/G*kW, M)
-        first = i * dilation * ow * n
-        runs[:, :, first : first + m] += term
-    padded = scratch.empty("scattered", (chunk.in_channels, h_pad, w_pad, n), dtype)
-    padded.fill(0)
+    g, cg, kh, kw = chunk.groups, chunk.in_channels // chunk.groups, *chunk.kernel_size
+    (h_pad, w_pad), ow, n = chunk.window.padded_size, chunk.output_size[1], chunk.batch
+    cog = windows.shape[2]
+    grouped = weight.reshape(g, cog, cg, kh, kw)[:, :, :, ::-1]  # flipped along H
+    flipped = np.ascontiguousarray(grouped.transpose(0, 2, 4, 3, 1))  # (G, C/G, kW, kH, C_out/G)
+    flipped = flipped.reshape(g, 1, cg * kw, kh * cog)
+    dtype = np.result_type(weight, windows)
+    grad_cols = scratch.empty("width_grad", (g, h_pad, cg * kw, ow * n), dtype)
+    np.matmul(flipped, _row_windows(windows, kh, h_pad), out=grad_cols)  # (G, H_pad, C/G*kW, W_out*n)
+    by_column = grad_cols.reshape(g, h_pad, cg, kw, ow, n)
+    scattered = scratch.empty("scattered", (g, h_pad, cg, w_pad, n), dtype)
+    scattered.fill(0)
     width = chunk.window.axes[1]
     for j in range(kw):  # windows overlap along W: one slice-add per kernel column does the sum
-        padded[:, :, width.offset_slice(j)] += grad_cols[:, j]
+        scattered[:, :, :, width.offset_slice(j)] += by_column[:, :, :, j]
     rows, columns = chunk.window.unpadded_index()
-    return chunk.from_columns(padded[:, rows, columns])  # (n, C, H, W)
+    inner = scattered[:, rows, :, columns].transpose(4, 0, 2, 1, 3)  # (n, G, C/G, H, W)
+    target.reshape(inner.shape)[...] = inner
