@@ -176,7 +176,10 @@ def _im2col_chunk(
     if grad_weight is not None:
         assert x is not None
         cols = columns(x, images, chunk, scratch).reshape(g, kernels.shape[2], -1)  # (G, C_in/G*k, n)
-        np.matmul(grad_rows, cols.transpose(0, 2, 1), out=grad_weight[k])
+        # columns @ grad_rows^T, then transposed: BLAS runs it faster than grad_rows @ columns^T (#127)
+        product = scratch.empty("weight_t", cols.shape[:2] + grad_rows.shape[1:2], grad_rows.dtype)
+        np.matmul(cols, grad_rows.transpose(0, 2, 1), out=product)  # (G, C_in/G*kH*kW, C_out/G)
+        grad_weight[k] = product.transpose(0, 2, 1)
     if grad_bias is not None:
         np.sum(grad_rows.reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])  # along the long axis
     if grad_x is not None:
