@@ -119,14 +119,23 @@ def test_width_columns_match_torch(
     assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == 1
 
 
-@pytest.mark.parametrize(("batch", "chunks"), [(16, [16]), (128, [64, 64])])
-def test_lenet_conv2_takes_width_columns(batch: int, chunks: list[int], rng: np.random.Generator) -> None:
-    """conv2 (6 -> 16, 5x5 on 14x14) at one and several chunks: width columns for every chunk."""
-    geom = conv_geometry((batch, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1, 1)
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "chunks"),
+    [
+        ((16, 6, 14, 14), (16, 6, 5, 5), [16]),  # LeNet's conv2 on a 16-image shard: one chunk
+        ((128, 6, 14, 14), (16, 6, 5, 5), [64, 64]),
+        ((128, 1, 32, 32), (6, 1, 5, 5), [32] * 4),  # conv1: rows 28 wide, batch-last since #128
+    ],
+)
+def test_lenet_convs_take_width_columns(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], chunks: list[int], rng: np.random.Generator
+) -> None:
+    """LeNet's conv1 and conv2 at one and several chunks: width columns for every chunk."""
+    geom = conv_geometry(x_shape, w_shape, 1, 0, 1, 1)
     assert [chunk.batch for _, chunk in geom.batch_chunks()] == chunks
     width = [uses_width_columns(chunk) for _, chunk in geom.batch_chunks()]
     assert all(width)
-    x, w, b = (rng.standard_normal(s) for s in ((batch, 6, 14, 14), (16, 6, 5, 5), (16,)))
+    x, w, b = (rng.standard_normal(s) for s in (x_shape, w_shape, w_shape[:1]))
     with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls, single_threaded():
         ours, backward = conv2d, conv2d_backward
         check_against_torch(ours, backward, functional.conv2d, [x, w, b], rng, np.float64)

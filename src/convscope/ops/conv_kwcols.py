@@ -43,9 +43,10 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
     --------
     >>> from convscope.ops.im2col import conv_geometry
     >>> conv2 = conv_geometry((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1, 1)  # LeNet's conv2: W_out = 10
-    >>> conv1 = conv_geometry((64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1, 1)  # W_out = 28: batch-first
-    >>> uses_width_columns(conv2), uses_width_columns(conv1)
-    (True, False)
+    >>> conv1 = conv_geometry((64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1, 1)  # W_out = 28
+    >>> wide = conv_geometry((64, 3, 64, 64), (8, 3, 3, 3), 1, 1, 1, 1)  # W_out = 64: batch-first
+    >>> uses_width_columns(conv2), uses_width_columns(conv1), uses_width_columns(wide)
+    (True, True, False)
     """
     return chunk.batch_last and chunk.window.stride[0] == 1 and chunk.window.dilation[0] == 1
 
