@@ -111,19 +111,21 @@ def _three_ways(
 
 
 @pytest.mark.parametrize(
-    ("x_shape", "w_shape", "threaded"),
+    ("x_shape", "w_shape", "settings", "threaded"),
     [
-        ((128, 1, 32, 32), (6, 1, 5, 5), False),  # LeNet's conv1: a product 25 numbers long
-        ((128, 2, 32, 32), (6, 2, 5, 5), False),  # 50
-        ((128, 3, 32, 32), (6, 3, 5, 5), True),  # 75: an RGB image's 5x5 layer
-        ((128, 6, 14, 14), (16, 6, 5, 5), True),  # LeNet's conv2: 150
+        ((16, 1, 64, 64), (6, 1, 5, 5), {}, False),  # im2col, a product 25 numbers long
+        ((64, 2, 64, 64), (6, 2, 5, 5), {}, False),  # 50
+        ((128, 1, 32, 32), (6, 1, 5, 5), {"stride": (2, 1)}, False),  # batch-last, but im2col
+        ((64, 3, 64, 64), (6, 3, 5, 5), {}, True),  # 75: an RGB image's 5x5 layer
+        ((128, 1, 32, 32), (6, 1, 5, 5), {}, True),  # LeNet's conv1: 25, but width columns
+        ((128, 6, 14, 14), (16, 6, 5, 5), {}, True),  # LeNet's conv2: 150
     ],
 )
 def test_only_convolutions_with_long_products_start_threads(
     four_cores: None, monkeypatch: pytest.MonkeyPatch, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
-    threaded: bool,
+    settings: dict[str, Any], threaded: bool,
 ) -> None:
-    """Forward and backward split a batch's chunks over threads only when the product is long enough."""
+    """Forward and backward split a batch's chunks over threads unless they are short im2col products."""
     seen: set[int] = set()
 
     def noting(items: Sequence[Any], work: Any) -> None:
@@ -136,8 +138,8 @@ def test_only_convolutions_with_long_products_start_threads(
     monkeypatch.setattr(conv_chunks, "run_blocks", noting)
     x = np.zeros(x_shape, np.float32)
     w = np.zeros(w_shape, np.float32)
-    out = ops.conv2d(x, w)
-    ops.conv2d_backward(out, x, w)
+    out = ops.conv2d(x, w, **settings)
+    ops.conv2d_backward(out, x, w, **settings)
     assert (len(seen) > 1) == threaded
 
 

@@ -38,7 +38,9 @@ Chunk = tuple[slice, ConvGeometry]
 # A product whose inner dimension (C_in/G * kH * kW) is this short does little arithmetic for each number
 # it moves, so its chunks are bound by memory traffic: two at once, on two cores, each took ~1.6x the CPU
 # time, and LeNet's conv1 (25) ran 1.23-1.36x slower on two threads than on one; conv2 (150) ran 1.3x
-# faster (benchmarks/RESULTS_perf.md #115). Such convolutions work their chunks on the calling thread.
+# faster (benchmarks/RESULTS_perf.md #115). Such convolutions work their chunks on the calling thread,
+# unless the chunks take width columns (`conv_kwcols`), which move kH times fewer numbers: conv1's
+# forward + backward at 128 images took 3.45 ms on one thread and 2.90 on two (#129).
 _MIN_INNER_FOR_THREADS = 64
 
 
@@ -117,9 +119,10 @@ def _run_chunks(
     chunks: list[tuple[int, Chunk]], block: Callable[[Sequence[tuple[int, Chunk]], int], None],
     geom: ConvGeometry,
 ) -> None:
-    """`run_blocks` over the chunks: on every core, or on this thread alone when the product is short."""
+    """`run_blocks` over the chunks: on every core, or on this thread alone for short im2col products."""
     kh, kw = geom.kernel_size
-    if geom.in_channels // geom.groups * kh * kw < _MIN_INNER_FOR_THREADS:
+    short = geom.in_channels // geom.groups * kh * kw < _MIN_INNER_FOR_THREADS
+    if short and not all(uses_width_columns(chunk) for _, (_, chunk) in chunks):
         with single_threaded():
             run_blocks(chunks, block)
     else:
