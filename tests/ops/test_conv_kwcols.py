@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 from torch.nn import functional
 
-from convscope.ops import conv_chunks, im2col, threads
+from convscope.ops import conv_chunks, conv_rows, im2col, threads
 from convscope.ops import workspace as workspace_module
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, conv2d_backward_weight
 from convscope.ops.conv1d import conv1d, conv1d_backward
@@ -84,6 +84,41 @@ def test_width_columns_equal_naive(case: Case) -> None:
     along_h = [value if isinstance(value, int) else value[0] for value in (case.settings[k] for k in _ROWS)]
     assert taken == (along_h == [1, 1])  # stride and dilation 1 along H: a window's rows are adjacent
     assert (calls["forward_width"] > 0) == taken
+    np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
+    naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
+    for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@contextmanager
+def _every_image_large() -> Iterator[dict[str, int]]:
+    """Every image its own chunk, large enough for row blocks: batch-first chunks of one image."""
+    im2col._known_geometry.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+            patch.setattr(im2col, "_COLUMN_BUDGET", 1)
+            patch.setattr(conv_rows, "_ROW_BUDGET", 1)
+            yield calls
+    finally:
+        im2col._known_geometry.cache_clear()
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=conv_cases().map(_adjacent_rows))
+def test_one_large_image_takes_width_columns(case: Case) -> None:
+    """A batch-first chunk of one image: the same width columns, read from NCHW, the loops' numbers."""
+    x, w, b = case.arrays()
+    with _every_image_large() as calls:
+        fast = conv2d(x, w, b, **case.settings)
+        grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
+        grads = conv2d_backward(grad, x, w, b, **case.settings)
+        chunks = list(conv_geometry(x.shape, w.shape, **case.settings).batch_chunks())
+    assert all(chunk.batch == 1 and not chunk.batch_last for _, chunk in chunks)
+    if fast.shape[2] > 1:  # more than one output row: row blocks, so width columns
+        assert calls["forward_width"] >= len(chunks)  # the forward's (a flipped-conv backward's too)
     np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
     naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
     for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):

@@ -22,7 +22,9 @@ from tests.ops.test_conv import Case, conv_cases
 def _every_row_a_block() -> Iterator[list[int]]:
     """Every image its own chunk and every output row its own block; yields a log of row-block calls.
 
-    Geometries are kept with their chunks (`conv_geometry`): none made before or within may be reused.
+    Such chunks would take width columns where they can (`test_conv_kwcols.py` checks those); here
+    they take row blocks, so the blocks are checked with every setting. Geometries are kept with their
+    chunks (`conv_geometry`): none made before or within may be reused.
     """
     calls: list[int] = []
     im2col._known_geometry.cache_clear()
@@ -30,6 +32,7 @@ def _every_row_a_block() -> Iterator[list[int]]:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(im2col, "_COLUMN_BUDGET", 1)
             patch.setattr(conv_rows, "_ROW_BUDGET", 1)
+            patch.setattr(conv_chunks, "uses_width_columns", lambda chunk: False)
             for name in ("forward_rows", "weight_rows"):
                 real = getattr(conv_chunks, name)
                 patch.setattr(conv_chunks, name, lambda *a, real=real, **k: calls.append(1) or real(*a, **k))

@@ -56,10 +56,10 @@ def forward(
         scratch = block_workspace(workspace, index)
         for k, (images, chunk) in chunks:
             rows = row_blocks(chunk)
-            if rows is not None:  # one large image: cache-sized row blocks, written in place
-                forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
-            elif uses_width_columns(chunk):  # short rows, long batch: one product per output row
+            if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
                 forward_width(x, window_kernels(weight, g), out, k, images, chunk, scratch)
+            elif rows is not None:  # one large image: cache-sized row blocks, written in place
+                forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
             else:
                 # Built afresh, and noted for the backward (a layer's workspace remembers).
                 cols = columns(x, images, chunk, scratch, reuse=False)

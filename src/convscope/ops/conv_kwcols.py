@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from convscope.ops.conv_rows import row_blocks
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
 from convscope.ops.workspace import Workspace
 
@@ -35,9 +36,10 @@ _KEPT = 4
 def uses_width_columns(chunk: ConvGeometry) -> bool:
     """Whether `convscope.ops.conv_chunks` works this chunk with width columns.
 
-    Batch-last, with stride and dilation 1 along H (so a window's rows are adjacent rows of P). A pure
-    function of the chunk's sizes and settings (never of the number of threads), so the same call gives
-    the same bits everywhere.
+    Stride and dilation 1 along H (so a window's rows are adjacent rows of P), and either a batch-last
+    chunk or one image large enough for row blocks (`convscope.ops.conv_rows.row_blocks`), whose
+    layout is the same for one image. A pure function of the chunk's sizes and settings (never of the
+    number of threads), so the same call gives the same bits everywhere.
 
     Examples
     --------
@@ -45,17 +47,25 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
     >>> conv2 = conv_geometry((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1, 1)  # LeNet's conv2: W_out = 10
     >>> conv1 = conv_geometry((64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1, 1)  # W_out = 28
     >>> wide = conv_geometry((64, 3, 64, 64), (8, 3, 3, 3), 1, 1, 1, 1)  # W_out = 64: batch-first
-    >>> uses_width_columns(conv2), uses_width_columns(conv1), uses_width_columns(wide)
-    (True, True, False)
+    >>> large = conv_geometry((1, 32, 64, 64), (32, 32, 3, 3), 1, 1, 1, 1)  # one image, 4.7 MB of im2col
+    >>> [uses_width_columns(g) for g in (conv2, conv1, wide, large)]
+    [True, True, False, True]
     """
-    return chunk.batch_last and chunk.window.stride[0] == 1 and chunk.window.dilation[0] == 1
+    window = chunk.window
+    if window.stride[0] != 1 or window.dilation[0] != 1:
+        return False
+    return chunk.batch_last or row_blocks(chunk) is not None
 
 
 def padded_source(x: Array, chunk: ConvGeometry, workspace: Workspace) -> Array:
-    """x (n, C, H, W) as (C, H_pad, W_pad, n): a view where there is no padding, else a padded copy."""
+    """x (n, C, H, W) as (C, H_pad, W_pad, n): a view where there is no padding, else a padded copy.
+
+    For a batch-first chunk (one image) the padded copy's (C, 1, H_pad, W_pad) is the same memory.
+    """
     if chunk.window.padded_size == chunk.input_size:
-        return chunk.to_columns(x)  # (C, H, W, n), the width columns' one copy reads it as it is
-    return padded_input(x, chunk, workspace)
+        return x.transpose(1, 2, 3, 0)  # the width columns' one copy reads it as it is
+    padded = padded_input(x, chunk, workspace)  # (C, H_pad, W_pad, n) or (C, n, H_pad, W_pad)
+    return padded if chunk.batch_last else padded.transpose(0, 2, 3, 1)
 
 
 def width_columns(
