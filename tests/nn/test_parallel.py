@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from convscope.nn import Sequential, lenet, prepare_input
 from convscope.nn.conv_layers import Conv2d, MaxPool2d
 from convscope.nn.optim import SGD, Adam
 from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds, shard_step, training_order
+from convscope.nn.shard_remote import without_arrays
 from convscope.train import TrainConfig, fit
 
 
@@ -135,6 +137,20 @@ def test_replicas_share_weights_but_not_grads_or_caches(digits: tuple[np.ndarray
     weight = model["fc1"].parameters()["weight"].data
     weight[0, 0] += 1.0  # an optimiser's in-place step reaches the replica
     assert twin["fc1"].parameters()["weight"].data[0, 0] == weight[0, 0]
+
+
+def test_a_trained_network_travels_without_its_forward_caches(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    """What each ``fit`` sends a worker: the layers, not the last step's activations (was 1.6 MB)."""
+    model = training_order(_logits(0, np.float32))
+    x, y = digits
+    shard_step(model, x, y, "cross_entropy", len(y))
+    assert model["pool1"]._output is not None  # the model keeps its own caches
+    assert model["pool1"]._winners is not None
+    twin = replica(model)
+    for name, layer in twin:
+        for cache in layer.forward_caches:
+            assert getattr(layer, cache) is None, f"{name}.{cache}"
+    assert len(pickle.dumps(without_arrays(model), protocol=pickle.HIGHEST_PROTOCOL)) < 16_000
 
 
 def test_blas_runs_one_thread_per_shard_and_comes_back(digits: tuple[np.ndarray, np.ndarray]) -> None:

@@ -7,7 +7,7 @@ input (``Conv2d`` and ``MaxPool2d`` also their scratch ``Workspace``); ``convsco
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -178,6 +178,8 @@ class MaxPool2d(Layer):
     array([[[[ 5.,  7.],
              [13., 15.]]]])
     """
+
+    forward_caches: ClassVar[tuple[str, ...]] = ("_input", "_output", "_winners")
 
     def __init__(
         self,

@@ -48,6 +48,8 @@ class Layer:
 
     # True for layers whose output is a probability distribution (the network's last layer, if any).
     is_softmax: ClassVar[bool] = False
+    # What a forward keeps for the backward: a `convscope.nn.shards.replica` starts without it.
+    forward_caches: ClassVar[tuple[str, ...]] = ("_input",)
 
     def __init__(self) -> None:
         self._input: FloatArray | None = None

@@ -70,7 +70,8 @@ def replica(net: Sequential) -> Sequential:
                 setattr(clone, key, Parameter.of(value.data))  # shares data, own zero grad
             elif isinstance(value, Workspace):
                 setattr(clone, key, Workspace(value.limit))  # scratch memory is per thread
-        clone._input = None  # the forward cache too
+        for cache in layer.forward_caches:  # the forward's caches too: a worker is sent the replica
+            setattr(clone, cache, None)
         layers.append((name, clone))
     return Sequential(layers, net.input_shape)
 
