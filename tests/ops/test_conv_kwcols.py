@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 from torch.nn import functional
 
-from convscope.ops import conv_chunks, conv_rows, im2col, threads
+from convscope.ops import conv_chunks, conv_kwcols, conv_rows, im2col, threads
 from convscope.ops import workspace as workspace_module
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, conv2d_backward_weight
 from convscope.ops.conv1d import conv1d, conv1d_backward
@@ -34,8 +34,6 @@ _PATH = ("forward_width", "weight_width", "input_width", "padded_source")
 @contextmanager
 def _counting(patch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
     """Count the width-column path's calls from `conv_chunks`, and the width columns it builds."""
-    from convscope.ops import conv_kwcols
-
     calls = dict.fromkeys(_PATH, 0)
     for name in _PATH:
         module = conv_kwcols if name == "padded_source" else conv_chunks  # called only to build columns
@@ -71,12 +69,14 @@ def _adjacent_rows(case: Case) -> Case:
     return replace(case, settings={**case.settings, **rows})
 
 
+@pytest.mark.parametrize("short_row", [0, 2**20])  # the cells (n, W_out) always, or (W_out, n) always
 @settings(max_examples=60, deadline=None)
 @given(case=st.one_of(conv_cases(), conv_cases().map(_adjacent_rows)))
-def test_width_columns_equal_naive(case: Case) -> None:
+def test_width_columns_equal_naive(short_row: int, case: Case) -> None:
     """Strides along W, dilations, groups, uneven "same" padding: the loops' numbers, to rounding."""
     x, w, b = case.arrays()
-    with _every_chunk_batch_last() as calls:
+    with _every_chunk_batch_last() as calls, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conv_kwcols, "_SHORT_ROW", short_row)
         fast = conv2d(x, w, b, **case.settings)
         grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
         grads = conv2d_backward(grad, x, w, b, **case.settings)
@@ -106,12 +106,14 @@ def _every_image_large() -> Iterator[dict[str, int]]:
         im2col._known_geometry.cache_clear()
 
 
+@pytest.mark.parametrize("short_row", [0, 2**20])
 @settings(max_examples=40, deadline=None)
 @given(case=conv_cases().map(_adjacent_rows))
-def test_one_large_image_takes_width_columns(case: Case) -> None:
+def test_one_large_image_takes_width_columns(short_row: int, case: Case) -> None:
     """A batch-first chunk of one image: the same width columns, read from NCHW, the loops' numbers."""
     x, w, b = case.arrays()
-    with _every_image_large() as calls:
+    with _every_image_large() as calls, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conv_kwcols, "_SHORT_ROW", short_row)
         fast = conv2d(x, w, b, **case.settings)
         grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
         grads = conv2d_backward(grad, x, w, b, **case.settings)

@@ -2,14 +2,15 @@
 
 For a batch-last chunk (`ConvGeometry.batch_last`: short output rows, a long batch) whose stride and
 dilation along H are 1, the chunk's input is copied once into width columns
-``P (G, H_pad, C/G, kW, W_out, n)``: ``P[g, h, c, j, w, b] = x_pad[b, g*C/G + c, h, w*s + j*d]``.
+``P (G, H_pad, C/G, kW, <cells>)``: ``P[g, h, c, j, b, w] = x_pad[b, g*C/G + c, h, w*s + j*d]``, the
+cells (n, W_out), or (W_out, n) for rows shorter than `_SHORT_ROW` (`_cells`).
 Output row h's im2col columns are then P's rows h .. h + kH, which are one contiguous block: a
-``(kH*C/G*kW, W_out*n)`` matrix that needs no copy (`_row_windows`). So
+``(kH*C/G*kW, n*W_out)`` matrix that needs no copy (`_row_windows`). So
 
 - the forward is one stacked product, (C_out/G x kH*C/G*kW) @ that block for every output row;
 - the weight gradient the same blocks times grad_output's rows, summed over the rows;
 - the input gradient the same trick on grad_output padded with kH - 1 zero rows at each end, laid out
-  (G, rows, C_out/G, W_out*n): padded row h of P's gradient is the flipped kernels times grad_output's
+  (G, rows, C_out/G, n*W_out): padded row h of P's gradient is the flipped kernels times grad_output's
   rows h .. h + kH, again one block; then kW slice-adds back onto the padded input.
 
 Why: LeNet's conv2 (6 -> 16, 5x5 on 14x14) has 3.84 MB of im2col columns per 64-image chunk, twice a
@@ -25,8 +26,14 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.conv_rows import row_blocks
-from convscope.ops.im2col import Array, ConvGeometry, padded_input
+from convscope.ops.im2col import Array, ConvGeometry
 from convscope.ops.workspace import Workspace
+
+# Output rows shorter than this put the batch innermost in the cells (W_out, n): the copies into and out of
+# the columns then run along the batch, not along rows a few numbers long. Longer rows keep (n, W_out),
+# whose copies run along rows: conv1's (W_out = 28) forward 268 -> 143 us a 32-image chunk, where
+# conv2's (W_out = 10) input gradient took 599 us with (W_out, n) and 749 with (n, W_out) (#132).
+_SHORT_ROW = 16
 
 # Chunks whose width columns a workspace keeps at once (by chunk number, modulo this): LeNet's conv2 is
 # 2 chunks at 128 images, 4 at 256 (4.3 MB in all), within a layer's 16 arrays.
@@ -57,21 +64,52 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
     return chunk.batch_last or row_blocks(chunk) is not None
 
 
-def padded_source(x: Array, chunk: ConvGeometry, workspace: Workspace) -> Array:
-    """x (n, C, H, W) as (C, H_pad, W_pad, n): a view where there is no padding, else a padded copy.
+def _batch_inner(chunk: ConvGeometry) -> bool:
+    """Whether the cells go (W_out, n), the batch innermost: rows shorter than `_SHORT_ROW`."""
+    return chunk.output_size[1] < _SHORT_ROW
 
-    For a batch-first chunk (one image) the padded copy's (C, 1, H_pad, W_pad) is the same memory.
+
+def _cells(chunk: ConvGeometry, width: int) -> tuple[int, int]:
+    """The last two axes of the columns and their gradients for rows ``width`` long: (W, n) or (n, W)."""
+    return (width, chunk.batch) if _batch_inner(chunk) else (chunk.batch, width)
+
+
+def _to_nchw(chunk: ConvGeometry) -> tuple[int, ...]:
+    """The transpose of (G, rows, C/G, <cells>) to (n, G, C/G, rows, W)."""
+    return (4, 0, 2, 1, 3) if _batch_inner(chunk) else (3, 0, 2, 1, 4)
+
+
+def _from_nchw(chunk: ConvGeometry) -> tuple[int, ...]:
+    """The transpose of (n, G, C/G, rows, W) to (G, rows, C/G, <cells>)."""
+    return (1, 3, 2, 4, 0) if _batch_inner(chunk) else (1, 3, 2, 0, 4)
+
+
+def _along_w(chunk: ConvGeometry, columns: slice, rows: slice | None = None) -> tuple[slice, ...]:
+    """Index of (G, rows, C/G, <cells>) taking ``rows`` (default all) and ``columns`` along W."""
+    every = slice(None)
+    rows = every if rows is None else rows
+    return (every, rows, every, columns) if _batch_inner(chunk) else (every, rows, every, every, columns)
+
+
+def padded_source(x: Array, chunk: ConvGeometry, workspace: Workspace) -> Array:
+    """x (n, C, H, W) as (C, n, H_pad, W_pad): a view where there is no padding, else a padded copy.
+
+    Rows stay innermost, so the width columns' copy reads and writes runs along W.
     """
     if chunk.window.padded_size == chunk.input_size:
-        return x.transpose(1, 2, 3, 0)  # the width columns' one copy reads it as it is
-    padded = padded_input(x, chunk, workspace)  # (C, H_pad, W_pad, n) or (C, n, H_pad, W_pad)
-    return padded if chunk.batch_last else padded.transpose(0, 2, 3, 1)
+        return x.transpose(1, 0, 2, 3)  # the width columns' one copy reads it as it is
+    shape = (chunk.in_channels, chunk.batch, *chunk.window.padded_size)
+    padded = workspace.empty("width_padded", shape, x.dtype)
+    padded.fill(0)
+    rows, columns = chunk.window.unpadded_index()
+    padded[:, :, rows, columns] = x.transpose(1, 0, 2, 3)
+    return padded
 
 
 def width_columns(
     x: Array, images: slice, chunk: ConvGeometry, workspace: Workspace, k: int, reuse: bool = True
 ) -> Array:
-    """Width columns of x[images] (N, C, H, W), chunk k of the batch: (G, H_pad, C/G, kW, W_out, n).
+    """Width columns of x[images] (N, C, H, W), chunk k of the batch: (G, H_pad, C/G, kW, <cells>).
 
     The workspace's array is reused when it was last built from this very x and chunk (``reuse``: the
     backward after a layer's forward), as `convscope.ops.im2col.columns` does for full columns. Up to
@@ -80,18 +118,18 @@ def width_columns(
     """
     g, c, kw = chunk.groups, chunk.in_channels, chunk.kernel_size[1]
     (h_pad, _), (_, ow) = chunk.window.padded_size, chunk.output_size
-    shape = (g, h_pad, c // g, kw, ow, chunk.batch)
+    shape = (g, h_pad, c // g, kw, *_cells(chunk, ow))
     role, detail = f"width_cols.{k % _KEPT}", (images.start, chunk)
     if reuse:
         held = workspace.holding(role, shape, x.dtype, x, detail, x[images])
         if held is not None:
             return held
-    padded = padded_source(x[images], chunk, workspace)  # (C, H_pad, W_pad, n)
-    c_s, h_s, w_s, n_s = padded.strides
+    padded = padded_source(x[images], chunk, workspace)  # (C, n, H_pad, W_pad)
+    c_s, n_s, h_s, w_s = padded.strides
     (sw, dw), per_group = (chunk.window.stride[1], chunk.window.dilation[1]), c // g * c_s
-    view = np.lib.stride_tricks.as_strided(
-        padded, shape, (per_group, h_s, c_s, dw * w_s, sw * w_s, n_s), writeable=False
-    )
+    cells = (sw * w_s, n_s) if _batch_inner(chunk) else (n_s, sw * w_s)
+    strides = (per_group, h_s, c_s, dw * w_s, *cells)
+    view = np.lib.stride_tricks.as_strided(padded, shape, strides, writeable=False)
     cols = workspace.empty(role, shape, x.dtype)
     cols[...] = view  # one copy: kW overlapping reads of each input row
     workspace.note(cols, role, x, detail, x[images])
@@ -123,30 +161,30 @@ def forward_width(
 
     kernels is `window_kernels` of the weight.
     """
-    cols = width_columns(x, images, chunk, scratch, k, reuse=False)  # (G, H_pad, C/G, kW, W_out, n)
+    cols = width_columns(x, images, chunk, scratch, k, reuse=False)  # (G, H_pad, C/G, kW, <cells>)
     g, h_pad, n = chunk.groups, cols.shape[1], chunk.batch
     (oh, ow), kh, cog = chunk.output_size, chunk.kernel_size[0], kernels.shape[2]
-    windows = _row_windows(cols.reshape(g, h_pad, -1, ow * n), kh, oh)  # (G, H_out, kH*C/G*kW, W_out*n)
-    product = scratch.empty("width_out", (g, oh, cog, ow * n), np.result_type(kernels, cols))
+    windows = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
+    product = scratch.empty("width_out", (g, oh, cog, n * ow), np.result_type(kernels, cols))
     np.matmul(kernels, windows, out=product)
-    shaped = product.reshape(g, oh, cog, ow, n).transpose(4, 0, 2, 1, 3)  # (n, G, C_out/G, H_out, W_out)
+    shaped = product.reshape(g, oh, cog, *_cells(chunk, ow)).transpose(_to_nchw(chunk))  # (n, G, C/G, H, W)
     out[images].reshape(n, g, cog, oh, ow)[...] = shaped  # out[images] is contiguous: a view
 
 
 def grad_windows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Workspace) -> Array:
-    """grad_output's images with kH - 1 zero rows at each end: (G, H_out + 2(kH - 1), C_out/G, W_out*n)."""
+    """grad_output's images with kH - 1 zero rows at each end: (G, H_out + 2(kH - 1), C_out/G, n*W_out)."""
     g, n, kh, (oh, ow) = chunk.groups, chunk.batch, chunk.kernel_size[0], chunk.output_size
     cog = chunk.out_channels // g
-    padded = scratch.empty("width_grad_rows", (g, oh + 2 * (kh - 1), cog, ow * n), grad.dtype)
+    padded = scratch.empty("width_grad_rows", (g, oh + 2 * (kh - 1), cog, n * ow), grad.dtype)
     padded[:, : kh - 1] = 0
     padded[:, kh - 1 + oh :] = 0
-    inner = padded[:, kh - 1 : kh - 1 + oh].reshape(g, oh, cog, ow, n)  # (G, H_out, C_out/G, W_out, n)
-    inner[...] = grad[images].reshape(n, g, cog, oh, ow).transpose(1, 3, 2, 4, 0)
+    inner = padded[:, kh - 1 : kh - 1 + oh].reshape(g, oh, cog, *_cells(chunk, ow))  # (G, H, C/G, <cells>)
+    inner[...] = grad[images].reshape(n, g, cog, oh, ow).transpose(_from_nchw(chunk))
     return padded
 
 
 def grad_rows(windows: Array, chunk: ConvGeometry) -> Array:
-    """The rows of `grad_windows` that hold grad_output: (G, H_out, C_out/G, W_out*n), a view."""
+    """The rows of `grad_windows` that hold grad_output: (G, H_out, C_out/G, n*W_out), a view."""
     kh, oh = chunk.kernel_size[0], chunk.output_size[0]
     return windows[:, kh - 1 : kh - 1 + oh]
 
@@ -155,10 +193,10 @@ def weight_width(
     windows: Array, x: Array, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace, target: Array
 ) -> None:
     """Write chunk k's dLoss/dweight into ``target`` (G, C_out/G, C/G*kH*kW); windows is `grad_windows`."""
-    cols = width_columns(x, images, chunk, scratch, k)  # (G, H_pad, C/G, kW, W_out, n)
-    g, h_pad, cg, kw, ow, n = cols.shape
+    cols = width_columns(x, images, chunk, scratch, k)  # (G, H_pad, C/G, kW, <cells>)
+    g, h_pad, cg, kw, n, ow = *cols.shape[:4], chunk.batch, chunk.output_size[1]
     (kh, _), oh, rows = chunk.kernel_size, chunk.output_size[0], grad_rows(windows, chunk)
-    taps = _row_windows(cols.reshape(g, h_pad, -1, ow * n), kh, oh)  # (G, H_out, kH*C/G*kW, W_out*n)
+    taps = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
     dtype = np.result_type(windows, cols)
     by_row = scratch.empty("width_weight", (*taps.shape[:3], rows.shape[2]), dtype)
     np.matmul(taps, rows.transpose(0, 1, 3, 2), out=by_row)  # (G, H_out, kH*C/G*kW, C_out/G)
@@ -183,14 +221,14 @@ def input_width(
     flipped = np.ascontiguousarray(grouped.transpose(0, 2, 4, 3, 1))  # (G, C/G, kW, kH, C_out/G)
     flipped = flipped.reshape(g, 1, cg * kw, kh * cog)
     dtype = np.result_type(weight, windows)
-    grad_cols = scratch.empty("width_grad", (g, h_pad, cg * kw, ow * n), dtype)
-    np.matmul(flipped, _row_windows(windows, kh, h_pad), out=grad_cols)  # (G, H_pad, C/G*kW, W_out*n)
-    by_column = grad_cols.reshape(g, h_pad, cg, kw, ow, n)
-    scattered = scratch.empty("scattered", (g, h_pad, cg, w_pad, n), dtype)
+    grad_cols = scratch.empty("width_grad", (g, h_pad, cg * kw, n * ow), dtype)
+    np.matmul(flipped, _row_windows(windows, kh, h_pad), out=grad_cols)  # (G, H_pad, C/G*kW, n*W_out)
+    by_column = grad_cols.reshape(g, h_pad, cg, kw, *_cells(chunk, ow))
+    scattered = scratch.empty("scattered", (g, h_pad, cg, *_cells(chunk, w_pad)), dtype)
     scattered.fill(0)
     width = chunk.window.axes[1]
     for j in range(kw):  # windows overlap along W: one slice-add per kernel column does the sum
-        scattered[:, :, :, width.offset_slice(j)] += by_column[:, :, :, j]
+        scattered[_along_w(chunk, width.offset_slice(j))] += by_column[:, :, :, j]
     rows, columns = chunk.window.unpadded_index()
-    inner = scattered[:, rows, :, columns].transpose(4, 0, 2, 1, 3)  # (n, G, C/G, H, W)
+    inner = scattered[_along_w(chunk, columns, rows)].transpose(_to_nchw(chunk))  # (n, G, C/G, H, W)
     target.reshape(inner.shape)[...] = inner
