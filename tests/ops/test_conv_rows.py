@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,24 +19,30 @@ from convscope.ops.im2col import conv_geometry
 from tests.ops.test_conv import Case, conv_cases
 
 
+def _logged(real: Any, name: str, calls: list[str], *args: Any, **kwargs: Any) -> Any:
+    calls.append(name)
+    return real(*args, **kwargs)
+
+
 @contextmanager
-def _every_row_a_block() -> Iterator[list[int]]:
+def _every_row_a_block() -> Iterator[list[str]]:
     """Every image its own chunk and every output row its own block; yields a log of row-block calls.
 
     Such chunks would take width columns where they can (`test_conv_kwcols.py` checks those); here
     they take row blocks, so the blocks are checked with every setting. Geometries are kept with their
     chunks (`conv_geometry`): none made before or within may be reused.
     """
-    calls: list[int] = []
+    calls: list[str] = []
     im2col._known_geometry.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(im2col, "_COLUMN_BUDGET", 1)
             patch.setattr(conv_rows, "_ROW_BUDGET", 1)
             patch.setattr(conv_chunks, "uses_width_columns", lambda chunk: False)
-            for name in ("forward_rows", "weight_rows"):
+            for name in ("forward_rows", "weight_rows", "weight_kernel_rows"):
                 real = getattr(conv_chunks, name)
-                patch.setattr(conv_chunks, name, lambda *a, real=real, **k: calls.append(1) or real(*a, **k))
+                logged = partial(_logged, real, name, calls)
+                patch.setattr(conv_chunks, name, logged)
             yield calls
     finally:
         im2col._known_geometry.cache_clear()
@@ -59,6 +66,26 @@ def test_row_blocks_equal_naive(case: Case) -> None:
             assert got is None
         else:
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=conv_cases())
+def test_a_weight_gradient_alone_equals_naive(case: Case) -> None:
+    """One image's weight gradient: kernel-row products (stride 1 along H) or row blocks, as the loops."""
+    x, w, b = case.arrays()
+    grad = np.random.default_rng(case.seed).standard_normal(conv2d_naive(x, w, b, **case.settings).shape)
+    with _every_row_a_block() as calls:
+        got = conv2d_backward_weight(grad, x, w, b, **case.settings)
+    stride = case.settings["stride"]
+    along_h = stride if isinstance(stride, int) else stride[0]
+    if grad.shape[2] > 1:  # more than one output row: one image's rows
+        assert set(calls) == {"weight_kernel_rows" if along_h == 1 else "weight_rows"}
+    want = conv2d_backward_naive(grad, x, w, b, **case.settings)[1:]
+    for name, g, expected in zip(("weight", "bias"), got, want, strict=True):
+        if expected is None:
+            assert g is None
+        else:
+            np.testing.assert_allclose(g, expected, rtol=1e-12, atol=1e-12, err_msg=name)
 
 
 def test_a_large_image_splits_into_rows_and_matches_one_block(rng: np.random.Generator) -> None:

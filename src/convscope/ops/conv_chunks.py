@@ -27,7 +27,7 @@ from convscope.ops.conv_kwcols import (
     weight_width,
     window_kernels,
 )
-from convscope.ops.conv_rows import forward_rows, row_blocks, weight_rows
+from convscope.ops.conv_rows import forward_rows, row_blocks, weight_kernel_rows, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
 from convscope.ops.threads import run_blocks, single_threaded
@@ -142,7 +142,10 @@ def _parameter_rows(
         return False
     if grad_weight is not None:
         assert x is not None
-        weight_rows(grad, x, grad_weight[k], images.start, chunk, rows, scratch)
+        if chunk.window.stride[0] == 1:  # kernel rows read adjacent image rows: kH long products
+            weight_kernel_rows(grad, x, grad_weight[k], images.start, chunk, scratch)
+        else:
+            weight_rows(grad, x, grad_weight[k], images.start, chunk, rows, scratch)
     if grad_bias is not None:  # grad_output's rows in place, as the weight gradient reads them
         np.sum(grad[images.start].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
     return True

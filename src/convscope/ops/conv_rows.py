@@ -87,6 +87,35 @@ def weight_rows(
     grad_weight[...] = total.transpose(0, 2, 1)
 
 
+def weight_kernel_rows(
+    grad: Array, x: Array, grad_weight: Array, image: int, chunk: ConvGeometry, scratch: Workspace
+) -> None:
+    """Write dLoss/dweight of one image, stride 1 along H, into ``grad_weight`` (G, C_out/G, C_in/G*kH*kW).
+
+    The image's rows are copied kW times, ``P (C, kW, H_pad, W_out)``; kernel row i then reads rows
+    i*d .. i*d + H_out of every (c, j), one (C/G*kW, H_out*W_out) matrix with a fixed row stride, so the
+    gradient is kH products as long as the image (K = H_out*W_out), not one per row block. Three times
+    fewer numbers copied than im2col's row blocks for a 3x3 kernel (`benchmarks/RESULTS_perf.md` #133).
+    """
+    padded = padded_input(x[image : image + 1], chunk, scratch)  # (C, 1, H_pad, W_pad)
+    g, cog, cg = chunk.groups, grad_weight.shape[1], chunk.in_channels // chunk.groups
+    (kh, kw), (h_pad, _), (oh, ow) = chunk.kernel_size, chunk.window.padded_size, chunk.output_size
+    (sw, dw), dh = (chunk.window.stride[1], chunk.window.dilation[1]), chunk.window.dilation[0]
+    c_s, _, h_s, w_s = padded.strides
+    shape = (chunk.in_channels, kw, h_pad, ow)
+    view = np.lib.stride_tricks.as_strided(padded, shape, (c_s, dw * w_s, h_s, sw * w_s), writeable=False)
+    cols = scratch.empty("kernel_row_cols", view.shape, padded.dtype)
+    cols[...] = view  # (C, kW, H_pad, W_out)
+    row, item = cols.strides[2], cols.itemsize
+    strides = (dh * row, cg * kw * cols.strides[1], cols.strides[1], item)
+    taps = np.lib.stride_tricks.as_strided(cols, (kh, g, cg * kw, oh * ow), strides, writeable=False)
+    rows = grad[image].reshape(g, cog, oh * ow)  # (G, C_out/G, H_out*W_out): NCHW rows, contiguous
+    product = scratch.empty("kernel_row_weight", (kh, g, cg * kw, cog), grad_weight.dtype)
+    np.matmul(taps, rows.transpose(0, 2, 1), out=product)  # (kH, G, C/G*kW, C_out/G): columns @ rows^T
+    shaped = product.reshape(kh, g, cg, kw, cog).transpose(1, 4, 2, 0, 3)  # (G, C_out/G, C/G, kH, kW)
+    grad_weight.reshape(shaped.shape)[...] = shaped
+
+
 def _block_columns(padded: Array, chunk: ConvGeometry, rows: slice, scratch: Workspace) -> Array:
     """im2col of output rows ``rows`` from ``padded`` (C, 1, H_pad, W_pad): (G, C_in/G*kH*kW, rows*W_out)."""
     (kh, kw), ow = chunk.kernel_size, chunk.output_size[1]
