@@ -3,7 +3,8 @@
 `convscope.ops.conv` checks a call and hands the arrays here. Each chunk of images
 (`ConvGeometry.batch_chunks`) is one im2col copy and one matrix product forward; backward, one product
 for its weight gradient and one product and col2im scatter for its input gradient (a batch-last chunk
-with stride and dilation 1 along H: columns along the kernel's width only, `convscope.ops.conv_kwcols`).
+or one large image, with stride and dilation 1 along H: columns along the kernel's width only,
+`convscope.ops.conv_kwcols`).
 Chunks run in contiguous blocks, one per thread (`convscope.ops.threads.run_blocks`; on the calling
 thread alone when the product is too short to gain from more, `_MIN_INNER_FOR_THREADS`), each block
 with its own scratch (`block_workspace`); a chunk writes only its own images' rows of the output and its

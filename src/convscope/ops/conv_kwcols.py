@@ -1,7 +1,8 @@
 """Columns along the kernel's width only, rows outermost: every output row is one product with K = kH*C*kW.
 
-For a batch-last chunk (`ConvGeometry.batch_last`: short output rows, a long batch) whose stride and
-dilation along H are 1, the chunk's input is copied once into width columns
+For a batch-last chunk (`ConvGeometry.batch_last`: output rows under 32 wide, a long batch), or one
+image large enough for row blocks (`convscope.ops.conv_rows.row_blocks`), whose stride and dilation
+along H are 1 (`uses_width_columns`), the chunk's input is copied once into width columns
 ``P (G, H_pad, C/G, kW, <cells>)``: ``P[g, h, c, j, b, w] = x_pad[b, g*C/G + c, h, w*s + j*d]``, the
 cells (n, W_out), or (W_out, n) for rows shorter than `_SHORT_ROW` (`_cells`).
 Output row h's im2col columns are then P's rows h .. h + kH, which are one contiguous block: a
@@ -16,7 +17,8 @@ Output row h's im2col columns are then P's rows h .. h + kH, which are one conti
 Why: LeNet's conv2 (6 -> 16, 5x5 on 14x14) has 3.84 MB of im2col columns per 64-image chunk, twice a
 core's L2, where its width columns are 1.07 MB. An earlier layout (C, kW, H_pad, ...) made kH products
 with K = C*kW = 30 and added them up; K = kH*C*kW = 150 in one call runs BLAS at two to three times the
-rate and needs no sums (`benchmarks/RESULTS_perf.md`, #90, #91, #97, #126).
+rate and needs no sums (`benchmarks/RESULTS_perf.md`, #90, #91, #97, #126). Copying kW times instead of
+kH*kW is what made conv1 (#128) and one large image (#130) faster too.
 
 Each chunk's work is its own (one thread runs it), so the sums do not depend on the number of threads.
 """
