@@ -263,7 +263,8 @@ def settle(blas_threads: int, torch_threads: int) -> None:
 
 def machine() -> str:
     """One line: cores, CPU model, load average at start, library versions, BLAS and its threads."""
-    blas = [f"{p['internal_api']} {p['version']}, threads={p['num_threads']}"
+    blas = [f"{p['internal_api']} {p['version']} ({p.get('architecture') or 'kernel not reported'} kernel), "
+            f"threads={p['num_threads']}"
             for p in threadpool_info() if p["user_api"] == "blas"]  # fmt: skip
     parts = [
         f"nproc {len(os.sched_getaffinity(0))}",
