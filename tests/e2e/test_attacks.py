@@ -24,7 +24,8 @@ from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
 pytestmark = pytest.mark.e2e
 
 TINY = {"epochs": 1, "train_size": 256, "batch_size": 32}
-LONG = {"epochs": 2, "train_size": 8000, "batch_size": 64}  # ~15 s: stopped by the test long before
+# Paced to 25 steps a second: 10 s however fast the machine trains; stopped by the test long before.
+LONG = {"epochs": 2, "train_size": 8000, "batch_size": 64, "steps_per_second": 25}
 # The classic trick: a text/plain form whose one field's name and value join into a JSON body.
 FORM = """<form method="post" enctype="text/plain" action="{target}/api/training/use">
 <input name='{{"model": "trained", "x": "' value='"}}'></form>
