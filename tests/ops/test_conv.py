@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -77,6 +78,26 @@ def conv_cases(draw: st.DrawFn, ndim: int = 2) -> Case:
     settings = {"stride": one(stride), "padding": padding, "dilation": one(dilation), "groups": groups}
     x_shape, weight_shape = (draw(st.integers(1, 3)), c_in, *size), (c_out, c_in // groups, *kernel)
     return Case(x_shape, weight_shape, draw(st.booleans()), settings, draw(st.integers(0, 2**32 - 1)))
+
+
+def forward_backward(case: Case) -> tuple[np.ndarray, np.ndarray, tuple[Any, ...]]:
+    """conv2d of the case, a random grad_output for it, and conv2d_backward of that grad."""
+    x, w, b = case.arrays()
+    fast = conv2d(x, w, b, **case.settings)
+    grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
+    return fast, grad, conv2d_backward(grad, x, w, b, **case.settings)
+
+
+def assert_equals_naive(case: Case, fast: np.ndarray, grad: np.ndarray, grads: Sequence[Any]) -> None:
+    """``fast`` (conv2d) and ``grads`` (conv2d_backward of ``grad``) of the case equal the loop twin's."""
+    x, w, b = case.arrays()
+    np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
+    naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
+    for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
 
 
 def torch_conv(fn: Any, settings: dict[str, Any]) -> Any:

@@ -21,11 +21,10 @@ from convscope.ops import workspace as workspace_module
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, conv2d_backward_weight
 from convscope.ops.conv1d import conv1d, conv1d_backward
 from convscope.ops.conv_kwcols import uses_width_columns
-from convscope.ops.conv_naive import conv2d_backward_naive, conv2d_naive
 from convscope.ops.im2col import conv_geometry
 from convscope.ops.threads import single_threaded
 from convscope.ops.workspace import Workspace
-from tests.ops.test_conv import Case, conv_cases, torch_conv
+from tests.ops.test_conv import Case, assert_equals_naive, conv_cases, forward_backward, torch_conv
 from tests.oracle import check_against_torch
 
 _PATH = ("forward_width", "weight_width", "input_width", "padded_source")
@@ -74,23 +73,14 @@ def _adjacent_rows(case: Case) -> Case:
 @given(case=st.one_of(conv_cases(), conv_cases().map(_adjacent_rows)))
 def test_width_columns_equal_naive(short_row: int, case: Case) -> None:
     """Strides along W, dilations, groups, uneven "same" padding: the loops' numbers, to rounding."""
-    x, w, b = case.arrays()
     with _every_chunk_batch_last() as calls, pytest.MonkeyPatch.context() as patch:
         patch.setattr(conv_kwcols, "_SHORT_ROW", short_row)
-        fast = conv2d(x, w, b, **case.settings)
-        grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
-        grads = conv2d_backward(grad, x, w, b, **case.settings)
-        taken = uses_width_columns(conv_geometry(x.shape, w.shape, **case.settings))
+        fast, grad, grads = forward_backward(case)
+        taken = uses_width_columns(conv_geometry(case.x_shape, case.weight_shape, **case.settings))
     along_h = [value if isinstance(value, int) else value[0] for value in (case.settings[k] for k in _ROWS)]
     assert taken == (along_h == [1, 1])  # stride and dilation 1 along H: a window's rows are adjacent
     assert (calls["forward_width"] > 0) == taken
-    np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
-    naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
-    for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):
-        if want is None:
-            assert got is None
-        else:
-            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
+    assert_equals_naive(case, fast, grad, grads)
 
 
 @contextmanager
@@ -111,23 +101,14 @@ def _every_image_large() -> Iterator[dict[str, int]]:
 @given(case=conv_cases().map(_adjacent_rows))
 def test_one_large_image_takes_width_columns(short_row: int, case: Case) -> None:
     """A batch-first chunk of one image: the same width columns, read from NCHW, the loops' numbers."""
-    x, w, b = case.arrays()
     with _every_image_large() as calls, pytest.MonkeyPatch.context() as patch:
         patch.setattr(conv_kwcols, "_SHORT_ROW", short_row)
-        fast = conv2d(x, w, b, **case.settings)
-        grad = np.random.default_rng(case.seed).standard_normal(fast.shape)
-        grads = conv2d_backward(grad, x, w, b, **case.settings)
-        chunks = list(conv_geometry(x.shape, w.shape, **case.settings).batch_chunks())
+        fast, grad, grads = forward_backward(case)
+        chunks = list(conv_geometry(case.x_shape, case.weight_shape, **case.settings).batch_chunks())
     assert all(chunk.batch == 1 and not chunk.batch_last for _, chunk in chunks)
     if fast.shape[2] > 1:  # more than one output row: row blocks, so width columns
         assert calls["forward_width"] >= len(chunks)  # the forward's (a flipped-conv backward's too)
-    np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
-    naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
-    for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):
-        if want is None:
-            assert got is None
-        else:
-            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
+    assert_equals_naive(case, fast, grad, grads)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

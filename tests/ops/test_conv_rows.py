@@ -16,7 +16,7 @@ from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
 from convscope.ops.conv_naive import conv2d_backward_naive, conv2d_naive
 from convscope.ops.conv_rows import row_blocks
 from convscope.ops.im2col import conv_geometry
-from tests.ops.test_conv import Case, conv_cases
+from tests.ops.test_conv import Case, assert_equals_naive, conv_cases
 
 
 def _logged(real: Any, name: str, calls: list[str], *args: Any, **kwargs: Any) -> Any:
@@ -59,13 +59,7 @@ def test_row_blocks_equal_naive(case: Case) -> None:
         grads = conv2d_backward(grad, x, w, b, **case.settings)
     if fast.shape[2] > 1:  # more than one output row: the row path ran
         assert calls
-    np.testing.assert_allclose(fast, conv2d_naive(x, w, b, **case.settings), rtol=1e-12, atol=1e-12)
-    naive = conv2d_backward_naive(grad, x, w, b, **case.settings)
-    for name, got, want in zip(("x", "weight", "bias"), grads, naive, strict=True):
-        if want is None:
-            assert got is None
-        else:
-            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=name)
+    assert_equals_naive(case, fast, grad, grads)
 
 
 @settings(max_examples=25, deadline=None)
