@@ -111,6 +111,28 @@ def test_one_large_image_takes_width_columns(short_row: int, case: Case) -> None
     assert_equals_naive(case, fast, grad, grads)
 
 
+def _logged(real: Any, name: str, log: list[str], *args: Any, **kwargs: Any) -> Any:
+    log.append(name)
+    return real(*args, **kwargs)
+
+
+def test_an_image_too_large_for_kw_copies_keeps_row_blocks(rng: np.random.Generator) -> None:
+    """Past `kw_copies_fit`'s limit one image takes row blocks, as before: bounded scratch, same numbers."""
+    x, w, b = (rng.standard_normal(s) for s in ((1, 32, 64, 64), (32, 32, 3, 3), (32,)))
+    grad = rng.standard_normal((1, 32, 64, 64))
+    within = (conv2d(x, w, b, padding=1), *conv2d_backward_weight(grad, x, w, b, padding=1))
+    rows: list[str] = []
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
+        patch.setattr(conv_rows, "_KW_COPIES_MOST", 400_000)  # this image's copies hold 405,504 numbers
+        for name in ("forward_rows", "weight_rows", "weight_kernel_rows"):
+            patch.setattr(conv_chunks, name, partial(_logged, getattr(conv_chunks, name), name, rows))
+        beyond = (conv2d(x, w, b, padding=1), *conv2d_backward_weight(grad, x, w, b, padding=1))
+    assert calls["forward_width"] == 0
+    assert rows == ["forward_rows", "weight_rows"]
+    for got, want in zip(beyond, within, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from convscope.ops.conv_kwcols import (
     weight_width,
     window_kernels,
 )
-from convscope.ops.conv_rows import forward_rows, row_blocks, weight_kernel_rows, weight_rows
+from convscope.ops.conv_rows import forward_rows, kw_copies_fit, row_blocks, weight_kernel_rows, weight_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
 from convscope.ops.threads import run_blocks, single_threaded
@@ -143,7 +143,7 @@ def _parameter_rows(
         return False
     if grad_weight is not None:
         assert x is not None
-        if chunk.window.stride[0] == 1:  # kernel rows read adjacent image rows: kH long products
+        if chunk.window.stride[0] == 1 and kw_copies_fit(chunk):  # kernel rows read adjacent rows
             weight_kernel_rows(grad, x, grad_weight[k], images.start, chunk, scratch)
         else:
             weight_rows(grad, x, grad_weight[k], images.start, chunk, rows, scratch)
@@ -161,7 +161,7 @@ def _width_chunk(
     The arrays written (grad_x[images], grad_weight[k], grad_bias[k]) are C-contiguous, as the
     `conv_kwcols` functions need: they write through reshaped views.
     """
-    windows = grad_windows(grad, images, chunk, scratch)  # (G, H_out + 2(kH - 1), C_out/G, W_out*n)
+    windows = grad_windows(grad, images, chunk, scratch)  # (G, H_out + 2(kH - 1), C_out/G, n*W_out)
     if grad_weight is not None:
         assert x is not None
         weight_width(windows, x, k, images, chunk, scratch, grad_weight[k])

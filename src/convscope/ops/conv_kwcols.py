@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convscope.ops.conv_rows import row_blocks
+from convscope.ops.conv_rows import kw_copies_fit, row_blocks
 from convscope.ops.im2col import Array, ConvGeometry
 from convscope.ops.workspace import Workspace
 
@@ -47,8 +47,10 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
 
     Stride and dilation 1 along H (so a window's rows are adjacent rows of P), and either a batch-last
     chunk or one image large enough for row blocks (`convscope.ops.conv_rows.row_blocks`), whose
-    layout is the same for one image. A pure function of the chunk's sizes and settings (never of the
-    number of threads), so the same call gives the same bits everywhere.
+    layout is the same for one image, but not so large that its kW copies outgrow
+    `convscope.ops.conv_rows.kw_copies_fit` (row blocks keep such an image's scratch bounded). A pure
+    function of the chunk's sizes and settings (never of the number of threads), so the same call gives
+    the same bits everywhere.
 
     Examples
     --------
@@ -63,7 +65,7 @@ def uses_width_columns(chunk: ConvGeometry) -> bool:
     window = chunk.window
     if window.stride[0] != 1 or window.dilation[0] != 1:
         return False
-    return chunk.batch_last or row_blocks(chunk) is not None
+    return chunk.batch_last or (row_blocks(chunk) is not None and kw_copies_fit(chunk))
 
 
 def _batch_inner(chunk: ConvGeometry) -> bool:

@@ -23,6 +23,26 @@ from convscope.ops.workspace import Workspace
 # (benchmarks/RESULTS_perf.md #71).
 _ROW_BUDGET = 2**18
 
+# Most numbers one image's kW copies of its rows may hold (16 MB of float32): width columns and
+# `weight_kernel_rows` copy the whole image kW times, where row blocks stay within `_ROW_BUDGET`. A
+# larger image keeps row blocks, so scratch memory stays bounded whatever the image's size.
+_KW_COPIES_MOST = 2**22
+
+
+def kw_copies_fit(chunk: ConvGeometry) -> bool:
+    """Whether one image's kW copies of its padded rows, (C, kW, H_pad, W_out), fit `_KW_COPIES_MOST`.
+
+    Examples
+    --------
+    >>> from convscope.ops.im2col import conv_geometry
+    >>> kw_copies_fit(conv_geometry((1, 32, 64, 64), (32, 32, 3, 3), 1, 1, 1, 1))  # 405,504 numbers
+    True
+    >>> kw_copies_fit(conv_geometry((1, 3, 2000, 3000), (8, 3, 3, 3), 1, 1, 1, 1))  # 54 M
+    False
+    """
+    (h_pad, _), ow = chunk.window.padded_size, chunk.output_size[1]
+    return chunk.batch * chunk.in_channels * chunk.kernel_size[1] * h_pad * ow <= _KW_COPIES_MOST
+
 
 def row_blocks(chunk: ConvGeometry) -> list[slice] | None:
     """Output-row blocks of a one-image, batch-first chunk whose columns outgrow `_ROW_BUDGET`, or None.
