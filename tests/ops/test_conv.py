@@ -80,6 +80,12 @@ def conv_cases(draw: st.DrawFn, ndim: int = 2) -> Case:
     return Case(x_shape, weight_shape, draw(st.booleans()), settings, draw(st.integers(0, 2**32 - 1)))
 
 
+def logged(real: Any, name: str, log: list[str], *args: Any, **kwargs: Any) -> Any:
+    """``real(*args, **kwargs)``, its ``name`` appended to ``log`` first: which path a call took."""
+    log.append(name)
+    return real(*args, **kwargs)
+
+
 def forward_backward(case: Case) -> tuple[np.ndarray, np.ndarray, tuple[Any, ...]]:
     """conv2d of the case, a random grad_output for it, and conv2d_backward of that grad."""
     x, w, b = case.arrays()

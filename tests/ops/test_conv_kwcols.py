@@ -24,7 +24,7 @@ from convscope.ops.conv_kwcols import uses_width_columns
 from convscope.ops.im2col import conv_geometry
 from convscope.ops.threads import single_threaded
 from convscope.ops.workspace import Workspace
-from tests.ops.test_conv import Case, assert_equals_naive, conv_cases, forward_backward, torch_conv
+from tests.ops.test_conv import Case, assert_equals_naive, conv_cases, forward_backward, logged, torch_conv
 from tests.oracle import check_against_torch
 
 _PATH = ("forward_width", "weight_width", "input_width", "padded_source")
@@ -111,11 +111,6 @@ def test_one_large_image_takes_width_columns(short_row: int, case: Case) -> None
     assert_equals_naive(case, fast, grad, grads)
 
 
-def _logged(real: Any, name: str, log: list[str], *args: Any, **kwargs: Any) -> Any:
-    log.append(name)
-    return real(*args, **kwargs)
-
-
 def test_an_image_too_large_for_kw_copies_keeps_row_blocks(rng: np.random.Generator) -> None:
     """Past `kw_copies_fit`'s limit one image takes row blocks, as before: bounded scratch, same numbers."""
     x, w, b = (rng.standard_normal(s) for s in ((1, 32, 64, 64), (32, 32, 3, 3), (32,)))
@@ -125,7 +120,7 @@ def test_an_image_too_large_for_kw_copies_keeps_row_blocks(rng: np.random.Genera
     with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
         patch.setattr(conv_rows, "_KW_COPIES_MOST", 400_000)  # this image's copies hold 405,504 numbers
         for name in ("forward_rows", "weight_rows", "weight_kernel_rows"):
-            patch.setattr(conv_chunks, name, partial(_logged, getattr(conv_chunks, name), name, rows))
+            patch.setattr(conv_chunks, name, partial(logged, getattr(conv_chunks, name), name, rows))
         beyond = (conv2d(x, w, b, padding=1), *conv2d_backward_weight(grad, x, w, b, padding=1))
     assert calls["forward_width"] == 0
     assert rows == ["forward_rows", "weight_rows"]

@@ -16,12 +16,7 @@ from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
 from convscope.ops.conv_naive import conv2d_backward_naive, conv2d_naive
 from convscope.ops.conv_rows import row_blocks
 from convscope.ops.im2col import conv_geometry
-from tests.ops.test_conv import Case, assert_equals_naive, conv_cases
-
-
-def _logged(real: Any, name: str, calls: list[str], *args: Any, **kwargs: Any) -> Any:
-    calls.append(name)
-    return real(*args, **kwargs)
+from tests.ops.test_conv import Case, assert_equals_naive, conv_cases, logged
 
 
 @contextmanager
@@ -40,9 +35,7 @@ def _every_row_a_block() -> Iterator[list[str]]:
             patch.setattr(conv_rows, "_ROW_BUDGET", 1)
             patch.setattr(conv_chunks, "uses_width_columns", lambda chunk: False)
             for name in ("forward_rows", "weight_rows", "weight_kernel_rows"):
-                real = getattr(conv_chunks, name)
-                logged = partial(_logged, real, name, calls)
-                patch.setattr(conv_chunks, name, logged)
+                patch.setattr(conv_chunks, name, partial(logged, getattr(conv_chunks, name), name, calls))
             yield calls
     finally:
         im2col._known_geometry.cache_clear()

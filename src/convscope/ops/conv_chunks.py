@@ -21,7 +21,7 @@ import numpy as np
 from convscope.ops import recycle
 from convscope.ops.conv_kwcols import (
     forward_width,
-    grad_rows,
+    grad_output_rows,
     grad_windows,
     input_width,
     uses_width_columns,
@@ -56,10 +56,9 @@ def forward(
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
         for k, (images, chunk) in chunks:
-            rows = row_blocks(chunk)
             if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
                 forward_width(x, window_kernels(weight, g), out, k, images, chunk, scratch)
-            elif rows is not None:  # one large image: cache-sized row blocks, written in place
+            elif (rows := row_blocks(chunk)) is not None:  # one large image: cache-sized row blocks
                 forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
             else:
                 # Built afresh, and noted for the backward (a layer's workspace remembers).
@@ -167,7 +166,7 @@ def _width_chunk(
         weight_width(windows, x, k, images, chunk, scratch, grad_weight[k])
     if grad_bias is not None:
         shaped = grad_bias[k].reshape(chunk.groups, -1)  # (G, C_out/G), a view
-        np.sum(grad_rows(windows, chunk), axis=(1, 3), out=shaped)
+        np.sum(grad_output_rows(windows, chunk), axis=(1, 3), out=shaped)
     if grad_x is not None:
         input_width(weight, windows, chunk, scratch, grad_x[images])
 

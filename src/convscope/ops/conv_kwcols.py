@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.conv_rows import kw_copies_fit, row_blocks
-from convscope.ops.im2col import Array, ConvGeometry
+from convscope.ops.im2col import Array, ConvGeometry, padded_input
 from convscope.ops.workspace import Workspace
 
 # Output rows shorter than this put the batch innermost in the cells (W_out, n): the copies into and out of
@@ -96,18 +96,14 @@ def _along_w(chunk: ConvGeometry, columns: slice, rows: slice | None = None) -> 
 
 
 def padded_source(x: Array, chunk: ConvGeometry, workspace: Workspace) -> Array:
-    """x (n, C, H, W) as (C, n, H_pad, W_pad): a view where there is no padding, else a padded copy.
+    """x (n, C, H, W) as (C, n, H_pad, W_pad), a view: of x itself, or of its padded copy.
 
-    Rows stay innermost, so the width columns' copy reads and writes runs along W.
+    The padded copy is `convscope.ops.im2col.padded_input`'s, in the chunk's own layout.
     """
     if chunk.window.padded_size == chunk.input_size:
         return x.transpose(1, 0, 2, 3)  # the width columns' one copy reads it as it is
-    shape = (chunk.in_channels, chunk.batch, *chunk.window.padded_size)
-    padded = workspace.empty("width_padded", shape, x.dtype)
-    padded.fill(0)
-    rows, columns = chunk.window.unpadded_index()
-    padded[:, :, rows, columns] = x.transpose(1, 0, 2, 3)
-    return padded
+    padded = padded_input(x, chunk, workspace)  # (C, H_pad, W_pad, n) batch-last, else (C, n, H_pad, W_pad)
+    return padded.transpose(0, 3, 1, 2) if chunk.batch_last else padded
 
 
 def width_columns(
@@ -118,7 +114,7 @@ def width_columns(
     The workspace's array is reused when it was last built from this very x and chunk (``reuse``: the
     backward after a layer's forward), as `convscope.ops.im2col.columns` does for full columns. Up to
     `_KEPT` chunks keep their own array, so a backward on one thread finds every chunk's columns, not
-    only the last one's; they are a fifth of im2col's columns, so that costs less than one of those.
+    only the last one's; they hold kH times fewer numbers than im2col's columns.
     """
     g, c, kw = chunk.groups, chunk.in_channels, chunk.kernel_size[1]
     (h_pad, _), (_, ow) = chunk.window.padded_size, chunk.output_size
@@ -187,7 +183,7 @@ def grad_windows(grad: Array, images: slice, chunk: ConvGeometry, scratch: Works
     return padded
 
 
-def grad_rows(windows: Array, chunk: ConvGeometry) -> Array:
+def grad_output_rows(windows: Array, chunk: ConvGeometry) -> Array:
     """The rows of `grad_windows` that hold grad_output: (G, H_out, C_out/G, n*W_out), a view."""
     kh, oh = chunk.kernel_size[0], chunk.output_size[0]
     return windows[:, kh - 1 : kh - 1 + oh]
@@ -199,7 +195,7 @@ def weight_width(
     """Write chunk k's dLoss/dweight into ``target`` (G, C_out/G, C/G*kH*kW); windows is `grad_windows`."""
     cols = width_columns(x, images, chunk, scratch, k)  # (G, H_pad, C/G, kW, <cells>)
     g, h_pad, cg, kw, n, ow = *cols.shape[:4], chunk.batch, chunk.output_size[1]
-    (kh, _), oh, rows = chunk.kernel_size, chunk.output_size[0], grad_rows(windows, chunk)
+    (kh, _), oh, rows = chunk.kernel_size, chunk.output_size[0], grad_output_rows(windows, chunk)
     taps = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
     dtype = np.result_type(windows, cols)
     by_row = scratch.empty("width_weight", (*taps.shape[:3], rows.shape[2]), dtype)
