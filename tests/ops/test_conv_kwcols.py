@@ -255,3 +255,31 @@ def test_conv1d_on_a_long_batch_takes_width_columns(dtype: Any, rng: np.random.G
     with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
         check_against_torch(ours, backward, torch_conv(functional.conv1d, settings), [x, w, b], rng, dtype)
     assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == 1
+
+
+@pytest.mark.parametrize(
+    ("m", "k", "n", "cap"), [(16, 150, 640, 2**20), (3, 2, 7, 12), (2, 2, 5, 1), (4, 4, 0, 1)]
+)
+def test_products_in_pieces_equal_the_whole(
+    m: int, k: int, n: int, cap: int, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces of N, even or not, cover N once in order, and give the whole product's numbers."""
+    monkeypatch.setattr(conv_kwcols, "_PIECE_PRODUCT", cap)
+    pieces = conv_kwcols.product_pieces(m, k, n)
+    assert [i for cut in pieces for i in range(n)[cut]] == list(range(n))
+    assert len(pieces) == max(1, min(n, -(-m * k * n // cap)))
+    a, b = rng.integers(-9, 9, (2, 1, m, k)).astype(float), rng.integers(-9, 9, (2, 3, k, n)).astype(float)
+    out = np.full((2, 3, m, n), np.nan)
+    conv_kwcols.matmul_pieces(a, b, out)
+    np.testing.assert_array_equal(out, a @ b)  # small integers: exact either way
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=conv_cases().map(_adjacent_rows))
+def test_width_columns_in_one_column_pieces_equal_naive(case: Case) -> None:
+    """Every product in pieces one column wide (forward, input gradient): the loops' numbers still."""
+    with _every_chunk_batch_last() as calls, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conv_kwcols, "_PIECE_PRODUCT", 1)
+        fast, grad, grads = forward_backward(case)
+    assert calls["forward_width"] > 0
+    assert_equals_naive(case, fast, grad, grads)

@@ -37,6 +37,12 @@ from convscope.ops.workspace import Workspace
 # conv2's (W_out = 10) input gradient took 599 us with (W_out, n) and 749 with (n, W_out) (#132).
 _SHORT_ROW = 16
 
+# A product of more multiply-adds (M*K*N, per stacked matrix) than this goes in pieces of its last axis,
+# each written into its own columns of the same output (a strided view): OpenBLAS's SkylakeX sgemm ran
+# LeNet conv2's forward, (16 x 150) @ (150 x 640) a row, 25 % faster as two pieces of 320, and its input
+# gradient's (30 x 80) @ (80 x 640) 30 % faster (benchmarks/RESULTS_perf.md #137).
+_PIECE_PRODUCT = 2**20
+
 # Chunks whose width columns a workspace keeps at once (by chunk number, modulo this): LeNet's conv2 is
 # 2 chunks at 128 images, 4 at 256 (4.3 MB in all), within a layer's 16 arrays.
 _KEPT = 4
@@ -136,6 +142,38 @@ def width_columns(
     return cols
 
 
+def product_pieces(m: int, k: int, n: int) -> list[slice]:
+    """The runs of N that a (M x K) @ (K x N) product is done in: each M*K*piece <= `_PIECE_PRODUCT`.
+
+    Sizes alone decide them, so the same call gives the same bits every time.
+
+    Examples
+    --------
+    >>> product_pieces(16, 150, 640)  # LeNet's conv2, a 64-image chunk's forward: two pieces
+    [slice(0, 320, None), slice(320, 640, None)]
+    >>> product_pieces(6, 25, 896)  # conv1, a 32-image chunk: whole
+    [slice(0, 896, None)]
+    """
+    size = -(-n // max(1, -(-m * k * n // _PIECE_PRODUCT)))  # 0 for an empty N: one empty piece
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)] if size else [slice(0, 0)]
+
+
+def matmul_pieces(a: Array, b: Array, out: Array) -> None:
+    """``np.matmul(a, b, out=out)``, a (..., M, K) and b (..., K, N), in the `product_pieces` of N.
+
+    Each piece is written straight into its columns of ``out`` (a strided view), so no copy follows.
+
+    Examples
+    --------
+    >>> a, b, out = np.ones((2, 3)), np.ones((3, 2**20)), np.empty((2, 2**20))
+    >>> matmul_pieces(a, b, out)
+    >>> bool((out == 3).all())
+    True
+    """
+    for cut in product_pieces(a.shape[-2], a.shape[-1], b.shape[-1]):
+        np.matmul(a, b[..., cut], out=out[..., cut])
+
+
 def _row_windows(rows: Array, k: int, count: int) -> Array:
     """Every ``k`` adjacent rows of ``rows`` (G, R, A, B) as one matrix each: (G, count, k*A, B), a view.
 
@@ -166,7 +204,7 @@ def forward_width(
     (oh, ow), kh, cog = chunk.output_size, chunk.kernel_size[0], kernels.shape[2]
     windows = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
     product = scratch.empty("width_out", (g, oh, cog, n * ow), np.result_type(kernels, cols))
-    np.matmul(kernels, windows, out=product)
+    matmul_pieces(kernels, windows, product)
     shaped = product.reshape(g, oh, cog, *_cells(chunk, ow)).transpose(_to_nchw(chunk))  # (n, G, C/G, H, W)
     out[images].reshape(n, g, cog, oh, ow)[...] = shaped  # out[images] is contiguous: a view
 
@@ -222,7 +260,7 @@ def input_width(
     flipped = flipped.reshape(g, 1, cg * kw, kh * cog)
     dtype = np.result_type(weight, windows)
     grad_cols = scratch.empty("width_grad", (g, h_pad, cg * kw, n * ow), dtype)
-    np.matmul(flipped, _row_windows(windows, kh, h_pad), out=grad_cols)  # (G, H_pad, C/G*kW, n*W_out)
+    matmul_pieces(flipped, _row_windows(windows, kh, h_pad), grad_cols)  # (G, H_pad, C/G*kW, n*W_out)
     by_column = grad_cols.reshape(g, h_pad, cg, kw, *_cells(chunk, ow))
     scattered = scratch.empty("scattered", (g, h_pad, cg, *_cells(chunk, w_pad)), dtype)
     scattered.fill(0)
