@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
-from convscope._validate import DOT_FROM, SUM_FROM, all_finite, as_array, as_pair, check_int
+from convscope._validate import DOT_FROM, SUM_FROM, all_finite, as_array, as_pair, check_int, trusted_values
 from convscope.ops.conv import conv2d
 
 
@@ -47,6 +49,31 @@ def test_as_array_checks_rank_and_finiteness() -> None:
         as_array([[1, 2], [3]], "x")
     with pytest.raises(TypeError):
         as_array(None, "x")
+
+
+def test_trusted_values_hold_on_this_thread_and_inside_the_block_only() -> None:
+    """Inside, a NaN passes (the caller checks the edges); another thread, and after the block, refuse it."""
+    nan = np.array([1.0, np.nan])
+    elsewhere: list[BaseException] = []
+
+    def other_thread() -> None:
+        try:
+            as_array(nan, "x")
+        except ValueError as error:
+            elsewhere.append(error)
+
+    with trusted_values():
+        with trusted_values():
+            pass
+        assert as_array(nan, "x") is nan  # still trusted after the nested block ended
+        with pytest.raises(ValueError, match="x must be 2-D"):
+            as_array(nan, "x", 2)  # ranks (and types, shapes) are still checked
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    assert len(elsewhere) == 1
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        as_array(nan, "x")
 
 
 @pytest.mark.parametrize("size", [4, DOT_FROM, SUM_FROM], ids=["value by value", "dot", "from the sum"])

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from convscope import _validate
 from convscope.data import load_digits
 from convscope.nn import Sequential, lenet, prepare_input
+from convscope.nn import shards as shards_module
 from convscope.nn.conv_layers import Conv2d, MaxPool2d
 from convscope.nn.optim import SGD, Adam
 from convscope.nn.parallel import MIN_SHARD, ShardedStep, replica, shard_bounds, shard_step, training_order
@@ -193,3 +195,70 @@ def test_shard_bounds_cover_the_batch_in_order(n: int, shards: int) -> None:
     assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
     assert len(bounds) <= shards
     assert len(bounds) == 1 or all(stop - start >= MIN_SHARD for start, stop in bounds)
+
+
+def _scaled(changes: dict[str, float]) -> Sequential:
+    """LeNet (seed 0, float32) with each named parameter multiplied by its factor (NaN: set to NaN)."""
+    model = lenet(rng=np.random.default_rng(0))
+    for name, factor in changes.items():
+        data = model.parameters()[name].data
+        data[...] = np.nan if np.isnan(factor) else data * factor
+    return model
+
+
+_BROKEN = {  # what is wrong -> (the parameters' changes, or NaN in x, and the message's start)
+    "x": ({}, r"^(train_)?x contains NaN or infinity; every value must be a finite number"),
+    "weight": ({"fc2.weight": np.nan}, r"^fc2.weight contains NaN or infinity: set it to finite values"),
+    "activations": (
+        dict.fromkeys(("fc1.weight", "fc2.weight", "fc3.weight"), 1e15),
+        r"^the network's output holds NaN or infinity: its activations overflowed",
+    ),
+    "gradient": (  # a tiny first layer keeps the output finite; the two after it multiply the gradient
+        {"fc1.weight": 1e-37, "fc2.weight": 1e21, "fc3.weight": 1e21, "fc1.bias": 0, "fc2.bias": 0},
+        r"^the gradient of (conv|fc)\d\.(weight|bias) holds NaN or infinity: it overflowed",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", list(_BROKEN))
+def test_a_shard_names_what_is_not_finite_at_its_edges(
+    digits: tuple[np.ndarray, np.ndarray], broken: str
+) -> None:
+    """NaN in, or an overflow inside: a clear message (no NumPy warning first), from a shard and from fit."""
+    changes, message = _BROKEN[broken]
+    x, y = digits[0][:64].copy(), digits[1][:64]
+    if broken == "x":
+        x[3, 0, 5, 5] = np.nan
+    with pytest.raises(ValueError, match=message):
+        shard_step(_scaled(changes)[:-1], x, y, "cross_entropy", len(y))
+    model = _scaled(changes)
+    before = {name: p.data.copy() for name, p in model.parameters().items()}
+    with pytest.raises(ValueError, match=message):  # shards in two processes: the worker's error too
+        fit(model, TrainConfig(epochs=1, batch_size=64, augment=0), x, y, shards=2)
+    for name, p in model.parameters().items():  # raised before the optimiser: the weights as they were
+        np.testing.assert_array_equal(p.data, before[name])
+
+
+def test_the_layers_inside_a_shard_read_no_activation_to_check_it(
+    digits: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the edges are read for NaN: x, the parameters, the output and loss, and the gradients."""
+    read: list[int] = []
+    real = _validate.all_finite
+
+    def counted(a: np.ndarray) -> bool:
+        read.append(a.size)
+        return real(a)
+
+    monkeypatch.setattr(_validate, "all_finite", counted)
+    monkeypatch.setattr(shards_module, "all_finite", counted)
+    x, y = digits
+    net = _logits(0, np.float32)
+    shard_step(net, x, y, "cross_entropy", len(y))
+    params = sum(p.data.size for p in net.parameters().values())
+    out = len(y) * 10
+    # the edges, and the loss ops' own checks of the output (4); conv1's output alone is 602,112 values
+    assert sum(read) <= x.size + 2 * params + 5 * out + 8
+    read.clear()
+    net.forward(x)  # outside a shard, the layers still check what they are given
+    assert sum(read) > 10 * x.size

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope import ops
-from convscope._validate import Pair, all_finite, as_pair, check_int
+from convscope._validate import Pair, as_pair, check_int, finite
 from convscope.geometry import resolve_padding
 from convscope.nn.init import fan_in, kaiming_uniform, uniform_bias
 from convscope.nn.layers import FloatArray, Layer, Parameter, _named, _store
@@ -120,14 +120,14 @@ class Conv2d(Layer):
         if (
             held is not None and type(x) is np.ndarray and x.shape == held[0] and w.shape == held[1]
             and x.dtype == w.dtype and (b is None or b.dtype == w.dtype)
-            and all_finite(w) and (b is None or all_finite(b))
+            and finite(w) and (b is None or finite(b))
         ):
             geom = held[2]
-            if grad is None and all_finite(x):
+            if grad is None and finite(x):
                 return x, w, b, geom, None
             out_shape = (geom.batch, geom.out_channels, *geom.output_size)
             if grad is not None and type(grad) is np.ndarray and grad.dtype == w.dtype \
-                    and grad.shape == out_shape and all_finite(grad):
+                    and grad.shape == out_shape and finite(grad):
                 return x, w, b, geom, grad
         x_in = x
         x, w, b, geom = conv_ops.prepare_conv_args(x, w, b, **self._settings())

@@ -39,7 +39,7 @@ from convscope.nn.model import Sequential
 from convscope.nn.optim import Optimizer
 from convscope.nn.shard_pool import WorkerError, close_workers
 from convscope.nn.shard_remote import RemoteShards, replicas_per_worker, without_arrays, worker_rows
-from convscope.nn.shards import MIN_SHARD, replica, shard_bounds, shard_step, training_order
+from convscope.nn.shards import MIN_SHARD, check_gradients, replica, shard_bounds, shard_step, training_order
 from convscope.ops.threads import available_cores
 
 __all__ = [
@@ -121,11 +121,14 @@ class ShardedStep:
             results = self._in_threads(x, y, loss, bounds)
         totals = list(self._replicas[0].parameters().values())
         value, hits = results[0][0]
-        for i in range(1, len(bounds)):
-            (shard_value, shard_hits), grads = results[i]
-            value, hits = value + shard_value, hits + shard_hits
-            for total, part in zip(totals, grads, strict=True):
-                np.add(total.grad, part, out=total.grad)
+        with np.errstate(over="ignore"):  # finite shards can overflow in their sum: named below
+            for i in range(1, len(bounds)):
+                (shard_value, shard_hits), grads = results[i]
+                value, hits = value + shard_value, hits + shard_hits
+                for total, part in zip(totals, grads, strict=True):
+                    np.add(total.grad, part, out=total.grad)
+        if len(bounds) > 1:
+            check_gradients(self._replicas[0])  # before the optimiser: the weights stay as they were
         self.optimizer.step()
         return value, hits
 

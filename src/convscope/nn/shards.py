@@ -24,6 +24,7 @@ import itertools
 import numpy as np
 
 from convscope import ops
+from convscope._validate import all_finite, trusted_values
 from convscope.nn.conv_layers import MaxPool2d
 from convscope.nn.layers import FloatArray, Parameter, ReLU
 from convscope.nn.model import Sequential
@@ -99,6 +100,9 @@ def shard_step(net: Sequential, x: FloatArray, y: np.ndarray, loss: str, total: 
     """Forward and backward of one shard; its grads are those of (its summed loss) / ``total``.
 
     Returns the shard's share of the batch's mean loss and how many images it classified right.
+    Finiteness is checked at the edges (`_check_edges`): x and the parameters before, the network's
+    output and the gradients after. The layers in between take each other's arrays as finite
+    (`convscope._validate.trusted_values`) instead of reading every activation once more to check it.
 
     Examples
     --------
@@ -108,14 +112,57 @@ def shard_step(net: Sequential, x: FloatArray, y: np.ndarray, loss: str, total: 
     >>> round(value, 1), 0 <= hits <= 4  # half the batch: about half of ln(10)
     (1.2, True)
     """
-    out = net.forward(x)
+    _check_edges({"x": x}, "contains NaN or infinity; every value must be a finite number")
+    weights = {name: p.data for name, p in net.parameters().items()}
+    _check_edges(weights, "contains NaN or infinity: set it to finite values (weights that diverged "
+                 "in training: train again from finite weights with a smaller learning rate)")
+    with trusted_values(), np.errstate(over="ignore", invalid="ignore"):  # an overflow is named below
+        out = net.forward(x)
+    _check_edges({"the network's output": out}, "holds NaN or infinity: its activations overflowed; "
+                 "train with a smaller learning rate")
+    with np.errstate(over="ignore"):  # the loss checks its own arguments (y, a float target)
+        value, grad = _loss(out, y, loss, total)
+    _check_edges({"the loss": np.array([value])}, "overflowed: the network's output is far too large; "
+                 "train with a smaller learning rate")
+    with trusted_values(), np.errstate(over="ignore", invalid="ignore"):
+        net.backward_parameters(grad.astype(out.dtype, copy=False))
+    check_gradients(net)
+    return value, int(np.sum(np.argmax(out, axis=1) == y))
+
+
+def _loss(out: FloatArray, y: np.ndarray, loss: str, total: int) -> tuple[float, FloatArray]:
+    """The shard's share of the batch's mean ``loss`` and its gradient w.r.t. ``out`` (N, K)."""
     if loss == "cross_entropy":
         weight = len(y) / total  # the shard mean's share of the batch mean
         value = float(ops.cross_entropy(out, y)) * weight
-        grad = ops.cross_entropy_backward(np.float64(weight), out, y)
-    else:
-        # Summed over classes (integer labels become one-hot), averaged over the batch: the classic LeNet's.
-        value = float(ops.half_squared_error(out, y)) / total
-        grad = ops.half_squared_error_backward(np.float64(1.0 / total), out, y)
-    net.backward_parameters(grad.astype(out.dtype, copy=False))
-    return value, int(np.sum(np.argmax(out, axis=1) == y))
+        return value, ops.cross_entropy_backward(np.float64(weight), out, y)
+    # Summed over classes (integer labels become one-hot), averaged over the batch: the classic LeNet's.
+    value = float(ops.half_squared_error(out, y)) / total
+    return value, ops.half_squared_error_backward(np.float64(1.0 / total), out, y)
+
+
+def check_gradients(net: Sequential) -> None:
+    """A ValueError naming the first parameter whose grad holds NaN or infinity (an overflow).
+
+    Examples
+    --------
+    >>> from convscope.nn import lenet
+    >>> net = lenet(rng=np.random.default_rng(0))
+    >>> net["fc3"].bias.grad[0] = np.inf
+    >>> check_gradients(net)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: the gradient of fc3.bias holds NaN or infinity: it overflowed; train with a smaller ...
+    """
+    grads = {f"the gradient of {name}": p.grad for name, p in net.parameters().items()}
+    _check_edges(grads, "holds NaN or infinity: it overflowed; train with a smaller learning rate")
+
+
+def _check_edges(arrays: dict[str, FloatArray], problem: str) -> None:
+    """A ValueError naming the first of ``arrays`` that is not all finite, then ``problem``.
+
+    Raised before the optimiser runs, so the weights are untouched; the next step overwrites the grads.
+    """
+    for name, array in arrays.items():
+        if not all_finite(array):
+            raise ValueError(f"{name} {problem}")
