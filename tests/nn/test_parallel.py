@@ -213,6 +213,10 @@ _BROKEN = {  # what is wrong -> (the parameters' changes, or NaN in x, and the m
         dict.fromkeys(("fc1.weight", "fc2.weight", "fc3.weight"), 1e15),
         r"^the network's output holds NaN or infinity: its activations overflowed",
     ),
+    "loss": (  # logits near float32's largest: finite, but their cross-entropy is not
+        {"fc1.weight": 1e-30, "fc2.weight": 1e20, "fc3.weight": 1e20},
+        r"^the loss overflowed: the network's output is far too large",
+    ),
     "gradient": (  # a tiny first layer keeps the output finite; the two after it multiply the gradient
         {"fc1.weight": 1e-37, "fc2.weight": 1e21, "fc3.weight": 1e21, "fc1.bias": 0, "fc2.bias": 0},
         r"^the gradient of (conv|fc)\d\.(weight|bias) holds NaN or infinity: it overflowed",
