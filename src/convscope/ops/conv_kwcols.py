@@ -203,6 +203,12 @@ def forward_width(
     g, h_pad, n = chunk.groups, cols.shape[1], chunk.batch
     (oh, ow), kh, cog = chunk.output_size, chunk.kernel_size[0], kernels.shape[2]
     windows = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
+    if n == 1 and out.dtype == np.result_type(kernels, cols):
+        # One image: output row h of every channel is one (C_out/G, W_out) matrix of out itself (rows
+        # H_out*W_out apart), so each product goes straight there, with no scratch and no reorder after.
+        rows = out[images].reshape(g, cog, oh, ow).transpose(0, 2, 1, 3)  # (G, H_out, C_out/G, W_out): a view
+        matmul_pieces(kernels, windows, rows)
+        return
     product = scratch.empty("width_out", (g, oh, cog, n * ow), np.result_type(kernels, cols))
     matmul_pieces(kernels, windows, product)
     shaped = product.reshape(g, oh, cog, *_cells(chunk, ow)).transpose(_to_nchw(chunk))  # (n, G, C/G, H, W)
