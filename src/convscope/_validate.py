@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from convscope._thread_flag import switched_on
+
 Pair = tuple[int, int]
 _TRUST = threading.local()  # .on: whether this thread's float arrays are taken as finite (`trusted_values`)
 
@@ -93,12 +95,8 @@ def trusted_values() -> Iterator[None]:
     >>> finite(nan)
     False
     """
-    before = getattr(_TRUST, "on", False)
-    _TRUST.on = True
-    try:
+    with switched_on(_TRUST, "on"):
         yield
-    finally:
-        _TRUST.on = before
 
 
 def finite(a: npt.NDArray[np.floating[Any]]) -> bool:

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from queue import SimpleQueue
 from typing import Any, TypeVar
 
+from convscope._thread_flag import switched_on
+
 Item = TypeVar("Item")
 # A block handed to a worker: the work, its block and index, and the queue its outcome goes back on.
 Task = tuple[Callable[[Any, int], None], Sequence[Any], int, "SimpleQueue[BaseException | None]"]
@@ -60,12 +62,8 @@ def single_threaded() -> Iterator[None]:
     ...     op_threads(8)
     1
     """
-    before = getattr(_STATE, "single", False)
-    _STATE.single = True
-    try:
+    with switched_on(_STATE, "single"):
         yield
-    finally:
-        _STATE.single = before
 
 
 def op_threads(parts: int) -> int:
