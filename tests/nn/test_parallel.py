@@ -266,3 +266,21 @@ def test_the_layers_inside_a_shard_read_no_activation_to_check_it(
     read.clear()
     net.forward(x)  # outside a shard, the layers still check what they are given
     assert sum(read) > 10 * x.size
+
+
+def test_finite_shard_gradients_that_overflow_in_their_sum_are_named(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Each half's gradient is finite, their sum is not: named before the optimiser, weights untouched."""
+    changes = {"fc1.weight": 1e-37, "fc2.weight": 1.1e20, "fc3.weight": 1.1e20, "fc1.bias": 0, "fc2.bias": 0}
+    x, y = digits[0][:64], digits[1][:64]
+    for half in (slice(0, 32), slice(32, 64)):  # each shard alone passes its own check
+        shard_step(training_order(_scaled(changes)[:-1]), x[half], y[half], "cross_entropy", len(y))
+    model = _scaled(changes)[:-1]
+    before = {name: p.data.copy() for name, p in model.parameters().items()}
+    overflowed = r"^the gradient of fc1.bias holds NaN or infinity: it overflowed"
+    with ShardedStep(model, SGD(model.parameters().values(), lr=0.1), shards=2) as step, \
+            pytest.raises(ValueError, match=overflowed):
+        step(x, y)
+    for name, p in model.parameters().items():
+        np.testing.assert_array_equal(p.data, before[name])
