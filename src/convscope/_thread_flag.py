@@ -5,6 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contextlib import _GeneratorContextManager
+
+    # What `switched_on` returns: a context manager that also decorates (`@single_threaded()`).
+    Switch = _GeneratorContextManager[None]
 
 
 @contextmanager

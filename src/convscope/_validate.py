@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import numbers
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from convscope._thread_flag import switched_on
+
+if TYPE_CHECKING:
+    from convscope._thread_flag import Switch
 
 Pair = tuple[int, int]
 _TRUST = threading.local()  # .on: whether this thread's float arrays are taken as finite (`trusted_values`)
@@ -76,8 +77,7 @@ def as_array(
     return arr
 
 
-@contextmanager
-def trusted_values() -> Iterator[None]:
+def trusted_values() -> Switch:
     """Within it, on this thread, `finite` (so `as_array`) takes every float array as finite unread.
 
     For a caller that checks what goes in and what comes out itself, as a training shard does
@@ -95,8 +95,7 @@ def trusted_values() -> Iterator[None]:
     >>> finite(nan)
     False
     """
-    with switched_on(_TRUST, "on"):
-        yield
+    return switched_on(_TRUST, "on")
 
 
 def finite(a: npt.NDArray[np.floating[Any]]) -> bool:

@@ -284,3 +284,17 @@ def test_finite_shard_gradients_that_overflow_in_their_sum_are_named(
         step(x, y)
     for name, p in model.parameters().items():
         np.testing.assert_array_equal(p.data, before[name])
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ("digits", TypeError, r"^x must be an array of numbers, got str"),
+        ([[[[0.5, float("nan")]]]], ValueError, r"^x contains NaN or infinity"),  # a list, checked
+        (np.zeros((2, 1, 32), np.float32), ValueError, r"x must be 4-D"),
+    ],
+)
+def test_a_shard_answers_an_input_that_is_not_a_float_array(bad: object, error: type, message: str) -> None:
+    """Whatever x is, the shard's own check (outside the trusted blocks) answers it clearly."""
+    with pytest.raises(error, match=message):
+        shard_step(_logits(0, np.float32), bad, np.zeros(2, np.int64), "cross_entropy", 2)  # type: ignore[arg-type]

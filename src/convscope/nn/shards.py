@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from convscope import ops
-from convscope._validate import all_finite, trusted_values
+from convscope._validate import all_finite, as_array, trusted_values
 from convscope.nn.conv_layers import MaxPool2d
 from convscope.nn.layers import FloatArray, Parameter, ReLU
 from convscope.nn.model import Sequential
@@ -114,7 +114,7 @@ def shard_step(net: Sequential, x: FloatArray, y: np.ndarray, loss: str, total: 
     >>> round(value, 1), 0 <= hits <= 4  # half the batch: about half of ln(10)
     (1.2, True)
     """
-    _check_edges({"x": x}, "contains NaN or infinity; every value must be a finite number")
+    x = as_array(x, "x")  # outside the trusted blocks: a list, an int array or a NaN are all answered here
     weights = {name: p.data for name, p in net.parameters().items()}
     _check_edges(weights, "contains NaN or infinity: set it to finite values (weights that diverged "
                  "in training: train again from finite weights with a smaller learning rate)")

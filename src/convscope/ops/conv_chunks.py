@@ -52,12 +52,15 @@ def forward(
     g = geom.groups
     kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
     out = recycle.empty((geom.batch, geom.out_channels, *geom.output_size), x.dtype)
+    every = list(enumerate(geom.batch_chunks()))
+    # Once a call, not once a chunk: 14 us each for a 32 x 32 x 3 x 3 weight, 32 one-image chunks a batch
+    by_row = window_kernels(weight, g) if any(uses_width_columns(c) for _, (_, c) in every) else kernels
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
         scratch = block_workspace(workspace, index)
         for k, (images, chunk) in chunks:
             if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
-                forward_width(x, window_kernels(weight, g), out, k, images, chunk, scratch)
+                forward_width(x, by_row, out, k, images, chunk, scratch)
             elif (rows := row_blocks(chunk)) is not None:  # one large image: cache-sized row blocks
                 forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
             else:
@@ -72,7 +75,7 @@ def forward(
             if bias is not None:
                 out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
 
-    _run_chunks(list(enumerate(geom.batch_chunks())), block, geom)
+    _run_chunks(every, block, geom)
     return out
 
 

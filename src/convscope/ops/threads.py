@@ -21,9 +21,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from queue import SimpleQueue
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from convscope._thread_flag import switched_on
+
+if TYPE_CHECKING:
+    from convscope._thread_flag import Switch
 
 Item = TypeVar("Item")
 # A block handed to a worker: the work, its block and index, and the queue its outcome goes back on.
@@ -52,8 +55,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-@contextmanager
-def single_threaded() -> Iterator[None]:
+def single_threaded() -> Switch:
     """Within it (or a function it decorates), ops called on this thread start no threads of their own.
 
     Examples
@@ -62,8 +64,7 @@ def single_threaded() -> Iterator[None]:
     ...     op_threads(8)
     1
     """
-    with switched_on(_STATE, "single"):
-        yield
+    return switched_on(_STATE, "single")  # one generator, not two: entered on every op's blocks
 
 
 def op_threads(parts: int) -> int:
