@@ -117,7 +117,8 @@ def _three_ways(
         ((64, 2, 64, 64), (6, 2, 5, 5), {}, False),  # 50
         ((128, 1, 32, 32), (6, 1, 5, 5), {"stride": (2, 1)}, False),  # batch-last, but im2col
         ((64, 3, 64, 64), (6, 3, 5, 5), {}, True),  # 75: an RGB image's 5x5 layer
-        ((128, 1, 32, 32), (6, 1, 5, 5), {}, True),  # LeNet's conv1: 25, but width columns
+        ((128, 1, 32, 32), (6, 1, 5, 5), {}, False),  # LeNet's conv1: 25, width columns, 2.5 M numbers
+        ((256, 1, 32, 32), (6, 1, 5, 5), {}, True),  # 5 M numbers of width columns: enough for threads
         ((128, 6, 14, 14), (16, 6, 5, 5), {}, True),  # LeNet's conv2: 150
     ],
 )
@@ -125,7 +126,10 @@ def test_only_convolutions_with_long_products_start_threads(
     four_cores: None, monkeypatch: pytest.MonkeyPatch, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
     settings: dict[str, Any], threaded: bool,
 ) -> None:
-    """Forward and backward split a batch's chunks over threads unless they are short im2col products."""
+    """Forward and backward split a batch's chunks over threads unless they are short products.
+
+    A short product (under 64 numbers) takes threads only with width columns, and many of them.
+    """
     seen: set[int] = set()
 
     def noting(items: Sequence[Any], work: Any) -> None:

@@ -41,8 +41,13 @@ Chunk = tuple[slice, ConvGeometry]
 # time, and LeNet's conv1 (25) ran 1.23-1.36x slower on two threads than on one; conv2 (150) ran 1.3x
 # faster (benchmarks/RESULTS_perf.md #115). Such convolutions work their chunks on the calling thread,
 # unless the chunks take width columns (`conv_kwcols`), which move kH times fewer numbers: conv1's
-# forward + backward at 128 images took 3.45 ms on one thread and 2.90 on two (#129).
+# forward + backward at 128 images took 3.45 ms on one thread and 2.90 on two (#129). But an op runs
+# among others: each thread leaves its half of the output in its own core's cache, where the next op,
+# on one thread, must fetch it. In a LeNet step written with the ops, threads made conv1 and the ReLU
+# after it slower at 64 and 128 images; at 256 they were faster (#141). So a short product takes threads
+# only from `_MIN_SHORT_WORK_FOR_THREADS` numbers of columns (conv1: from 214 images).
 _MIN_INNER_FOR_THREADS = 64
+_MIN_SHORT_WORK_FOR_THREADS = 2**22
 
 
 def forward(
@@ -122,10 +127,17 @@ def _run_chunks(
     chunks: list[tuple[int, Chunk]], block: Callable[[Sequence[tuple[int, Chunk]], int], None],
     geom: ConvGeometry,
 ) -> None:
-    """`run_blocks` over the chunks: on every core, or on this thread alone for short im2col products."""
+    """`run_blocks` over the chunks: on every core, or on this thread alone for short products.
+
+    A short product (inner dimension under `_MIN_INNER_FOR_THREADS`) takes threads only with width
+    columns, and only from `_MIN_SHORT_WORK_FOR_THREADS` numbers of columns.
+    """
     kh, kw = geom.kernel_size
-    short = geom.in_channels // geom.groups * kh * kw < _MIN_INNER_FOR_THREADS
-    if short and not all(uses_width_columns(chunk) for _, (_, chunk) in chunks):
+    inner = geom.in_channels // geom.groups * kh * kw
+    numbers = inner * geom.batch * geom.output_size[0] * geom.output_size[1]  # of all the columns
+    widths = all(uses_width_columns(c) for _, (_, c) in chunks)
+    threads_pay = widths and numbers >= _MIN_SHORT_WORK_FOR_THREADS
+    if inner < _MIN_INNER_FOR_THREADS and not threads_pay:
         with single_threaded():
             run_blocks(chunks, block)
     else:
