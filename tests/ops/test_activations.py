@@ -137,13 +137,14 @@ def test_leaky_relu_refuses_a_slope_that_is_not_a_finite_number() -> None:
         leaky_relu_backward(np.ones(2), np.ones(2), "0.1")
 
 
+@pytest.mark.parametrize("direction", ["forward", "backward"])
 @pytest.mark.parametrize("layout", ["C order", "Fortran order", "strided"])
 @pytest.mark.parametrize("on", ["default threads", "one thread"])
-def test_relu_backward_in_two_halves_gives_the_same_bits(
-    rng: np.random.Generator, layout: str, on: str, monkeypatch: pytest.MonkeyPatch
+def test_relu_in_two_halves_gives_the_same_bits(
+    rng: np.random.Generator, direction: str, layout: str, on: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # From threads.SPLIT_FROM values ReLU's backward works two halves of the flat arrays; any layout
-    # of x or grad_output must land each value where it belongs.
+    # From threads.SPLIT_FROM values ReLU and its backward work two halves of the flat arrays; any
+    # layout of x or grad_output must land each value where it belongs.
     whole_x = rng.integers(-2, 3, (4, 3, 10, 12)).astype(np.float32)  # zeros: the x == 0 rule too
     whole_g = rng.standard_normal(whole_x.shape).astype(np.float32)
     x, g = {
@@ -151,7 +152,7 @@ def test_relu_backward_in_two_halves_gives_the_same_bits(
         "Fortran order": (np.asfortranarray(whole_x), np.asfortranarray(whole_g)),
         "strided": (whole_x[:, :, ::2], whole_g[:, :, 1::2]),
     }[layout]
-    expected = np.where(x > 0, g, np.float32(0))
+    expected = np.where(x > 0, g if direction == "backward" else x, np.float32(0))
     runs: list[int] = []
 
     def counted(items: Any, work: Any) -> None:
@@ -161,7 +162,7 @@ def test_relu_backward_in_two_halves_gives_the_same_bits(
     monkeypatch.setattr(threads, "SPLIT_FROM", 1)
     monkeypatch.setattr(activations, "run_blocks", counted)
     with threads.single_threaded() if on == "one thread" else contextlib.nullcontext():
-        got = relu_backward(g, x)
+        got = relu_backward(g, x) if direction == "backward" else relu(x)
     assert runs == [2]
     assert got.flags.c_contiguous
     assert got.dtype == np.float32

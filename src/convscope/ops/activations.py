@@ -36,14 +36,20 @@ def relu(x: Any) -> Array:
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    arr = as_array(x, "x")
+    arr = np.ascontiguousarray(as_array(x, "x"))  # the flat views below need one memory layout
     # Against an array of zeros, written in place, np.maximum runs its vectorised loop; against the
     # scalar 0 it took twice as long here (numpy 2.4, float32; see benchmarks/RESULTS_perf.md). The
     # zeros go into memory the process already holds (`recycle`), not freshly faulted-in pages.
     out = recycle.empty(arr.shape, arr.dtype)
-    out[...] = 0
-    result: Array = np.maximum(arr, out, out=out)
-    return result
+    flat_x, flat_out = arr.reshape(-1), out.reshape(-1)  # (size,): views of contiguous memory
+
+    def work(part: Sequence[slice], index: int) -> None:
+        for run in part:
+            flat_out[run] = 0
+            np.maximum(flat_x[run], flat_out[run], out=flat_out[run])
+
+    run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
+    return out
 
 
 def relu_backward(grad_output: Any, x: Any) -> Array:
