@@ -114,3 +114,24 @@ def test_the_echo_made_from_g_has_gs_bars_as_spikes(epage: tuple[Any, list[str]]
     error.wait_for(state="visible")
     assert "spacing: must be <= 0.4 (got 0.5)" in error.inner_text()
     assert state(page)["spacing"] == "50"
+
+
+def test_the_page_is_busy_until_the_spikes_from_the_drop_are_in(
+    epage: tuple[Any, list[str]], server: str
+) -> None:
+    # The answer is held in the browser until the test lets it through: until then the page must say
+    # it is busy (tests and scripts wait for data-busy='false' before reading what it shows).
+    page, _ = epage
+    open_signals(page, server)
+    held: list[Any] = []
+    page.route("**/api/signals/drop-impulse", lambda route: held.append(route))
+    page.get_by_test_id("make-echo").click()
+    page.wait_for_function("() => document.querySelector('.signals').dataset.busy === 'true'")
+    page.wait_for_timeout(300)  # longer than `settle` waits before it looks
+    assert len(held) == 1
+    assert page.locator(".signals").get_attribute("data-busy") == "true"
+    assert page.get_by_test_id("impulse").input_value() != "custom"
+    held[0].continue_()
+    settle(page)
+    assert page.get_by_test_id("impulse").input_value() == "custom"
+    assert "convolved with" in page.get_by_test_id("echo-about").inner_text()

@@ -9,9 +9,10 @@ import { LIMITS_SIGNALS } from "./state.js";
 
 /**
  * @param {HTMLElement} el  where the controls go
- * @param {{api: import("../../api.js").Api, state: () => SignalsState, onChange: (patch: Partial<SignalsState>) => void}} hooks
+ * @param {{api: import("../../api.js").Api, state: () => SignalsState, onChange: (patch: Partial<SignalsState>) => void,
+ *   onBusy: (busy: boolean) => void}} hooks  onBusy: the spikes are being asked for (true) or are in (false)
  */
-export function mountDropEcho(el, { api, state, onChange }) {
+export function mountDropEcho(el, { api, state, onChange, onBusy }) {
   const [lo, hi] = LIMITS_SIGNALS.spacing;
   el.innerHTML = `
     <fieldset class="sig-drop-echo">
@@ -38,6 +39,7 @@ export function mountDropEcho(el, { api, state, onChange }) {
     const s = state();
     const ms = spacing.value === "" ? NaN : Number(spacing.value);
     const fg = select.value === "fg";
+    onBusy(true); // the page is busy until the spikes are in and the echo they change has been asked for
     try {
       // Out-of-range spacing still goes to the server, whose message then says what is allowed, beside it.
       const answer = await api.dropImpulse({ g: s.g, f: fg ? s.f : null, spacing: ms / 1000 });
@@ -46,6 +48,8 @@ export function mountDropEcho(el, { api, state, onChange }) {
       onChange({ impulse: "custom", taps, spikes: fg ? "fg" : "g", spacing: Number.isInteger(ms) ? ms : s.spacing });
     } catch (err) {
       showError(q("spikes-error"), err, SERVER_FAILED);
+    } finally {
+      onBusy(false);
     }
   }
   q("make").addEventListener("click", make);

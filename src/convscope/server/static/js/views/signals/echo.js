@@ -49,13 +49,15 @@ function beside(err) {
 /**
  * @param {HTMLElement} el  the section's slot
  * @param {{api: import("../../api.js").Api, state: () => SignalsState, onChange: (patch: Partial<SignalsState>) => void,
- *   onBusy: (busy: boolean) => void, onAudio: (info: {audio: string, playing: string, latencyMs: number | null}) => void}} hooks
+ *   onBusy: (busy: boolean) => void, onDropBusy: (busy: boolean) => void,
+ *   onAudio: (info: {audio: string, playing: string, latencyMs: number | null}) => void}} hooks
+ *   onBusy: an echo is being made; onDropBusy: spikes from the ball drop are being asked for
  */
-export function mountEcho(el, { api, state, onChange, onBusy, onAudio }) {
+export function mountEcho(el, { api, state, onChange, onBusy, onDropBusy, onAudio }) {
   el.innerHTML = ECHO_HTML;
   const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (el.querySelector(`[data-part="${name}"]`));
   const impulse = mountImpulse(part("impulse-editor"), { onChange });
-  const fromDrop = mountDropEcho(part("drop-echo"), { api, state, onChange });
+  const fromDrop = mountDropEcho(part("drop-echo"), { api, state, onChange, onBusy: onDropBusy });
   const audio = createAudio(onAudio);
   /** @type {File | null} */
   let upload = null;

@@ -36,7 +36,7 @@ function mount(el, { api, state: initial, onState }) {
   let state = initial;
   let alive = true;
   /** Requests still to be answered, by section: the root is busy until all are in. */
-  const waiting = { balls: false, slide: false, echo: false };
+  const waiting = { balls: false, slide: false, echo: false, drop: false };
   const getState = () => state;
   const busy = (/** @type {keyof typeof waiting} */ key) => (/** @type {boolean} */ on) => {
     waiting[key] = on;
@@ -47,7 +47,7 @@ function mount(el, { api, state: initial, onState }) {
   const balls = mountBalls(root, { api, state: getState, onChange: apply, onBusy: busy("balls"), onLesson: () => slide.draw() });
   const slide = mountSlide(root, { api, state: getState, onChange: apply, onBusy: busy("slide"), ballConvolution: balls.convolution,
     onStep: (step) => { state = { ...state, step }; publish(); } });
-  const echo = mountEcho(part("echo"), { api, state: getState, onChange: apply, onBusy: busy("echo"),
+  const echo = mountEcho(part("echo"), { api, state: getState, onChange: apply, onBusy: busy("echo"), onDropBusy: busy("drop"),
     onAudio: ({ audio, playing, latencyMs }) => {
       root.dataset.audio = audio;
       root.dataset.playing = playing;
