@@ -1,6 +1,6 @@
 """The ball drop's own f and g carried through the signals page in chromium: flip-and-slide "from the
 ball drop" reads the ball drop's (f * g)(c) at t = c, and the echo made from g has g's bars as spikes
-(no console errors allowed)."""
+(no console errors allowed); the page says it is busy while the spikes, or a law, are being asked for."""
 
 from __future__ import annotations
 
@@ -116,22 +116,38 @@ def test_the_echo_made_from_g_has_gs_bars_as_spikes(epage: tuple[Any, list[str]]
     assert state(page)["spacing"] == "50"
 
 
-def test_the_page_is_busy_until_the_spikes_from_the_drop_are_in(
-    epage: tuple[Any, list[str]], server: str
-) -> None:
-    # The answer is held in the browser until the test lets it through: until then the page must say
-    # it is busy (tests and scripts wait for data-busy='false' before reading what it shows).
-    page, _ = epage
-    open_signals(page, server)
+def held_until_let_through(page: Any, path: str, button: str) -> Any:
+    """Click ``button`` with the answer from ``path`` held in the browser: the page must say it is busy
+    meanwhile (tests and scripts wait for data-busy='false' before reading what it shows). Returns the
+    held route, for the caller to let through."""
     held: list[Any] = []
-    page.route("**/api/signals/drop-impulse", lambda route: held.append(route))
-    page.get_by_test_id("make-echo").click()
+    page.route(f"**/api/signals/{path}", lambda route: held.append(route))
+    page.get_by_test_id(button).click()
     page.wait_for_function("() => document.querySelector('.signals').dataset.busy === 'true'")
     page.wait_for_timeout(300)  # longer than `settle` waits before it looks
     assert len(held) == 1
     assert page.locator(".signals").get_attribute("data-busy") == "true"
+    return held[0]
+
+
+def test_the_page_is_busy_until_the_spikes_from_the_drop_are_in(
+    epage: tuple[Any, list[str]], server: str
+) -> None:
+    page, _ = epage
+    open_signals(page, server)
+    route = held_until_let_through(page, "drop-impulse", "make-echo")
     assert page.get_by_test_id("impulse").input_value() != "custom"
-    held[0].continue_()
+    route.continue_()
     settle(page)
     assert page.get_by_test_id("impulse").input_value() == "custom"
     assert "convolved with" in page.get_by_test_id("echo-about").inner_text()
+
+
+def test_the_page_is_busy_until_a_law_is_in(epage: tuple[Any, list[str]], server: str) -> None:
+    page, _ = epage
+    open_signals(page, server)
+    route = held_until_let_through(page, "laws", "associate")
+    assert page.get_by_test_id("law-associative-numbers").count() == 0
+    route.continue_()
+    settle(page)
+    assert page.get_by_test_id("law-associative-numbers").count() == 1

@@ -44,6 +44,9 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
     onSeek: () => onStep(player.step()),
   }, "sig");
 
+  // Busy while the slide or a law is being asked for: both answers change what the section shows.
+  const asking = { slide: false, laws: 0 };
+  const report = () => onBusy(asking.slide || asking.laws > 0);
   const send = (/** @type {SlideAsk} */ ask) => (ask.drops ? api.slideDrops(ask.body) : api.slide(ask.body));
   const latest = createLatest(send, {
     onResult: (answer) => {
@@ -64,7 +67,7 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
       onStep(player.step());
     },
     onError: (err) => showError(part("slide-error"), err, SERVER_FAILED),
-    onBusy,
+    onBusy: (on) => { asking.slide = on; report(); },
   });
 
   for (const key of /** @type {const} */ (["f", "g"])) {
@@ -99,6 +102,8 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
   /** Both sides of a law for the signals now chosen. @param {"commutative" | "associative"} which */
   async function askLaw(which) {
     const s = state();
+    asking.laws += 1;
+    report();
     try {
       const answer = await api.laws({ f: spec(s, "f"), g: spec(s, "g"), h: "box" });
       law = { which, check: answer[which] };
@@ -106,6 +111,9 @@ export function mountSlide(root, { api, state, onChange, onStep, onBusy, ballCon
       drawNow();
     } catch (err) {
       showError(part("slide-error"), err, SERVER_FAILED);
+    } finally {
+      asking.laws -= 1;
+      report();
     }
   }
 
