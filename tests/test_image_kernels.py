@@ -94,6 +94,36 @@ def test_direct_bands_cover_images_taller_than_one_band() -> None:
     np.testing.assert_allclose(got, scipy_filter(image, kernel, "reflect", False), **TOL)
 
 
+@pytest.mark.parametrize(("height", "ksize"), [(301, (5, 3)), (7, (3, 3)), (2, (4, 2)), (1, (1, 3))])
+def test_direct_in_two_halves_of_rows_gives_the_same_bits(
+    monkeypatch: pytest.MonkeyPatch, height: int, ksize: tuple[int, int]
+) -> None:
+    # From threads.SPLIT_FROM multiply-adds the rows go in two halves, one a thread; each half reads its
+    # rows plus kH - 1 of the padded image, and every element sums its taps in the same order.
+    from convscope import image_kernels
+    from convscope.ops import threads
+
+    rng = np.random.default_rng(5)
+    image = random_image(rng, (height, 37, 3), np.uint8)
+    kernel = rng.standard_normal(ksize)
+    mode = "reflect" if height > 3 else "zeros"  # reflect needs more rows than it pads
+    with threads.single_threaded():
+        alone = apply_kernel(image, kernel, padding_mode=mode, method="direct")
+    runs: list[int] = []
+
+    def counted(items: Any, work: Any) -> None:
+        runs.append(len(items))
+        threads.run_blocks(items, work)
+
+    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
+    monkeypatch.setattr(image_kernels, "run_blocks", counted)
+    got = apply_kernel(image, kernel, padding_mode=mode, method="direct")
+    assert runs == [min(2, height)]
+    np.testing.assert_array_equal(got, alone)
+    again = apply_kernel(image, kernel, padding_mode=mode, method="direct")
+    assert not np.shares_memory(got, again)  # the result held by the caller is never handed out again
+
+
 def test_auto_takes_the_fft_path_for_large_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
     from convscope import image_kernels
 
