@@ -91,6 +91,40 @@ def test_direct_equals_fft(shape: tuple[int, int], kshape: tuple[int, int], rng:
         np.testing.assert_allclose(fft, direct, rtol=0, atol=1e-13 * scale)
 
 
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape", "mode"),
+    [((301, 40), (3, 5), "same"), ((7, 9), (4, 2), "full"), ((4, 50), (3, 3), "valid"),
+     ((5001,), (7,), "full")],
+)
+def test_direct_in_bands_and_halves_gives_the_same_bits(
+    monkeypatch: pytest.MonkeyPatch, rng: np.random.Generator, a_shape: tuple[int, ...],
+    b_shape: tuple[int, ...], mode: str,
+) -> None:
+    # The output's first axis goes in bands, and from threads.SPLIT_FROM multiply-adds in two halves,
+    # one a thread: each value sums its offsets in the same order, so the bits cannot change.
+    from convscope.ops import threads
+    from convscope.signal import convolution
+
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    b.flat[1] = 0.0  # a zero weight is skipped
+    whole = convolve2d if len(a_shape) == 2 else convolve
+    with threads.single_threaded():
+        alone = whole(a, b, mode=mode, method="direct")
+    runs: list[int] = []
+
+    def counted(items: list[slice], work: object) -> None:
+        runs.append(len(items))
+        threads.run_blocks(items, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
+    monkeypatch.setattr(convolution, "BAND_ELEMENTS", 64)  # several bands in each half
+    monkeypatch.setattr(convolution, "run_blocks", counted)
+    got = whole(a, b, mode=mode, method="direct")
+    assert runs == [min(2, alone.shape[0])]
+    np.testing.assert_array_equal(got, alone)
+    np.testing.assert_allclose(got, scipy.signal.convolve(a, b, mode=mode, method="direct"), atol=1e-12)
+
+
 def test_dtype_follows_inputs(rng: np.random.Generator) -> None:
     a32 = rng.standard_normal((6, 6)).astype(np.float32)
     b32 = rng.standard_normal((3, 3)).astype(np.float32)

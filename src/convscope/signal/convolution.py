@@ -6,7 +6,8 @@ frameworks call "convolution" (see `convscope.trace`). Modes follow SciPy: "full
 wholly inside the other.
 
 Two methods compute the same numbers. "direct" adds one shifted, scaled copy of the larger input per
-element of the smaller one (one array operation per offset, never a loop over output positions);
+element of the smaller one (one array operation per offset, never a loop over output positions; large
+outputs in cache-sized bands, two halves on two cores);
 "fft" multiplies real FFTs padded to 5-smooth lengths. "auto" picks the cheaper by a cost model whose
 constants were measured on a 2-core AMD EPYC (``benchmarks/bench_convolve2d.py``).
 """
@@ -14,12 +15,15 @@ constants were measured on a 2-core AMD EPYC (``benchmarks/bench_convolve2d.py``
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from convscope._validate import as_array
+from convscope.ops import recycle
+from convscope.ops.threads import halves, run_blocks
 
 __all__ = ["choose_method", "convolve", "convolve2d", "next_fast_length"]
 
@@ -35,6 +39,7 @@ DIRECT_OVERHEAD = 2.5e-6
 DIRECT_PER_ELEMENT = 0.6e-9
 FFT_OVERHEAD = 3e-5
 FFT_PER_ELEMENT = 1.2e-9
+BAND_ELEMENTS = 2**17  # float64 values of the output in one band of the direct method (1 MiB)
 
 
 def convolve(f: Any, g: Any, mode: str = "full", method: str = "auto") -> Array:
@@ -199,30 +204,54 @@ def choose_method(a_shape: tuple[int, ...], b_shape: tuple[int, ...], out_shape:
 
 
 def _direct(a: Array, b: Array, start: tuple[int, ...], shape: tuple[int, ...]) -> Array:
-    """Window of the full convolution: one shifted, scaled copy of the larger input per offset."""
+    """Window of the full convolution: one shifted, scaled copy of the larger input per offset.
+
+    The output's first axis is worked in bands of about `BAND_ELEMENTS` values, so the kernel's passes
+    find each band still in cache, and in two halves, one a thread (`convscope.ops.threads`), once the
+    multiply-adds reach ``SPLIT_FROM``. Every output value adds its offsets in the same order however it
+    is cut, so the bits do not depend on the bands or the threads.
+    """
     if b.size > a.size:  # convolution commutes: loop over the smaller input's elements
         a, b = b, a
     # out[y] = sum_k b[k] * a[start + y - k]; pad a with zeros so every shifted slice is in bounds.
     pad = [(n - 1, n - 1) for n in b.shape]
     padded = np.pad(a.astype(np.float64, copy=False), pad)
-    out = np.zeros(shape, dtype=np.float64)
-    scratch = np.empty(shape, dtype=np.float64)
-    first = True
-    for k in np.ndindex(*b.shape):
-        weight = float(b[k])
-        if weight == 0.0:
-            continue
+    # Memory the process holds: a fresh 8 MB result is faulted in page by page, by both threads at once.
+    out = recycle.empty(shape, np.float64)
+    taps = [(k, float(w)) for k, w in np.ndenumerate(b) if w != 0.0]  # skip zero weights
+    if not taps:
+        out.fill(0.0)
+        return out
+    band = max(1, BAND_ELEMENTS // max(1, math.prod(shape[1:])))  # rows of the first axis in a band
+
+    def work(part: Sequence[slice], index: int) -> None:
+        for rows in part:
+            for top in range(rows.start, rows.stop, band):
+                _shifted_sum(padded, taps, start, b.shape, out, slice(top, min(top + band, rows.stop)))
+
+    run_blocks(halves(shape[0], out.size * len(taps)), work)
+    return out
+
+
+def _shifted_sum(
+    padded: Array, taps: list[tuple[tuple[int, ...], float]], start: tuple[int, ...],
+    b_shape: tuple[int, ...], out: Array, rows: slice,
+) -> None:
+    """Write out[rows] as the sum over taps (k, weight) of weight * a[start + y - k] (``padded`` a)."""
+    target = out[rows]
+    scratch = np.empty_like(target)
+    lengths = (rows.stop - rows.start, *out.shape[1:])
+    first = (start[0] + rows.start, *start[1:])  # where out[rows] starts in the full convolution
+    for n, (k, weight) in enumerate(taps):
         # Padded index of a[start + y - k] is start + y - k + (n - 1).
         window = tuple(
-            slice(s + n - 1 - i, s + n - 1 - i + m)
-            for s, n, i, m in zip(start, b.shape, k, shape, strict=True)
+            slice(s + m - 1 - i, s + m - 1 - i + length)
+            for s, m, i, length in zip(first, b_shape, k, lengths, strict=True)
         )
-        # The first term is written straight into `out`: one pass over memory fewer per call.
-        np.multiply(padded[window], weight, out=out if first else scratch)
-        if not first:
-            out += scratch
-        first = False
-    return out
+        # The first term is written straight into the output: one pass over memory fewer.
+        np.multiply(padded[window], weight, out=scratch if n else target)
+        if n:
+            target += scratch
 
 
 def _fft(a: Array, b: Array, start: tuple[int, ...], shape: tuple[int, ...]) -> Array:
