@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import convscope
 from convscope.errors import SettingError
 from convscope.image_kernels import MAX_KERNEL_SIDE, PADDING_MODES, apply_kernel, apply_twice, edge_magnitude
+from tests.split_runs import split_from_one
 
 # PyTorch's padding_mode -> scipy.ndimage's mode (numpy's "reflect" is scipy's "mirror").
 SCIPY_MODE = {"zeros": "constant", "reflect": "mirror", "replicate": "nearest", "circular": "wrap"}
@@ -95,9 +96,7 @@ def test_direct_bands_cover_images_taller_than_one_band() -> None:
 
 
 @pytest.mark.parametrize(("height", "ksize"), [(301, (5, 3)), (7, (3, 3)), (2, (4, 2)), (1, (1, 3))])
-def test_direct_in_two_halves_of_rows_gives_the_same_bits(
-    monkeypatch: pytest.MonkeyPatch, height: int, ksize: tuple[int, int]
-) -> None:
+def test_direct_in_two_halves_of_rows_gives_the_same_bits(height: int, ksize: tuple[int, int]) -> None:
     # From threads.SPLIT_FROM multiply-adds the rows go in two halves, one a thread; each half reads its
     # rows plus kH - 1 of the padded image, and every element sums its taps in the same order.
     from convscope import image_kernels
@@ -109,15 +108,8 @@ def test_direct_in_two_halves_of_rows_gives_the_same_bits(
     mode = "reflect" if height > 3 else "zeros"  # reflect needs more rows than it pads
     with threads.single_threaded():
         alone = apply_kernel(image, kernel, padding_mode=mode, method="direct")
-    runs: list[int] = []
-
-    def counted(items: Any, work: Any) -> None:
-        runs.append(len(items))
-        threads.run_blocks(items, work)
-
-    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
-    monkeypatch.setattr(image_kernels, "run_blocks", counted)
-    got = apply_kernel(image, kernel, padding_mode=mode, method="direct")
+    with split_from_one(image_kernels) as runs:
+        got = apply_kernel(image, kernel, padding_mode=mode, method="direct")
     assert runs == [min(2, height)]
     np.testing.assert_array_equal(got, alone)
     again = apply_kernel(image, kernel, padding_mode=mode, method="direct")

@@ -28,6 +28,7 @@ from convscope.ops.activations import (
     tanh_backward,
 )
 from tests.oracle import check_against_torch, gradcheck
+from tests.split_runs import split_from_one
 
 DTYPES = [np.float64, np.float32]
 FEW = settings(max_examples=25, deadline=None)
@@ -141,7 +142,7 @@ def test_leaky_relu_refuses_a_slope_that_is_not_a_finite_number() -> None:
 @pytest.mark.parametrize("layout", ["C order", "Fortran order", "strided"])
 @pytest.mark.parametrize("on", ["default threads", "one thread"])
 def test_relu_in_two_halves_gives_the_same_bits(
-    rng: np.random.Generator, direction: str, layout: str, on: str, monkeypatch: pytest.MonkeyPatch
+    rng: np.random.Generator, direction: str, layout: str, on: str
 ) -> None:
     # From threads.SPLIT_FROM values ReLU and its backward work two halves of the flat arrays; any
     # layout of x or grad_output must land each value where it belongs.
@@ -153,15 +154,8 @@ def test_relu_in_two_halves_gives_the_same_bits(
         "strided": (whole_x[:, :, ::2], whole_g[:, :, 1::2]),
     }[layout]
     expected = np.where(x > 0, g if direction == "backward" else x, np.float32(0))
-    runs: list[int] = []
-
-    def counted(items: Any, work: Any) -> None:
-        runs.append(len(items))
-        threads.run_blocks(items, work)
-
-    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
-    monkeypatch.setattr(activations, "run_blocks", counted)
-    with threads.single_threaded() if on == "one thread" else contextlib.nullcontext():
+    threading = threads.single_threaded() if on == "one thread" else contextlib.nullcontext()
+    with split_from_one(activations) as runs, threading:
         got = relu_backward(g, x) if direction == "backward" else relu(x)
     assert runs == [2]
     assert got.flags.c_contiguous

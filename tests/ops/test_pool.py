@@ -35,6 +35,7 @@ from convscope.ops.pool_naive import (
     sum_pool2d_naive,
 )
 from tests.oracle import check_against_torch, gradcheck
+from tests.split_runs import split_from_one
 
 DTYPES = [np.float64, np.float32]
 FEW = settings(max_examples=25, deadline=None)
@@ -106,17 +107,9 @@ def test_max_pool2d_forward_in_two_halves_gives_the_same_bits(case: Case, on: st
     # From threads.SPLIT_FROM values the window maxima are taken for two halves of the batch; every
     # window (padded, dilated or strided) must come out as the loop twin's.
     args = (case.x, case.kernel_size, case.stride, case.padding, case.dilation)
-    runs: list[int] = []
-
-    def counted(items: Any, work: Any) -> None:
-        runs.append(len(items))
-        threads.run_blocks(items, work)
-
-    with pytest.MonkeyPatch.context() as patch:  # hypothesis runs many examples in one test call
-        patch.setattr(threads, "SPLIT_FROM", 1)
-        patch.setattr(pool_offsets, "run_blocks", counted)
-        with threads.single_threaded() if on == "one thread" else contextlib.nullcontext():
-            out = max_pool2d(*args)
+    threading = threads.single_threaded() if on == "one thread" else contextlib.nullcontext()
+    with split_from_one(pool_offsets) as runs, threading:
+        out = max_pool2d(*args)
     kernel_area = case.kernel_size[0] * case.kernel_size[1]
     assert runs == ([min(2, len(case.x))] if kernel_area > 1 else [])  # one offset: a plain copy
     np.testing.assert_array_equal(out, max_pool2d_naive(*args))

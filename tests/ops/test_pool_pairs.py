@@ -17,8 +17,9 @@ from convscope.ops.pool import max_pool2d, max_pool2d_backward
 from convscope.ops.pool_naive import max_pool2d_backward_naive, max_pool2d_naive
 from convscope.ops.pool_pairs import max_pool2d_pairs, route_pairs, takes_pairs
 from convscope.ops.pool_windows import pool_windows
-from convscope.ops.threads import run_blocks, single_threaded
+from convscope.ops.threads import single_threaded
 from convscope.ops.workspace import Workspace
+from tests.split_runs import split_from_one
 
 FEW = settings(max_examples=30, deadline=None)
 
@@ -120,17 +121,9 @@ def test_a_backward_split_in_two_runs_gives_the_same_bits(x: np.ndarray, on: str
     # machine has them): every window's gradient comes from its own four inputs, so the bits stay.
     g = np.random.default_rng(3).standard_normal(max_pool2d(x, 2).shape)
     whole = max_pool2d_backward(g, x, 2)
-    spans: list[int] = []
-
-    def counted(items: Any, work: Any) -> None:
-        spans.append(len(items))
-        run_blocks(items, work)
-
-    with pytest.MonkeyPatch.context() as patch:  # hypothesis runs many examples in one test call
-        patch.setattr(threads, "SPLIT_FROM", 1)
-        patch.setattr(pool_pairs, "run_blocks", counted)
-        with single_threaded() if on == "one thread" else contextlib.nullcontext():
-            split = max_pool2d_backward(g, x, 2)
+    threading = single_threaded() if on == "one thread" else contextlib.nullcontext()
+    with split_from_one(pool_pairs) as spans, threading:
+        split = max_pool2d_backward(g, x, 2)
     rows = x.shape[0] * x.shape[1] * x.shape[2] // 2  # rows of windows: one row of them is not split
     assert spans == [min(2, rows)]
     np.testing.assert_array_equal(split, whole)

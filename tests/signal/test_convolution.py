@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convscope.signal import choose_method, convolve, convolve2d, next_fast_length
+from tests.split_runs import split_from_one
 
 MODES = ("full", "same", "valid")
 METHODS = ("auto", "direct", "fft")
@@ -110,16 +111,9 @@ def test_direct_in_bands_and_halves_gives_the_same_bits(
     whole = convolve2d if len(a_shape) == 2 else convolve
     with threads.single_threaded():
         alone = whole(a, b, mode=mode, method="direct")
-    runs: list[int] = []
-
-    def counted(items: list[slice], work: object) -> None:
-        runs.append(len(items))
-        threads.run_blocks(items, work)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
     monkeypatch.setattr(convolution, "BAND_ELEMENTS", 64)  # several bands in each half
-    monkeypatch.setattr(convolution, "run_blocks", counted)
-    got = whole(a, b, mode=mode, method="direct")
+    with split_from_one(convolution) as runs:
+        got = whole(a, b, mode=mode, method="direct")
     assert runs == [min(2, alone.shape[0])]
     np.testing.assert_array_equal(got, alone)
     np.testing.assert_allclose(got, scipy.signal.convolve(a, b, mode=mode, method="direct"), atol=1e-12)
