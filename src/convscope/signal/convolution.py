@@ -243,7 +243,7 @@ def _shifted_sum(
     lengths = (rows.stop - rows.start, *out.shape[1:])
     first = (start[0] + rows.start, *start[1:])  # where out[rows] starts in the full convolution
     for n, (k, weight) in enumerate(taps):
-        # Padded index of a[start + y - k] is start + y - k + (n - 1).
+        # Padded index of a[start + y - k] is start + y - k + (m - 1), m the length of b on that axis.
         window = tuple(
             slice(s + m - 1 - i, s + m - 1 - i + length)
             for s, m, i, length in zip(first, b_shape, k, lengths, strict=True)
