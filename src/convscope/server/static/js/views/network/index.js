@@ -149,6 +149,7 @@ function mount(el, { api, state: initial, onState }) {
       predictor.ask(() => ({ input: { digit, index }, picture: sample.original }));
     } catch (err) {
       showError(part("error"), err, SERVER_FAILED);
+      if (state.digit === digit && state.index === index) root.dataset.busy = "false"; // nothing more is coming
     }
   }
 
