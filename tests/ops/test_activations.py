@@ -105,6 +105,16 @@ def test_hand_checkable_values() -> None:
     np.testing.assert_allclose(sigmoid([np.log(3.0)]), [0.75])  # 1 / (1 + 1/3)
 
 
+@pytest.mark.parametrize("shape", [(), (1,), (3, 0), (2, 3, 4)])
+@pytest.mark.parametrize(("forward", "backward"), [(relu, relu_backward), (tanh, tanh_backward)])
+def test_elementwise_ops_keep_the_input_shape(forward: Any, backward: Any, shape: tuple[int, ...]) -> None:
+    # A 0-D input (a plain number) gives a 0-D result, not a 1-D one: the flat views inside are internal.
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
+    assert forward(x).shape == shape
+    assert backward(np.ones(shape), x).shape == shape
+    assert np.asarray(forward(2.0)).shape == ()
+
+
 def test_float32_stays_float32() -> None:
     x = np.ones((2, 3), dtype=np.float32)
     g = np.ones((2, 3), dtype=np.float32)

@@ -36,12 +36,13 @@ def relu(x: Any) -> Array:
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    arr = np.ascontiguousarray(as_array(x, "x"))  # the flat views below need one memory layout
+    arr = as_array(x, "x")
     # Against an array of zeros, written in place, np.maximum runs its vectorised loop; against the
     # scalar 0 it took twice as long here (numpy 2.4, float32; see benchmarks/RESULTS_perf.md). The
     # zeros go into memory the process already holds (`recycle`), not freshly faulted-in pages.
     out = recycle.empty(arr.shape, arr.dtype)
-    flat_x, flat_out = arr.reshape(-1), out.reshape(-1)  # (size,): views of contiguous memory
+    # (size,): views of contiguous memory (ascontiguousarray alone would make a 0-D x 1-D)
+    flat_x, flat_out = np.ascontiguousarray(arr).reshape(-1), out.reshape(-1)
 
     def work(part: Sequence[slice], index: int) -> None:
         for run in part:
