@@ -17,6 +17,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,17 +95,39 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _open_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
-    """A fresh context and page; any console error or page error fails the test at teardown."""
-    context = browser.new_context(viewport=viewport)
+@contextmanager
+def logging_page(
+    browser: Any, viewport: dict[str, int] = DESKTOP, timeout_ms: int = 10_000, **context_options: Any
+) -> Iterator[tuple[Any, list[str]]]:
+    """A fresh context and page, and the list its console errors and uncaught page errors land in.
+
+    The caller decides what the errors must be once the context is closed (each fixture below does).
+    """
+    context = browser.new_context(viewport=viewport, **context_options)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(timeout_ms)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+    try:
+        yield page, errors
+    finally:
+        context.close()
+
+
+def _open_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A fresh context and page; any console error or page error fails the test at teardown."""
+    with logging_page(browser, viewport) as (page, errors):
+        yield page
     assert errors == [], f"the page logged errors: {errors}"
+
+
+@pytest.fixture
+def loud_page(browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A desktop page and the errors it logs, for a test that provokes some (a held or failed request)
+    and checks them itself."""
+    with logging_page(browser) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -148,13 +171,7 @@ def post(server: str) -> Any:
 def clipboard_page(browser: Any) -> Iterator[Any]:
     """A page allowed to use the clipboard and to download (the export panels); console errors fail the
     test."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
+    with logging_page(browser, timeout_ms=60_000, accept_downloads=True) as (page, errors):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        yield page
     assert errors == []

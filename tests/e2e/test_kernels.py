@@ -18,7 +18,7 @@ from PIL import Image
 from convscope import apply_kernel
 from convscope.data.photos import bundled_photo, decode_image
 from convscope.kernels import IMAGE_KERNELS, image_kernel
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, logging_page
 
 pytestmark = pytest.mark.e2e
 # A refused request is an HTTP 4xx: chromium logs the failed request itself as a console error.
@@ -27,14 +27,8 @@ EXPECTED_REFUSAL = "the server responded with a status of {status}"
 
 def expecting_refusals(browser: Any, status: int) -> Iterator[Any]:
     """A page whose only console errors may be the server's expected ``status`` answers, and is one."""
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+    with logging_page(browser, DESKTOP, timeout_ms=20_000) as (page, errors):
+        yield page
     assert errors, "the refusal never reached the page"
     assert all(EXPECTED_REFUSAL.format(status=status) in e for e in errors), errors
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from convscope.lessons.layers import LayerSetting, layers_lesson
+from tests.e2e.conftest import logging_page
 
 pytestmark = pytest.mark.e2e
 
@@ -29,14 +30,8 @@ def open_layers(page: Any, server: str, query: str = "") -> None:
 @pytest.fixture
 def refusing_page(browser: Any) -> Iterator[Any]:
     """A desktop page whose only console errors may be the browser's notes of 400 answers."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+    with logging_page(browser) as (page, errors):
+        yield page
     assert errors, "the test expected the server to refuse a setting"
     assert set(errors) == {REFUSED}, errors
 

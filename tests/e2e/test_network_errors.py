@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,23 +11,10 @@ pytestmark = pytest.mark.e2e
 IDLE = ".network[data-busy='false']"
 
 
-@pytest.fixture
-def failing_page(browser: Any) -> Iterator[tuple[Any, list[str]]]:
-    """A page whose console errors are collected for the test to check (the failures it provokes log one)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, errors
-    context.close()
-
-
 def test_a_sample_the_server_cannot_send_leaves_the_page_idle_with_a_message(
-    failing_page: tuple[Any, list[str]], server: str
+    loud_page: tuple[Any, list[str]], server: str
 ) -> None:
-    page, errors = failing_page
+    page, errors = loud_page
     page.goto(f"{server}/#/network")
     page.wait_for_selector(IDLE)
     page.route("**/api/digits/7*", lambda route: route.fulfill(

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.e2e.conftest import logging_page
 from tests.e2e.signals_page import numbers, open_signals, set_range, settle, state
 
 
@@ -17,15 +18,9 @@ from tests.e2e.signals_page import numbers, open_signals, set_range, settle, sta
 def epage(browser: Any) -> Iterator[tuple[Any, list[str]]]:
     """A page whose test names the refusals it provokes on purpose (chromium logs each as a console
     error, "... status of 422 ..."): any other console or page error still fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
     expected: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, expected
-    context.close()
+    with logging_page(browser) as (page, errors):
+        yield page, expected
     assert len(errors) == len(expected), f"the page logged errors: {errors}"
     assert all(status in error for status, error in zip(expected, errors, strict=True)), errors
 

@@ -19,19 +19,6 @@ pytestmark = pytest.mark.e2e
 PLAYGROUND_IDLE = ".playground[data-busy='false']"
 
 
-@pytest.fixture
-def loud_page(browser: Any) -> Iterator[tuple[Any, list[str]]]:
-    """A page and the console errors and page errors it logs (a held request may fail on purpose)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, errors
-    context.close()
-
-
 def hold(page: Any, pattern: str, method: str = "GET") -> list[Any]:
     """Keep the first matching request waiting; returns the list its route lands in."""
     held: list[Any] = []
