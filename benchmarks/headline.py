@@ -106,7 +106,9 @@ def lenet_ops(out: str) -> list[Row]:
     for table in tables(out):
         for cells in table:
             if "ours / torch" in cells:
-                rows.append((f"LeNet step from the ops alone (SGD), batch {cells['batch']}",
+                order = cells.get("PyTorch's step", "")  # the order PyTorch's step ran in
+                name = f"LeNet step from the ops alone (SGD), batch {cells['batch']}"
+                rows.append((f"{name}; PyTorch: {order}" if order else name,
                              f"{cells['convscope (img/s)']} img/s", _unit(cells["PyTorch (img/s)"], "img/s"),
                              cells["ours / torch"], "—"))  # fmt: skip
     return rows
