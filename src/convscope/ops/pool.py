@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from convscope.geometry import Window
+from convscope.ops.pool_indices import check_indices, flat_indices, scatter, window_argmax
 from convscope.ops.pool_offsets import offset_values, offset_views, window_max
 from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
 from convscope.ops.pool_windows import (
@@ -23,8 +24,6 @@ from convscope.ops.pool_windows import (
     as_grad_output,
     as_input,
     check_norm_type,
-    first_max_hits,
-    flat_indices,
     pad_with,
     pool_windows,
     spatial,
@@ -65,24 +64,25 @@ def max_pool2d(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     values = offset_views(pad_with(arr, win, -np.inf), win)
-    out = window_max(values)
     if not return_indices:
-        return out
-    offset = np.zeros(out.shape, dtype=np.int64)  # kernel offset k of each window's first maximum
-    for k, hit in first_max_hits(values, out):
-        offset += k * hit
-    return out, flat_indices(offset, arr.shape, win)
+        return window_max(values)
+    out, offset = window_argmax(values)  # offset: the kernel offset of each window's first maximum
+    return out, flat_indices(offset, arr.shape[3], win)
 
 
 def max_pool2d_backward(
     grad_output: Any, x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
     return_indices: bool = False, output: Any = None, workspace: Workspace | None = None,
+    indices: Any = None,
 ) -> Array:
     """Gradient of ``max_pool2d`` w.r.t. x (N, C, H, W): each window's gradient goes to its first maximum.
 
-    ``output``, the forward's result for this x if the caller kept it (as ``nn.MaxPool2d`` does), spares
-    recomputing each window's maximum; the offsets are then compared where they lie (strided views).
-    2x2/2 windows take two rounds of pairs instead (``pool_pairs.py``), with scratch from ``workspace``.
+    ``indices``, what the forward returned for this x with ``return_indices=True`` (PyTorch's autograd
+    keeps them so), makes the backward a scatter (``pool_indices.py``): the maxima are not looked for
+    again, and x only gives the shape. Otherwise ``output``, the forward's result for this x if the caller
+    kept it (as ``nn.MaxPool2d`` does), spares recomputing each window's maximum; the offsets are then
+    compared where they lie (strided views). 2x2/2 windows take two rounds of pairs instead
+    (``pool_pairs.py``), with scratch from ``workspace``.
 
     Examples
     --------
@@ -94,6 +94,8 @@ def max_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
+    if indices is not None:
+        return scatter(g, check_indices(indices, g.shape, arr.shape[2] * arr.shape[3]), arr.shape, win)
     if takes_pairs(arr, win):  # finds each window's maximum on the way: ``output`` is not read
         if output is not None and np.shape(output) != g.shape:
             as_grad_output(output, win, arr, "output")  # raises, naming the expected shape

@@ -78,14 +78,21 @@ def max_pool2d_backward_naive(
     padding: Any = 0,
     dilation: Any = 1,
     return_indices: bool = False,
+    indices: Any = None,
 ) -> Array:
-    """Loop twin of ``max_pool2d_backward``: each window hands its gradient to its first maximum."""
+    """Loop twin of ``max_pool2d_backward``: each window hands its gradient to its first maximum.
+
+    Given the forward's ``indices``, each window hands it to the input its index names instead.
+    """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
     grad = np.zeros_like(arr)
     for (n, c, r, q), positions in _naive_windows(arr, win):
-        row, col = _first_max(arr, n, c, positions)
+        if indices is None:
+            row, col = _first_max(arr, n, c, positions)
+        else:
+            row, col = divmod(int(indices[n, c, r, q]), arr.shape[3])
         grad[n, c, row, col] += g[n, c, r, q]
     return grad
 

@@ -1,5 +1,4 @@
-"""Pooling's argument checks, shared by the fast ops (``pool.py``) and their loop twins (``pool_naive.py``);
-and the index helpers of max pooling's ``return_indices``.
+"""Pooling's argument checks, shared by the fast ops (``pool.py``) and their loop twins (``pool_naive.py``).
 
 Both must accept and refuse exactly the same arguments, so the checks live here once; the windows'
 geometry itself is a ``convscope.geometry.Window``.
@@ -8,7 +7,6 @@ geometry itself is a ``convscope.geometry.Window``.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -96,27 +94,3 @@ def check_norm_type(norm_type: Any) -> float:
         raise ValueError(f"norm_type must be a finite number >= 1, got {norm_type!r}")
     return p
 
-
-# ---------------------------------------------------------------- max pooling's indices
-
-
-def first_max_hits(values: Sequence[Array], best: Array) -> Iterator[tuple[int, Array]]:
-    """Yield (k, hit) per kernel offset; hit (N, C, H_out, W_out) marks windows whose max it holds.
-
-    Offsets come in row-major order and a window stops matching once hit, so among tied maxima the
-    first one wins, as in PyTorch. (Boolean masks and multiplication: much faster than np.where here.)
-    """
-    taken = np.zeros(best.shape, dtype=bool)
-    for k, part in enumerate(values):
-        hit = (part == best) & ~taken
-        taken |= hit
-        yield k, hit
-
-
-def flat_indices(offset: Array, x_shape: tuple[int, ...], win: Window) -> Array:
-    """Turn each window's kernel offset into PyTorch's index: row * W + col in the unpadded input."""
-    height, width = win.axes
-    i, j = np.divmod(offset, width.kernel_size)  # the tap's row and column in the kernel
-    rows: Array = height.starts()[:, None] + i * height.dilation  # (N, C, H_out, W_out)
-    cols: Array = width.starts()[None, :] + j * width.dilation
-    return rows * x_shape[3] + cols
