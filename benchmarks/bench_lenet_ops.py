@@ -7,15 +7,16 @@ The step is forward, softmax cross-entropy, backward and a plain SGD update (lr 
 -> ReLU -> 100 -> ReLU -> 10, all float32. No layer objects: this measures the ops alone, so it tells the
 op engine's speed apart from anything the ``nn`` layer adds. Our step pools before each ReLU, as `fit`
 runs LeNet (`convscope.nn.shards.training_order`): the same numbers forward and backward, on a quarter of
-the values. PyTorch's step is timed in both orders, each against ours again (``--torch-order`` picks
-one): in the model's order its ReLU's fresh 1.2 M-value tensors are faulted in every step, which costs
-a lot on some machines (this VM: RESULTS_perf #147) and little on others, so the pool-first row is the
-fairer reading of the two engines. Each side runs in a process of its own (`common.paired_processes`),
-taking turns on the same batch: in each repeat ours times a burst of 5 steps, then PyTorch (autograd,
-its default threads) does, so a noisy neighbour slows both and neither library's idle threads spin while
-the other works. The table gives medians and the median of the same-repeat ratios ours/torch in images
-per second (above 1: convscope is faster). Before timing, one step of each from the same parameters must
-give the same loss and the same updated parameters.
+the values; and it checks for NaN at its edges (`ops.trusted_values`), as `fit` does, not in every op.
+PyTorch's step is timed in both orders, each against ours again (``--torch-order`` picks one): in the
+model's order its ReLU's fresh 1.2 M-value tensors are faulted in every step, which costs a lot on some
+machines (this VM: RESULTS_perf #147) and little on others, so the pool-first row is the fairer reading
+of the two engines. Each side runs in a process of its own (`common.paired_processes`), taking turns on
+the same batch: in each repeat ours times a burst of 5 steps, then PyTorch (autograd, its default
+threads) does, so a noisy neighbour slows both and neither library's idle threads spin while the other
+works. The table gives medians and the median of the same-repeat ratios ours/torch in images per second
+(above 1: convscope is faster). Before timing, one step of each from the same parameters must give the
+same loss and the same updated parameters.
 
 ``--profile`` also prints where our step's time goes (per op), timed in this process. NumPy's BLAS runs
 one thread, the setting convscope's CLI applies (``--blas-threads 0`` keeps OpenBLAS's default).
@@ -34,6 +35,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
 from common import add_blas_option, limit_blas, machine, paired_processes, side_worker, summary, timings
 
+from convscope.ops import trusted_values
 from convscope.ops.activations import relu, relu_backward
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
 from convscope.ops.linear import linear, linear_backward
@@ -77,7 +79,29 @@ class Timer:
 
 
 def ours_step(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> float:
-    """Forward, loss, backward and SGD update with convscope's ops; returns the loss."""
+    """Forward, loss, backward and SGD update with convscope's ops; returns the loss.
+
+    The ops run inside `ops.trusted_values`, so they do not each read their inputs for NaN; the step
+    checks its edges instead, as `fit` does: x and the parameters before, the loss and gradients after.
+    """
+    t("checks", _check_finite, {"x": x, **p})
+    with trusted_values(), np.errstate(over="ignore", invalid="ignore"):  # an overflow is found below
+        loss, grads = _forward_backward(p, x, y, t)
+    t("checks", _check_finite, {"the loss": np.asarray(loss), **grads})
+    for name, grad in grads.items():
+        p[name] -= LR * grad  # float32: LR * float32 array stays float32
+    return float(loss)
+
+
+def _check_finite(arrays: dict[str, np.ndarray]) -> None:
+    """A ValueError naming the first array that holds NaN or infinity."""
+    for name, array in arrays.items():
+        if not np.isfinite(array).all():
+            raise ValueError(f"{name} holds NaN or infinity")
+
+
+def _forward_backward(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> tuple[np.floating, Params]:
+    """The loss and every parameter's gradient, from the ops alone."""
     # forward, keeping each op's input for its backward (ops are pure functions)
     # Each ReLU runs after its pool, as `fit` runs LeNet (`nn.shards.training_order`): max commutes with
     # a non-decreasing function, so the numbers are PyTorch's conv -> ReLU -> pool, on a quarter of them.
@@ -111,9 +135,7 @@ def ours_step(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> float:
     # the first layer's input gradient would go nowhere: ask for the weight and bias gradients only
     w1, b1 = p["conv1.w"], p["conv1.b"]
     grads["conv1.w"], grads["conv1.b"] = t("conv1.b", conv2d_backward_weight, g, x, w1, b1)
-    for name, grad in grads.items():
-        p[name] -= LR * grad  # float32: LR * float32 array stays float32
-    return float(loss)
+    return loss, grads
 
 
 def torch_step(

@@ -78,22 +78,26 @@ def as_array(
 
 
 def trusted_values() -> Switch:
-    """Within it, on this thread, `finite` (so `as_array`) takes every float array as finite unread.
+    """Within it, on this thread, every op takes its float inputs as finite without reading them.
 
     For a caller that checks what goes in and what comes out itself, as a training shard does
     (`convscope.nn.shards.shard_step`: its input and the parameters before, the network's output and the
     gradients after): every op in between would otherwise read each activation and gradient once more
     only to find it finite, ~5.5 M values and 8-10 % of a 128-image LeNet shard (RESULTS_perf #138).
-    Every other check (types, ranks, shapes) still runs.
+    Every other check (types, ranks, shapes) still runs. Public as ``convscope.ops.trusted_values``.
+    A NaN that gets in is then not refused: it flows on into the results, as in PyTorch.
 
     Examples
     --------
-    >>> nan = np.array([np.nan])
-    >>> with trusted_values():
-    ...     finite(nan)
-    True
-    >>> finite(nan)
-    False
+    >>> from convscope import ops
+    >>> nan = np.array([[np.nan, 1.0]])
+    >>> with ops.trusted_values():
+    ...     ops.relu(nan)
+    array([[nan,  1.]])
+    >>> ops.relu(nan)
+    Traceback (most recent call last):
+    ...
+    ValueError: x contains NaN or infinity; every value must be a finite number
     """
     return switched_on(_TRUST, "on")
 

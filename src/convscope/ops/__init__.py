@@ -3,9 +3,16 @@
 Every op ``f`` has ``f_backward(grad_output, <the same arguments as f>)`` returning the gradients of its
 array inputs in order. The fast ops have loop twins (``*_naive``) that state the definition; the tests
 hold the fast ops to their twins and both to PyTorch.
+
+Every op reads its float inputs once to refuse NaN and infinity with a clear message. A training loop
+that checks its own edges (its input and parameters before a step, its loss and gradients after, as
+`convscope.train.fit` does) can skip those reads inside `trusted_values`: 8-14 % of a LeNet step
+(benchmarks/RESULTS_perf.md #150). Types, ranks and shapes are still checked there.
 """
 
 from __future__ import annotations
+
+from convscope._validate import trusted_values
 
 from convscope.ops.activations import (
     leaky_relu,
@@ -130,4 +137,5 @@ __all__ = [
     "sum_pool2d_naive",
     "tanh",
     "tanh_backward",
+    "trusted_values",
 ]
