@@ -13,7 +13,6 @@ that checks its own edges (its input and parameters before a step, its loss and 
 from __future__ import annotations
 
 from convscope._validate import trusted_values
-
 from convscope.ops.activations import (
     leaky_relu,
     leaky_relu_backward,
