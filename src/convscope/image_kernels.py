@@ -300,10 +300,9 @@ def _direct_halves(padded: Array, weights: Array, height: int, width: int) -> Ar
     return out
 
 
-def _direct(padded: Array, weights: Array, height: int, width: int, out: Array | None = None) -> Array:
+def _direct(padded: Array, weights: Array, height: int, width: int, out: Array) -> None:
     """One shifted multiply-add of the padded (Hp, Wp, C) stack per non-zero weight, band by band, into
-    ``out`` (H, W, C) if given: rows split between threads sum each element the same way."""
-    out = np.empty((height, width, padded.shape[2])) if out is None else out  # (H, W, C)
+    ``out`` (H, W, C): rows split between threads sum each element the same way."""
     taps = [(i, j, weight) for (i, j), weight in np.ndenumerate(weights) if weight != 0.0]  # Sobel: 6 of 9
     if not taps:
         out.fill(0.0)  # an all-zero kernel
@@ -320,7 +319,6 @@ def _direct(padded: Array, weights: Array, height: int, width: int, out: Array |
             np.multiply(shifted, weight, out=spare if n else band)
             if n:
                 band += spare
-    return out
 
 
 def _fft(padded: Array, weights: Array) -> Array:

@@ -24,7 +24,7 @@ from convscope.image_kernels import (
     _checked_array,
     _checked_choice,
     _checked_kernel,
-    _direct,
+    _direct_halves,
     kernel_anchor,
 )
 from convscope.signal.convolution import choose_method, next_fast_length
@@ -47,10 +47,9 @@ class PreparedImage:
         How many padded copies and how many spectra to keep (the least recently used go first): one per
         padding mode and kernel size in use. Each is about 8 bytes a padded pixel per channel.
     pool : concurrent.futures.Executor, optional
-        Threads to share the work with: the direct method's rows in two halves, the FFT's channels one
-        per task. NumPy lets go of the GIL inside both, so two threads on two cores take about 0.55x the
-        time of one (3x3 and 15x15 on 512x512x3, measured under load). The numbers do not change: each
-        element is summed, and each channel transformed, exactly as without the pool.
+        Threads for the FFT's channels, one per task (NumPy lets go of the GIL inside it). The numbers
+        do not change: each channel is transformed exactly as without the pool. The direct method
+        splits its rows over the cores itself, as `apply_kernel` does.
 
     Examples
     --------
@@ -144,18 +143,9 @@ class PreparedImage:
         return padded
 
     def _direct(self, padded: Array, weights: Array) -> Array:
-        """`convscope.image_kernels._direct`, the top and bottom halves of the rows in the pool if any."""
+        """`apply_kernel`'s direct method on the kept padding: its rows in two halves, one a core."""
         height, width = self._stack.shape[:2]
-        if self._pool is None or height < 2:
-            return _direct(padded, weights, height, width)
-        out = np.empty((height, width, padded.shape[2]))  # (H, W, C)
-        half, kh = height // 2, weights.shape[0]
-        parts = [(0, half), (half, height)]  # output rows; each reads its rows + kH - 1 of the padded image
-        done = [self._pool.submit(_direct, padded[a : b + kh - 1], weights, b - a, width, out[a:b])
-                for a, b in parts]
-        for future in done:
-            future.result()
-        return out
+        return _direct_halves(padded, weights, height, width)
 
     def _fft(self, mode: str, pad: Pad, padded: Array, weights: Array) -> Array:
         """The "valid" correlation by FFT, as `convscope.signal.convolve2d` computes it, image half kept.
