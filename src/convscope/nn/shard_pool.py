@@ -24,10 +24,7 @@ import sys
 import threading
 from typing import IO, Any
 
-import convscope
-
-# Each worker runs one shard on one core: its BLAS must not start threads of its own.
-ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+from convscope._runtime import worker_environment
 
 
 class WorkerError(RuntimeError):
@@ -84,20 +81,6 @@ class Worker:
         self._outbox.close()
 
 
-def import_path() -> list[str]:
-    """Where a worker looks for modules: this convscope's folder, then this process's own ``sys.path``.
-
-    So the worker imports the same convscope, and the modules of any layer class a user's network uses.
-
-    Examples
-    --------
-    >>> import_path()[0] == os.path.dirname(os.path.dirname(convscope.__file__))
-    True
-    """
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(convscope.__file__)))
-    return [package_root, *(os.path.abspath(p) for p in sys.path if isinstance(p, str))]
-
-
 def start_worker() -> Worker:
     """A new worker process, once it said it is ready; ``OSError`` if none can start here.
 
@@ -110,7 +93,7 @@ def start_worker() -> Worker:
     """
     if sys.platform in ("emscripten", "wasi") or not sys.executable:
         raise OSError("this Python cannot start processes")
-    env = {**os.environ, **dict.fromkeys(ONE_THREAD, "1"), "PYTHONPATH": os.pathsep.join(import_path())}
+    env = worker_environment()
     process = subprocess.Popen(
         [sys.executable, "-P", "-m", "convscope.nn.shard_worker"],  # -P: not the working folder first
         stdin=subprocess.PIPE,
