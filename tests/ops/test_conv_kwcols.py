@@ -158,6 +158,8 @@ def test_width_columns_match_torch(
     ("x_shape", "w_shape", "chunks"),
     [
         ((16, 6, 14, 14), (16, 6, 5, 5), [16]),  # LeNet's conv2 on a 16-image shard: one chunk
+        ((32, 6, 14, 14), (16, 6, 5, 5), [32]),  # and on a 32-image shard
+        ((64, 6, 14, 14), (16, 6, 5, 5), [32, 32]),  # halves for the helper process
         ((128, 6, 14, 14), (16, 6, 5, 5), [64, 64]),
         ((128, 1, 32, 32), (6, 1, 5, 5), [32] * 4),  # conv1: rows 28 wide, batch-last since #128
     ],

@@ -11,7 +11,7 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from convscope import ops
-from convscope.ops import conv_chunks, threads
+from convscope.ops import conv_chunks, helper, threads
 from convscope.ops.threads import op_threads, run_blocks, single_threaded
 from convscope.ops.workspace import Workspace
 
@@ -27,8 +27,12 @@ CASES = [
 
 @pytest.fixture
 def four_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ops believe they have four cores, so they start threads even on a one-core runner."""
+    """Ops believe they have four cores, so they start threads even on a one-core runner.
+
+    And no helper process (`convscope.ops.helper`) takes a block from the threads.
+    """
     monkeypatch.setattr(threads, "available_cores", lambda: 4)
+    monkeypatch.setattr(helper, "usable", lambda: False)
 
 
 def test_blocks_run_on_several_threads_in_order(four_cores: None) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from convscope.ops import recycle
+from convscope.ops.conv_helped import helped_forward, helped_gradients
 from convscope.ops.conv_kwcols import (
     forward_width,
     grad_output_rows,
@@ -48,6 +49,9 @@ Chunk = tuple[slice, ConvGeometry]
 # only from `_MIN_SHORT_WORK_FOR_THREADS` numbers of columns (conv1: from 214 images).
 _MIN_INNER_FOR_THREADS = 64
 _MIN_SHORT_WORK_FOR_THREADS = 2**22
+# Two chunks of less work than this are the helper process's halves (`ConvGeometry.batch_chunks`), not a
+# thread's: on two threads LeNet's conv2 at 64 images made the ops-level step slower (RESULTS_perf #134).
+_MIN_WORK_FOR_THREADS = 2**20
 
 
 def forward(
@@ -62,26 +66,39 @@ def forward(
     by_row = window_kernels(weight, g) if any(uses_width_columns(c) for _, (_, c) in every) else kernels
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
-        scratch = block_workspace(workspace, index)
-        for k, (images, chunk) in chunks:
-            if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
-                forward_width(x, by_row, out, k, images, chunk, scratch)
-            elif (rows := row_blocks(chunk)) is not None:  # one large image: cache-sized row blocks
-                forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
-            else:
-                # Built afresh, and noted for the backward (a layer's workspace remembers).
-                cols = columns(x, images, chunk, scratch, reuse=False)
-                cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
-                shape = (g, kernels.shape[1], cols.shape[2])
-                product = scratch.empty("product", shape, np.result_type(kernels, cols))
-                np.matmul(kernels, cols, out=product)
-                product = product.reshape(geom.out_channels, *chunk.column_shape)  # (C_out, <cols>)
-                out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
-            if bias is not None:
-                out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
+        forward_block(x, by_row, kernels, bias, out, chunks, block_workspace(workspace, index))
 
-    _run_chunks(every, block, geom)
+    if workspace is not None or not helped_forward(x, by_row, kernels, bias, out, every, block, geom):
+        _run_chunks(every, block, geom)
     return out
+
+
+def forward_block(
+    x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
+    chunks: Sequence[tuple[int, Chunk]], scratch: Workspace,
+) -> None:
+    """`forward`'s work on some of its chunks: each writes its own images of ``out``.
+
+    kernels is the weight as (G, C_out/G, C_in/G*kH*kW), by_row its `window_kernels` (where a chunk
+    takes width columns). One thread's block, or the helper process's (`convscope.ops.conv_helped`).
+    """
+    g = kernels.shape[0]
+    for k, (images, chunk) in chunks:
+        if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
+            forward_width(x, by_row, out, k, images, chunk, scratch)
+        elif (rows := row_blocks(chunk)) is not None:  # one large image: cache-sized row blocks
+            forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
+        else:
+            # Built afresh, and noted for the backward (a layer's workspace remembers).
+            cols = columns(x, images, chunk, scratch, reuse=False)
+            cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+            shape = (g, kernels.shape[1], cols.shape[2])
+            product = scratch.empty("product", shape, np.result_type(kernels, cols))
+            np.matmul(kernels, cols, out=product)
+            product = product.reshape(chunk.out_channels, *chunk.column_shape)  # (C_out, <cols>)
+            out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
+        if bias is not None:
+            out[images] += bias[:, None, None]  # along the long H_out*W_out rows, while in cache
 
 
 def gradients(
@@ -104,16 +121,15 @@ def gradients(
     grad_weight = np.empty((len(chunks), *kernels.shape), dtype=grad.dtype) if for_weight else None
     grad_bias = np.empty((len(chunks), c_out), dtype=grad.dtype) if for_weight and bias is not None else None
 
-    def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
-        scratch = block_workspace(workspace, index)
-        for k, (images, chunk) in reversed(part):
-            if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
-                continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
-            each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
-            each(grad, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
+    asked = (grad, x, weight, grad_weight, grad_bias, grad_x)
 
-    if grad_weight is not None or grad_bias is not None or grad_x is not None:
-        _run_chunks(list(enumerate(chunks)), block, geom)
+    def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
+        gradient_block(*asked, part, block_workspace(workspace, index))
+
+    every = list(enumerate(chunks))
+    wanted = grad_weight is not None or grad_bias is not None or grad_x is not None
+    if wanted and (workspace is not None or not helped_gradients(*asked, every, block, geom)):
+        _run_chunks(every, block, geom)
     if flipped is not None:  # after the weight gradient, which may reuse the forward's columns
         grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
     return (
@@ -121,6 +137,18 @@ def gradients(
         None if grad_weight is None else grad_weight.sum(axis=0).reshape(weight.shape),
         None if grad_bias is None else grad_bias.sum(axis=0),
     )
+
+
+def gradient_block(
+    grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad_x: Array | None, part: Sequence[tuple[int, Chunk]], scratch: Workspace,
+) -> None:
+    """`gradients`' work on some of its chunks, last first: each writes its own images and partials."""
+    for k, (images, chunk) in reversed(part):
+        if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
+            continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
+        each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
+        each(grad, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
 
 
 def _run_chunks(
@@ -137,7 +165,7 @@ def _run_chunks(
     numbers = inner * geom.batch * geom.output_size[0] * geom.output_size[1]  # of all the columns
     widths = all(uses_width_columns(c) for _, (_, c) in chunks)
     threads_pay = widths and numbers >= _MIN_SHORT_WORK_FOR_THREADS
-    if inner < _MIN_INNER_FOR_THREADS and not threads_pay:
+    if (inner < _MIN_INNER_FOR_THREADS and not threads_pay) or numbers < _MIN_WORK_FOR_THREADS:
         with single_threaded():
             run_blocks(chunks, block)
     else:

@@ -49,9 +49,11 @@ _LONG_BATCH = 16
 _COLUMN_BUDGET = 2**20
 
 # A batch whose columns hold at least _PARTS * _MIN_PART numbers splits into a multiple of _PARTS chunks,
-# for the threads of `convscope.ops.threads`; below _MIN_PART numbers a chunk is not worth a thread. A
-# LeNet layer on 32 images (a shard of `convscope.nn.parallel`) stays one chunk, so its backward reuses
-# the forward's columns.
+# for the threads of `convscope.ops.threads`; below _MIN_PART numbers a chunk is not worth a thread. From
+# 1.5 * _MIN_PART a batch splits in two, for the helper process (`convscope.ops.conv_helped`), which pays
+# from less work than a thread: LeNet's conv2 at 64 images (960,000 numbers) is two chunks of 32. A LeNet
+# layer on 32 images (a shard of `convscope.nn.parallel`) stays one chunk, so its backward reuses the
+# forward's columns.
 _PARTS = 4
 _MIN_PART = 2**19
 
@@ -134,7 +136,10 @@ class ConvGeometry:
         (kh, kw), (oh, ow) = self.kernel_size, self.output_size
         per_image = self.in_channels * kh * kw * oh * ow
         count = -(-self.batch // max(1, _COLUMN_BUDGET // per_image))
-        parts = min(_PARTS, self.batch * per_image // _MIN_PART)
+        numbers = self.batch * per_image
+        parts = min(_PARTS, numbers // _MIN_PART)
+        if parts < 2 and 2 * numbers >= 3 * _MIN_PART:
+            parts = 2  # two halves for the helper process (`conv_helped`): LeNet's conv2 at 64 images
         if parts > 1:
             parts = 1 << (parts.bit_length() - 1)  # a power of two: even blocks for 2 or 4 threads
             count = -(-count // parts) * parts

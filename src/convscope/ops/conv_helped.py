@@ -1,0 +1,121 @@
+"""The fast convolution's chunks shared with the helper process: the second half there, the first here.
+
+`convscope.ops.conv_chunks` splits a batch into chunks by sizes alone, and works them in two blocks on
+two threads where that pays. Where the helper process (`convscope.ops.helper`) is ready, the second block
+goes there instead: its images of the inputs are copied into shared memory, the helper works them with
+the same function a thread would (`conv_chunks.forward_block`, `conv_chunks.gradient_block`), and its
+images of the result, and its chunks' partial weight gradients, are copied back. The chunks, and so the
+bits, are the same whoever works them; without the helper the threads (or this thread) work both blocks.
+
+Chunk k of images [a, b) is, in the helper's copy, chunk k - k0 of images [a - i0, b - i0), where k0 and
+i0 are its block's first chunk and first image: its arrays hold only its own block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from convscope.ops.helper import FullError, borrowed
+from convscope.ops.im2col import Array, ConvGeometry
+from convscope.ops.workspace import thread_workspace
+
+Chunk = tuple[slice, ConvGeometry]
+Block = Callable[[Sequence[tuple[int, Chunk]], int], None]
+
+# Below this many numbers of im2col columns (C_in/G*kH*kW * N*H_out*W_out) the copies and the hand-off
+# cost more than half the work saves. LeNet's conv2 at 64 images has 960,000.
+_MIN_NUMBERS = 2**18
+
+
+def helped_forward(
+    x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
+    every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
+) -> bool:
+    """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one."""
+    if not _pays(every, geom):
+        return False
+    with borrowed() as helper:
+        if helper is None:
+            return False
+        mine, theirs, k0, (i0, i1) = _halves(every)
+        try:
+            results = [helper.place(out[i0:i1].shape, out.dtype)]
+            shared_bias = None if bias is None else helper.share(bias)
+            inputs = (helper.share(x[i0:i1]), helper.share(by_row), helper.share(kernels), shared_bias)
+            arguments = (*inputs, results[0][0], _shifted(theirs, k0, i0))
+        except FullError:
+            return False
+        if helper.run(forward_part, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
+            out[i0:i1] = results[0][1]
+    return True
+
+
+def helped_gradients(
+    grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad_x: Array | None, every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
+) -> bool:
+    """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one."""
+    if not _pays(every, geom):
+        return False
+    with borrowed() as helper:
+        if helper is None:
+            return False
+        mine, theirs, k0, (i0, i1) = _halves(every)
+        asked = [a for a in (grad_weight, grad_bias) if a is not None]
+        targets = [a[k0:] for a in asked] + ([] if grad_x is None else [grad_x[i0:i1]])
+        try:
+            results = [helper.place(t.shape, t.dtype) for t in targets]
+            places = iter(where for where, _ in results)
+            inputs = (helper.share(grad[i0:i1]), None if x is None else helper.share(x[i0:i1]),
+                      helper.share(weight))  # fmt: skip
+            outputs = tuple(None if a is None else next(places) for a in (grad_weight, grad_bias, grad_x))
+            arguments = (*inputs, *outputs, _shifted(theirs, k0, i0))
+        except FullError:
+            return False
+        if helper.run(gradients_part, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
+            for target, (_, view) in zip(targets, results, strict=True):
+                target[...] = view
+    return True
+
+
+def forward_part(
+    x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
+    chunks: Sequence[tuple[int, Chunk]],
+) -> None:
+    """In the helper: `conv_chunks.forward_block` on its copies (chunks numbered within them)."""
+    from convscope.ops.conv_chunks import forward_block  # which imports this module
+
+    forward_block(x, by_row, kernels, bias, out, chunks, thread_workspace())
+
+
+def gradients_part(
+    grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
+    grad_x: Array | None, chunks: Sequence[tuple[int, Chunk]],
+) -> None:
+    """In the helper: `conv_chunks.gradient_block` on its copies (chunks numbered within them)."""
+    from convscope.ops.conv_chunks import gradient_block  # which imports this module
+
+    gradient_block(grad, x, weight, grad_weight, grad_bias, grad_x, chunks, thread_workspace())
+
+
+def _pays(every: list[tuple[int, Chunk]], geom: ConvGeometry) -> bool:
+    """Two chunks at least, and enough work for the hand-off to pay (`_MIN_NUMBERS`)."""
+    kh, kw = geom.kernel_size
+    (oh, ow), inner = geom.output_size, geom.in_channels // geom.groups * kh * kw
+    numbers = inner * geom.batch * oh * ow
+    return len(every) >= 2 and numbers >= _MIN_NUMBERS
+
+
+def _halves(
+    every: list[tuple[int, Chunk]],
+) -> tuple[list[tuple[int, Chunk]], list[tuple[int, Chunk]], int, tuple[int, int]]:
+    """This thread's block and the helper's (as `threads.run_blocks` splits for two), the helper's first
+    chunk number, and its images [i0, i1)."""
+    cut = len(every) // 2
+    mine, theirs = every[:cut], every[cut:]
+    return mine, theirs, theirs[0][0], (theirs[0][1][0].start, theirs[-1][1][0].stop)
+
+
+def _shifted(chunks: list[tuple[int, Chunk]], k0: int, i0: int) -> list[tuple[int, Chunk]]:
+    """The helper's chunks numbered from 0, their images counted from i0."""
+    return [(k - k0, (slice(images.start - i0, images.stop - i0), chunk)) for k, (images, chunk) in chunks]

@@ -1,0 +1,293 @@
+"""A helper process that works the second half of an op's batch, so ops called one at a time use two cores.
+
+Threads cannot do this well for ops of a batch of 64 (`convscope.ops.threads`): waking a sleeping thread
+costs 30-80 us on a virtual machine, and two threads working one op's halves fight for the GIL between
+their NumPy calls, so LeNet's conv2 at 64 images ran no faster on two threads than on one. A process has
+its own GIL; spinning on a counter in shared memory, it takes a task in about a microsecond.
+``benchmarks/probe_op_workers.py`` measured it before this was built: conv2's forward at 64 images 533 ->
+238 us, and the whole LeNet step of ops 4.46 -> 2.86 ms (RESULTS_perf #152).
+
+How it works:
+
+- One helper per process, started on first use (``python -m convscope.ops.helper_worker``, not a fork:
+  forking a process with threads is unsafe), sharing an anonymous memory file (``memfd``) with it: a
+  control block, a message slot and a data region. Until it says it is ready, ops work alone.
+- `Helper.post` copies what the helper's half reads into the data region, pickles the task (a function of
+  `convscope.ops` and its arguments, arrays replaced by their place in the region) into the message slot,
+  and moves the ``posted`` counter on. The helper runs the function and moves ``finished`` on;
+  `Helper.wait` spins until it has (meanwhile the caller works its own half), then the caller copies the
+  results out.
+- The helper spins `SPIN_SECONDS` after each task, then parks: it blocks on its stdin, and a task posted
+  while it is parked writes it a byte. A wake-up can race with parking, so the waiting side writes one
+  again now and then: an extra byte only wakes it once more for nothing.
+- If the helper dies, or fails a task, `wait` returns False and the caller works the half itself: the
+  same function on the same numbers, so the same bits. A helper that died is started again on next use.
+- Only where it can help: Linux (``memfd``), at least two cores, not within `threads.single_threaded`
+  (work already spread over the cores, as ``fit``'s shards), one op at a time (others work alone).
+
+Which work goes there is decided by sizes alone, never by whether the helper is there, so an op gives the
+same bits with or without it (`convscope.ops.conv_chunks`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import math
+import mmap
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from convscope._runtime import worker_environment
+from convscope.ops.threads import available_cores, op_threads, single_threaded
+
+SIZE = 2**30  # of the memory file: pages are only taken as the data region is used
+DATA = 2**20  # the data region's start: the control block and the message slot come first
+MESSAGE = 4096  # the message slot's start
+SPIN_SECONDS = 0.005  # the helper spins this long after a task before parking
+# The control block's int64 slots; FAILURES counts every task the helper failed (tests read it).
+POSTED, FINISHED, PARKED, FAILED, READY, STOP, FAILURES = range(7)
+
+
+class FullError(Exception):
+    """The helper's data region has no room for a task's arrays: the caller works alone."""
+
+
+@dataclass(frozen=True)
+class Shared:
+    """An array's place in the data region, in a message: the helper reads it as a view."""
+
+    offset: int
+    shape: tuple[int, ...]
+    dtype: str
+
+    def view(self, memory: np.ndarray) -> np.ndarray:
+        """The array at this place in ``memory`` (the memory file's bytes, a uint8 array)."""
+        dtype = np.dtype(self.dtype)
+        size = math.prod(self.shape) * dtype.itemsize
+        return memory[self.offset : self.offset + size].view(dtype).reshape(self.shape)
+
+
+def resolve(message: Any, memory: np.ndarray) -> Any:
+    """``message`` with every `Shared` in it (in lists and tuples too) replaced by its view of ``memory``."""
+    if isinstance(message, Shared):
+        return message.view(memory)
+    if isinstance(message, list | tuple):
+        return type(message)(resolve(item, memory) for item in message)
+    return message
+
+
+class Helper:
+    """The caller's side of one helper process: `post` a task, work the other half, `wait`."""
+
+    def __init__(self) -> None:
+        self._fd = os.memfd_create("convscope-helper", 0)
+        os.ftruncate(self._fd, SIZE)
+        self._memory = mmap.mmap(self._fd, SIZE)
+        self.ctrl = memoryview(self._memory)[:64].cast("q")
+        self._bytes = np.frombuffer(self._memory, np.uint8)
+        self.process = subprocess.Popen(  # started as fit's workers are (`convscope.nn.shard_pool`)
+            [sys.executable, "-P", "-m", "convscope.ops.helper_worker", str(self._fd)],
+            stdin=subprocess.PIPE, pass_fds=(self._fd,), env=worker_environment(),
+        )  # fmt: skip
+        assert self.process.stdin is not None
+        os.set_blocking(self.process.stdin.fileno(), False)  # a full pipe of wake-ups is wake-up enough
+        self._used = DATA
+        self.lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        """Started, and not dead (checked without waiting)."""
+        return bool(self.ctrl[READY]) and self.process.poll() is None
+
+    def place(self, shape: tuple[int, ...], dtype: Any) -> tuple[Shared, np.ndarray]:
+        """Room for an array in the data region: where it lies, and this side's view of it.
+
+        ``FullError`` if the region has no room left (a batch of over a gigabyte).
+        """
+        dtype = np.dtype(dtype)
+        size = math.prod(shape) * dtype.itemsize
+        start = -(-self._used // 64) * 64  # cache-line aligned
+        if start + size > SIZE:
+            raise FullError
+        self._used = start + size
+        where = Shared(start, tuple(shape), dtype.str)
+        return where, where.view(self._bytes)
+
+    def share(self, array: np.ndarray) -> Shared:
+        """``array`` copied into the data region; where it lies (`place`'s ``FullError`` if no room)."""
+        where, view = self.place(array.shape, array.dtype)
+        view[...] = array
+        return where
+
+    def run(self, function: Callable[..., None], arguments: tuple[Any, ...], here: Callable[[], None],
+            there: Callable[[], None]) -> bool:  # fmt: skip
+        """`post` ``function(*arguments)``, work ``here`` alone meanwhile (`single_threaded`), `wait`.
+
+        True if the helper did its part. Where it could not take the task, failed it or died, ``there``
+        (the same work as the helper's) runs here instead, after ``here``, and this is False.
+        """
+        posted = self.post(function, arguments)
+        done = False
+        try:
+            with single_threaded():  # the other core is the helper's
+                here()
+        finally:
+            done = posted and self.wait()  # it must be done with the shared arrays before anything goes on
+        if not done:
+            there()
+        return done
+
+    def post(self, function: Callable[..., None], arguments: tuple[Any, ...]) -> bool:
+        """Have the helper call ``function(*arguments)``, `Shared` resolved; False if the message is too big.
+
+        ``function`` must be a module-level function of ``convscope.ops``, and write its results into
+        `Shared` arrays. The data region is reused from its start by the next task (`clear`).
+        """
+        body = pickle.dumps((function.__module__, function.__name__, arguments), pickle.HIGHEST_PROTOCOL)
+        if 8 + len(body) > DATA - MESSAGE:
+            return False
+        self._memory[MESSAGE : MESSAGE + 8] = len(body).to_bytes(8, "little")
+        self._memory[MESSAGE + 8 : MESSAGE + 8 + len(body)] = body
+        self.ctrl[FAILED] = 0
+        self.ctrl[POSTED] += 1  # last: x86 keeps stores in order, so the helper sees the task whole
+        if self.ctrl[PARKED]:
+            self._wake()
+        return True
+
+    def wait(self) -> bool:
+        """Spin until the helper has finished the task posted; False if it failed it or died."""
+        spins = 0
+        while self.ctrl[FINISHED] != self.ctrl[POSTED]:
+            spins += 1
+            if spins % 4096 == 0:  # every ~0.5 ms: is it still there, and awake?
+                if self.process.poll() is not None:
+                    return False
+                if self.ctrl[PARKED]:
+                    self._wake()  # a wake-up lost to the race with parking
+        return not self.ctrl[FAILED]
+
+    def clear(self) -> None:
+        """Start the next task's arrays at the data region's start again."""
+        self._used = DATA
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            assert self.process.stdin is not None
+            os.write(self.process.stdin.fileno(), b"w")
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Ask the helper to quit, wait for it (kill it if it hangs), free the memory file."""
+        self.ctrl[STOP] = 1
+        self.ctrl[POSTED] += 1
+        self._wake()
+        with contextlib.suppress(OSError):
+            assert self.process.stdin is not None
+            self.process.stdin.close()  # end of input: a parked helper returns in any case
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.ctrl.release()
+        del self._bytes
+        with contextlib.suppress(BufferError):  # a caller still holds a view: the mapping ends with it
+            self._memory.close()
+        os.close(self._fd)
+
+
+_LOCK = threading.Lock()
+_HELPER: list[Helper] = []  # the process's helper, once started
+
+
+def _forget() -> None:
+    """In a forked child: the parent's helper is not this process's to use."""
+    _HELPER.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget)
+
+
+def usable() -> bool:
+    """Whether a helper could work here: Linux's ``memfd``, two cores, a Python that starts processes."""
+    return hasattr(os, "memfd_create") and available_cores() >= 2 and sys.platform == "linux" and bool(
+        sys.executable
+    )
+
+
+@contextlib.contextmanager
+def borrowed() -> Iterator[Helper | None]:
+    """The helper, ready and this caller's alone, for one task; None where the caller must work alone.
+
+    None: where a helper cannot work (`usable`), within `threads.single_threaded`, while another thread
+    has it, or while it is still starting (the first call starts it and does not wait for it).
+    """
+    if op_threads(2) < 2 or not usable():
+        yield None
+        return
+    helper = _helper()
+    if helper is None or not helper.ready or not helper.lock.acquire(blocking=False):
+        yield None
+        return
+    try:
+        helper.clear()
+        yield helper
+    finally:
+        helper.lock.release()
+
+
+def _helper() -> Helper | None:
+    """The process's helper: started on first use, and again after one died."""
+    with _LOCK:
+        if _HELPER and _HELPER[0].process.poll() is not None:
+            _HELPER.pop().close()
+        if not _HELPER:
+            try:
+                _HELPER.append(Helper())
+            except OSError:  # no processes, or no memory file, here: work alone
+                return None
+        return _HELPER[0]
+
+
+def close_helper() -> None:
+    """Stop the process's helper, if it has one (the next op that can use one starts another).
+
+    Examples
+    --------
+    >>> close_helper()
+    """
+    with _LOCK:
+        while _HELPER:
+            _HELPER.pop().close()
+
+
+atexit.register(close_helper)
+
+
+def wait_until_ready(timeout: float = 30.0) -> bool:
+    """Start the helper if it can work here and wait until it is ready; whether it is (tests, benchmarks).
+
+    Examples
+    --------
+    >>> wait_until_ready() in (True, False)
+    True
+    """
+    if not usable():
+        return False
+    helper = _helper()
+    deadline = time.monotonic() + timeout
+    while helper is not None and not helper.ready and time.monotonic() < deadline:
+        if helper.process.poll() is not None:
+            return False
+        time.sleep(0.01)
+    return helper is not None and helper.ready

@@ -1,0 +1,62 @@
+"""A convolution's chunks shared with the helper process give the same bits as on one thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from convscope import ops
+from convscope.ops import helper
+from convscope.ops.helper import FAILURES, FINISHED
+from convscope.ops.threads import single_threaded
+
+pytestmark = pytest.mark.skipif(not helper.usable(), reason="the helper needs Linux's memfd and two cores")
+
+CASES = [
+    ((64, 6, 14, 14), (16, 6, 5, 5), {}),  # LeNet's conv2: two width-column chunks of 32
+    ((64, 1, 32, 32), (6, 1, 5, 5), {}),  # conv1: two chunks, no threads
+    ((256, 6, 14, 14), (16, 6, 5, 5), {}),  # four chunks: two each
+    ((64, 3, 64, 64), (6, 3, 5, 5), {"padding": 2}),  # padded, batch-first im2col chunks
+    ((128, 4, 32, 32), (8, 2, 3, 3), {"stride": 2, "groups": 2}),  # strided and grouped
+    ((64, 8, 16, 16), (8, 8, 3, 3), {"padding": 1, "dilation": 2}),  # dilated
+    ((4, 32, 64, 64), (32, 32, 3, 3), {"padding": 1}),  # one large image a chunk (row blocks)
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(("x_shape", "w_shape", "settings"), CASES)
+def test_the_helper_gives_the_bits_of_one_thread(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], settings: dict[str, Any], dtype: type,
+    rng: np.random.Generator,
+) -> None:
+    assert helper.wait_until_ready()
+    x, w = rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
+    ctrl = helper._HELPER[0].ctrl
+    done, failed = ctrl[FINISHED], ctrl[FAILURES]
+    out = ops.conv2d(x, w, b, **settings)
+    grad = rng.standard_normal(out.shape).astype(dtype)
+    both = ops.conv2d_backward(grad, x, w, b, **settings)
+    weight_only = ops.conv2d_backward_weight(grad, x, w, b, **settings)
+    input_only = ops.conv2d_backward_input(grad, x, w, b, **settings)
+    assert ctrl[FINISHED] > done, "the helper took no part"
+    assert ctrl[FAILURES] == failed, "the helper failed its part (and the caller worked it)"
+    with single_threaded():
+        alone = [ops.conv2d(x, w, b, **settings), *ops.conv2d_backward(grad, x, w, b, **settings),
+                 *ops.conv2d_backward_weight(grad, x, w, b, **settings),
+                 ops.conv2d_backward_input(grad, x, w, b, **settings)]  # fmt: skip
+    for got, want in zip([out, *both, *weight_only, input_only], alone, strict=True):
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want)
+
+
+def test_a_shard_sized_batch_stays_one_chunk_and_here(rng: np.random.Generator) -> None:
+    """32 images of LeNet's conv2 (a shard of fit) are one chunk: nothing to share."""
+    assert helper.wait_until_ready()
+    x = rng.standard_normal((32, 6, 14, 14)).astype(np.float32)
+    w = rng.standard_normal((16, 6, 5, 5)).astype(np.float32)
+    done = helper._HELPER[0].ctrl[FINISHED]
+    ops.conv2d(x, w)
+    assert helper._HELPER[0].ctrl[FINISHED] == done

@@ -1,0 +1,139 @@
+"""The ops' helper process: it takes a task in shared memory, parks when idle, and never costs a result.
+
+Linux only (its memory file); elsewhere ops work alone, which the other tests cover.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+from convscope import ops
+from convscope.ops import conv_helped, helper
+from convscope.ops.helper import FAILURES, FINISHED, PARKED, POSTED, Helper
+from convscope.ops.threads import single_threaded
+
+pytestmark = pytest.mark.skipif(not helper.usable(), reason="the helper needs Linux's memfd and two cores")
+
+
+@pytest.fixture
+def ready() -> Helper:
+    """The process's helper, started and ready."""
+    assert helper.wait_until_ready(), "the helper process did not start"
+    assert helper._HELPER
+    return helper._HELPER[0]
+
+
+def _lenet_conv2(rng: np.random.Generator, batch: int = 64) -> tuple[np.ndarray, ...]:
+    x = rng.standard_normal((batch, 6, 14, 14)).astype(np.float32)
+    w = rng.standard_normal((16, 6, 5, 5)).astype(np.float32)
+    b = rng.standard_normal(16).astype(np.float32)
+    grad = rng.standard_normal((batch, 16, 10, 10)).astype(np.float32)
+    return x, w, b, grad
+
+
+def test_a_task_runs_in_the_helper_and_its_results_come_back(ready: Helper, rng: np.random.Generator) -> None:
+    x, w, b, _ = _lenet_conv2(rng)
+    before, failed = ready.ctrl[FINISHED], ready.ctrl[FAILURES]
+    out = ops.conv2d(x, w, b)
+    assert ready.ctrl[FINISHED] == before + 1, "conv2d at 64 images did not use the helper"
+    assert ready.ctrl[FAILURES] == failed
+    with single_threaded():  # no helper: both halves here
+        alone = ops.conv2d(x, w, b)
+    assert np.array_equal(out, alone)
+
+
+def test_a_parked_helper_is_woken_by_the_next_task(ready: Helper, rng: np.random.Generator) -> None:
+    x, w, b, _ = _lenet_conv2(rng)
+    ops.conv2d(x, w, b)
+    deadline = time.monotonic() + 5
+    while not ready.ctrl[PARKED] and time.monotonic() < deadline:
+        time.sleep(helper.SPIN_SECONDS)
+    assert ready.ctrl[PARKED], "the helper kept spinning with nothing to do"
+    before = ready.ctrl[FINISHED]
+    out = ops.conv2d(x, w, b)
+    assert ready.ctrl[FINISHED] == before + 1
+    with single_threaded():
+        assert np.array_equal(out, ops.conv2d(x, w, b))
+
+
+def test_a_failed_task_is_worked_here_and_the_helper_goes_on(ready: Helper) -> None:
+    ran: list[str] = []
+    with helper.borrowed() as lent:
+        assert lent is ready
+        # forward_part with no arrays raises in the helper: the caller's fallback runs instead
+        done = lent.run(conv_helped.forward_part, (None,) * 6, lambda: ran.append("here"),
+                        lambda: ran.append("there"))  # fmt: skip
+    assert not done
+    assert ran == ["here", "there"]
+    assert ready.ctrl[FAILURES] > 0
+    assert ready.ready, "a failed task stopped the helper"
+
+
+def test_the_helper_runs_convscope_ops_functions_only(ready: Helper) -> None:
+    with helper.borrowed() as lent:
+        assert lent is not None
+        assert not lent.run(np.copyto, (), lambda: None, lambda: None)
+
+
+def test_a_dead_helper_costs_no_result_and_is_replaced(ready: Helper, rng: np.random.Generator) -> None:
+    x, w, b, grad = _lenet_conv2(rng)
+    with single_threaded():
+        expected = ops.conv2d_backward(grad, x, w, b)
+    os.kill(ready.process.pid, signal.SIGKILL)
+    ready.process.wait()
+    with helper.borrowed() as lent:  # dead, so a new one starts: this call works alone
+        assert lent is None
+    for got, want in zip(ops.conv2d_backward(grad, x, w, b), expected, strict=True):
+        assert np.array_equal(got, want)
+    assert helper.wait_until_ready()
+    assert helper._HELPER[0] is not ready
+
+
+def test_a_helper_that_dies_during_a_task_is_not_waited_for(ready: Helper) -> None:
+    os.kill(ready.process.pid, signal.SIGSTOP)  # it cannot take the task
+    try:
+        with helper.borrowed() as lent:
+            assert lent is not None
+            posted = lent.post(conv_helped.forward_part, (None,) * 6)
+            assert posted
+            os.kill(ready.process.pid, signal.SIGKILL)
+            assert not lent.wait()
+            assert lent.ctrl[FINISHED] != lent.ctrl[POSTED]
+    finally:
+        ready.process.wait()
+
+
+def test_within_single_threaded_and_while_lent_there_is_no_helper(ready: Helper) -> None:
+    with single_threaded(), helper.borrowed() as lent:
+        assert lent is None
+    with helper.borrowed() as first, helper.borrowed() as second:
+        assert first is ready
+        assert second is None  # one op at a time: another thread's op works alone
+
+
+def test_close_stops_the_helper_and_the_next_op_starts_one(ready: Helper, rng: np.random.Generator) -> None:
+    helper.close_helper()
+    assert ready.process.poll() is not None
+    x, w, b, _ = _lenet_conv2(rng)
+    ops.conv2d(x, w, b)  # starts a new one, works alone meanwhile
+    assert helper.wait_until_ready()
+
+
+def test_a_forked_child_does_not_use_its_parents_helper(ready: Helper, rng: np.random.Generator) -> None:
+    x, w, b, _ = _lenet_conv2(rng)
+    with single_threaded():
+        expected = ops.conv2d(x, w, b)
+    finished = ready.ctrl[FINISHED]
+    pid = os.fork()
+    if pid == 0:  # the child: its own helper (or none yet), the same numbers
+        code = 0 if not helper._HELPER and np.array_equal(ops.conv2d(x, w, b), expected) else 1
+        helper.close_helper()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert ready.ctrl[FINISHED] == finished, "the child posted to its parent's helper"
