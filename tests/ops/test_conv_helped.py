@@ -60,3 +60,19 @@ def test_a_shard_sized_batch_stays_one_chunk_and_here(rng: np.random.Generator) 
     done = helper._HELPER[0].ctrl[FINISHED]
     ops.conv2d(x, w)
     assert helper._HELPER[0].ctrl[FINISHED] == done
+
+
+def test_inputs_in_shared_memory_give_the_same_bits(rng: np.random.Generator) -> None:
+    """conv2's input as the step has it (a ReLU's result, in the helper's memory): no copy, same bits."""
+    assert helper.wait_until_ready()
+    x = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32))
+    assert helper._HELPER[0].locate(x) is not None
+    w = rng.standard_normal((16, 6, 5, 5)).astype(np.float32)
+    out = ops.conv2d(x, w)
+    assert helper._HELPER[0].locate(out) is not None
+    grad = ops.relu(rng.standard_normal(out.shape).astype(np.float32))
+    got = [out, *ops.conv2d_backward(grad, x, w)]
+    with single_threaded():
+        want = [ops.conv2d(x, w), *ops.conv2d_backward(grad, x, w)]
+    for a, b in zip(got, want, strict=True):
+        assert np.array_equal(a, b)

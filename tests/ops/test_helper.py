@@ -137,3 +137,31 @@ def test_a_forked_child_does_not_use_its_parents_helper(ready: Helper, rng: np.r
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert ready.ctrl[FINISHED] == finished, "the child posted to its parent's helper"
+
+
+def test_op_results_lie_in_the_helpers_memory_and_reach_it_without_a_copy(
+    ready: Helper, rng: np.random.Generator
+) -> None:
+    x = rng.standard_normal((64, 6, 14, 14)).astype(np.float32)
+    private = ready.locate(x)
+    shared = ops.relu(x)  # 301 KB: a recycled result, from the helper's memory
+    assert private is None
+    where = ready.locate(shared)
+    assert where is not None
+    assert np.array_equal(where.view(ready._bytes), shared)
+    assert ready.share(shared) == where  # no copy: the helper reads the result where it lies
+    assert ready.locate(shared[:, :, ::2]) is None  # not contiguous: copied
+
+
+def test_a_forked_child_gets_its_own_copy_of_shared_results(ready: Helper, rng: np.random.Generator) -> None:
+    result = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32))
+    assert ready.locate(result) is not None
+    before = result.copy()
+    pid = os.fork()
+    if pid == 0:  # the child sees what the parent had, then writes over it
+        code = 0 if np.array_equal(result, before) else 1
+        result[...] = -1.0
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child did not inherit the result's numbers"
+    assert np.array_equal(result, before), "the child's write reached the parent's result"

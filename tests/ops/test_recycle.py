@@ -134,3 +134,38 @@ def test_recycled_results_give_the_same_bits_call_after_call() -> None:
             assert other is not None
             assert not np.shares_memory(one, other)
             np.testing.assert_array_equal(one, other)
+
+
+def test_a_source_gives_new_blocks_and_kept_blocks_from_elsewhere_retire(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(recycle, "_SOURCE", [])
+    monkeypatch.setattr(recycle, "_SOURCED", set())
+    memory = np.zeros(2**23, np.uint8)
+    given: list[int] = []
+
+    def source(size: int) -> np.ndarray | None:
+        start = sum(given)
+        given.append(size)
+        return np.frombuffer(memoryview(memory)[start : start + size], np.uint8)
+
+    first = recycle.empty(SHAPE, np.float32)  # from malloc, and kept
+    address = first.ctypes.data
+    del first
+    recycle.use_source(source)
+    try:
+        a = recycle.empty(SHAPE, np.float32)
+        assert a.ctypes.data != address  # the malloc block is not handed out while a source is set
+        assert np.shares_memory(a, memory)
+        a_address = a.ctypes.data
+        b = recycle.empty(SHAPE, np.float32)  # a is held: a second block from the source
+        assert np.shares_memory(b, memory)
+        assert not np.shares_memory(a, b)
+        del a
+        assert recycle.empty(SHAPE, np.float32).ctypes.data == a_address  # reused, not taken again
+        assert len(given) == 2
+    finally:
+        recycle.use_source(None)
+    fresh = recycle.empty((2**17,), np.float32)  # a new size, after the source: malloc's
+    assert not np.shares_memory(fresh, memory)
+    assert len(given) == 2

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from convscope.ops.helper import FullError, borrowed
+from convscope.ops.helper import borrowed
+from convscope.ops.helper_memory import FullError, Shared
 from convscope.ops.im2col import Array, ConvGeometry
 from convscope.ops.workspace import thread_workspace
 
@@ -39,14 +40,14 @@ def helped_forward(
             return False
         mine, theirs, k0, (i0, i1) = _halves(every)
         try:
-            results = [helper.place(out[i0:i1].shape, out.dtype)]
+            results = [helper.target(out[i0:i1])]
             shared_bias = None if bias is None else helper.share(bias)
             inputs = (helper.share(x[i0:i1]), helper.share(by_row), helper.share(kernels), shared_bias)
             arguments = (*inputs, results[0][0], _shifted(theirs, k0, i0))
         except FullError:
             return False
         if helper.run(forward_part, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
-            out[i0:i1] = results[0][1]
+            _copy_back([out[i0:i1]], results)
     return True
 
 
@@ -64,7 +65,7 @@ def helped_gradients(
         asked = [a for a in (grad_weight, grad_bias) if a is not None]
         targets = [a[k0:] for a in asked] + ([] if grad_x is None else [grad_x[i0:i1]])
         try:
-            results = [helper.place(t.shape, t.dtype) for t in targets]
+            results = [helper.target(t) for t in targets]
             places = iter(where for where, _ in results)
             inputs = (helper.share(grad[i0:i1]), None if x is None else helper.share(x[i0:i1]),
                       helper.share(weight))  # fmt: skip
@@ -73,8 +74,7 @@ def helped_gradients(
         except FullError:
             return False
         if helper.run(gradients_part, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
-            for target, (_, view) in zip(targets, results, strict=True):
-                target[...] = view
+            _copy_back(targets, results)
     return True
 
 
@@ -114,6 +114,13 @@ def _halves(
     cut = len(every) // 2
     mine, theirs = every[:cut], every[cut:]
     return mine, theirs, theirs[0][0], (theirs[0][1][0].start, theirs[-1][1][0].stop)
+
+
+def _copy_back(targets: list[Array], results: list[tuple[Shared, Array | None]]) -> None:
+    """The helper's results into ``targets``, where it did not write them there itself."""
+    for target, (_, view) in zip(targets, results, strict=True):
+        if view is not None:
+            target[...] = view
 
 
 def _shifted(chunks: list[tuple[int, Chunk]], k0: int, i0: int) -> list[tuple[int, Chunk]]:

@@ -11,12 +11,16 @@ How it works:
 
 - One helper per process, started on first use (``python -m convscope.ops.helper_worker``, not a fork:
   forking a process with threads is unsafe), sharing an anonymous memory file (``memfd``) with it: a
-  control block, a message slot and a data region. Until it says it is ready, ops work alone.
-- `Helper.post` copies what the helper's half reads into the data region, pickles the task (a function of
-  `convscope.ops` and its arguments, arrays replaced by their place in the region) into the message slot,
-  and moves the ``posted`` counter on. The helper runs the function and moves ``finished`` on;
-  `Helper.wait` spins until it has (meanwhile the caller works its own half), then the caller copies the
-  results out.
+  control block, a message slot, a data region, and the blocks `convscope.ops.recycle` hands op results
+  out of from then on. Until the helper says it is ready, ops work alone.
+- An op's arrays that are results of earlier ops already lie in the memory file, so the helper reads and
+  writes them where they are; others (the caller's own arrays, weights) are copied into the data region
+  (`Helper.share`, `Helper.target`). `Helper.post` pickles the task (a function of `convscope.ops` and
+  its arguments, arrays replaced by their place, `Shared`) into the message slot and moves the ``posted``
+  counter on. The helper runs the function and moves ``finished`` on; `Helper.wait` spins until it has
+  (meanwhile the caller works its own half).
+- A forked child maps the blocks again as its own private copy (`Helper.privatise`), so that a fork
+  still keeps parent and child apart.
 - The helper spins `SPIN_SECONDS` after each task, then parks: it blocks on its stdin, and a task posted
   while it is parked writes it a byte. A wake-up can race with parking, so the waiting side writes one
   again now and then: an extra byte only wakes it once more for nothing.
@@ -42,48 +46,22 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from convscope._runtime import worker_environment
+from convscope.ops import recycle
+from convscope.ops.helper_memory import FullError, Shared, map_privately
 from convscope.ops.threads import available_cores, op_threads, single_threaded
 
-SIZE = 2**30  # of the memory file: pages are only taken as the data region is used
+SIZE = 2**30  # of the memory file: pages are only taken as they are used
 DATA = 2**20  # the data region's start: the control block and the message slot come first
+BLOCKS = 2**29  # the data region's end, and the start of `convscope.ops.recycle`'s blocks
 MESSAGE = 4096  # the message slot's start
 SPIN_SECONDS = 0.005  # the helper spins this long after a task before parking
 # The control block's int64 slots; FAILURES counts every task the helper failed (tests read it).
 POSTED, FINISHED, PARKED, FAILED, READY, STOP, FAILURES = range(7)
-
-
-class FullError(Exception):
-    """The helper's data region has no room for a task's arrays: the caller works alone."""
-
-
-@dataclass(frozen=True)
-class Shared:
-    """An array's place in the data region, in a message: the helper reads it as a view."""
-
-    offset: int
-    shape: tuple[int, ...]
-    dtype: str
-
-    def view(self, memory: np.ndarray) -> np.ndarray:
-        """The array at this place in ``memory`` (the memory file's bytes, a uint8 array)."""
-        dtype = np.dtype(self.dtype)
-        size = math.prod(self.shape) * dtype.itemsize
-        return memory[self.offset : self.offset + size].view(dtype).reshape(self.shape)
-
-
-def resolve(message: Any, memory: np.ndarray) -> Any:
-    """``message`` with every `Shared` in it (in lists and tuples too) replaced by its view of ``memory``."""
-    if isinstance(message, Shared):
-        return message.view(memory)
-    if isinstance(message, list | tuple):
-        return type(message)(resolve(item, memory) for item in message)
-    return message
 
 
 class Helper:
@@ -101,8 +79,10 @@ class Helper:
         )  # fmt: skip
         assert self.process.stdin is not None
         os.set_blocking(self.process.stdin.fileno(), False)  # a full pipe of wake-ups is wake-up enough
-        self._used = DATA
-        self.lock = threading.Lock()
+        self._used, self._blocks_used = DATA, BLOCKS
+        self._start = self._bytes.ctypes.data  # this side's address of the memory file
+        self.lock, self._block_lock = threading.Lock(), threading.Lock()
+        recycle.use_source(self.shared_block)  # op results in shared memory: no copy to the helper
 
     @property
     def ready(self) -> bool:
@@ -124,10 +104,46 @@ class Helper:
         return where, where.view(self._bytes)
 
     def share(self, array: np.ndarray) -> Shared:
-        """``array`` copied into the data region; where it lies (`place`'s ``FullError`` if no room)."""
-        where, view = self.place(array.shape, array.dtype)
-        view[...] = array
+        """Where the helper reads ``array``: where it lies if in shared memory, else a copy in the region.
+
+        `place`'s ``FullError`` if a copy finds no room.
+        """
+        where = self.locate(array)
+        if where is None:
+            where, view = self.place(array.shape, array.dtype)
+            view[...] = array
         return where
+
+    def target(self, array: np.ndarray) -> tuple[Shared, np.ndarray | None]:
+        """Where the helper writes what goes into ``array``: ``array`` itself if it is in shared memory,
+        else room in the data region, whose view (second) the caller copies into ``array`` after."""
+        where = self.locate(array)
+        if where is not None:
+            return where, None
+        return self.place(array.shape, array.dtype)
+
+    def locate(self, array: np.ndarray) -> Shared | None:
+        """Where C-contiguous ``array`` lies in the memory file (a result from `shared_block`), or None."""
+        if not array.flags.c_contiguous:
+            return None
+        offset = array.__array_interface__["data"][0] - self._start
+        if not 0 <= offset <= SIZE - array.nbytes:
+            return None
+        return Shared(offset, array.shape, array.dtype.str)
+
+    def shared_block(self, size: int) -> np.ndarray | None:
+        """A new block of ``size`` bytes of the memory file, for `convscope.ops.recycle`; None when full.
+
+        Blocks are never given back (recycle keeps them); past `SIZE` results come from malloc again.
+        """
+        with self._block_lock:  # not _LOCK: recycle holds its own lock when it calls this
+            start = self._blocks_used
+            if start + size > SIZE:
+                return None
+            self._blocks_used = start + -(-size // 4096) * 4096  # page-aligned
+        # An array of its own over the bytes (not a slice of _bytes): views of results made from it refer
+        # to it, so recycle's count of references to it says whether anything still sees the block.
+        return np.frombuffer(memoryview(self._memory)[start : start + size], np.uint8)
 
     def run(self, function: Callable[..., None], arguments: tuple[Any, ...], here: Callable[[], None],
             there: Callable[[], None]) -> bool:  # fmt: skip
@@ -185,8 +201,20 @@ class Helper:
             assert self.process.stdin is not None
             os.write(self.process.stdin.fileno(), b"w")
 
+    def privatise(self) -> None:
+        """In a forked child: the shared blocks become the child's own copy, at the same addresses.
+
+        A fork copies a process's memory, so that neither sees the other's writes; but shared memory stays
+        shared. Arrays the child inherited in `shared_block`s would otherwise change under the parent's
+        feet (and the parent's under the child's), so their pages are mapped again, privately.
+        """
+        length = self._blocks_used - BLOCKS
+        if length:
+            map_privately(self._start + BLOCKS, length)
+
     def close(self, timeout: float = 5.0) -> None:
         """Ask the helper to quit, wait for it (kill it if it hangs), free the memory file."""
+        recycle.use_source(None)  # results already in shared memory stay valid: the mapping lives on
         self.ctrl[STOP] = 1
         self.ctrl[POSTED] += 1
         self._wake()
@@ -210,8 +238,12 @@ _HELPER: list[Helper] = []  # the process's helper, once started
 
 
 def _forget() -> None:
-    """In a forked child: the parent's helper is not this process's to use."""
-    _HELPER.clear()
+    """In a forked child: the parent's helper is not this process's to use, nor its memory to share."""
+    while _HELPER:
+        _HELPER.pop().privatise()
+    recycle.use_source(None)
+
+
 
 
 if hasattr(os, "register_at_fork"):

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from convscope.geometry import Window
+from convscope.ops.pool_helped import helped_max_pool, helped_max_pool_backward
 from convscope.ops.pool_indices import check_indices, flat_indices, scatter, window_argmax
 from convscope.ops.pool_offsets import offset_values, offset_views, window_max
 from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
@@ -63,6 +64,10 @@ def max_pool2d(
     """
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
+    settings = (kernel_size, stride, padding, dilation)
+    halves = None if return_indices else helped_max_pool(arr, (*arr.shape[:2], *win.output_size), settings)
+    if halves is not None:
+        return halves  # the second half of the batch pooled in the helper process
     values = offset_views(pad_with(arr, win, -np.inf), win)
     if not return_indices:
         return window_max(values)
@@ -94,6 +99,10 @@ def max_pool2d_backward(
     arr = as_input(x)
     win = pool_windows(arr, kernel_size, stride, padding, dilation)
     g = as_grad_output(grad_output, win, arr)
+    plain = indices is None and output is None and workspace is None  # what the helper takes
+    halves = helped_max_pool_backward(g, arr, (kernel_size, stride, padding, dilation)) if plain else None
+    if halves is not None:
+        return halves
     if indices is not None:
         return scatter(g, check_indices(indices, g.shape, arr.shape[2] * arr.shape[3]), arr.shape, win)
     if takes_pairs(arr, win):  # finds each window's maximum on the way: ``output`` is not read

@@ -20,6 +20,7 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,8 @@ _LEAST_BYTES = 2**18  # smaller arrays come from malloc's own free lists, withou
 _MOST_BYTES = 2**27  # 128 MB of blocks kept in all, in use or not
 _LOCK = threading.Lock()  # threads of one op (`convscope.ops.threads`) take results at the same time
 _KEPT: dict[int, list[Array]] = {}  # bytes -> blocks (1-D uint8 arrays) of that size
+_SOURCE: list[Callable[[int], Array | None]] = []  # where new blocks come from, if not malloc (`use_source`)
+_SOURCED: set[int] = set()  # ids of the kept blocks that came from the source
 
 
 def _after_fork() -> None:
@@ -77,17 +80,40 @@ def empty(shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
         return block.view(kind).reshape(shape)
 
 
+def use_source(source: Callable[[int], Array | None] | None) -> None:
+    """Take new blocks from ``source(size)`` (where it gives None, from malloc); None: malloc's only.
+
+    The ops' helper process (`convscope.ops.helper`) gives blocks of the memory it shares with this
+    process, so the results of one op reach the helper's half of the next without a copy. Kept blocks
+    from elsewhere are not handed out again while a source is set (they go once nothing uses them).
+
+    Examples
+    --------
+    >>> use_source(lambda size: None)  # every block from malloc, as without a source
+    >>> use_source(None)
+    """
+    with _LOCK:
+        _SOURCE[:] = [] if source is None else [source]
+        _drop_unused()
+
+
 def _free_block(size: int) -> Array:
     """A kept block of ``size`` bytes that nothing uses, or a new one (kept if the budget allows)."""
     blocks = _KEPT.get(size, [])
     for i in range(len(blocks)):
-        if _count(blocks, i) == _UNUSED:
+        if _count(blocks, i) == _UNUSED and (not _SOURCE or id(blocks[i]) in _SOURCED):
             return blocks[i]
-    block = np.empty(size, dtype=np.uint8)
+    block = _SOURCE[0](size) if _SOURCE else None
+    if block is None:
+        block = np.empty(size, dtype=np.uint8)
+    else:
+        _SOURCED.add(id(block))  # the block is kept (below) or dropped at once, taking its id with it
     if _kept_bytes() + size > _MOST_BYTES:
         _drop_unused()  # may forget this size's list too, when it was empty: look it up again below
     if _kept_bytes() + size <= _MOST_BYTES:
         _KEPT.setdefault(size, []).append(block)
+    else:
+        _SOURCED.discard(id(block))
     return block
 
 
@@ -96,9 +122,11 @@ def _kept_bytes() -> int:
 
 
 def _drop_unused() -> None:
-    """Forget every kept block that nothing uses (the allocator gets it back)."""
+    """Forget every kept block that nothing uses (the allocator, or the source, gets it back)."""
     for size, blocks in list(_KEPT.items()):
-        blocks[:] = [blocks[i] for i in range(len(blocks)) if _count(blocks, i) != _UNUSED]
+        used = [_count(blocks, i) != _UNUSED for i in range(len(blocks))]
+        _SOURCED.difference_update(id(block) for block, kept in zip(blocks, used, strict=True) if not kept)
+        blocks[:] = [block for block, kept in zip(blocks, used, strict=True) if kept]
         if not blocks:
             del _KEPT[size]
 

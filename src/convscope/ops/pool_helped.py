@@ -1,0 +1,96 @@
+"""Max pooling's forward and backward in two halves of the batch: the second in the helper process.
+
+Each image's maxima, and its gradient's routes, are its own, so the halves give the same bits as the
+whole. Pooling moves many numbers for little arithmetic, so it pays to share only when the input already
+lies in the helper's shared memory (an op's result, `convscope.ops.recycle`): copying it there cost more
+than the half saved (LeNet's pool1 at 64 images, forward 162 -> 224 us). Then the second half's images are
+pooled there by the same public op while this thread pools the first; otherwise (None) the caller pools
+the whole batch as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from convscope._validate import trusted_values
+from convscope.ops import recycle
+from convscope.ops.helper import borrowed
+from convscope.ops.helper_memory import FullError
+from convscope.ops.pool_windows import Array
+
+# Below this many input values the hand-off costs more than half the work saves: LeNet's pool2 at 64
+# images has 102,400 (its forward 146 us alone, 171 in halves; its backward 290 alone, 254 in halves),
+# pool1 307,200.
+_MIN_VALUES, _MIN_VALUES_BACKWARD = 2**17, 2**16
+
+Settings = tuple[Any, Any, Any, Any]  # kernel_size, stride, padding, dilation, as the caller gave them
+
+
+def helped_max_pool(x: Array, out_shape: tuple[int, ...], settings: Settings) -> Array | None:
+    """`convscope.ops.pool.max_pool2d` of checked x (N, C, H, W) in two halves, or None (no helper here)."""
+    from convscope.ops.pool import max_pool2d
+
+    def pool(x: Array) -> Array:
+        return max_pool2d(x, *settings)  # type: ignore[return-value]  # no indices: one array
+
+    return _halves(pool, max_pool_part, (x,), out_shape, settings, _MIN_VALUES)
+
+
+def helped_max_pool_backward(g: Array, x: Array, settings: Settings) -> Array | None:
+    """`convscope.ops.pool.max_pool2d_backward` of checked arrays in two halves, or None (no helper here)."""
+    from convscope.ops.pool import max_pool2d_backward
+
+    def route(g: Array, x: Array) -> Array:
+        return max_pool2d_backward(g, x, *settings)
+
+    return _halves(route, max_pool_backward_part, (g, x), x.shape, settings, _MIN_VALUES_BACKWARD)
+
+
+def max_pool_part(x: Array, out: Array, *settings: Any) -> None:
+    """In the helper: out = `max_pool2d` of its half."""
+    from convscope.ops.pool import max_pool2d
+
+    out[...] = max_pool2d(x, *settings)
+
+
+def max_pool_backward_part(g: Array, x: Array, out: Array, *settings: Any) -> None:
+    """In the helper: out = `max_pool2d_backward` of its half."""
+    from convscope.ops.pool import max_pool2d_backward
+
+    out[...] = max_pool2d_backward(g, x, *settings)
+
+
+def _halves(
+    op: Callable[..., Array], part: Callable[..., None], batched: tuple[Array, ...],
+    out_shape: tuple[int, ...], settings: Settings, least: int,
+) -> Array | None:
+    """``op`` of the ``batched`` arrays (x last) in two halves, the second run by ``part`` in the helper.
+
+    Only from ``least`` values of x.
+    """
+    x = batched[-1]
+    if len(x) < 2 or x.size < least:
+        return None
+    with borrowed() as helper:
+        if helper is None or helper.locate(x) is None:
+            return None
+        cut = len(x) // 2
+        out = recycle.empty(out_shape, x.dtype)
+        try:
+            where, view = helper.target(out[cut:])
+            inputs = [helper.share(a[cut:]) for a in batched]
+        except FullError:
+            return None
+
+        def here() -> None:
+            with trusted_values():  # the caller checked the whole batch
+                out[:cut] = op(*(a[:cut] for a in batched))
+
+        def there() -> None:
+            with trusted_values():
+                out[cut:] = op(*(a[cut:] for a in batched))
+
+        if helper.run(part, (*inputs, where, *settings), here, there) and view is not None:
+            out[cut:] = view
+    return out
