@@ -165,3 +165,17 @@ def test_a_forked_child_gets_its_own_copy_of_shared_results(ready: Helper, rng: 
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, "the child did not inherit the result's numbers"
     assert np.array_equal(result, before), "the child's write reached the parent's result"
+
+
+def test_a_stopped_helper_is_given_up_on_and_the_op_finishes(ready: Helper, rng: np.random.Generator) -> None:
+    """A helper that takes no task (stopped, as by a debugger) must not hang the caller's op."""
+    x, w, b, grad = _lenet_conv2(rng)
+    with single_threaded():
+        expected = ops.conv2d_backward(grad, x, w, b)
+    os.kill(ready.process.pid, signal.SIGSTOP)
+    start = time.monotonic()
+    got = ops.conv2d_backward(grad, x, w, b)
+    assert time.monotonic() - start < 10
+    assert ready.process.poll() is not None, "the stopped helper was left behind"
+    for a, want in zip(got, expected, strict=True):
+        assert np.array_equal(a, want)

@@ -152,13 +152,16 @@ class Helper:
         True if the helper did its part. Where it could not take the task, failed it or died, ``there``
         (the same work as the helper's) runs here instead, after ``here``, and this is False.
         """
-        posted = self.post(function, arguments)
+        posted, start = self.post(function, arguments), time.perf_counter()
         done = False
         try:
             with single_threaded():  # the other core is the helper's
                 here()
         finally:
-            done = posted and self.wait()  # it must be done with the shared arrays before anything goes on
+            # The helper must be done with the shared arrays before anything goes on. Its half is as much
+            # work as this one: long after this one ended, it is stuck (a stopped process), not slow.
+            patience = 1.0 + 20 * (time.perf_counter() - start)
+            done = posted and self.wait(patience)
         if not done:
             there()
         return done
@@ -180,16 +183,36 @@ class Helper:
             self._wake()
         return True
 
-    def wait(self) -> bool:
-        """Spin until the helper has finished the task posted; False if it failed it or died."""
+    def wait(self, patience: float = 60.0) -> bool:
+        """Spin until the helper has finished the task posted; False if it failed it, died or hung.
+
+        A helper still at it ``patience`` seconds after this began waiting is killed (the caller then
+        works its half). An interrupt (Ctrl-C) while waiting still waits for the helper, whose writes into
+        shared results must end before anything else may use their memory, then goes on.
+        """
+        try:
+            return self._wait(time.perf_counter() + patience)
+        except BaseException:
+            self._wait(time.perf_counter() + patience, interruptible=False)
+            raise
+
+    def _wait(self, deadline: float, interruptible: bool = True) -> bool:
         spins = 0
         while self.ctrl[FINISHED] != self.ctrl[POSTED]:
             spins += 1
-            if spins % 4096 == 0:  # every ~0.5 ms: is it still there, and awake?
-                if self.process.poll() is not None:
-                    return False
-                if self.ctrl[PARKED]:
-                    self._wake()  # a wake-up lost to the race with parking
+            if spins % 4096 == 0:  # every ~0.5 ms: is it still there, awake, on time?
+                try:
+                    if self.process.poll() is not None:
+                        return False
+                    if self.ctrl[PARKED]:
+                        self._wake()  # a wake-up lost to the race with parking
+                    if time.perf_counter() > deadline:
+                        self.process.kill()  # it can no longer write; the next op starts another
+                        self.process.wait()
+                        return False
+                except KeyboardInterrupt:
+                    if interruptible:
+                        raise
         return not self.ctrl[FAILED]
 
     def clear(self) -> None:
