@@ -18,7 +18,9 @@ for the GIL between their NumPy calls. This measures the two ways round that, be
    mapping, as op results would if `convscope.ops.recycle` handed out shared memory; each op's result is
    copied into it (a cost a real design would not pay). Against the step of `bench_lenet_ops.py` in this
    process, alternating in rounds (the worker parked, blocked on a pipe, while the one-process step
-   runs); PyTorch's step is `bench_lenet_ops.py`'s to quote.
+   runs); PyTorch's step is `bench_lenet_ops.py`'s to quote. Since the library has a helper process of its
+   own (`convscope.ops.helper`, RESULTS_perf #153-#154), "one process" is the library as it runs (with
+   its helper): the prototype then shows what is left to gain; the first run (df1a038) was without it.
 
 The halves are checked against the one-process step (the loss and every gradient) before timing.
 """
@@ -110,7 +112,8 @@ class SpinningWorker:
         """Stage ``stage``: the batch's second half there, its first here; returns when both are done."""
         self.ctrl[2:5] = stage, batch // 2, batch
         self.ctrl[0] += 1
-        self.stages[stage](slice(0, batch // 2), 0)
+        with single_threaded():  # this half alone: neither threads nor the library's own helper
+            self.stages[stage](slice(0, batch // 2), 0)
         while self.ctrl[1] != self.ctrl[0]:
             pass
 
