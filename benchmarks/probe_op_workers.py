@@ -32,13 +32,12 @@ import ctypes
 import mmap
 import os
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from bench_lenet_ops import LR, Params, Timer, _forward_backward, operands, ours_step
-from common import limit_blas, machine, summary
+from common import limit_blas, machine, summary, timings
 
 from convscope.ops import trusted_values
 from convscope.ops.activations import relu, relu_backward
@@ -178,14 +177,7 @@ class SpinlockThread:
 
 def median_us(call: Callable[[], object], repeats: int) -> float:
     """Median wall time of ``call`` in microseconds, after a tenth as many untimed calls."""
-    for _ in range(max(1, repeats // 10)):
-        call()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return summary(times, 1e6).median
+    return summary(timings(call, repeats, warmup=max(1, repeats // 10)), 1e6).median
 
 
 class SplitStep:

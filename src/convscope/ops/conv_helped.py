@@ -14,14 +14,18 @@ i0 are its block's first chunk and first image: its arrays hold only its own blo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from convscope.ops.helper import borrowed
+from convscope.ops.helper import Helper, borrowed
 from convscope.ops.helper_memory import FullError, Shared
 from convscope.ops.im2col import Array, ConvGeometry
 from convscope.ops.workspace import thread_workspace
 
 Chunk = tuple[slice, ConvGeometry]
 Block = Callable[[Sequence[tuple[int, Chunk]], int], None]
+# What a block's preparation gives: the helper's arguments, the caller's arrays its results go into, and
+# where the helper writes each (with this side's view to copy from, or None where it writes in place).
+Prepared = tuple[tuple[Any, ...], list[Array], list[tuple[Shared, Array | None]]]
 
 # Below this many numbers of im2col columns (C_in/G*kH*kW * N*H_out*W_out) the copies and the hand-off
 # cost more than half the work saves. LeNet's conv2 at 64 images has 960,000.
@@ -33,22 +37,15 @@ def helped_forward(
     every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
 ) -> bool:
     """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one."""
-    if not _pays(every, geom):
-        return False
-    with borrowed() as helper:
-        if helper is None:
-            return False
-        mine, theirs, k0, (i0, i1) = _halves(every)
-        try:
-            results = [helper.target(out[i0:i1])]
-            shared_bias = None if bias is None else helper.share(bias)
-            inputs = (helper.share(x[i0:i1]), helper.share(by_row), helper.share(kernels), shared_bias)
-            arguments = (*inputs, results[0][0], _shifted(theirs, k0, i0))
-        except FullError:
-            return False
-        if helper.run(forward_part, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
-            _copy_back([out[i0:i1]], results)
-    return True
+
+    def prepare(helper: Helper, chunks: list[tuple[int, Chunk]], k0: int, i0: int, i1: int) -> Prepared:
+        targets = [out[i0:i1]]
+        results = [helper.target(t) for t in targets]
+        shared_bias = None if bias is None else helper.share(bias)
+        inputs = (helper.share(x[i0:i1]), helper.share(by_row), helper.share(kernels), shared_bias)
+        return (*inputs, results[0][0], chunks), targets, results
+
+    return _shared(every, block, geom, forward_part, prepare)
 
 
 def helped_gradients(
@@ -56,24 +53,41 @@ def helped_gradients(
     grad_x: Array | None, every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
 ) -> bool:
     """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one."""
+
+    def prepare(helper: Helper, chunks: list[tuple[int, Chunk]], k0: int, i0: int, i1: int) -> Prepared:
+        asked = [a for a in (grad_weight, grad_bias) if a is not None]
+        targets = [a[k0:] for a in asked] + ([] if grad_x is None else [grad_x[i0:i1]])
+        results = [helper.target(t) for t in targets]
+        places = iter(where for where, _ in results)
+        inputs = (helper.share(grad[i0:i1]), None if x is None else helper.share(x[i0:i1]),
+                  helper.share(weight))  # fmt: skip
+        outputs = tuple(None if a is None else next(places) for a in (grad_weight, grad_bias, grad_x))
+        return (*inputs, *outputs, chunks), targets, results
+
+    return _shared(every, block, geom, gradients_part, prepare)
+
+
+def _shared(
+    every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry, function: Callable[..., None],
+    prepare: Callable[[Helper, list[tuple[int, Chunk]], int, int, int], Prepared],
+) -> bool:
+    """The second block of ``every`` by ``function`` in the helper, the first by ``block`` here.
+
+    ``prepare(helper, chunks, k0, i0, i1)`` places the helper's arrays (chunks numbered within them) and
+    gives the arguments, the caller's arrays its results go into, and where the helper writes them.
+    False, with nothing done, where the work is too small, no helper is free, or its memory is full.
+    """
     if not _pays(every, geom):
         return False
     with borrowed() as helper:
         if helper is None:
             return False
         mine, theirs, k0, (i0, i1) = _halves(every)
-        asked = [a for a in (grad_weight, grad_bias) if a is not None]
-        targets = [a[k0:] for a in asked] + ([] if grad_x is None else [grad_x[i0:i1]])
         try:
-            results = [helper.target(t) for t in targets]
-            places = iter(where for where, _ in results)
-            inputs = (helper.share(grad[i0:i1]), None if x is None else helper.share(x[i0:i1]),
-                      helper.share(weight))  # fmt: skip
-            outputs = tuple(None if a is None else next(places) for a in (grad_weight, grad_bias, grad_x))
-            arguments = (*inputs, *outputs, _shifted(theirs, k0, i0))
+            arguments, targets, results = prepare(helper, _shifted(theirs, k0, i0), k0, i0, i1)
         except FullError:
             return False
-        if helper.run(gradients_part, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
+        if helper.run(function, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
             _copy_back(targets, results)
     return True
 
