@@ -179,3 +179,32 @@ def test_a_stopped_helper_is_given_up_on_and_the_op_finishes(ready: Helper, rng:
     assert ready.process.poll() is not None, "the stopped helper was left behind"
     for a, want in zip(got, expected, strict=True):
         assert np.array_equal(a, want)
+
+
+def test_results_in_shared_memory_outlive_the_helper(ready: Helper, rng: np.random.Generator) -> None:
+    """Closing the helper (or its death) leaves the caller's results readable and writable."""
+    x = rng.standard_normal((64, 6, 14, 14)).astype(np.float32)
+    result = ops.relu(x)
+    assert ready.locate(result) is not None
+    helper.close_helper()
+    assert np.array_equal(result, np.maximum(x, 0))
+    result[...] = 1.0
+    assert float(result.sum()) == result.size
+    fresh = ops.relu(x)  # no helper now: from malloc, or a new helper's memory
+    assert not np.shares_memory(fresh, result)
+
+
+def test_a_child_forked_after_the_helper_closed_still_gets_its_own_results(
+    ready: Helper, rng: np.random.Generator
+) -> None:
+    result = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32))
+    assert ready.locate(result) is not None
+    before = result.copy()
+    helper.close_helper()  # the memory file stays mapped: result uses it
+    pid = os.fork()
+    if pid == 0:
+        result[...] = -1.0
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert np.array_equal(result, before), "the child's write reached the parent's result"

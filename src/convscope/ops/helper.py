@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import math
 import mmap
 import os
 import pickle
@@ -45,105 +44,39 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
 from convscope._runtime import worker_environment
 from convscope.ops import recycle
-from convscope.ops.helper_memory import FullError, Shared, map_privately
+from convscope.ops.helper_memory import DATA, MESSAGE, SharedFile, map_privately
 from convscope.ops.threads import available_cores, op_threads, single_threaded
 
-SIZE = 2**30  # of the memory file: pages are only taken as they are used
-DATA = 2**20  # the data region's start: the control block and the message slot come first
-BLOCKS = 2**29  # the data region's end, and the start of `convscope.ops.recycle`'s blocks
-MESSAGE = 4096  # the message slot's start
 SPIN_SECONDS = 0.005  # the helper spins this long after a task before parking
 # The control block's int64 slots; FAILURES counts every task the helper failed (tests read it).
 POSTED, FINISHED, PARKED, FAILED, READY, STOP, FAILURES = range(7)
 
 
-class Helper:
-    """The caller's side of one helper process: `post` a task, work the other half, `wait`."""
+class Helper(SharedFile):
+    """The caller's side of one helper process and the memory it shares: `post` a task, work the other
+    half, `wait`."""
 
     def __init__(self) -> None:
-        self._fd = os.memfd_create("convscope-helper", 0)
-        os.ftruncate(self._fd, SIZE)
-        self._memory = mmap.mmap(self._fd, SIZE)
-        self.ctrl = memoryview(self._memory)[:64].cast("q")
-        self._bytes = np.frombuffer(self._memory, np.uint8)
+        super().__init__()
         self.process = subprocess.Popen(  # started as fit's workers are (`convscope.nn.shard_pool`)
-            [sys.executable, "-P", "-m", "convscope.ops.helper_worker", str(self._fd)],
-            stdin=subprocess.PIPE, pass_fds=(self._fd,), env=worker_environment(),
+            [sys.executable, "-P", "-m", "convscope.ops.helper_worker", str(self.fd)],
+            stdin=subprocess.PIPE, pass_fds=(self.fd,), env=worker_environment(),
         )  # fmt: skip
         assert self.process.stdin is not None
         os.set_blocking(self.process.stdin.fileno(), False)  # a full pipe of wake-ups is wake-up enough
-        self._used, self._blocks_used = DATA, BLOCKS
-        self._start = self._bytes.ctypes.data  # this side's address of the memory file
-        self.lock, self._block_lock = threading.Lock(), threading.Lock()
+        self.lock = threading.Lock()
         recycle.use_source(self.shared_block)  # op results in shared memory: no copy to the helper
 
     @property
     def ready(self) -> bool:
         """Started, and not dead (checked without waiting)."""
         return bool(self.ctrl[READY]) and self.process.poll() is None
-
-    def place(self, shape: tuple[int, ...], dtype: Any) -> tuple[Shared, np.ndarray]:
-        """Room for an array in the data region: where it lies, and this side's view of it.
-
-        ``FullError`` if the region has no room left (a batch of over a gigabyte).
-        """
-        dtype = np.dtype(dtype)
-        size = math.prod(shape) * dtype.itemsize
-        start = -(-self._used // 64) * 64  # cache-line aligned
-        if start + size > SIZE:
-            raise FullError
-        self._used = start + size
-        where = Shared(start, tuple(shape), dtype.str)
-        return where, where.view(self._bytes)
-
-    def share(self, array: np.ndarray) -> Shared:
-        """Where the helper reads ``array``: where it lies if in shared memory, else a copy in the region.
-
-        `place`'s ``FullError`` if a copy finds no room.
-        """
-        where = self.locate(array)
-        if where is None:
-            where, view = self.place(array.shape, array.dtype)
-            view[...] = array
-        return where
-
-    def target(self, array: np.ndarray) -> tuple[Shared, np.ndarray | None]:
-        """Where the helper writes what goes into ``array``: ``array`` itself if it is in shared memory,
-        else room in the data region, whose view (second) the caller copies into ``array`` after."""
-        where = self.locate(array)
-        if where is not None:
-            return where, None
-        return self.place(array.shape, array.dtype)
-
-    def locate(self, array: np.ndarray) -> Shared | None:
-        """Where C-contiguous ``array`` lies in the memory file (a result from `shared_block`), or None."""
-        if not array.flags.c_contiguous:
-            return None
-        offset = array.__array_interface__["data"][0] - self._start
-        if not 0 <= offset <= SIZE - array.nbytes:
-            return None
-        return Shared(offset, array.shape, array.dtype.str)
-
-    def shared_block(self, size: int) -> np.ndarray | None:
-        """A new block of ``size`` bytes of the memory file, for `convscope.ops.recycle`; None when full.
-
-        Blocks are never given back (recycle keeps them); past `SIZE` results come from malloc again.
-        """
-        with self._block_lock:  # not _LOCK: recycle holds its own lock when it calls this
-            start = self._blocks_used
-            if start + size > SIZE:
-                return None
-            self._blocks_used = start + -(-size // 4096) * 4096  # page-aligned
-        # An array of its own over the bytes (not a slice of _bytes): views of results made from it refer
-        # to it, so recycle's count of references to it says whether anything still sees the block.
-        return np.frombuffer(memoryview(self._memory)[start : start + size], np.uint8)
 
     def run(self, function: Callable[..., None], arguments: tuple[Any, ...], here: Callable[[], None],
             there: Callable[[], None]) -> bool:  # fmt: skip
@@ -215,25 +148,10 @@ class Helper:
                         raise
         return not self.ctrl[FAILED]
 
-    def clear(self) -> None:
-        """Start the next task's arrays at the data region's start again."""
-        self._used = DATA
-
     def _wake(self) -> None:
         with contextlib.suppress(OSError):
             assert self.process.stdin is not None
             os.write(self.process.stdin.fileno(), b"w")
-
-    def privatise(self) -> None:
-        """In a forked child: the shared blocks become the child's own copy, at the same addresses.
-
-        A fork copies a process's memory, so that neither sees the other's writes; but shared memory stays
-        shared. Arrays the child inherited in `shared_block`s would otherwise change under the parent's
-        feet (and the parent's under the child's), so their pages are mapped again, privately.
-        """
-        length = self._blocks_used - BLOCKS
-        if length:
-            map_privately(self._start + BLOCKS, length)
 
     def close(self, timeout: float = 5.0) -> None:
         """Ask the helper to quit, wait for it (kill it if it hangs), free the memory file."""
@@ -249,21 +167,26 @@ class Helper:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.ctrl.release()
-        del self._bytes
-        with contextlib.suppress(BufferError):  # a caller still holds a view: the mapping ends with it
-            self._memory.close()
-        os.close(self._fd)
+        retired = self.release()
+        if retired is not None:  # still mapped: a child forked meanwhile must still get its own copy of it
+            _RETIRED.append(retired)
 
 
 _LOCK = threading.Lock()
 _HELPER: list[Helper] = []  # the process's helper, once started
+# Closed helpers' memory files (while mapped: arrays may still use them), their blocks' address and length.
+_RETIRED: list[tuple[weakref.ref[mmap.mmap], int, int]] = []
 
 
 def _forget() -> None:
     """In a forked child: the parent's helper is not this process's to use, nor its memory to share."""
     while _HELPER:
         _HELPER.pop().privatise()
+    for memory, start, length in _RETIRED:
+        mapped = memory()
+        if mapped is not None and not mapped.closed and length:  # a closed helper's blocks, still in use
+            map_privately(start, length)
+    _RETIRED.clear()
     recycle.use_source(None)
 
 

@@ -1,19 +1,29 @@
 """The memory the ops share with their helper process: where an array lies in it, and a child's own copy.
 
-`convscope.ops.helper` shares one memory file with its helper process. A message names an array by its
-place there (`Shared`); each side makes its own view of it (`resolve`).
+`convscope.ops.helper` shares one memory file (`SharedFile`) with its helper process: a control block, a
+message slot, a data region for each task's copies, and the blocks `convscope.ops.recycle` hands op results
+out of. A message names an array by its place there (`Shared`); each side makes its own view of it
+(`resolve`). A forked child maps the blocks again as private memory (`map_privately`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import mmap
+import os
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 _MAP_FIXED = 0x10  # Linux's; Python's mmap module does not name it
+SIZE = 2**30  # of the memory file: pages are only taken as they are used
+DATA = 2**20  # the data region's start: the control block and the message slot come first
+BLOCKS = 2**29  # the data region's end, and the start of `convscope.ops.recycle`'s blocks
+MESSAGE = 4096  # the message slot's start
 
 
 class FullError(Exception):
@@ -42,6 +52,103 @@ def resolve(message: Any, memory: np.ndarray) -> Any:
     if isinstance(message, list | tuple):
         return type(message)(resolve(item, memory) for item in message)
     return message
+
+
+class SharedFile:
+    """An anonymous memory file (``memfd``) mapped here: the control block, the message slot, the data
+    region (`place`, `share`, `target`, `clear`) and the blocks of op results (`shared_block`)."""
+
+    def __init__(self) -> None:
+        self.fd = os.memfd_create("convscope-helper", 0)
+        os.ftruncate(self.fd, SIZE)
+        self._memory = mmap.mmap(self.fd, SIZE)
+        self.ctrl = memoryview(self._memory)[:64].cast("q")
+        self._bytes = np.frombuffer(self._memory, np.uint8)
+        self._start = self._bytes.ctypes.data  # this side's address of the memory file
+        self._used, self._blocks_used = DATA, BLOCKS
+        self._block_lock = threading.Lock()
+
+    def place(self, shape: tuple[int, ...], dtype: Any) -> tuple[Shared, np.ndarray]:
+        """Room for an array in the data region: where it lies, and this side's view of it.
+
+        ``FullError`` if the region has no room left (a batch of over a gigabyte).
+        """
+        dtype = np.dtype(dtype)
+        size = math.prod(shape) * dtype.itemsize
+        start = -(-self._used // 64) * 64  # cache-line aligned
+        if start + size > SIZE:
+            raise FullError
+        self._used = start + size
+        where = Shared(start, tuple(shape), dtype.str)
+        return where, where.view(self._bytes)
+
+    def share(self, array: np.ndarray) -> Shared:
+        """Where the helper reads ``array``: where it lies if in shared memory, else a copy in the region.
+
+        `place`'s ``FullError`` if a copy finds no room.
+        """
+        where = self.locate(array)
+        if where is None:
+            where, view = self.place(array.shape, array.dtype)
+            view[...] = array
+        return where
+
+    def target(self, array: np.ndarray) -> tuple[Shared, np.ndarray | None]:
+        """Where the helper writes what goes into ``array``: ``array`` itself if it is in shared memory,
+        else room in the data region, whose view (second) the caller copies into ``array`` after."""
+        where = self.locate(array)
+        if where is not None:
+            return where, None
+        return self.place(array.shape, array.dtype)
+
+    def locate(self, array: np.ndarray) -> Shared | None:
+        """Where C-contiguous ``array`` lies in the memory file (a result from `shared_block`), or None."""
+        if not array.flags.c_contiguous:
+            return None
+        offset = array.__array_interface__["data"][0] - self._start
+        if not 0 <= offset <= SIZE - array.nbytes:
+            return None
+        return Shared(offset, array.shape, array.dtype.str)
+
+    def shared_block(self, size: int) -> np.ndarray | None:
+        """A new block of ``size`` bytes of the memory file, for `convscope.ops.recycle`; None when full.
+
+        Blocks are never given back (recycle keeps them); past `SIZE` results come from malloc again.
+        """
+        with self._block_lock:  # not _LOCK: recycle holds its own lock when it calls this
+            start = self._blocks_used
+            if start + size > SIZE:
+                return None
+            self._blocks_used = start + -(-size // 4096) * 4096  # page-aligned
+        # An array of its own over the bytes (not a slice of _bytes): views of results made from it refer
+        # to it, so recycle's count of references to it says whether anything still sees the block.
+        return np.frombuffer(memoryview(self._memory)[start : start + size], np.uint8)
+
+    def clear(self) -> None:
+        """Start the next task's arrays at the data region's start again."""
+        self._used = DATA
+
+    def privatise(self) -> None:
+        """In a forked child: the shared blocks become the child's own copy, at the same addresses.
+
+        A fork copies a process's memory, so that neither sees the other's writes; but shared memory stays
+        shared. Arrays the child inherited in `shared_block`s would otherwise change under the parent's
+        feet (and the parent's under the child's), so their pages are mapped again, privately.
+        """
+        length = self._blocks_used - BLOCKS
+        if length:
+            map_privately(self._start + BLOCKS, length)
+
+    def release(self) -> tuple[weakref.ref[mmap.mmap], int, int] | None:
+        """Unmap the file where nothing uses it; else (still mapped) its blocks' mapping, address, length."""
+        self.ctrl.release()
+        del self._bytes
+        with contextlib.suppress(BufferError):  # a caller still holds a view: the mapping ends with it
+            self._memory.close()
+        os.close(self.fd)
+        if self._memory.closed:
+            return None
+        return weakref.ref(self._memory), self._start + BLOCKS, self._blocks_used - BLOCKS
 
 
 def map_privately(address: int, length: int) -> None:

@@ -22,14 +22,14 @@ import numpy as np
 
 from convscope._validate import trusted_values
 from convscope.ops import helper
-from convscope.ops.helper import FAILED, FAILURES, FINISHED, MESSAGE, PARKED, POSTED, READY, STOP
-from convscope.ops.helper_memory import resolve
+from convscope.ops.helper import FAILED, FAILURES, FINISHED, PARKED, POSTED, READY, STOP
+from convscope.ops.helper_memory import MESSAGE, SIZE, resolve
 from convscope.ops.threads import single_threaded
 
 
 def serve(fd: int) -> None:
     """Run tasks from the memory file ``fd`` until told to stop or the parent is gone."""
-    memory = mmap.mmap(fd, helper.SIZE)
+    memory = mmap.mmap(fd, SIZE)
     ctrl = memoryview(memory)[:64].cast("q")
     everything = np.frombuffer(memory, np.uint8)
     parent, seen, known = os.getppid(), 0, dict[bytes, Task]()

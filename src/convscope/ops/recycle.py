@@ -85,7 +85,8 @@ def use_source(source: Callable[[int], Array | None] | None) -> None:
 
     The ops' helper process (`convscope.ops.helper`) gives blocks of the memory it shares with this
     process, so the results of one op reach the helper's half of the next without a copy. Kept blocks
-    from elsewhere are not handed out again while a source is set (they go once nothing uses them).
+    from elsewhere are not handed out again while a source is set (they go once nothing uses them), and
+    the last source's blocks never are (arrays still using them keep their memory).
 
     Examples
     --------
@@ -94,6 +95,9 @@ def use_source(source: Callable[[int], Array | None] | None) -> None:
     """
     with _LOCK:
         _SOURCE[:] = [] if source is None else [source]
+        for size, blocks in list(_KEPT.items()):  # the last source's blocks: never handed out again
+            _KEPT[size] = [block for block in blocks if id(block) not in _SOURCED]
+        _SOURCED.clear()
         _drop_unused()
 
 
