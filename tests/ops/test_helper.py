@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 
 import numpy as np
@@ -208,3 +209,19 @@ def test_a_child_forked_after_the_helper_closed_still_gets_its_own_results(
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert np.array_equal(result, before), "the child's write reached the parent's result"
+
+
+def test_a_helper_that_cannot_start_is_not_tried_at_every_op(
+    monkeypatch: pytest.MonkeyPatch, rng: np.random.Generator
+) -> None:
+    helper.close_helper()
+    monkeypatch.setattr(helper, "_GIVEN_UP", [])
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a child that exits before it is ready
+    assert not helper.wait_until_ready(timeout=5)
+    x, w, b, _ = _lenet_conv2(rng)
+    out = ops.conv2d(x, w, b)  # finds it dead, never ready: gives up, and works alone
+    assert helper._GIVEN_UP == [1]
+    assert helper._helper() is None
+    assert not helper._HELPER, "a new helper was started after one could not"
+    with single_threaded():
+        assert np.array_equal(out, ops.conv2d(x, w, b))

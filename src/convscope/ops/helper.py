@@ -64,10 +64,14 @@ class Helper(SharedFile):
 
     def __init__(self) -> None:
         super().__init__()
-        self.process = subprocess.Popen(  # started as fit's workers are (`convscope.nn.shard_pool`)
-            [sys.executable, "-P", "-m", "convscope.ops.helper_worker", str(self.fd)],
-            stdin=subprocess.PIPE, pass_fds=(self.fd,), env=worker_environment(),
-        )  # fmt: skip
+        try:
+            self.process = subprocess.Popen(  # started as fit's workers are (`convscope.nn.shard_pool`)
+                [sys.executable, "-P", "-m", "convscope.ops.helper_worker", str(self.fd)],
+                stdin=subprocess.PIPE, pass_fds=(self.fd,), env=worker_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.release()
+            raise
         assert self.process.stdin is not None
         os.set_blocking(self.process.stdin.fileno(), False)  # a full pipe of wake-ups is wake-up enough
         self.lock = threading.Lock()
@@ -176,6 +180,7 @@ _LOCK = threading.Lock()
 _HELPER: list[Helper] = []  # the process's helper, once started
 # Closed helpers' memory files (while mapped: arrays may still use them), their blocks' address and length.
 _RETIRED: list[tuple[weakref.ref[mmap.mmap], int, int]] = []
+_GIVEN_UP: list[object] = []  # why no helper starts in this process any more (`_helper`), if so
 
 
 def _forget() -> None:
@@ -188,8 +193,6 @@ def _forget() -> None:
             map_privately(start, length)
     _RETIRED.clear()
     recycle.use_source(None)
-
-
 
 
 if hasattr(os, "register_at_fork"):
@@ -225,16 +228,23 @@ def borrowed() -> Iterator[Helper | None]:
 
 
 def _helper() -> Helper | None:
-    """The process's helper: started on first use, and again after one died."""
+    """The process's helper: started on first use, and again after one died.
+
+    None for good once one could not start, or died before it was ready (it would again: a Python that
+    cannot import convscope.ops in a child, say): ops then work alone, without trying at every call.
+    """
     with _LOCK:
         if _HELPER and _HELPER[0].process.poll() is not None:
-            _HELPER.pop().close()
-        if not _HELPER:
+            dead = _HELPER.pop()
+            if not dead.ctrl[READY]:
+                _GIVEN_UP.append(dead.process.returncode)
+            dead.close()
+        if not _HELPER and not _GIVEN_UP:
             try:
                 _HELPER.append(Helper())
-            except OSError:  # no processes, or no memory file, here: work alone
-                return None
-        return _HELPER[0]
+            except OSError as error:  # no processes, or no memory file, here: work alone
+                _GIVEN_UP.append(error)
+        return _HELPER[0] if _HELPER else None
 
 
 def close_helper() -> None:
