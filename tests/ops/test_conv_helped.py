@@ -64,6 +64,7 @@ def test_a_shard_sized_batch_stays_one_chunk_and_here(rng: np.random.Generator) 
 
 def test_inputs_in_shared_memory_give_the_same_bits(rng: np.random.Generator) -> None:
     """conv2's input as the step has it (a ReLU's result, in the helper's memory): no copy, same bits."""
+    helper.close_helper()  # a fresh helper: earlier tests' blocks may have filled this one's memory
     assert helper.wait_until_ready()
     x = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32))
     assert helper._HELPER[0].locate(x) is not None

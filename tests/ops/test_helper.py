@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from convscope import ops
-from convscope.ops import conv_helped, helper
+from convscope.ops import conv_helped, helper, recycle
 from convscope.ops.helper import FAILURES, FINISHED, PARKED, POSTED, Helper
 from convscope.ops.threads import single_threaded
 
@@ -225,3 +225,17 @@ def test_a_helper_that_cannot_start_is_not_tried_at_every_op(
     assert not helper._HELPER, "a new helper was started after one could not"
     with single_threaded():
         assert np.array_equal(out, ops.conv2d(x, w, b))
+
+
+def test_blocks_recycle_lets_go_free_their_pages_and_serve_again(
+    ready: Helper, rng: np.random.Generator
+) -> None:
+    result = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32) + 1)
+    where = ready.locate(result)
+    assert where is not None
+    address, size = result.ctypes.data, result.nbytes
+    del result
+    recycle.release()  # unused: back to the helper, its pages freed
+    assert not ready._bytes[where.offset : where.offset + size].any(), "the block's pages were kept"
+    again = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32))
+    assert again.ctypes.data == address  # the same place serves the same size again

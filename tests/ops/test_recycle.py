@@ -169,3 +169,26 @@ def test_a_source_gives_new_blocks_and_kept_blocks_from_elsewhere_retire(
     fresh = recycle.empty((2**17,), np.float32)  # a new size, after the source: malloc's
     assert not np.shares_memory(fresh, memory)
     assert len(given) == 2
+
+
+def test_a_source_gets_back_the_blocks_recycle_lets_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recycle, "_SOURCE", [])
+    monkeypatch.setattr(recycle, "_SOURCED", set())
+    memory = np.zeros(2**22, np.uint8)
+    back: list[int] = []
+
+    def source(size: int) -> np.ndarray:
+        return np.frombuffer(memoryview(memory)[:size], np.uint8)
+
+    recycle.use_source(source, lambda block: back.append(block.ctypes.data))
+    try:
+        held = recycle.empty(SHAPE, np.float32)
+        assert np.shares_memory(held, memory)
+        assert recycle.release() >= held.nbytes  # in use: kept, not given back
+        assert back == []
+        address = held.ctypes.data
+        del held
+        recycle.release()
+        assert back == [address]
+    finally:
+        recycle.use_source(None)

@@ -75,7 +75,7 @@ class Helper(SharedFile):
         assert self.process.stdin is not None
         os.set_blocking(self.process.stdin.fileno(), False)  # a full pipe of wake-ups is wake-up enough
         self.lock = threading.Lock()
-        recycle.use_source(self.shared_block)  # op results in shared memory: no copy to the helper
+        recycle.use_source(self.shared_block, self.give_back)  # op results in shared memory: no copies
 
     @property
     def ready(self) -> bool:

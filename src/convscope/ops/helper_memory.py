@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 _MAP_FIXED = 0x10  # Linux's; Python's mmap module does not name it
-SIZE = 2**30  # of the memory file: pages are only taken as they are used
+SIZE = 2**32  # of the memory file: pages are only taken as they are used
 DATA = 2**20  # the data region's start: the control block and the message slot come first
-BLOCKS = 2**29  # the data region's end, and the start of `convscope.ops.recycle`'s blocks
+BLOCKS = 2**30  # the data region's end, and the start of `convscope.ops.recycle`'s blocks
 MESSAGE = 4096  # the message slot's start
 
 
@@ -66,6 +66,7 @@ class SharedFile:
         self._bytes = np.frombuffer(self._memory, np.uint8)
         self._start = self._bytes.ctypes.data  # this side's address of the memory file
         self._used, self._blocks_used = DATA, BLOCKS
+        self._free: dict[int, list[int]] = {}  # block pages -> starts of blocks given back
         self._block_lock = threading.Lock()
 
     def place(self, shape: tuple[int, ...], dtype: Any) -> tuple[Shared, np.ndarray]:
@@ -111,18 +112,30 @@ class SharedFile:
         return Shared(offset, array.shape, array.dtype.str)
 
     def shared_block(self, size: int) -> np.ndarray | None:
-        """A new block of ``size`` bytes of the memory file, for `convscope.ops.recycle`; None when full.
+        """A block of ``size`` bytes of the memory file, for `convscope.ops.recycle`; None when full.
 
-        Blocks are never given back (recycle keeps them); past `SIZE` results come from malloc again.
+        A block recycle gave back (`give_back`) of the same size is used again; else the next pages.
         """
+        pages = -(-size // 4096) * 4096  # page-aligned, so that giving back frees whole pages
         with self._block_lock:  # not _LOCK: recycle holds its own lock when it calls this
-            start = self._blocks_used
-            if start + size > SIZE:
+            free = self._free.get(pages)
+            if free:
+                start = free.pop()
+            elif self._blocks_used + pages <= SIZE:
+                start, self._blocks_used = self._blocks_used, self._blocks_used + pages
+            else:
                 return None
-            self._blocks_used = start + -(-size // 4096) * 4096  # page-aligned
         # An array of its own over the bytes (not a slice of _bytes): views of results made from it refer
         # to it, so recycle's count of references to it says whether anything still sees the block.
         return np.frombuffer(memoryview(self._memory)[start : start + size], np.uint8)
+
+    def give_back(self, block: np.ndarray) -> None:
+        """A block recycle no longer keeps: its pages go back to the system, its place to the next block."""
+        start = block.__array_interface__["data"][0] - self._start
+        pages = -(-block.nbytes // 4096) * 4096
+        self._memory.madvise(mmap.MADV_REMOVE, start, pages)  # the memory, for both processes
+        with self._block_lock:
+            self._free.setdefault(pages, []).append(start)
 
     def clear(self) -> None:
         """Start the next task's arrays at the data region's start again."""

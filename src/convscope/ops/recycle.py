@@ -32,7 +32,8 @@ _LEAST_BYTES = 2**18  # smaller arrays come from malloc's own free lists, withou
 _MOST_BYTES = 2**27  # 128 MB of blocks kept in all, in use or not
 _LOCK = threading.Lock()  # threads of one op (`convscope.ops.threads`) take results at the same time
 _KEPT: dict[int, list[Array]] = {}  # bytes -> blocks (1-D uint8 arrays) of that size
-_SOURCE: list[Callable[[int], Array | None]] = []  # where new blocks come from, if not malloc (`use_source`)
+# Where new blocks come from, if not malloc, and where they go back (`use_source`).
+_SOURCE: list[tuple[Callable[[int], Array | None], Callable[[Array], None]]] = []
 _SOURCED: set[int] = set()  # ids of the kept blocks that came from the source
 
 
@@ -80,13 +81,16 @@ def empty(shape: tuple[int, ...], dtype: npt.DTypeLike) -> Array:
         return block.view(kind).reshape(shape)
 
 
-def use_source(source: Callable[[int], Array | None] | None) -> None:
+def use_source(
+    source: Callable[[int], Array | None] | None, give_back: Callable[[Array], None] | None = None
+) -> None:
     """Take new blocks from ``source(size)`` (where it gives None, from malloc); None: malloc's only.
 
     The ops' helper process (`convscope.ops.helper`) gives blocks of the memory it shares with this
-    process, so the results of one op reach the helper's half of the next without a copy. Kept blocks
-    from elsewhere are not handed out again while a source is set (they go once nothing uses them), and
-    the last source's blocks never are (arrays still using them keep their memory).
+    process, so the results of one op reach the helper's half of the next without a copy. A block of the
+    source that recycle lets go (unused, past the budget, or at `release`) goes to ``give_back(block)``.
+    Kept blocks from elsewhere are not handed out again while a source is set (they go once nothing uses
+    them), and the last source's blocks never are (arrays still using them keep their memory).
 
     Examples
     --------
@@ -94,7 +98,7 @@ def use_source(source: Callable[[int], Array | None] | None) -> None:
     >>> use_source(None)
     """
     with _LOCK:
-        _SOURCE[:] = [] if source is None else [source]
+        _SOURCE[:] = [] if source is None else [(source, give_back or (lambda block: None))]
         for size, blocks in list(_KEPT.items()):  # the last source's blocks: never handed out again
             _KEPT[size] = [block for block in blocks if id(block) not in _SOURCED]
         _SOURCED.clear()
@@ -102,22 +106,25 @@ def use_source(source: Callable[[int], Array | None] | None) -> None:
 
 
 def _free_block(size: int) -> Array:
-    """A kept block of ``size`` bytes that nothing uses, or a new one (kept if the budget allows)."""
+    """A kept block of ``size`` bytes that nothing uses, or a new one (kept if the budget allows).
+
+    A new block comes from the source (`use_source`) only if it is kept, so that the source gets every
+    one of its blocks back.
+    """
     blocks = _KEPT.get(size, [])
     for i in range(len(blocks)):
         if _count(blocks, i) == _UNUSED and (not _SOURCE or id(blocks[i]) in _SOURCED):
             return blocks[i]
-    block = _SOURCE[0](size) if _SOURCE else None
+    if _kept_bytes() + size > _MOST_BYTES:
+        _drop_unused()  # may forget this size's list too, when it was empty: look it up again below
+    kept = _kept_bytes() + size <= _MOST_BYTES
+    block = _SOURCE[0][0](size) if _SOURCE and kept else None
     if block is None:
         block = np.empty(size, dtype=np.uint8)
     else:
-        _SOURCED.add(id(block))  # the block is kept (below) or dropped at once, taking its id with it
-    if _kept_bytes() + size > _MOST_BYTES:
-        _drop_unused()  # may forget this size's list too, when it was empty: look it up again below
-    if _kept_bytes() + size <= _MOST_BYTES:
+        _SOURCED.add(id(block))
+    if kept:
         _KEPT.setdefault(size, []).append(block)
-    else:
-        _SOURCED.discard(id(block))
     return block
 
 
@@ -129,7 +136,10 @@ def _drop_unused() -> None:
     """Forget every kept block that nothing uses (the allocator, or the source, gets it back)."""
     for size, blocks in list(_KEPT.items()):
         used = [_count(blocks, i) != _UNUSED for i in range(len(blocks))]
-        _SOURCED.difference_update(id(block) for block, kept in zip(blocks, used, strict=True) if not kept)
+        for block, kept in zip(blocks, used, strict=True):
+            if not kept and id(block) in _SOURCED:
+                _SOURCED.discard(id(block))
+                _SOURCE[0][1](block)  # a source's block: back to it
         blocks[:] = [block for block, kept in zip(blocks, used, strict=True) if kept]
         if not blocks:
             del _KEPT[size]
