@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 
 import numpy as np
@@ -239,3 +240,19 @@ def test_blocks_recycle_lets_go_free_their_pages_and_serve_again(
     assert not ready._bytes[where.offset : where.offset + size].any(), "the block's pages were kept"
     again = ops.relu(rng.standard_normal((64, 6, 14, 14)).astype(np.float32))
     assert again.ctypes.data == address  # the same place serves the same size again
+
+
+def test_closing_waits_for_the_op_that_has_the_helper(ready: Helper) -> None:
+    """close_helper from another thread must not pull the helper's memory from under a running op."""
+    with helper.borrowed() as lent:  # this thread's op has it
+        assert lent is ready
+        closer = threading.Thread(target=helper.close_helper)
+        closer.start()
+        closer.join(timeout=0.3)
+        assert closer.is_alive(), "the helper was closed while an op had it"
+        assert lent.ready  # its control block is still there to read
+    closer.join(timeout=10)
+    assert not closer.is_alive()
+    assert ready.process.poll() is not None
+    with helper.borrowed() as again:  # a new helper, still starting: this op works alone
+        assert again is not ready

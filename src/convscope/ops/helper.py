@@ -158,7 +158,12 @@ class Helper(SharedFile):
             os.write(self.process.stdin.fileno(), b"w")
 
     def close(self, timeout: float = 5.0) -> None:
-        """Ask the helper to quit, wait for it (kill it if it hangs), free the memory file."""
+        """Ask the helper to quit, wait for it (kill it if it hangs), free the memory file.
+
+        Waits up to ``timeout`` for an op of another thread that has the helper to finish with it, and
+        keeps its lock, so that no op can take it after.
+        """
+        self.lock.acquire(timeout=timeout)
         recycle.use_source(None)  # results already in shared memory stay valid: the mapping lives on
         self.ctrl[STOP] = 1
         self.ctrl[POSTED] += 1
@@ -217,12 +222,14 @@ def borrowed() -> Iterator[Helper | None]:
         yield None
         return
     helper = _helper()
-    if helper is None or not helper.ready or not helper.lock.acquire(blocking=False):
+    if helper is None or not helper.lock.acquire(blocking=False):  # closing takes the lock for good
         yield None
         return
     try:
-        helper.clear()
-        yield helper
+        ready = helper.ready
+        if ready:
+            helper.clear()
+        yield helper if ready else None
     finally:
         helper.lock.release()
 
