@@ -2,10 +2,12 @@
 
 `convscope.ops.conv_chunks` splits a batch into chunks by sizes alone, and works them in two blocks on
 two threads where that pays. Where the helper process (`convscope.ops.helper`) is ready, the second block
-goes there instead: its images of the inputs are copied into shared memory, the helper works them with
-the same function a thread would (`conv_chunks.forward_block`, `conv_chunks.gradient_block`), and its
-images of the result, and its chunks' partial weight gradients, are copied back. The chunks, and so the
-bits, are the same whoever works them; without the helper the threads (or this thread) work both blocks.
+goes there instead, and the helper works it with the same function a thread would
+(`conv_chunks.forward_block`, `conv_chunks.gradient_block`). Its images of the inputs and of the results
+are read and written where they lie when they are op results (in the memory the helper shares,
+`Helper.share`, `Helper.target`); the caller's own arrays, the weights and the chunks' partial weight
+gradients are copied over and back. The chunks, and so the bits, are the same whoever works them;
+without the helper the threads (or this thread) work both blocks.
 
 Chunk k of images [a, b) is, in the helper's copy, chunk k - k0 of images [a - i0, b - i0), where k0 and
 i0 are its block's first chunk and first image: its arrays hold only its own block.
