@@ -17,6 +17,7 @@ import pytest
 from convscope import ops
 from convscope.ops import conv_helped, helper, recycle
 from convscope.ops.helper import FAILURES, FINISHED, PARKED, POSTED, Helper
+from convscope.ops.helper_memory import BLOCKS, DATA, FullError
 from convscope.ops.threads import single_threaded
 
 pytestmark = pytest.mark.skipif(not helper.usable(), reason="the helper needs Linux's memfd and two cores")
@@ -256,3 +257,13 @@ def test_closing_waits_for_the_op_that_has_the_helper(ready: Helper) -> None:
     assert ready.process.poll() is not None
     with helper.borrowed() as again:  # a new helper, still starting: this op works alone
         assert again is not ready
+
+
+def test_a_task_too_large_for_the_data_region_stays_out_of_the_results(ready: Helper) -> None:
+    """Copies for the helper past the data region would overwrite op results: refused instead."""
+    with helper.borrowed() as lent:
+        assert lent is ready
+        with pytest.raises(FullError):
+            lent.place((BLOCKS,), np.uint8)  # after the control block and message slot: one byte too many
+        where, _ = lent.place((BLOCKS - DATA,), np.uint8)  # exactly the region
+        assert where.offset == DATA

@@ -77,7 +77,7 @@ class SharedFile:
         dtype = np.dtype(dtype)
         size = math.prod(shape) * dtype.itemsize
         start = -(-self._used // 64) * 64  # cache-line aligned
-        if start + size > SIZE:
+        if start + size > BLOCKS:  # the blocks after it hold op results
             raise FullError
         self._used = start + size
         where = Shared(start, tuple(shape), dtype.str)
