@@ -267,3 +267,13 @@ def test_a_task_too_large_for_the_data_region_stays_out_of_the_results(ready: He
             lent.place((BLOCKS,), np.uint8)  # after the control block and message slot: one byte too many
         where, _ = lent.place((BLOCKS - DATA,), np.uint8)  # exactly the region
         assert where.offset == DATA
+
+
+def test_only_its_own_blocks_go_back_to_the_helper(ready: Helper) -> None:
+    """A block from elsewhere handed to give_back (a stale id, say) frees nothing of the helper's."""
+    kept = ops.relu(np.ones((64, 6, 14, 14), np.float32))
+    assert ready.locate(kept) is not None
+    free = {pages: list(places) for pages, places in ready._free.items()}
+    ready.give_back(np.ones(2**18, np.uint8))  # malloc's memory
+    assert float(kept.sum()) == kept.size
+    assert ready._free == free

@@ -21,6 +21,7 @@ SHAPE = (64, 6, 28, 28)  # LeNet's first activations at batch 64: 1.2 MB, recycl
 def no_blocks_yet(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts with no kept blocks: earlier tests' live arrays may fill the process's budget."""
     monkeypatch.setattr(recycle, "_KEPT", {})
+    monkeypatch.setattr(recycle, "_SOURCED", set())  # with the blocks it names
 
 
 def _holders(result: np.ndarray) -> dict[str, Callable[[], Any]]:

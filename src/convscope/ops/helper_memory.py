@@ -133,6 +133,8 @@ class SharedFile:
         """A block recycle no longer keeps: its pages go back to the system, its place to the next block."""
         start = block.__array_interface__["data"][0] - self._start
         pages = -(-block.nbytes // 4096) * 4096
+        if start < BLOCKS or start % 4096 or start + pages > self._blocks_used:
+            return  # not one of this file's blocks: nothing of ours to free
         self._memory.madvise(mmap.MADV_REMOVE, start, pages)  # the memory, for both processes
         with self._block_lock:
             self._free.setdefault(pages, []).append(start)
