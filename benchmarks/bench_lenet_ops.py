@@ -112,20 +112,8 @@ def _forward_backward(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> tupl
     m2 = t("pool2", max_pool2d, a2, 2)  # (N, 16, 5, 5)
     r2 = t("relu2", relu, m2)
     f0 = r2.reshape(len(x), -1)  # (N, 400)
-    a3 = t("fc1", linear, f0, p["fc1.w"], p["fc1.b"])
-    r3 = t("relu3", relu, a3)
-    a4 = t("fc2", linear, r3, p["fc2.w"], p["fc2.b"])
-    r4 = t("relu4", relu, a4)
-    logits = t("fc3", linear, r4, p["fc3.w"], p["fc3.b"])
-    loss = t("loss", cross_entropy, logits, y)
-    # backward
-    g = t("loss.b", cross_entropy_backward, np.float32(1.0), logits, y)
-    grads: Params = {}
-    g, grads["fc3.w"], grads["fc3.b"] = t("fc3.b", linear_backward, g, r4, p["fc3.w"], p["fc3.b"])
-    g = t("relu4.b", relu_backward, g, a4)
-    g, grads["fc2.w"], grads["fc2.b"] = t("fc2.b", linear_backward, g, r3, p["fc2.w"], p["fc2.b"])
-    g = t("relu3.b", relu_backward, g, a3)
-    g, grads["fc1.w"], grads["fc1.b"] = t("fc1.b", linear_backward, g, f0, p["fc1.w"], p["fc1.b"])
+    loss, grads, g = dense_forward_backward(p, f0, y, t)
+    # backward of the convolutional part
     g = g.reshape(r2.shape)  # (N, 16, 5, 5)
     g = t("relu2.b", relu_backward, g, m2)
     g = t("pool2.b", max_pool2d_backward, g, a2, 2)
@@ -136,6 +124,26 @@ def _forward_backward(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> tupl
     w1, b1 = p["conv1.w"], p["conv1.b"]
     grads["conv1.w"], grads["conv1.b"] = t("conv1.b", conv2d_backward_weight, g, x, w1, b1)
     return loss, grads
+
+
+def dense_forward_backward(
+    p: Params, f0: np.ndarray, y: np.ndarray, t: Timer
+) -> tuple[np.floating, Params, np.ndarray]:
+    """The fully connected layers and the loss on f0 (N, 400): the loss, their gradients, and dLoss/df0."""
+    a3 = t("fc1", linear, f0, p["fc1.w"], p["fc1.b"])
+    r3 = t("relu3", relu, a3)
+    a4 = t("fc2", linear, r3, p["fc2.w"], p["fc2.b"])
+    r4 = t("relu4", relu, a4)
+    logits = t("fc3", linear, r4, p["fc3.w"], p["fc3.b"])
+    loss = t("loss", cross_entropy, logits, y)
+    g = t("loss.b", cross_entropy_backward, np.float32(1.0), logits, y)
+    grads: Params = {}
+    g, grads["fc3.w"], grads["fc3.b"] = t("fc3.b", linear_backward, g, r4, p["fc3.w"], p["fc3.b"])
+    g = t("relu4.b", relu_backward, g, a4)
+    g, grads["fc2.w"], grads["fc2.b"] = t("fc2.b", linear_backward, g, r3, p["fc2.w"], p["fc2.b"])
+    g = t("relu3.b", relu_backward, g, a3)
+    g, grads["fc1.w"], grads["fc1.b"] = t("fc1.b", linear_backward, g, f0, p["fc1.w"], p["fc1.b"])
+    return loss, grads, g
 
 
 def torch_step(
