@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from convscope import ops
-from convscope.ops import conv_helped, helper, recycle
+from convscope.ops import conv_helped, helper, pool_helped, recycle
 from convscope.ops.helper import FAILURES, FINISHED, PARKED, POSTED, Helper
 from convscope.ops.helper_memory import BLOCKS, DATA, FullError
 from convscope.ops.threads import single_threaded
@@ -277,3 +277,33 @@ def test_only_its_own_blocks_go_back_to_the_helper(ready: Helper) -> None:
     ready.give_back(np.ones(2**18, np.uint8))  # malloc's memory
     assert float(kept.sum()) == kept.size
     assert ready._free == free
+
+
+def test_a_repeated_task_is_pickled_once_and_a_changed_one_afresh(
+    ready: Helper, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Helper.post` keeps a task's bytes: new numbers in the same places reuse them; new places do not."""
+    pickled: list[object] = []
+    dumps = helper.pickle.dumps
+
+    def counting(task: object, protocol: int) -> bytes:
+        pickled.append(task)
+        return dumps(task, protocol)
+
+    monkeypatch.setattr(helper.pickle, "dumps", counting)
+    with helper.borrowed() as lent:
+        assert lent is ready
+        for which in (0, 0, 1):  # each task's places from the region's start again, as each op's are
+            lent.clear()
+            places = [lent.place((4, 2, 6, 6), np.float32) for _ in range(2)]
+            out, out_view = lent.place((4, 2, 3, 3), np.float32)
+            source, view = places[which]
+            x = rng.standard_normal(view.shape).astype(np.float32)
+            view[...] = x
+            assert lent.run(pool_helped.max_pool_part, (source, out, 2, None, 0, 1), _nothing, _nothing)
+            assert np.array_equal(out_view, ops.max_pool2d(x, 2)), "the helper pooled stale numbers"
+    assert len(pickled) == 2, "the same task was pickled again, or a changed one was not"
+
+
+def _nothing() -> None:
+    """This side's half of a task that has none here."""

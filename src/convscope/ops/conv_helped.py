@@ -15,6 +15,7 @@ i0 are its block's first chunk and first image: its arrays hold only its own blo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from convscope.ops.im2col import Array, ConvGeometry
 from convscope.ops.workspace import thread_workspace
 
 Chunk = tuple[slice, ConvGeometry]
+Message = tuple[tuple[int, int, int, ConvGeometry], ...]  # the helper's chunks in a message (`_shifted`)
 Block = Callable[[Sequence[tuple[int, Chunk]], int], None]
 # What a block's preparation gives: the helper's arguments, the caller's arrays its results go into, and
 # where the helper writes each (with this side's view to copy from, or None where it writes in place).
@@ -40,7 +42,7 @@ def helped_forward(
 ) -> bool:
     """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one."""
 
-    def prepare(helper: Helper, chunks: list[tuple[int, Chunk]], k0: int, i0: int, i1: int) -> Prepared:
+    def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
         targets = [out[i0:i1]]
         results = [helper.target(t) for t in targets]
         shared_bias = None if bias is None else helper.share(bias)
@@ -56,7 +58,7 @@ def helped_gradients(
 ) -> bool:
     """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one."""
 
-    def prepare(helper: Helper, chunks: list[tuple[int, Chunk]], k0: int, i0: int, i1: int) -> Prepared:
+    def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
         asked = [a for a in (grad_weight, grad_bias) if a is not None]
         targets = [a[k0:] for a in asked] + ([] if grad_x is None else [grad_x[i0:i1]])
         results = [helper.target(t) for t in targets]
@@ -71,7 +73,7 @@ def helped_gradients(
 
 def _shared(
     every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry, function: Callable[..., None],
-    prepare: Callable[[Helper, list[tuple[int, Chunk]], int, int, int], Prepared],
+    prepare: Callable[[Helper, Message, int, int, int], Prepared],
 ) -> bool:
     """The second block of ``every`` by ``function`` in the helper, the first by ``block`` here.
 
@@ -79,39 +81,53 @@ def _shared(
     gives the arguments, the caller's arrays its results go into, and where the helper writes them.
     False, with nothing done, where the work is too small, no helper is free, or its memory is full.
     """
-    if not _pays(every, geom):
+    plan = _plan(geom)
+    if plan is None:
         return False
     with borrowed() as helper:
         if helper is None:
             return False
-        mine, theirs, k0, (i0, i1) = _halves(every)
+        cut, message, k0, (i0, i1) = plan
         try:
-            arguments, targets, results = prepare(helper, _shifted(theirs, k0, i0), k0, i0, i1)
+            arguments, targets, results = prepare(helper, message, k0, i0, i1)
         except FullError:
             return False
+        mine, theirs = every[:cut], every[cut:]
         if helper.run(function, arguments, lambda: block(mine, 0), lambda: block(theirs, 1)):
             _copy_back(targets, results)
     return True
 
 
+@functools.lru_cache(maxsize=32)
+def _plan(geom: ConvGeometry) -> tuple[int, Message, int, tuple[int, int]] | None:
+    """How `_shared` splits this convolution's chunks, worked out once per geometry (a training loop
+    meets the same few): the first chunk of the helper's block, its chunks as a message holds them
+    (`_shifted`), the first of them, and its images [i0, i1). None where the helper does not pay."""
+    every = list(enumerate(geom.batch_chunks()))
+    if not _pays(every, geom):
+        return None
+    _, theirs, k0, images = _halves(every)
+    return len(every) - len(theirs), _shifted(theirs, k0, images[0]), k0, images
+
+
 def forward_part(
     x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
-    chunks: Sequence[tuple[int, Chunk]],
+    chunks: Message,
 ) -> None:
     """In the helper: `conv_chunks.forward_block` on its copies (chunks numbered within them)."""
     from convscope.ops.conv_chunks import forward_block  # which imports this module
 
-    forward_block(x, by_row, kernels, bias, out, chunks, thread_workspace())
+    forward_block(x, by_row, kernels, bias, out, _unpacked(chunks), thread_workspace())
 
 
 def gradients_part(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
-    grad_x: Array | None, chunks: Sequence[tuple[int, Chunk]],
+    grad_x: Array | None, chunks: Message,
 ) -> None:
     """In the helper: `conv_chunks.gradient_block` on its copies (chunks numbered within them)."""
     from convscope.ops.conv_chunks import gradient_block  # which imports this module
 
-    gradient_block(grad, x, weight, grad_weight, grad_bias, grad_x, chunks, thread_workspace())
+    gradient_block(grad, x, weight, grad_weight, grad_bias, grad_x, _unpacked(chunks), thread_workspace())
 
 
 def _pays(every: list[tuple[int, Chunk]], geom: ConvGeometry) -> bool:
@@ -139,6 +155,12 @@ def _copy_back(targets: list[Array], results: list[tuple[Shared, Array | None]])
             target[...] = view
 
 
-def _shifted(chunks: list[tuple[int, Chunk]], k0: int, i0: int) -> list[tuple[int, Chunk]]:
-    """The helper's chunks numbered from 0, their images counted from i0."""
-    return [(k - k0, (slice(images.start - i0, images.stop - i0), chunk)) for k, (images, chunk) in chunks]
+def _shifted(chunks: list[tuple[int, Chunk]], k0: int, i0: int) -> Message:
+    """The helper's chunks numbered from 0, their images counted from i0, as (k, start, stop, geometry):
+    hashable (a slice is not, before Python 3.12), so that `Helper.post` pickles a repeated task once."""
+    return tuple((k - k0, images.start - i0, images.stop - i0, chunk) for k, (images, chunk) in chunks)
+
+
+def _unpacked(message: Message) -> list[tuple[int, Chunk]]:
+    """`_shifted`'s chunks as the chunk functions take them: (k, (images, geometry))."""
+    return [(k, (slice(start, stop), chunk)) for k, start, stop, chunk in message]

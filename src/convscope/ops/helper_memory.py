@@ -14,8 +14,7 @@ import mmap
 import os
 import threading
 import weakref
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,9 +29,11 @@ class FullError(Exception):
     """The helper's data region has no room for a task's arrays: the caller works alone."""
 
 
-@dataclass(frozen=True)
-class Shared:
-    """An array's place in the data region, in a message: the helper reads it as a view."""
+class Shared(NamedTuple):
+    """An array's place in the data region, in a message: the helper reads it as a view.
+
+    A tuple, so that a message of places hashes and compares in C (`Helper.post` remembers messages).
+    """
 
     offset: int
     shape: tuple[int, ...]
@@ -40,9 +41,7 @@ class Shared:
 
     def view(self, memory: np.ndarray) -> np.ndarray:
         """The array at this place in ``memory`` (the memory file's bytes, a uint8 array)."""
-        dtype = np.dtype(self.dtype)
-        size = math.prod(self.shape) * dtype.itemsize
-        return memory[self.offset : self.offset + size].view(dtype).reshape(self.shape)
+        return np.ndarray(self.shape, self.dtype, memory, self.offset)
 
 
 def resolve(message: Any, memory: np.ndarray) -> Any:
@@ -81,7 +80,7 @@ class SharedFile:
             raise FullError
         self._used = start + size
         where = Shared(start, tuple(shape), dtype.str)
-        return where, where.view(self._bytes)
+        return where, np.ndarray(where.shape, dtype, self._bytes, start)
 
     def share(self, array: np.ndarray) -> Shared:
         """Where the helper reads ``array``: where it lies if in shared memory, else a copy in the region.
