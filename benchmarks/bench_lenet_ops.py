@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the name every PyTorch reader expects)
 from common import add_blas_option, limit_blas, machine, paired_processes, side_worker, summary, timings
 
+from convscope._validate import all_finite
 from convscope.ops import trusted_values
 from convscope.ops.activations import relu, relu_backward
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_weight
@@ -94,9 +95,9 @@ def ours_step(p: Params, x: np.ndarray, y: np.ndarray, t: Timer) -> float:
 
 
 def _check_finite(arrays: dict[str, np.ndarray]) -> None:
-    """A ValueError naming the first array that holds NaN or infinity."""
+    """A ValueError naming the first array that holds NaN or infinity (read as `fit`'s shards read them)."""
     for name, array in arrays.items():
-        if not np.isfinite(array).all():
+        if not all_finite(array):
             raise ValueError(f"{name} holds NaN or infinity")
 
 

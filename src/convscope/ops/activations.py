@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from convscope._validate import as_array, check_int
 from convscope.ops import recycle
+from convscope.ops.elementwise_helped import in_halves, relu_backward_part, relu_part
 from convscope.ops.threads import halves, run_blocks
 
 Array = npt.NDArray[Any]
@@ -37,19 +38,16 @@ def relu(x: Any) -> Array:
     array([0., 0., 3.])
     """
     arr = as_array(x, "x")
-    # Against an array of zeros, written in place, np.maximum runs its vectorised loop; against the
-    # scalar 0 it took twice as long here (numpy 2.4, float32; see benchmarks/RESULTS_perf.md). The
-    # zeros go into memory the process already holds (`recycle`), not freshly faulted-in pages.
-    out = recycle.empty(arr.shape, arr.dtype)
+    out = recycle.empty(arr.shape, arr.dtype)  # memory the process already holds, not fresh pages
     # (size,): views of contiguous memory (ascontiguousarray alone would make a 0-D x 1-D)
     flat_x, flat_out = np.ascontiguousarray(arr).reshape(-1), out.reshape(-1)
 
     def work(part: Sequence[slice], index: int) -> None:
         for run in part:
-            flat_out[run] = 0
-            np.maximum(flat_x[run], flat_out[run], out=flat_out[run])
+            relu_part(flat_x[run], flat_out[run])
 
-    run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
+    if not in_halves(relu_part, (flat_x, flat_out)):  # half in the helper process, where it pays
+        run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
     return out
 
 
@@ -69,10 +67,11 @@ def relu_backward(grad_output: Any, x: Any) -> Array:
     flat_g, flat_grad = g.reshape(-1), grad.reshape(-1)  # (size,): views of contiguous memory
 
     def work(part: Sequence[slice], index: int) -> None:
-        for run in part:  # multiplying by the mask is ~10x faster than np.where at LeNet sizes
-            np.multiply(flat_g[run], np.greater(flat_x[run], 0, out=positive[run]), out=flat_grad[run])
+        for run in part:
+            relu_backward_part(flat_g[run], flat_x[run], positive[run], flat_grad[run])
 
-    run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
+    if not in_halves(relu_backward_part, (flat_g, flat_x, positive, flat_grad)):
+        run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
     return grad
 
 
