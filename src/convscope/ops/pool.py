@@ -19,7 +19,7 @@ from convscope.geometry import Window
 from convscope.ops.pool_helped import helped_max_pool, helped_max_pool_backward
 from convscope.ops.pool_indices import check_indices, flat_indices, scatter, window_argmax
 from convscope.ops.pool_offsets import offset_values, offset_views, window_max
-from convscope.ops.pool_pairs import max_pool2d_pairs_backward, takes_pairs
+from convscope.ops.pool_pairs import max_pool2d_pairs_backward, max_pool2d_pairs_maxima, takes_pairs
 from convscope.ops.pool_windows import (
     Array,
     as_grad_output,
@@ -68,6 +68,8 @@ def max_pool2d(
     halves = None if return_indices else helped_max_pool(arr, (*arr.shape[:2], *win.output_size), settings)
     if halves is not None:
         return halves  # the second half of the batch pooled in the helper process
+    if not return_indices and takes_pairs(arr, win):
+        return max_pool2d_pairs_maxima(arr)  # 2x2/2 windows: two rounds of pairs
     values = offset_views(pad_with(arr, win, -np.inf), win)
     if not return_indices:
         return window_max(values)

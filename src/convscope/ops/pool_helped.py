@@ -19,10 +19,11 @@ from convscope.ops.helper import borrowed
 from convscope.ops.helper_memory import FullError
 from convscope.ops.pool_windows import Array
 
-# Below this many input values the hand-off costs more than half the work saves: LeNet's pool2 at 64
-# images has 102,400 (its forward 146 us alone, 171 in halves; its backward 290 alone, 254 in halves),
-# pool1 307,200.
-_MIN_VALUES, _MIN_VALUES_BACKWARD = 2**17, 2**16
+# Below this many input values the hand-off costs more than half the work saves. LeNet's pool2 at 64
+# images has 102,400: forward 79 us alone, 75 in halves; backward 186 alone, 245 in halves. pool1 at 64
+# has 301,056: forward 142 alone, 124 in halves; backward 430 alone, 330 in halves (one core, warm,
+# after the pairs' forward and backward got faster, RESULTS_perf #160).
+_MIN_VALUES = 2**17
 
 Settings = tuple[Any, Any, Any, Any]  # kernel_size, stride, padding, dilation, as the caller gave them
 
@@ -34,7 +35,7 @@ def helped_max_pool(x: Array, out_shape: tuple[int, ...], settings: Settings) ->
     def pool(x: Array) -> Array:
         return max_pool2d(x, *settings)  # type: ignore[return-value]  # no indices: one array
 
-    return _halves(pool, max_pool_part, (x,), out_shape, settings, _MIN_VALUES)
+    return _halves(pool, max_pool_part, (x,), out_shape, settings)
 
 
 def helped_max_pool_backward(g: Array, x: Array, settings: Settings) -> Array | None:
@@ -44,7 +45,7 @@ def helped_max_pool_backward(g: Array, x: Array, settings: Settings) -> Array | 
     def route(g: Array, x: Array) -> Array:
         return max_pool2d_backward(g, x, *settings)
 
-    return _halves(route, max_pool_backward_part, (g, x), x.shape, settings, _MIN_VALUES_BACKWARD)
+    return _halves(route, max_pool_backward_part, (g, x), x.shape, settings)
 
 
 def max_pool_part(x: Array, out: Array, *settings: Any) -> None:
@@ -63,14 +64,14 @@ def max_pool_backward_part(g: Array, x: Array, out: Array, *settings: Any) -> No
 
 def _halves(
     op: Callable[..., Array], part: Callable[..., None], batched: tuple[Array, ...],
-    out_shape: tuple[int, ...], settings: Settings, least: int,
+    out_shape: tuple[int, ...], settings: Settings,
 ) -> Array | None:
     """``op`` of the ``batched`` arrays (x last) in two halves, the second run by ``part`` in the helper.
 
-    Only from ``least`` values of x.
+    Only from `_MIN_VALUES` values of x.
     """
     x = batched[-1]
-    if len(x) < 2 or x.size < least:
+    if len(x) < 2 or x.size < _MIN_VALUES:
         return None
     with borrowed() as helper:
         if helper is None or helper.locate(x) is None:

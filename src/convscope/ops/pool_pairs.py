@@ -16,10 +16,10 @@ taken in two rounds instead:
 Ties go where ``pool.py`` (and PyTorch) sends them, to the first maximum in row-major order: the top row
 wins a tie between the rows, the left element a tie within a row. The backward routes each window's
 gradient through the same two choices: down to the chosen row (``rows``), then to the chosen element of
-that row (``left``). The result is a fresh array; scratch comes from ``workspace`` when given. (The
-op's forward keeps ``pool.py``'s strided maxima: it reads each offset once, and the rounds measured no
-faster.) A layer, which keeps what its forward found for its backward, pools with `max_pool2d_pairs`
-instead: the same maxima, and the two choices (`Winners`), so that its backward only routes.
+that row (``left``). The result is a fresh array; scratch comes from ``workspace`` when given. The
+op's forward takes the same two rounds for its maxima alone (`max_pool2d_pairs_maxima`). A layer,
+which keeps what its forward found for its backward, pools with `max_pool2d_pairs` instead: the same
+maxima, and the two choices (`Winners`), so that its backward only routes.
 """
 
 from __future__ import annotations
@@ -99,12 +99,36 @@ def max_pool2d_pairs(x: Array) -> tuple[Array, Winners]:
     """
     n, c, h, w = x.shape
     larger, left = _width_pairs(x, None)  # fresh arrays: the winners outlive the call
-    w_out = w // 2
-    other = np.empty_like(larger)
-    np.maximum(larger[:-w_out], larger[w_out:], out=other[:-w_out])  # top rows: their window's maximum
-    out = recycle.empty((n, c, h // 2, w_out), x.dtype)
-    out.reshape(-1, w_out)[...] = other.reshape(-1, 2, w_out)[:, 0]  # (N*C*H_out, top/bottom, W_out)
-    return out, Winners(left, _winning_rows(larger, w_out, None))
+    out = _row_maxima(larger, (n, c, h // 2, w // 2))
+    return out, Winners(left, _winning_rows(larger, w // 2, None))
+
+
+def max_pool2d_pairs_maxima(x: Array) -> Array:
+    """``max_pool2d(x, 2)`` (N, C, H/2, W/2) for x that ``takes_pairs``: the maxima of the pairs' maxima.
+
+    `convscope.ops.pool.max_pool2d` takes it for such x: one pass over every other number of x and one
+    over the pairs' maxima, where the four strided offsets of each window took nearly twice as long
+    (LeNet's pool1 at 128 images, one thread: 479-493 -> 257-267 us, numpy 2.4).
+
+    Examples
+    --------
+    >>> max_pool2d_pairs_maxima(np.array([[[[1.0, 3.0], [3.0, 2.0]]]]))
+    array([[[[3.]]]])
+    """
+    n, c, h, w = x.shape
+    pairs = x.reshape(-1, 2)  # (N*C*H*W_out, 2): a view, x being C-contiguous
+    larger = recycle.empty(pairs.shape[:1], x.dtype)  # scratch, handed out again once this call drops it
+    np.maximum(pairs[:, 0], pairs[:, 1], out=larger)
+    return _row_maxima(larger, (n, c, h // 2, w // 2))
+
+
+def _row_maxima(larger: Array, shape: tuple[int, int, int, int]) -> Array:
+    """Each window's maximum (N, C, H_out, W_out), from its pairs' maxima ``larger`` (N*C*H*W_out,)."""
+    w_out = shape[3]
+    rows = larger.reshape(-1, 2, w_out)  # (N*C*H_out, top/bottom, W_out): a window's two pair maxima
+    out = recycle.empty(shape, larger.dtype)
+    np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w_out))
+    return out
 
 
 def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace | None = None) -> Array:
