@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from convscope._validate import as_array
+from convscope.ops.linear_helped import helped_gradients
 
 Array = npt.NDArray[Any]
 
@@ -69,8 +70,8 @@ def linear_backward(
     if g.shape != expected:
         raise ValueError(f"grad_output must have the output's shape {expected}, got {g.shape}")
     g = g.astype(np.result_type(xa, w), copy=False)
-    grad_x: Array = g @ w  # (N, in)
-    grad_w: Array = g.T @ xa  # (out, in)
+    both = helped_gradients(g, xa, w)  # the weight's product in the helper process, where it pays
+    grad_x, grad_w = both if both is not None else (g @ w, g.T @ xa)  # (N, in), (out, in)
     return grad_x, grad_w, None if b is None else g.sum(axis=0)
 
 

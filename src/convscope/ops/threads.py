@@ -172,15 +172,32 @@ def _serve(inbox: SimpleQueue[Task]) -> None:
         del work, block  # hold nothing of a finished call while waiting for the next
 
 
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """NumPy's BLAS on one thread while the block runs; its previous counts restored after."""
+def blas_threads() -> int:
+    """The most threads NumPy's BLAS runs a product on here and now (1 as convscope's CLI and fit set it).
+
+    Examples
+    --------
+    >>> with _one_blas_thread():
+    ...     blas_threads()
+    1
+    """
+    return max((library.get_num_threads() for library in _blas_libraries()), default=1)
+
+
+def _blas_libraries() -> list[Any]:
+    """threadpoolctl's controllers of NumPy's BLAS libraries, found on first use."""
     with _LOCK:
         if not _BLAS:
             from threadpoolctl import ThreadpoolController  # ~7 ms to find the libraries: once
 
             _BLAS.append(ThreadpoolController().select(user_api="blas").lib_controllers)
-    libraries = _BLAS[0]
+    return _BLAS[0]  # type: ignore[no-any-return]
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """NumPy's BLAS on one thread while the block runs; its previous counts restored after."""
+    libraries = _blas_libraries()
     before = [library.get_num_threads() for library in libraries]
     for library, count in zip(libraries, before, strict=True):
         if count != 1:
