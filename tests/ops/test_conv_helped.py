@@ -77,3 +77,30 @@ def test_inputs_in_shared_memory_give_the_same_bits(rng: np.random.Generator) ->
         want = [ops.conv2d(x, w), *ops.conv2d_backward(grad, x, w)]
     for a, b in zip(got, want, strict=True):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape"), [CASES[0][:2], CASES[1][:2]])
+def test_a_backward_on_other_numbers_in_the_forwards_place_builds_its_own_columns(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], rng: np.random.Generator
+) -> None:
+    """The helper hands a forward and its backward the same array where their x lies in the same place,
+    so that its workspace's columns serve again: only while their bits are x's. A backward on another x
+    copied into that place (a caller's own array) or written there (an op result) must not reuse them."""
+    assert helper.wait_until_ready()
+    w = rng.standard_normal(w_shape).astype(np.float32)
+    for shared in (False, True):
+        first, other = (rng.standard_normal(x_shape).astype(np.float32) for _ in range(2))
+        if shared:  # an op result: the other numbers written over it, in place, below
+            first = ops.relu(first)
+            assert helper._HELPER[0].locate(first) is not None
+        out = ops.conv2d(first, w)
+        grad = rng.standard_normal(out.shape).astype(np.float32)
+        ops.conv2d_backward(grad, first, w)  # builds and keeps the columns of `first`
+        if shared:
+            first[...] = other  # the same place, other numbers
+            other = first
+        helped = ops.conv2d_backward(grad, other, w)
+        with single_threaded():
+            alone = ops.conv2d_backward(grad, other, w)
+        assert np.array_equal(helped[0], alone[0])
+        assert np.array_equal(helped[1], alone[1]), "the helper reused columns of other numbers"

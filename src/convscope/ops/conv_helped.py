@@ -43,10 +43,11 @@ def helped_forward(
     """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one."""
 
     def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
+        shared_x = helper.share(x[i0:i1])  # first, as in the backward: see `_shared`
+        shared_bias = None if bias is None else helper.share(bias)
+        inputs = (shared_x, helper.share(by_row), helper.share(kernels), shared_bias)
         targets = [out[i0:i1]]
         results = [helper.target(t) for t in targets]
-        shared_bias = None if bias is None else helper.share(bias)
-        inputs = (helper.share(x[i0:i1]), helper.share(by_row), helper.share(kernels), shared_bias)
         return (*inputs, results[0][0], chunks), targets, results
 
     return _shared(every, block, geom, forward_part, prepare)
@@ -59,12 +60,12 @@ def helped_gradients(
     """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one."""
 
     def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
+        shared_x = None if x is None else helper.share(x[i0:i1])  # first, as in the forward: see `_shared`
+        inputs = (helper.share(grad[i0:i1]), shared_x, helper.share(weight))
         asked = [a for a in (grad_weight, grad_bias) if a is not None]
         targets = [a[k0:] for a in asked] + ([] if grad_x is None else [grad_x[i0:i1]])
         results = [helper.target(t) for t in targets]
         places = iter(where for where, _ in results)
-        inputs = (helper.share(grad[i0:i1]), None if x is None else helper.share(x[i0:i1]),
-                  helper.share(weight))  # fmt: skip
         outputs = tuple(None if a is None else next(places) for a in (grad_weight, grad_bias, grad_x))
         return (*inputs, *outputs, chunks), targets, results
 
@@ -78,7 +79,10 @@ def _shared(
     """The second block of ``every`` by ``function`` in the helper, the first by ``block`` here.
 
     ``prepare(helper, chunks, k0, i0, i1)`` places the helper's arrays (chunks numbered within them) and
-    gives the arguments, the caller's arrays its results go into, and where the helper writes them.
+    gives the arguments, the caller's arrays its results go into, and where the helper writes them. Both
+    place x first, so that a copy of the caller's own x lies in the same place for a forward and its
+    backward: the helper then hands the backward the array the forward built its columns from, and its
+    workspace serves them again once their bits check out (as this thread's does for the caller's x).
     False, with nothing done, where the work is too small, no helper is free, or its memory is full.
     """
     plan = _plan(geom)

@@ -44,12 +44,23 @@ class Shared(NamedTuple):
         return np.ndarray(self.shape, self.dtype, memory, self.offset)
 
 
-def resolve(message: Any, memory: np.ndarray) -> Any:
-    """``message`` with every `Shared` in it (in lists and tuples too) replaced by its view of ``memory``."""
+def resolve(message: Any, memory: np.ndarray, views: dict[Shared, np.ndarray] | None = None) -> Any:
+    """``message`` with every `Shared` in it (in lists and tuples too) replaced by its view of ``memory``.
+
+    ``views`` keeps the view of each place: two messages that name the same place then hand their
+    functions the same array, so that a workspace's columns, built from it by one task (a convolution's
+    forward), serve the next (its backward), which checks their bits are still the same
+    (`convscope.ops.workspace.Workspace.holding`).
+    """
     if isinstance(message, Shared):
-        return message.view(memory)
+        if views is None:
+            return message.view(memory)
+        view = views.get(message)
+        if view is None:
+            view = views[message] = message.view(memory)
+        return view
     if isinstance(message, list | tuple):
-        return type(message)(resolve(item, memory) for item in message)
+        return type(message)(resolve(item, memory, views) for item in message)
     return message
 
 

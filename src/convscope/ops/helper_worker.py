@@ -23,7 +23,7 @@ import numpy as np
 from convscope._validate import trusted_values
 from convscope.ops import helper
 from convscope.ops.helper import FAILED, FAILURES, FINISHED, PARKED, POSTED, READY, STOP
-from convscope.ops.helper_memory import MESSAGE, SIZE, resolve
+from convscope.ops.helper_memory import MESSAGE, SIZE, Shared, resolve
 from convscope.ops.threads import single_threaded
 
 
@@ -33,6 +33,7 @@ def serve(fd: int) -> None:
     ctrl = memoryview(memory)[:64].cast("q")
     everything = np.frombuffer(memory, np.uint8)
     parent, seen, known = os.getppid(), 0, dict[bytes, Task]()
+    views: dict[Shared, np.ndarray] = {}  # `resolve`'s: one view a place
     ctrl[READY] = 1
     with single_threaded(), trusted_values():  # the caller checked every value before posting
         while True:
@@ -40,7 +41,7 @@ def serve(fd: int) -> None:
             if seen < 0 or ctrl[STOP]:
                 return
             try:
-                _run(memory, everything, known)
+                _run(memory, everything, known, views)
             except Exception:  # the caller works this half itself, and meets the error there if it is real
                 ctrl[FAILED] = 1
                 ctrl[FAILURES] += 1
@@ -64,7 +65,9 @@ def _next_task(ctrl: memoryview, seen: int, parent: int) -> int:
         ctrl[PARKED] = 0
 
 
-def _run(memory: mmap.mmap, everything: np.ndarray, known: dict[bytes, Task]) -> None:
+def _run(
+    memory: mmap.mmap, everything: np.ndarray, known: dict[bytes, Task], views: dict[Shared, np.ndarray]
+) -> None:
     """Call the posted function of ``convscope.ops`` with its arguments resolved in the data region.
 
     ``known`` maps messages seen before to their function and resolved arguments: a training loop posts
@@ -78,10 +81,11 @@ def _run(memory: mmap.mmap, everything: np.ndarray, known: dict[bytes, Task]) ->
         module, name, arguments = pickle.loads(body)
         if not module.startswith("convscope.ops."):
             raise ValueError(f"the helper runs convscope.ops functions only, not {module}.{name}")
-        task = getattr(importlib.import_module(module), name), resolve(arguments, everything)
         if len(known) >= _KNOWN:
             known.clear()
-        known[body] = task
+            views.clear()
+        function = getattr(importlib.import_module(module), name)
+        known[body] = task = function, resolve(arguments, everything, views)
     function, arguments = task
     function(*arguments)
 
