@@ -227,7 +227,7 @@ def route_pairs(
     grad = recycle.empty(x_shape, grad_output.dtype)
     w_out = x_shape[3] // 2
     out_rows = grad.reshape(-1, 2 * x_shape[3])  # (N*C*H_out, 2*W): each window row's two rows of x
-    chosen = scratch(workspace, "pairs.losers", winners.left.shape, np.bool_)
+    chosen = scratch(workspace, "pairs.chosen", winners.left.shape, np.bool_)
     _route(grad_output.reshape(-1, w_out), winners, out_rows, chosen)
     return grad
 

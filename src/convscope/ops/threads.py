@@ -35,7 +35,7 @@ Task = tuple[Callable[[Any, int], None], Sequence[Any], int, "SimpleQueue[BaseEx
 _STATE = threading.local()  # .single: whether ops on this thread must not start threads
 _LOCK = threading.Lock()
 _INBOX: list[SimpleQueue[Task]] = []  # the workers' shared queue of blocks, made with them on first use
-_BLAS: list[Any] = []  # threadpoolctl's BLAS controllers, found on first use
+_BLAS: list[list[Any]] = []  # threadpoolctl's BLAS controllers, found on first use
 if hasattr(os, "register_at_fork"):
     # A forked child has none of the parent's threads: it must start workers of its own, not wait on them.
     os.register_at_fork(after_in_child=_INBOX.clear)
@@ -191,7 +191,7 @@ def _blas_libraries() -> list[Any]:
             from threadpoolctl import ThreadpoolController  # ~7 ms to find the libraries: once
 
             _BLAS.append(ThreadpoolController().select(user_api="blas").lib_controllers)
-    return _BLAS[0]  # type: ignore[no-any-return]
+    return _BLAS[0]
 
 
 @contextmanager
