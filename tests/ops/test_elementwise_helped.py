@@ -58,3 +58,17 @@ def test_arrays_outside_shared_memory_or_small_ones_stay_here(rng: np.random.Gen
     assert np.array_equal(ops.relu_backward(own, own), np.where(own > 0, own, 0))
     assert np.array_equal(ops.relu(small), np.maximum(small, 0))
     assert ctrl[FINISHED] == done
+
+
+def test_a_relu_or_a_pooling_starts_no_helper(rng: np.random.Generator) -> None:
+    """They help only with op results in the helper's memory, so where none runs (a server's lesson on a
+    large picture, say) they start none; a convolution does."""
+    helper.close_helper()
+    picture = rng.standard_normal((2, 3, 256, 256)).astype(np.float32)
+    ops.relu_backward(picture, ops.relu(picture))
+    ops.max_pool2d_backward(ops.max_pool2d(picture, 2), picture, 2)
+    assert not helper._HELPER, "a ReLU or a pooling started a helper process"
+    x = rng.standard_normal((64, 6, 14, 14)).astype(np.float32)  # LeNet's conv2 at 64 images
+    ops.conv2d(x, rng.standard_normal((16, 6, 5, 5)).astype(np.float32))
+    assert helper._HELPER, "the convolution started no helper"
+    assert helper.wait_until_ready()

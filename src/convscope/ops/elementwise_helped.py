@@ -39,7 +39,7 @@ def in_halves(part: Callable[..., None], arrays: tuple[Array, ...], least: int =
     size = arrays[0].size
     if size < least:
         return False
-    with borrowed() as helper:
+    with borrowed(start=False) as helper:  # its arrays must be op results: one runs already
         if helper is None:
             return False
         cut = size // 2 // _ALIGN * _ALIGN

@@ -235,16 +235,18 @@ def usable() -> bool:
 
 
 @contextlib.contextmanager
-def borrowed() -> Iterator[Helper | None]:
+def borrowed(start: bool = True) -> Iterator[Helper | None]:
     """The helper, ready and this caller's alone, for one task; None where the caller must work alone.
 
     None: where a helper cannot work (`usable`), within `threads.single_threaded`, while another thread
-    has it, or while it is still starting (the first call starts it and does not wait for it).
+    has it, or while it is still starting (the first call starts it and does not wait for it). With
+    ``start=False``, also where none runs yet: for ops that only share arrays already in its memory
+    (results of ops it helped), which no helper means there are none of.
     """
     if op_threads(2) < 2 or not usable():
         yield None
         return
-    helper = _helper()
+    helper = _helper() if start else (_HELPER[0] if _HELPER else None)
     if helper is None or not helper.lock.acquire(blocking=False):  # closing takes the lock for good
         yield None
         return
