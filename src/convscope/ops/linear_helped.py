@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from convscope.ops.helper import borrowed
 from convscope.ops.helper_memory import FullError
-from convscope.ops.threads import blas_threads
+from convscope.ops.threads import blas_threads, op_threads
 
 Array = npt.NDArray[Any]
 
@@ -33,8 +33,10 @@ def helped_gradients(g: Array, x: Array, weight: Array) -> tuple[Array, Array] |
     g (N, out), x (N, in), weight (out, in), all of one float dtype.
     """
     contiguous = g.flags.c_contiguous and x.flags.c_contiguous
-    if g.shape[0] * g.shape[1] * x.shape[1] < _MIN_WORK or not contiguous or blas_threads() != 1:
-        return None
+    if g.shape[0] * g.shape[1] * x.shape[1] < _MIN_WORK or not contiguous or op_threads(2) < 2:
+        return None  # op_threads first: inside fit's shards, no threadpoolctl import just to say no
+    if blas_threads() != 1:
+        return None  # before `borrowed`, which would start a helper this product could not use
     with borrowed() as helper:
         if helper is None:
             return None
