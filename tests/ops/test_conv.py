@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.nn import functional
 
+from convscope.ops import conv_chunks
 from convscope.ops.conv import (
     conv2d,
     conv2d_backward,
@@ -202,6 +203,19 @@ def test_batch_chunks_match_torch(
     ours, backward = partial(conv2d, padding=padding), partial(conv2d_backward, padding=padding)
     theirs = torch_conv(functional.conv2d, {"padding": padding})
     check_against_torch(ours, backward, theirs, [x, w, b], rng, np.float64)  # float32 sums 15,000 terms
+
+
+@pytest.mark.parametrize("spread_up_to", [0, 2**30])
+def test_the_bias_spread_or_broadcast_matches_torch(
+    spread_up_to: int, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways of adding the bias (`conv_chunks.bias_rows`): a large output keeps the broadcast."""
+    monkeypatch.setattr(conv_chunks, "_SPREAD_BIAS", spread_up_to)
+    x, w, b = rng.standard_normal((3, 2, 9, 11)), rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4)
+    geom = conv_geometry(x.shape, w.shape, 1, 1, 1, 1)
+    assert conv_chunks.bias_rows(b, geom).shape == ((4, 1) if spread_up_to == 0 else (4, 99))
+    expected = functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), padding=1)
+    np.testing.assert_allclose(conv2d(x, w, b, padding=1), expected.numpy(), rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=30, deadline=None)

@@ -53,6 +53,8 @@ _MIN_SHORT_WORK_FOR_THREADS = 2**22
 # Two chunks of less work than this are the helper process's halves (`ConvGeometry.batch_chunks`), not a
 # thread's: on two threads LeNet's conv2 at 64 images made the ops-level step slower (RESULTS_perf #134).
 _MIN_WORK_FOR_THREADS = 2**20
+# Up to this many numbers, the bias is added from a copy spread over every position (`bias_rows`).
+_SPREAD_BIAS = 2**16
 
 
 def forward(
@@ -65,9 +67,7 @@ def forward(
     every = list(enumerate(geom.batch_chunks()))
     # Once a call, not once a chunk: 14 us each for a 32 x 32 x 3 x 3 weight, 32 one-image chunks a batch
     by_row = window_kernels(weight, g) if any(uses_width_columns(c) for _, (_, c) in every) else kernels
-    # The bias spread over each channel's positions, once a call: NumPy 2.4 adds a broadcast (stride-0)
-    # operand at half the speed of a plain one (LeNet's conv1, 32 images: 31 -> 13 us; RESULTS_perf #164)
-    spread = None if bias is None else np.repeat(bias, math.prod(geom.output_size))  # (C_out*H_out*W_out,)
+    spread = None if bias is None else bias_rows(bias, geom)
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
         forward_block(x, by_row, kernels, spread, out, chunks, block_workspace(workspace, index))
@@ -84,8 +84,8 @@ def forward_block(
     """`forward`'s work on some of its chunks: each writes its own images of ``out``.
 
     kernels is the weight as (G, C_out/G, C_in/G*kH*kW), by_row its `window_kernels` (where a chunk
-    takes width columns), bias spread over the positions, (C_out*H_out*W_out,). One thread's block, or
-    the helper process's (`convscope.ops.conv_helped`).
+    takes width columns), bias as `bias_rows` gives it. One thread's block, or the helper process's
+    (`convscope.ops.conv_helped`).
     """
     g = kernels.shape[0]
     for k, (images, chunk) in chunks:
@@ -103,8 +103,29 @@ def forward_block(
             product = product.reshape(chunk.out_channels, *chunk.column_shape)  # (C_out, <cols>)
             out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
         if bias is not None:  # while the chunk's output is in cache
-            flat = out[images].reshape(images.stop - images.start, -1)  # (n, C_out*H_out*W_out): a view
+            flat = out[images].reshape(images.stop - images.start, len(bias), -1)  # (n, C_out, H_out*W_out)
             flat += bias
+
+
+def bias_rows(bias: Array, geom: ConvGeometry) -> Array:
+    """The bias to add to each image's output (C_out, H_out*W_out): every position's, or (C_out, 1).
+
+    Every position's where that is at most `_SPREAD_BIAS` numbers, made once a call: NumPy 2.4 adds a
+    broadcast (stride-0) operand at half the speed of a plain one (one thread, LeNet's conv1 forward at
+    64 images 9 % faster, conv2's 3 %; RESULTS_perf #164). A large image's (the 32->32 layer's 131,072)
+    gained nothing, and a photo's would be hundreds of MB: it keeps the broadcast.
+
+    Examples
+    --------
+    >>> from convscope.ops.im2col import conv_geometry
+    >>> conv1 = conv_geometry((64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1, 1)
+    >>> bias_rows(np.arange(6.0), conv1).shape, bias_rows(np.arange(6.0), conv1)[5, 783]
+    ((6, 784), np.float64(5.0))
+    """
+    positions = math.prod(geom.output_size)
+    if len(bias) * positions > _SPREAD_BIAS:
+        return bias.reshape(-1, 1)  # (C_out, 1): a view
+    return np.repeat(bias, positions).reshape(len(bias), positions)  # (C_out, H_out*W_out)
 
 
 def gradients(
