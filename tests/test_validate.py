@@ -5,7 +5,9 @@ import threading
 import numpy as np
 import pytest
 
-from convscope._validate import DOT_FROM, SUM_FROM, all_finite, as_array, as_pair, check_int, trusted_values
+from convscope._validate import (
+    DOT_FROM, SUM_FROM, all_finite, all_finite_together, as_array, as_pair, check_int, trusted_values,
+)
 from convscope.ops.conv import conv2d
 
 
@@ -106,6 +108,30 @@ def test_all_finite_finds_one_bad_value_wherever_it_sits(dtype: type, contiguous
                 a[pos] = bad
                 assert not all_finite(a), (n, pos, bad)
             a[pos] = 1
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_all_finite_together_finds_one_bad_value_in_any_array(dtype: type) -> None:
+    # A network's parameters and input: small and large, contiguous and strided (judged alone)
+    whole = np.ones(2 * 50, dtype)
+    arrays = [np.ones((6, 1, 5, 5), dtype), np.ones(DOT_FROM + 3, dtype), whole[::2], np.ones((4, 0), dtype)]
+    assert all_finite_together(arrays)
+    assert all_finite_together([])
+    for a in arrays[:3]:
+        flat = a.reshape(-1) if a.flags.c_contiguous else a
+        for pos in (0, flat.size // 2, flat.size - 1):
+            for bad in (np.nan, np.inf, -np.inf):
+                flat[pos] = bad
+                assert not all_finite_together(arrays), (a.shape, pos, bad)
+                flat[pos] = 1
+
+
+def test_all_finite_together_is_exact_where_the_total_overflows() -> None:
+    # Each dot product overflows float32 (and the float64 total), yet every value is finite
+    big = [np.full(4, np.finfo(np.float32).max, np.float32), np.full(3, 1e300), np.ones(5, np.float32)]
+    assert all_finite_together(big)
+    big[1][2] = np.nan
+    assert not all_finite_together(big)
 
 
 def test_an_op_refuses_nan_in_a_large_array_too(rng: np.random.Generator) -> None:

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from convscope import ops
-from convscope._validate import all_finite, as_array, trusted_values
+from convscope._validate import all_finite, all_finite_together, as_array, trusted_values
 from convscope.nn.conv_layers import MaxPool2d
 from convscope.nn.layers import FloatArray, Parameter, ReLU
 from convscope.nn.model import Sequential
@@ -166,6 +166,8 @@ def _check_edges(arrays: dict[str, FloatArray], problem: str) -> None:
 
     Raised before the optimiser runs, so the weights are untouched; the next step overwrites the grads.
     """
+    if all_finite_together(list(arrays.values())):
+        return
     for name, array in arrays.items():
         if not all_finite(array):
             raise ValueError(f"{name} {problem}")
