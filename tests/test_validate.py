@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from convscope._validate import (
-    DOT_FROM, SUM_FROM, all_finite, all_finite_together, as_array, as_pair, check_int, trusted_values,
+    DOT_FROM,
+    SUM_FROM,
+    all_finite,
+    all_finite_together,
+    as_array,
+    as_pair,
+    check_int,
+    trusted_values,
 )
 from convscope.ops.conv import conv2d
 

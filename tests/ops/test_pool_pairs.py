@@ -157,3 +157,14 @@ def test_row_patterns_past_the_kept_size_are_made_for_the_call_and_give_the_same
     np.testing.assert_array_equal(out, max_pool2d_naive(x, 2))
     np.testing.assert_array_equal(routed, max_pool2d_backward_naive(g, x, 2))
     np.testing.assert_array_equal(found, max_pool2d_backward_naive(g, x, 2))
+
+
+def test_pairs_write_into_the_array_given(rng: np.random.Generator) -> None:
+    # `pool_helped` has each half write into its rows of the batch's result: nothing copied after
+    x = rng.integers(0, 3, (4, 3, 6, 8)).astype(np.float32)  # ties in most windows
+    g = rng.standard_normal((4, 3, 3, 4)).astype(np.float32)
+    maxima, grad = np.full((4, 3, 3, 4), np.nan, np.float32), np.full(x.shape, np.nan, np.float32)
+    assert pool_pairs.max_pool2d_pairs_maxima(x, maxima) is maxima
+    assert pool_pairs.max_pool2d_pairs_backward(g, x, None, grad) is grad
+    np.testing.assert_array_equal(maxima, max_pool2d_naive(x, 2))
+    np.testing.assert_array_equal(grad, max_pool2d_backward_naive(g, x, 2))

@@ -17,7 +17,8 @@ from convscope._validate import trusted_values
 from convscope.ops import recycle
 from convscope.ops.helper import borrowed
 from convscope.ops.helper_memory import FullError
-from convscope.ops.pool_windows import Array
+from convscope.ops.pool_pairs import max_pool2d_pairs_backward, max_pool2d_pairs_maxima, takes_pairs
+from convscope.ops.pool_windows import Array, pool_windows
 
 # Below this many input values the hand-off costs more than half the work saves. LeNet's pool2 at 64
 # images has 102,400: forward 79 us alone, 75 in halves; backward 186 alone, 245 in halves. pool1 at 64
@@ -30,43 +31,50 @@ Settings = tuple[Any, Any, Any, Any]  # kernel_size, stride, padding, dilation, 
 
 def helped_max_pool(x: Array, out_shape: tuple[int, ...], settings: Settings) -> Array | None:
     """`convscope.ops.pool.max_pool2d` of checked x (N, C, H, W) in two halves, or None (no helper here)."""
-    from convscope.ops.pool import max_pool2d
-
-    def pool(x: Array) -> Array:
-        return max_pool2d(x, *settings)  # type: ignore[return-value]  # no indices: one array
-
-    return _halves(pool, max_pool_part, (x,), out_shape, settings)
+    return _halves(max_pool_part, (x,), out_shape, settings)
 
 
 def helped_max_pool_backward(g: Array, x: Array, settings: Settings) -> Array | None:
     """`convscope.ops.pool.max_pool2d_backward` of checked arrays in two halves, or None (no helper here)."""
-    from convscope.ops.pool import max_pool2d_backward
-
-    def route(g: Array, x: Array) -> Array:
-        return max_pool2d_backward(g, x, *settings)
-
-    return _halves(route, max_pool_backward_part, (g, x), x.shape, settings)
+    return _halves(max_pool_backward_part, (g, x), x.shape, settings)
 
 
 def max_pool_part(x: Array, out: Array, *settings: Any) -> None:
-    """In the helper: out = `max_pool2d` of its half."""
+    """out = `max_pool2d` of a half (here, or in the helper): written in place for 2x2/2 windows.
+
+    Writing the pairs' maxima straight into the batch's result spares a copy of each half after.
+    """
     from convscope.ops.pool import max_pool2d
 
-    out[...] = max_pool2d(x, *settings)
+    if _pairs(x, settings):
+        max_pool2d_pairs_maxima(x, out)
+    else:
+        out[...] = max_pool2d(x, *settings)
 
 
 def max_pool_backward_part(g: Array, x: Array, out: Array, *settings: Any) -> None:
-    """In the helper: out = `max_pool2d_backward` of its half."""
+    """out = `max_pool2d_backward` of a half (here, or in the helper): written in place for 2x2/2 windows.
+
+    The gradient is as large as x: writing it in place spared pool1's halves at 256 images a copy of
+    600,000 numbers each (benchmarks/RESULTS_perf.md #164).
+    """
     from convscope.ops.pool import max_pool2d_backward
 
-    out[...] = max_pool2d_backward(g, x, *settings)
+    if _pairs(x, settings):
+        max_pool2d_pairs_backward(g, x, None, out)
+    else:
+        out[...] = max_pool2d_backward(g, x, *settings)
+
+
+def _pairs(x: Array, settings: Settings) -> bool:
+    """Whether `convscope.ops.pool` pools x with these settings by pairs (`pool_pairs.takes_pairs`)."""
+    return takes_pairs(x, pool_windows(x, *settings))
 
 
 def _halves(
-    op: Callable[..., Array], part: Callable[..., None], batched: tuple[Array, ...],
-    out_shape: tuple[int, ...], settings: Settings,
+    part: Callable[..., None], batched: tuple[Array, ...], out_shape: tuple[int, ...], settings: Settings
 ) -> Array | None:
-    """``op`` of the ``batched`` arrays (x last) in two halves, the second run by ``part`` in the helper.
+    """``part`` of the ``batched`` arrays (x last) into a new result, in two halves: the second in the helper.
 
     Only from `_MIN_VALUES` values of x.
     """
@@ -86,11 +94,11 @@ def _halves(
 
         def here() -> None:
             with trusted_values():  # the caller checked the whole batch
-                out[:cut] = op(*(a[:cut] for a in batched))
+                part(*(a[:cut] for a in batched), out[:cut], *settings)
 
         def there() -> None:
             with trusted_values():
-                out[cut:] = op(*(a[cut:] for a in batched))
+                part(*(a[cut:] for a in batched), out[cut:], *settings)
 
         if helper.run(part, (*inputs, where, *settings), here, there) and view is not None:
             out[cut:] = view

@@ -103,12 +103,13 @@ def max_pool2d_pairs(x: Array) -> tuple[Array, Winners]:
     return out, Winners(left, _winning_rows(larger, w // 2, None))
 
 
-def max_pool2d_pairs_maxima(x: Array) -> Array:
+def max_pool2d_pairs_maxima(x: Array, out: Array | None = None) -> Array:
     """``max_pool2d(x, 2)`` (N, C, H/2, W/2) for x that ``takes_pairs``: the maxima of the pairs' maxima.
 
     `convscope.ops.pool.max_pool2d` takes it for such x: one pass over every other number of x and one
     over the pairs' maxima, where the four strided offsets of each window took nearly twice as long
-    (LeNet's pool1 at 128 images, one thread: 479-493 -> 257-267 us, numpy 2.4).
+    (LeNet's pool1 at 128 images, one thread: 479-493 -> 257-267 us, numpy 2.4). ``out``, C-contiguous,
+    takes the result (a half of the batch's, `convscope.ops.pool_helped`); else it is fresh.
 
     Examples
     --------
@@ -119,23 +120,26 @@ def max_pool2d_pairs_maxima(x: Array) -> Array:
     pairs = x.reshape(-1, 2)  # (N*C*H*W_out, 2): a view, x being C-contiguous
     larger = recycle.empty(pairs.shape[:1], x.dtype)  # scratch, handed out again once this call drops it
     np.maximum(pairs[:, 0], pairs[:, 1], out=larger)
-    return _row_maxima(larger, (n, c, h // 2, w // 2))
+    return _row_maxima(larger, (n, c, h // 2, w // 2), out)
 
 
-def _row_maxima(larger: Array, shape: tuple[int, int, int, int]) -> Array:
+def _row_maxima(larger: Array, shape: tuple[int, int, int, int], out: Array | None = None) -> Array:
     """Each window's maximum (N, C, H_out, W_out), from its pairs' maxima ``larger`` (N*C*H*W_out,)."""
     w_out = shape[3]
     rows = larger.reshape(-1, 2, w_out)  # (N*C*H_out, top/bottom, W_out): a window's two pair maxima
-    out = recycle.empty(shape, larger.dtype)
-    np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w_out))
+    out = recycle.empty(shape, larger.dtype) if out is None else out
+    np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w_out))  # (N*C*H_out, W_out): a view
     return out
 
 
-def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace | None = None) -> Array:
-    """``max_pool2d_backward(grad_output, x, 2)`` for x that ``takes_pairs``: dL/dx (N, C, H, W), fresh.
+def max_pool2d_pairs_backward(
+    grad_output: Array, x: Array, workspace: Workspace | None = None, out: Array | None = None
+) -> Array:
+    """``max_pool2d_backward(grad_output, x, 2)`` for x that ``takes_pairs``: dL/dx (N, C, H, W).
 
     From ``threads.SPLIT_FROM`` input values on, the windows' rows are worked in two runs (`halves`):
     each window's gradient depends on its own four inputs alone, so the bits do not depend on the split.
+    ``out``, C-contiguous, takes the result; else it is fresh.
 
     Examples
     --------
@@ -147,7 +151,7 @@ def max_pool2d_pairs_backward(grad_output: Array, x: Array, workspace: Workspace
     n, c, h, w = x.shape
     rows = n * c * h // 2  # rows of windows, each two rows of x: (N*C*H_out)
     g = grad_output.reshape(rows, w // 2)  # (N*C*H_out, W_out)
-    grad = recycle.empty(x.shape, grad_output.dtype)
+    grad = recycle.empty(x.shape, grad_output.dtype) if out is None else out
     spans = halves(rows, x.size)
 
     x_rows, grad_rows = x.reshape(rows, 2 * w), grad.reshape(rows, 2 * w)  # (N*C*H_out, 2*W): views
