@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not helper.usable(), reason="the helper needs Li
     ("shape", "settings"),
     [
         ((64, 6, 28, 28), {"kernel_size": 2}),  # LeNet's pool1 at 64 images: 2x2 pairs
-        ((128, 16, 10, 10), {"kernel_size": 2}),  # pool2 at 128 images (at 64, pooled here alone)
+        ((128, 16, 10, 10), {"kernel_size": 2}),  # pool2 at 128 images (at 64, only its backward halved)
         ((64, 8, 27, 27), {"kernel_size": 3, "stride": 2, "padding": 1}),  # overlapping, padded
         ((128, 4, 20, 20), {"kernel_size": 2, "dilation": 2}),
     ],

@@ -23,8 +23,11 @@ from convscope.ops.pool_windows import Array, pool_windows
 # Below this many input values the hand-off costs more than half the work saves. LeNet's pool2 at 64
 # images has 102,400: forward 79 us alone, 75 in halves; backward 186 alone, 245 in halves. pool1 at 64
 # has 301,056: forward 142 alone, 124 in halves; backward 430 alone, 330 in halves (one core, warm,
-# after the pairs' forward and backward got faster, RESULTS_perf #160).
+# after the pairs' forward and backward got faster, RESULTS_perf #160; before each half wrote in place).
 _MIN_VALUES = 2**17
+# The backward from half as many, since the halves write in place: in the ops-level step at 64 images
+# pool2's backward took 264 us alone and 232 in halves, the step 0-1 % less (in-process toggling, #164).
+_MIN_VALUES_BACKWARD = 2**16
 
 Settings = tuple[Any, Any, Any, Any]  # kernel_size, stride, padding, dilation, as the caller gave them
 
@@ -36,7 +39,7 @@ def helped_max_pool(x: Array, out_shape: tuple[int, ...], settings: Settings) ->
 
 def helped_max_pool_backward(g: Array, x: Array, settings: Settings) -> Array | None:
     """`convscope.ops.pool.max_pool2d_backward` of checked arrays in two halves, or None (no helper here)."""
-    return _halves(max_pool_backward_part, (g, x), x.shape, settings)
+    return _halves(max_pool_backward_part, (g, x), x.shape, settings, _MIN_VALUES_BACKWARD)
 
 
 def max_pool_part(x: Array, out: Array, *settings: Any) -> None:
@@ -72,14 +75,15 @@ def _pairs(x: Array, settings: Settings) -> bool:
 
 
 def _halves(
-    part: Callable[..., None], batched: tuple[Array, ...], out_shape: tuple[int, ...], settings: Settings
+    part: Callable[..., None], batched: tuple[Array, ...], out_shape: tuple[int, ...], settings: Settings,
+    least: int = _MIN_VALUES,
 ) -> Array | None:
     """``part`` of the ``batched`` arrays (x last) into a new result, in two halves: the second in the helper.
 
-    Only from `_MIN_VALUES` values of x.
+    Only from ``least`` values of x.
     """
     x = batched[-1]
-    if len(x) < 2 or x.size < _MIN_VALUES:
+    if len(x) < 2 or x.size < least:
         return None
     with borrowed(start=False) as helper:  # x must be an op result: one runs already
         if helper is None or helper.locate(x) is None:
