@@ -22,8 +22,8 @@ import numpy as np
 from convscope.ops import recycle
 from convscope.ops.conv_helped import helped_forward, helped_gradients
 from convscope.ops.conv_kwcols import (
+    bias_width,
     forward_width,
-    grad_output_rows,
     grad_windows,
     input_width,
     uses_width_columns,
@@ -235,8 +235,7 @@ def _width_chunk(
         assert x is not None
         weight_width(windows, x, k, images, chunk, scratch, grad_weight[k])
     if grad_bias is not None:
-        shaped = grad_bias[k].reshape(chunk.groups, -1)  # (G, C_out/G), a view
-        np.sum(grad_output_rows(windows, chunk), axis=(1, 3), out=shaped)
+        bias_width(windows, chunk, scratch, grad_bias[k].reshape(chunk.groups, -1))  # (G, C_out/G): a view
     if grad_x is not None:
         input_width(weight, windows, chunk, scratch, grad_x[images])
 
