@@ -48,8 +48,11 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Array:
     array([[ 3.5, -2. ]])
     """
     xa, w, b = _inputs(x, weight, bias)
-    out: Array = xa @ w.T  # (N, out)
-    return out if b is None else out + b
+    out: Array = xa @ w.T  # (N, out), fresh: the bias is added in place unless it widens the dtype
+    if b is None or np.result_type(out, b) != out.dtype:
+        return out if b is None else out + b
+    out += b
+    return out
 
 
 def linear_backward(

@@ -75,9 +75,9 @@ def op_threads(parts: int) -> int:
     >>> op_threads(1)  # one chunk: the calling thread alone
     1
     """
-    if getattr(_STATE, "single", False):
+    if parts <= 1 or getattr(_STATE, "single", False):  # one part: no need to ask the OS for the cores
         return 1
-    return max(1, min(parts, available_cores()))
+    return min(parts, available_cores())
 
 
 # Elementwise work on at least this many values (a pool's maxima or its backward, ReLU's backward) runs
