@@ -32,7 +32,7 @@ def four_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     And no helper process (`convscope.ops.helper`) takes a block from the threads.
     """
     monkeypatch.setattr(threads, "available_cores", lambda: 4)
-    monkeypatch.setattr(helper, "usable", lambda: False)
+    monkeypatch.setattr(helper, "_platform_usable", lambda: False)
 
 
 def test_blocks_run_on_several_threads_in_order(four_cores: None) -> None:

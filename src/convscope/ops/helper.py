@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import mmap
 import os
 import pickle
@@ -229,9 +230,13 @@ if hasattr(os, "register_at_fork"):
 
 def usable() -> bool:
     """Whether a helper could work here: Linux's ``memfd``, two cores, a Python that starts processes."""
-    return hasattr(os, "memfd_create") and available_cores() >= 2 and sys.platform == "linux" and bool(
-        sys.executable
-    )
+    return _platform_usable() and available_cores() >= 2
+
+
+@functools.cache
+def _platform_usable() -> bool:
+    """`usable`'s part that cannot change while the process runs (the cores can: taskset)."""
+    return hasattr(os, "memfd_create") and sys.platform == "linux" and bool(sys.executable)
 
 
 @contextlib.contextmanager
@@ -243,15 +248,17 @@ def borrowed(start: bool = True) -> Iterator[Helper | None]:
     ``start=False``, also where none runs yet: for ops that only share arrays already in its memory
     (results of ops it helped), which no helper means there are none of.
     """
-    if op_threads(2) < 2 or not usable():
+    if op_threads(2) < 2 or not _platform_usable():  # op_threads(2) >= 2: two cores, as `usable` asks
         yield None
         return
+    # `_helper` has just seen whether its process lives (a system call, as `Helper.ready` makes): an op
+    # that starts none asks here instead.
     helper = _helper() if start else (_HELPER[0] if _HELPER else None)
     if helper is None or not helper.lock.acquire(blocking=False):  # closing takes the lock for good
         yield None
         return
     try:
-        ready = helper.ready
+        ready = bool(helper.ctrl[READY]) if start else helper.ready
         if ready:
             helper.clear()
         yield helper if ready else None

@@ -69,6 +69,14 @@ class ConvGeometry:
     window: Window  # over (H, W); "same" padding may be uneven
     batch_last: bool = False  # columns' layout: (..., H_out, W_out, N) if True, else (..., N, H_out, W_out)
 
+    def __hash__(self) -> int:  # kept: the helper's plans and messages look a geometry up every call
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        fields = (self.batch, self.in_channels, self.out_channels, self.groups, self.window, self.batch_last)
+        return hash(fields)  # the fields that ``==`` compares
+
     @cached_property  # asked for many times a call; the window works it out each time
     def input_size(self) -> Sizes:
         """(H, W)."""
