@@ -62,11 +62,12 @@ def forward(
 ) -> Array:
     """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
     g = geom.groups
-    kernels = weight.reshape(g, geom.out_channels // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
+    every, widths = _layout(geom)
+    # (G, C_out/G, C_in/G*kH*kW), for chunks without width columns (None if every chunk takes them)
+    kernels = None if widths == "all" else weight.reshape(g, geom.out_channels // g, -1)
     out = recycle.empty((geom.batch, geom.out_channels, *geom.output_size), x.dtype)
-    every = list(enumerate(geom.batch_chunks()))
     # Once a call, not once a chunk: 14 us each for a 32 x 32 x 3 x 3 weight, 32 one-image chunks a batch
-    by_row = window_kernels(weight, g) if any(uses_width_columns(c) for _, (_, c) in every) else kernels
+    by_row = window_kernels(weight, g) if widths != "none" else kernels
     spread = None if bias is None else bias_rows(bias, geom)
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
@@ -78,33 +79,43 @@ def forward(
 
 
 def forward_block(
-    x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
+    x: Array, by_row: Array | None, kernels: Array | None, bias: Array | None, out: Array,
     chunks: Sequence[tuple[int, Chunk]], scratch: Workspace,
 ) -> None:
     """`forward`'s work on some of its chunks: each writes its own images of ``out``.
 
-    kernels is the weight as (G, C_out/G, C_in/G*kH*kW), by_row its `window_kernels` (where a chunk
-    takes width columns), bias as `bias_rows` gives it. One thread's block, or the helper process's
-    (`convscope.ops.conv_helped`).
+    kernels is the weight as (G, C_out/G, C_in/G*kH*kW) (None where every chunk takes width columns),
+    by_row its `window_kernels` (None where none does), bias as `bias_rows` gives it. One thread's block,
+    or the helper process's (`convscope.ops.conv_helped`).
     """
-    g = kernels.shape[0]
     for k, (images, chunk) in chunks:
         if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
+            assert by_row is not None
             forward_width(x, by_row, out, k, images, chunk, scratch)
-        elif (rows := row_blocks(chunk)) is not None:  # one large image: cache-sized row blocks
-            forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
         else:
-            # Built afresh, and noted for the backward (a layer's workspace remembers).
-            cols = columns(x, images, chunk, scratch, reuse=False)
-            cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
-            shape = (g, kernels.shape[1], cols.shape[2])
-            product = scratch.empty("product", shape, np.result_type(kernels, cols))
-            np.matmul(kernels, cols, out=product)
-            product = product.reshape(chunk.out_channels, *chunk.column_shape)  # (C_out, <cols>)
-            out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
+            assert kernels is not None
+            _forward_im2col(x, kernels, out, k, images, chunk, scratch)
         if bias is not None:  # while the chunk's output is in cache
             flat = out[images].reshape(images.stop - images.start, len(bias), -1)  # (n, C_out, H_out*W_out)
             flat += bias
+
+
+def _forward_im2col(
+    x: Array, kernels: Array, out: Array, k: int, images: slice, chunk: ConvGeometry, scratch: Workspace
+) -> None:
+    """Write conv2d of x[images], chunk k, into out[images] from im2col columns (or their row blocks)."""
+    if (rows := row_blocks(chunk)) is not None:  # one large image: cache-sized row blocks
+        forward_rows(x, kernels, out, images.start, chunk, rows, scratch)
+        return
+    g = kernels.shape[0]
+    # Built afresh, and noted for the backward (a layer's workspace remembers).
+    cols = columns(x, images, chunk, scratch, reuse=False)
+    cols = cols.reshape(g, kernels.shape[2], -1)  # (G, C_in/G*kH*kW, n*H_out*W_out)
+    shape = (g, kernels.shape[1], cols.shape[2])
+    product = scratch.empty("product", shape, np.result_type(kernels, cols))
+    np.matmul(kernels, cols, out=product)
+    product = product.reshape(chunk.out_channels, *chunk.column_shape)  # (C_out, <cols>)
+    out[images] = chunk.from_columns(product)  # the assignment reorders to NCHW
 
 
 def bias_rows(bias: Array, geom: ConvGeometry) -> Array:
@@ -140,20 +151,20 @@ def gradients(
     Each block walks its chunks last first: the forward's last columns may still be in its scratch.
     """
     g, c_out = geom.groups, geom.out_channels
-    kernels = weight.reshape(g, c_out // g, -1)  # (G, C_out/G, C_in/G*kH*kW)
-    chunks = list(geom.batch_chunks())
+    every = geom.numbered_chunks
+    count = len(every)
     flipped = flipped_conv(weight, geom) if for_input else None
     x_shape = (geom.batch, geom.in_channels, *geom.input_size)
     grad_x = recycle.empty(x_shape, grad.dtype) if for_input and flipped is None else None
-    grad_weight = np.empty((len(chunks), *kernels.shape), dtype=grad.dtype) if for_weight else None
-    grad_bias = np.empty((len(chunks), c_out), dtype=grad.dtype) if for_weight and bias is not None else None
+    partials = (count, g, c_out // g, weight[0].size)  # (chunks, G, C_out/G, C_in/G*kH*kW)
+    grad_weight = np.empty(partials, dtype=grad.dtype) if for_weight else None
+    grad_bias = np.empty((count, c_out), dtype=grad.dtype) if for_weight and bias is not None else None
 
     asked = (grad, x, weight, grad_weight, grad_bias, grad_x)
 
     def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
         gradient_block(*asked, part, block_workspace(workspace, index))
 
-    every = list(enumerate(chunks))
     wanted = grad_weight is not None or grad_bias is not None or grad_x is not None
     if wanted and (workspace is not None or not helped_gradients(*asked, every, block, geom)):
         _run_chunks(every, block, geom)
@@ -178,8 +189,15 @@ def gradient_block(
         each(grad, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
 
 
+def _layout(geom: ConvGeometry) -> tuple[tuple[tuple[int, Chunk], ...], str]:
+    """The chunks numbered, and whether "all", "some" or "none" take width columns."""
+    every = geom.numbered_chunks
+    kinds = {uses_width_columns(chunk) for _, (_, chunk) in every}
+    return every, "all" if kinds == {True} else "none" if kinds == {False} else "some"
+
+
 def _run_chunks(
-    chunks: list[tuple[int, Chunk]], block: Callable[[Sequence[tuple[int, Chunk]], int], None],
+    chunks: Sequence[tuple[int, Chunk]], block: Callable[[Sequence[tuple[int, Chunk]], int], None],
     geom: ConvGeometry,
 ) -> None:
     """`run_blocks` over the chunks: on every core, or on this thread alone for short products.

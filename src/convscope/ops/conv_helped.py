@@ -37,15 +37,15 @@ _MIN_NUMBERS = 2**18
 
 
 def helped_forward(
-    x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
-    every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
+    x: Array, by_row: Array | None, kernels: Array | None, bias: Array | None, out: Array,
+    every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
 ) -> bool:
     """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one."""
 
     def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
         shared_x = helper.share(x[i0:i1])  # first, as in the backward: see `_shared`
         shared_bias = None if bias is None else helper.share(bias)
-        inputs = (shared_x, helper.share(by_row), helper.share(kernels), shared_bias)
+        inputs = (shared_x, *(None if a is None else helper.share(a) for a in (by_row, kernels)), shared_bias)
         targets = [out[i0:i1]]
         results = [helper.target(t) for t in targets]
         return (*inputs, results[0][0], chunks), targets, results
@@ -55,7 +55,7 @@ def helped_forward(
 
 def helped_gradients(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
-    grad_x: Array | None, every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
+    grad_x: Array | None, every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
 ) -> bool:
     """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one."""
 
@@ -73,7 +73,7 @@ def helped_gradients(
 
 
 def _shared(
-    every: list[tuple[int, Chunk]], block: Block, geom: ConvGeometry, function: Callable[..., None],
+    every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry, function: Callable[..., None],
     prepare: Callable[[Helper, Message, int, int, int], Prepared],
 ) -> bool:
     """The second block of ``every`` by ``function`` in the helper, the first by ``block`` here.
@@ -115,7 +115,7 @@ def _plan(geom: ConvGeometry) -> tuple[int, Message, int, tuple[int, int]] | Non
 
 
 def forward_part(
-    x: Array, by_row: Array, kernels: Array, bias: Array | None, out: Array,
+    x: Array, by_row: Array | None, kernels: Array | None, bias: Array | None, out: Array,
     chunks: Message,
 ) -> None:
     """In the helper: `conv_chunks.forward_block` on its copies (chunks numbered within them)."""

@@ -138,6 +138,11 @@ class ConvGeometry:
         return iter(self._chunks)
 
     @cached_property
+    def numbered_chunks(self) -> tuple[tuple[int, tuple[slice, ConvGeometry]], ...]:
+        """`batch_chunks` numbered from 0, as the chunk functions take them, worked out once."""
+        return tuple(enumerate(self._chunks))
+
+    @cached_property
     def _chunks(self) -> list[tuple[slice, ConvGeometry]]:
         """`batch_chunks`, worked out once per geometry (each chunk's geometry keeps its own taps)."""
         chunks = []
