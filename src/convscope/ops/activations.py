@@ -7,7 +7,7 @@ softmax and log_softmax subtract each slice's maximum first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,13 +41,7 @@ def relu(x: Any) -> Array:
     out = recycle.empty(arr.shape, arr.dtype)  # memory the process already holds, not fresh pages
     # (size,): views of contiguous memory (ascontiguousarray alone would make a 0-D x 1-D)
     flat_x, flat_out = np.ascontiguousarray(arr).reshape(-1), out.reshape(-1)
-
-    def work(part: Sequence[slice], index: int) -> None:
-        for run in part:
-            relu_part(flat_x[run], flat_out[run])
-
-    if not in_halves(relu_part, (flat_x, flat_out)):  # half in the helper process, where it pays
-        run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
+    _elementwise(relu_part, (flat_x, flat_out))
     return out
 
 
@@ -65,14 +59,30 @@ def relu_backward(grad_output: Any, x: Any) -> Array:
     positive = recycle.empty(flat_x.shape, np.bool_)  # the mask and result are `recycle`d
     grad = recycle.empty(arr.shape, g.dtype)
     flat_g, flat_grad = g.reshape(-1), grad.reshape(-1)  # (size,): views of contiguous memory
-
-    def work(part: Sequence[slice], index: int) -> None:
-        for run in part:
-            relu_backward_part(flat_g[run], flat_x[run], positive[run], flat_grad[run])
-
-    if not in_halves(relu_backward_part, (flat_g, flat_x, positive, flat_grad)):
-        run_blocks(halves(flat_x.size, flat_x.size), work)  # a large array in two halves, one a thread
+    _elementwise(relu_backward_part, (flat_g, flat_x, positive, flat_grad))
     return grad
+
+
+def _elementwise(part: Callable[..., None], arrays: tuple[Array, ...]) -> None:
+    """``part(*arrays)`` on flat arrays of one length (inputs, then outputs it writes in place).
+
+    Half in the helper process where it pays (`in_halves`), else two halves on two threads from
+    ``threads.SPLIT_FROM`` values, else one call here: a small array plans no blocks, which took ~1.5 us
+    of a 6 us ReLU of LeNet's fully connected activations (benchmarks/RESULTS_perf.md #164).
+    """
+    if in_halves(part, arrays):
+        return
+    size = arrays[0].size
+    spans = halves(size, size)
+    if len(spans) == 1:
+        part(*arrays)
+        return
+
+    def work(block: Sequence[slice], index: int) -> None:
+        for run in block:
+            part(*(a[run] for a in arrays))
+
+    run_blocks(spans, work)
 
 
 def _negative_slope(value: Any) -> float:
