@@ -168,7 +168,7 @@ def all_finite_together(arrays: Sequence[npt.NDArray[np.floating[Any]]]) -> bool
     Each contiguous float32 or float64 array adds its dot product with itself to one total, all under one
     ``np.errstate``, where `all_finite` takes two ufunc calls for each small array and an errstate for
     each large one: a network's 10 parameters and its input, 16 against 25 us (benchmarks/RESULTS_perf.md
-    #164). A NaN, an infinity or an overflow makes the total non-finite, and then each array is judged
+    #167). A NaN, an infinity or an overflow makes the total non-finite, and then each array is judged
     alone, so the answer is exact. Other arrays are judged alone.
 
     Examples

@@ -68,7 +68,7 @@ def _elementwise(part: Callable[..., None], arrays: tuple[Array, ...]) -> None:
 
     Half in the helper process where it pays (`in_halves`), else two halves on two threads from
     ``threads.SPLIT_FROM`` values, else one call here: a small array plans no blocks, which took ~1.5 us
-    of a 6 us ReLU of LeNet's fully connected activations (benchmarks/RESULTS_perf.md #164).
+    of a 6 us ReLU of LeNet's fully connected activations (benchmarks/RESULTS_perf.md #167).
     """
     if in_halves(part, arrays):
         return

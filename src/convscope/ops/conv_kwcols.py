@@ -219,7 +219,7 @@ def _to_images(target: Array, cells: Array, chunk: ConvGeometry) -> None:
     """target[...] = cells, both (n, G, C/G, H, W); batch-innermost cells a row of H at a time.
 
     With the batch innermost, NumPy's one strided copy of a 64-image chunk ran at ~60 % of the speed of
-    one copy a row (LeNet's conv2's output, 102 -> 61 us; 32 images 34 -> 31; RESULTS_perf #164): a row's
+    one copy a row (LeNet's conv2's output, 102 -> 61 us; 32 images 34 -> 31; RESULTS_perf #166): a row's
     ~40 KB is read and written while in L1. (The input gradient's reorder, alone 72 -> 43 us, made
     conv2's backward at 256 images slower in the op: it keeps one copy.)
     """

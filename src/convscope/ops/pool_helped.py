@@ -26,7 +26,7 @@ from convscope.ops.pool_windows import Array, pool_windows
 # after the pairs' forward and backward got faster, RESULTS_perf #160; before each half wrote in place).
 _MIN_VALUES = 2**17
 # The backward from half as many, since the halves write in place: in the ops-level step at 64 images
-# pool2's backward took 264 us alone and 232 in halves, the step 0-1 % less (in-process toggling, #164).
+# pool2's backward took 264 us alone and 232 in halves, the step 0-1 % less (in-process toggling, #165).
 _MIN_VALUES_BACKWARD = 2**16
 
 Settings = tuple[Any, Any, Any, Any]  # kernel_size, stride, padding, dilation, as the caller gave them
@@ -59,7 +59,7 @@ def max_pool_backward_part(g: Array, x: Array, out: Array, *settings: Any) -> No
     """out = `max_pool2d_backward` of a half (here, or in the helper): written in place for 2x2/2 windows.
 
     The gradient is as large as x: writing it in place spared pool1's halves at 256 images a copy of
-    600,000 numbers each (benchmarks/RESULTS_perf.md #164).
+    600,000 numbers each (benchmarks/RESULTS_perf.md #165).
     """
     from convscope.ops.pool import max_pool2d_backward
 
