@@ -200,9 +200,7 @@ def softmax_rows(x: Array) -> Array:
     >>> softmax_rows(np.array([[0.0, 0.0]]))
     array([[0.5, 0.5]])
     """
-    e = np.exp(x - row_maxima(x))
-    out: Array = e / e.sum(axis=1, keepdims=True)
-    return out
+    return _softmax(x, -1)
 
 
 def row_maxima(x: Array) -> Array:
@@ -223,7 +221,8 @@ def row_maxima(x: Array) -> Array:
 
 def _softmax(x: Array, dim: int) -> Array:
     """exp(x - max) / sum(exp(x - max)) along dim: the largest exponent is exp(0) = 1."""
-    e = np.exp(x - x.max(axis=dim, keepdims=True))
+    rows = x.ndim == 2 and dim in (1, -1)  # a loss's logits (N, K): `row_maxima`, the same numbers
+    e = np.exp(x - (row_maxima(x) if rows else x.max(axis=dim, keepdims=True)))
     out: Array = e / e.sum(axis=dim, keepdims=True)
     return out
 

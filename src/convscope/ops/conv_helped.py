@@ -107,7 +107,7 @@ def _plan(geom: ConvGeometry) -> tuple[int, Message, int, tuple[int, int]] | Non
     """How `_shared` splits this convolution's chunks, worked out once per geometry (a training loop
     meets the same few): the first chunk of the helper's block, its chunks as a message holds them
     (`_shifted`), the first of them, and its images [i0, i1). None where the helper does not pay."""
-    every = list(enumerate(geom.batch_chunks()))
+    every = geom.numbered_chunks
     if not _pays(every, geom):
         return None
     _, theirs, k0, images = _halves(every)
@@ -134,7 +134,7 @@ def gradients_part(
     gradient_block(grad, x, weight, grad_weight, grad_bias, grad_x, _unpacked(chunks), thread_workspace())
 
 
-def _pays(every: list[tuple[int, Chunk]], geom: ConvGeometry) -> bool:
+def _pays(every: Sequence[tuple[int, Chunk]], geom: ConvGeometry) -> bool:
     """Two chunks at least, and enough work for the hand-off to pay (`_MIN_NUMBERS`)."""
     kh, kw = geom.kernel_size
     (oh, ow), inner = geom.output_size, geom.in_channels // geom.groups * kh * kw
@@ -143,8 +143,8 @@ def _pays(every: list[tuple[int, Chunk]], geom: ConvGeometry) -> bool:
 
 
 def _halves(
-    every: list[tuple[int, Chunk]],
-) -> tuple[list[tuple[int, Chunk]], list[tuple[int, Chunk]], int, tuple[int, int]]:
+    every: Sequence[tuple[int, Chunk]],
+) -> tuple[Sequence[tuple[int, Chunk]], Sequence[tuple[int, Chunk]], int, tuple[int, int]]:
     """This thread's block and the helper's (as `threads.run_blocks` splits for two), the helper's first
     chunk number, and its images [i0, i1)."""
     cut = len(every) // 2
@@ -159,7 +159,7 @@ def _copy_back(targets: list[Array], results: list[tuple[Shared, Array | None]])
             target[...] = view
 
 
-def _shifted(chunks: list[tuple[int, Chunk]], k0: int, i0: int) -> Message:
+def _shifted(chunks: Sequence[tuple[int, Chunk]], k0: int, i0: int) -> Message:
     """The helper's chunks numbered from 0, their images counted from i0, as (k, start, stop, geometry):
     hashable (a slice is not, before Python 3.12), so that `Helper.post` pickles a repeated task once."""
     return tuple((k - k0, images.start - i0, images.stop - i0, chunk) for k, (images, chunk) in chunks)

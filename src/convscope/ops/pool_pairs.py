@@ -123,12 +123,29 @@ def max_pool2d_pairs_maxima(x: Array, out: Array | None = None) -> Array:
     return _row_maxima(larger, (n, c, h // 2, w // 2), out)
 
 
+# Rows of windows shorter than this take `_row_maxima`'s shifted comparison.
+_SHORT_ROWS = 8
+
+
 def _row_maxima(larger: Array, shape: tuple[int, int, int, int], out: Array | None = None) -> Array:
-    """Each window's maximum (N, C, H_out, W_out), from its pairs' maxima ``larger`` (N*C*H*W_out,)."""
+    """Each window's maximum (N, C, H_out, W_out), from its pairs' maxima ``larger`` (N*C*H*W_out,).
+
+    Rows shorter than `_SHORT_ROWS`: as for the winning rows, the whole run is compared with itself
+    shifted by W_out (a top row's result is its window's maximum), then the top rows are copied out, where
+    a maximum over (N*C*H_out, W_out) views pays NumPy's cost for each short row (pool2, W_out = 5, the op
+    with the helper at 256 images: 199-212 -> 166-172 us). Longer rows keep the one maximum: pool1's
+    (W_out = 14) forward at 256 images read 352-368 us so and 374-383 with the shifted scratch, which
+    outgrows L2 (benchmarks/RESULTS_perf.md #170).
+    """
     w_out = shape[3]
     rows = larger.reshape(-1, 2, w_out)  # (N*C*H_out, top/bottom, W_out): a window's two pair maxima
     out = recycle.empty(shape, larger.dtype) if out is None else out
-    np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w_out))  # (N*C*H_out, W_out): a view
+    if w_out >= _SHORT_ROWS:
+        np.maximum(rows[:, 0], rows[:, 1], out=out.reshape(-1, w_out))  # (N*C*H_out, W_out): a view
+        return out
+    shifted = recycle.empty(larger.shape, larger.dtype)  # scratch, handed out again once this call drops it
+    np.maximum(larger[:-w_out], larger[w_out:], out=shifted[:-w_out])
+    out.reshape(-1, w_out)[...] = shifted.reshape(rows.shape)[:, 0]  # each window's top row
     return out
 
 
