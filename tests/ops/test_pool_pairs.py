@@ -168,3 +168,12 @@ def test_pairs_write_into_the_array_given(rng: np.random.Generator) -> None:
     assert pool_pairs.max_pool2d_pairs_backward(g, x, None, grad) is grad
     np.testing.assert_array_equal(maxima, max_pool2d_naive(x, 2))
     np.testing.assert_array_equal(grad, max_pool2d_backward_naive(g, x, 2))
+
+
+@pytest.mark.parametrize("width", [10, 14, 16, 28])  # rows of 5 and 7 windows (shifted); 8 and 14
+def test_window_maxima_of_short_and_long_rows_match_the_loops(width: int, rng: np.random.Generator) -> None:
+    # `_row_maxima` takes a different path below `_SHORT_ROWS` windows a row: both must give the loops' maxima
+    x = rng.integers(0, 4, (3, 2, 6, width)).astype(np.float32)  # ties in most windows
+    assert (width // 2 < pool_pairs._SHORT_ROWS) == (width < 16)
+    np.testing.assert_array_equal(max_pool2d(x, 2), max_pool2d_naive(x, 2))
+    np.testing.assert_array_equal(pool_pairs.max_pool2d_pairs_maxima(x), max_pool2d_naive(x, 2))
