@@ -104,3 +104,21 @@ def test_a_backward_on_other_numbers_in_the_forwards_place_builds_its_own_column
             alone = ops.conv2d_backward(grad, other, w)
         assert np.array_equal(helped[0], alone[0])
         assert np.array_equal(helped[1], alone[1]), "the helper reused columns of other numbers"
+
+
+def test_a_backward_with_a_flipped_input_gradient_is_one_helper_task(rng: np.random.Generator) -> None:
+    """The 32->32 layer's input gradient is the flipped conv of grad_output, worked chunk by chunk with the
+    weight gradient (`conv_chunks._turned`): one task, grad_output shared once, the bits of one thread."""
+    assert helper.wait_until_ready()
+    x = rng.standard_normal(CASES[-1][0]).astype(np.float32)
+    w = rng.standard_normal(CASES[-1][1]).astype(np.float32)
+    grad = rng.standard_normal(x.shape).astype(np.float32)  # 32 -> 32 channels, padding 1: x's shape
+    ctrl = helper._HELPER[0].ctrl
+    done, failed = ctrl[FINISHED], ctrl[FAILURES]
+    got = ops.conv2d_backward(grad, x, w, padding=1)
+    assert ctrl[FINISHED] == done + 1, "the flipped conv went to the helper as a task of its own"
+    assert ctrl[FAILURES] == failed
+    with single_threaded():
+        alone = ops.conv2d_backward(grad, x, w, padding=1)
+    for a, b in zip(got, alone, strict=True):
+        assert np.array_equal(a, b)

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from convscope.ops.conv import conv2d, conv2d_backward, prepare_conv_args
+from convscope.ops import conv_chunks
+from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, prepare_conv_args
 from convscope.ops.conv_naive import conv2d_backward_naive
 from convscope.ops.flipped_conv import flipped_conv
 
@@ -61,3 +62,20 @@ def test_flipped_input_gradient_equals_the_loops_and_torch(
     out.backward(torch.tensor(grad))
     assert xt.grad is not None
     np.testing.assert_allclose(grad_x, xt.grad.numpy(), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_flipped_conv_chunk_by_chunk_gives_the_bits_of_the_whole_conv(dtype: Any) -> None:
+    """One large image a chunk (a 32->32 3x3 layer on 64x64): the flipped conv goes chunk by chunk with
+    the weight gradient (`conv_chunks._turned`), and must give what the flipped conv called whole gives."""
+    x_shape, w_shape = (3, 32, 64, 64), (32, 32, 3, 3)
+    geom = _geometry(x_shape, w_shape, {"padding": 1})
+    rng = np.random.default_rng(7)
+    x, w, grad = (rng.standard_normal(s).astype(dtype) for s in (x_shape, w_shape, x_shape))
+    flipped = flipped_conv(w, geom)
+    assert flipped is not None
+    assert len(geom.numbered_chunks) == 3  # one image a chunk
+    assert conv_chunks._turned(*flipped, geom.numbered_chunks) is not None
+    whole = conv_chunks.forward(grad, *flipped[:1], None, flipped[1])
+    assert np.array_equal(conv2d_backward(grad, x, w, padding=1)[0], whole)
+    assert np.array_equal(conv2d_backward_input(grad, x, w, padding=1), whole)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from convscope.ops import recycle
-from convscope.ops.conv_helped import helped_forward, helped_gradients
+from convscope.ops.conv_helped import Turned, helped_forward, helped_gradients
 from convscope.ops.conv_kwcols import (
     bias_width,
     forward_width,
@@ -61,13 +61,9 @@ def forward(
     x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, workspace: Workspace | None = None
 ) -> Array:
     """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
-    g = geom.groups
     every, widths = _layout(geom)
-    # (G, C_out/G, C_in/G*kH*kW), for chunks without width columns (None if every chunk takes them)
-    kernels = None if widths == "all" else weight.reshape(g, geom.out_channels // g, -1)
+    by_row, kernels = _kernel_layouts(weight, geom, widths)
     out = recycle.empty((geom.batch, geom.out_channels, *geom.output_size), x.dtype)
-    # Once a call, not once a chunk: 14 us each for a 32 x 32 x 3 x 3 weight, 32 one-image chunks a batch
-    by_row = window_kernels(weight, g) if widths != "none" else kernels
     spread = None if bias is None else bias_rows(bias, geom)
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
@@ -98,6 +94,15 @@ def forward_block(
         if bias is not None:  # while the chunk's output is in cache
             flat = out[images].reshape(images.stop - images.start, len(bias), -1)  # (n, C_out, H_out*W_out)
             flat += bias
+
+
+def _kernel_layouts(weight: Array, geom: ConvGeometry, widths: str) -> tuple[Array | None, Array | None]:
+    """The weight as `forward_block` takes it: (its `window_kernels`, or None where no chunk takes width
+    columns; (G, C_out/G, C_in/G*kH*kW), or None where every chunk does). Made once a call, not once a
+    chunk: 14 us each for a 32 x 32 x 3 x 3 weight, 32 one-image chunks a batch."""
+    g = geom.groups
+    kernels = None if widths == "all" else weight.reshape(g, geom.out_channels // g, -1)
+    return (window_kernels(weight, g) if widths != "none" else kernels), kernels
 
 
 def _forward_im2col(
@@ -146,16 +151,20 @@ def gradients(
     """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
 
     The input gradient is filled in a chunk of images at a time (or computed as the convolution of grad
-    with the flipped kernels, `flipped_conv`, when that is cheaper); each chunk's weight and bias gradients
-    go to a partial of its own, summed in chunk order at the end. x is read for grad_weight only.
-    Each block walks its chunks last first: the forward's last columns may still be in its scratch.
+    with the flipped kernels, `flipped_conv`, when that is cheaper: chunk by chunk too, after each
+    chunk's weight gradient, where its chunks are the same images, `_turned`); each chunk's weight and
+    bias gradients go to a partial of its own, summed in chunk order at the end. x is read for
+    grad_weight only. Each block walks its chunks last first: the forward's last columns may still be in
+    its scratch.
     """
     g, c_out = geom.groups, geom.out_channels
     every = geom.numbered_chunks
     count = len(every)
     flipped = flipped_conv(weight, geom) if for_input else None
+    turned = None if flipped is None else _turned(*flipped, every)
     x_shape = (geom.batch, geom.in_channels, *geom.input_size)
-    grad_x = recycle.empty(x_shape, grad.dtype) if for_input and flipped is None else None
+    chunked_x = for_input and (flipped is None or turned is not None)  # grad_x filled by the chunks
+    grad_x = recycle.empty(x_shape, grad.dtype) if chunked_x else None
     partials = (count, g, c_out // g, weight[0].size)  # (chunks, G, C_out/G, C_in/G*kH*kW)
     grad_weight = np.empty(partials, dtype=grad.dtype) if for_weight else None
     grad_bias = np.empty((count, c_out), dtype=grad.dtype) if for_weight and bias is not None else None
@@ -163,12 +172,12 @@ def gradients(
     asked = (grad, x, weight, grad_weight, grad_bias, grad_x)
 
     def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
-        gradient_block(*asked, part, block_workspace(workspace, index))
+        gradient_block(*asked, part, block_workspace(workspace, index), turned)
 
     wanted = grad_weight is not None or grad_bias is not None or grad_x is not None
-    if wanted and (workspace is not None or not helped_gradients(*asked, every, block, geom)):
+    if wanted and (workspace is not None or not helped_gradients(*asked, every, block, geom, turned)):
         _run_chunks(every, block, geom)
-    if flipped is not None:  # after the weight gradient, which may reuse the forward's columns
+    if flipped is not None and turned is None:  # after the weight gradient: it may reuse the forward's cols
         grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
     return (
         grad_x,
@@ -179,14 +188,39 @@ def gradients(
 
 def gradient_block(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
-    grad_x: Array | None, part: Sequence[tuple[int, Chunk]], scratch: Workspace,
+    grad_x: Array | None, part: Sequence[tuple[int, Chunk]], scratch: Workspace, turned: Turned | None = None,
 ) -> None:
-    """`gradients`' work on some of its chunks, last first: each writes its own images and partials."""
+    """`gradients`' work on some of its chunks, last first: each writes its own images and partials.
+
+    With ``turned`` (`_turned`), each chunk's images of grad_x are the flipped convolution's, worked
+    right after the chunk's weight gradient, while its grad_output is in cache.
+    """
+    own_x = grad_x if turned is None else None  # grad_x the chunks fill themselves
+    parameters = grad_weight is not None or grad_bias is not None
     for k, (images, chunk) in reversed(part):
-        if grad_x is None and _parameter_rows(grad, x, grad_weight, grad_bias, k, images, chunk, scratch):
-            continue  # one large image in blocks of rows; its input gradient, if any, a flipped conv
-        each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
-        each(grad, x, weight, grad_weight, grad_bias, grad_x, k, images, chunk, scratch)
+        # One large image's parameter gradients go by blocks of rows (its input gradient, if any, is a
+        # flipped conv); any other chunk's gradients come from its columns.
+        rows = own_x is None and parameters and _parameter_rows(grad, x, grad_weight, grad_bias, k, images,
+                                                                chunk, scratch)  # fmt: skip
+        if not rows and (parameters or own_x is not None):
+            each = _width_chunk if uses_width_columns(chunk) else _im2col_chunk
+            each(grad, x, weight, grad_weight, grad_bias, own_x, k, images, chunk, scratch)
+        if turned is not None:
+            assert grad_x is not None
+            by_row, kernels, chunks = turned
+            forward_block(grad, by_row, kernels, None, grad_x, [(k, (images, chunks[k]))], scratch)
+
+
+def _turned(flipped: Array, geom: ConvGeometry, every: Sequence[tuple[int, Chunk]]) -> Turned | None:
+    """The flipped convolution (`flipped_conv`: kernels ``flipped``, geometry ``geom``) as `gradient_block`
+    works it, a chunk of `gradients` at a time: its kernels as `forward_block` takes them and one chunk
+    geometry for each of ``every``'s chunks, by number. None unless its chunks are the same images (so
+    the same work, the same bits): then the chunks' helper task or thread works both, and grad_output
+    is shared with the helper once (the 32->32 layer: 32 one-image chunks each; RESULTS_perf #171)."""
+    mine, widths = _layout(geom)
+    if [images for _, (images, _) in mine] != [images for _, (images, _) in every]:
+        return None
+    return (*_kernel_layouts(flipped, geom, widths), tuple(chunk for _, (_, chunk) in mine))
 
 
 def _layout(geom: ConvGeometry) -> tuple[tuple[tuple[int, Chunk], ...], str]:

@@ -27,6 +27,8 @@ from convscope.ops.workspace import thread_workspace
 Chunk = tuple[slice, ConvGeometry]
 Message = tuple[tuple[int, int, int, ConvGeometry], ...]  # the helper's chunks in a message (`_shifted`)
 Block = Callable[[Sequence[tuple[int, Chunk]], int], None]
+# `conv_chunks.Turned`: the flipped convolution's kernels (by row, im2col) and its chunk geometries by number
+Turned = tuple[Array | None, Array | None, tuple[ConvGeometry, ...]]
 # What a block's preparation gives: the helper's arguments, the caller's arrays its results go into, and
 # where the helper writes each (with this side's view to copy from, or None where it writes in place).
 Prepared = tuple[tuple[Any, ...], list[Array], list[tuple[Shared, Array | None]]]
@@ -56,8 +58,12 @@ def helped_forward(
 def helped_gradients(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
     grad_x: Array | None, every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
+    turned: Turned | None = None,
 ) -> bool:
-    """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one."""
+    """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one.
+
+    ``turned``: grad_x is the flipped convolution's, chunk by chunk (`conv_chunks._turned`).
+    """
 
     def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
         shared_x = None if x is None else helper.share(x[i0:i1])  # first, as in the forward: see `_shared`
@@ -67,7 +73,11 @@ def helped_gradients(
         results = [helper.target(t) for t in targets]
         places = iter(where for where, _ in results)
         outputs = tuple(None if a is None else next(places) for a in (grad_weight, grad_bias, grad_x))
-        return (*inputs, *outputs, chunks), targets, results
+        theirs = None
+        if turned is not None:  # the flipped kernels, and the helper's chunks' geometries numbered from 0
+            by_row, kernels, geometries = turned
+            theirs = (*(None if a is None else helper.share(a) for a in (by_row, kernels)), geometries[k0:])
+        return (*inputs, *outputs, chunks, theirs), targets, results
 
     return _shared(every, block, geom, gradients_part, prepare)
 
@@ -126,12 +136,14 @@ def forward_part(
 
 def gradients_part(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
-    grad_x: Array | None, chunks: Message,
+    grad_x: Array | None, chunks: Message, turned: Turned | None = None,
 ) -> None:
     """In the helper: `conv_chunks.gradient_block` on its copies (chunks numbered within them)."""
     from convscope.ops.conv_chunks import gradient_block  # which imports this module
 
-    gradient_block(grad, x, weight, grad_weight, grad_bias, grad_x, _unpacked(chunks), thread_workspace())
+    gradient_block(
+        grad, x, weight, grad_weight, grad_bias, grad_x, _unpacked(chunks), thread_workspace(), turned
+    )
 
 
 def _pays(every: Sequence[tuple[int, Chunk]], geom: ConvGeometry) -> bool:
