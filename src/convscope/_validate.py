@@ -58,12 +58,13 @@ def as_pair(value: Any, name: str, minimum: int | None = None, maximum: int | No
 
 
 def as_array(
-    x: Any, name: str, ndim: int | tuple[int, ...] | None = None, *, layout: str = ""
+    x: Any, name: str, ndim: int | tuple[int, ...] | None = None, *, layout: str = "", values: bool = True
 ) -> npt.NDArray[np.floating[Any]]:
     """Return ``x`` as a floating-point array after checking its rank and that it holds no NaN or inf.
 
     ``layout`` (e.g. ``"(N, C, H, W)"``) is only used in the error message. Integer and boolean input
-    becomes float64; float32 stays float32 so callers keep their precision.
+    becomes float64; float32 stays float32 so callers keep their precision. ``values=False`` leaves the
+    NaN check to the caller, which reads the array in chunks anyway (`check_chunk`).
     """
     # A float array (every call inside a training step) needs none of the dtype checks below: about
     # 60 calls a LeNet step, whose Python-level checks were a measurable part of a small batch's step.
@@ -74,9 +75,33 @@ def as_array(
             want = " or ".join(f"{d}-D" for d in allowed)
             shape = f" {layout}" if layout else ""
             raise ValueError(f"{name} must be {want}{shape}, got shape {arr.shape}")
-    if not finite(arr):
+    if values and not finite(arr):
         raise ValueError(f"{name} contains NaN or infinity; every value must be a finite number")
     return arr
+
+
+class NonFiniteChunkError(ValueError):
+    """A chunk of an op's input holds NaN or infinity (`check_chunk`).
+
+    The op that checks its inputs chunk by chunk catches it and checks them whole, in the order of its
+    arguments (`as_array`), for the error an up-front check gives.
+    """
+
+
+def check_chunk(a: npt.NDArray[np.floating[Any]]) -> None:
+    """Raise `NonFiniteChunkError` unless every value of ``a``, a chunk of an op's input, is finite.
+
+    An op whose chunks are large reads each one's values as it starts on it, while they are in its
+    core's cache for the work, on whichever core works it, instead of once more up front on one core:
+    one large image a chunk on the 32->32 layer (benchmarks/RESULTS_perf.md #172).
+    """
+    if not all_finite(a):
+        raise NonFiniteChunkError("an input holds NaN or infinity")
+
+
+def values_trusted() -> bool:
+    """Whether this thread is inside `trusted_values` (its ops take float inputs as finite)."""
+    return bool(getattr(_TRUST, "on", False))
 
 
 def trusted_values() -> Switch:

@@ -122,3 +122,43 @@ def test_a_backward_with_a_flipped_input_gradient_is_one_helper_task(rng: np.ran
         alone = ops.conv2d_backward(grad, x, w, padding=1)
     for a, b in zip(got, alone, strict=True):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("image", [0, 3])  # the first image is this thread's, the last the helper's
+def test_a_nan_found_chunk_by_chunk_raises_as_an_up_front_check(image: int, rng: np.random.Generator) -> None:
+    """conv2d and conv2d_backward read x's and grad_output's values a chunk at a time, on whichever side
+    works the chunk (`convscope._validate.check_chunk`); a NaN in either half must give the error an
+    up-front check gave, x's before grad_output's, and change neither array."""
+    assert helper.wait_until_ready()
+    shape, w_shape = CASES[-1][:2]
+    x, grad = (rng.standard_normal(shape).astype(np.float32) for _ in range(2))
+    w = rng.standard_normal(w_shape).astype(np.float32)
+    bad_x, bad_grad = x.copy(), grad.copy()
+    bad_x[image, 5, 7, 9], bad_grad[image, 1, 2, 3] = np.nan, np.inf
+    kept = bad_x.copy()
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity; every value must be a finite number"):
+        ops.conv2d(bad_x, w, padding=1)
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
+        ops.conv2d_backward(bad_grad, bad_x, w, padding=1)  # both bad: x's error, as x is checked first
+    with pytest.raises(ValueError, match=r"^grad_output contains NaN or infinity"):
+        ops.conv2d_backward(bad_grad, x, w, padding=1)
+    assert np.array_equal(bad_x, kept, equal_nan=True)
+    with ops.trusted_values():  # no check: the NaN flows into the results, as in PyTorch
+        assert np.isnan(ops.conv2d(bad_x, w, padding=1)[image]).any()
+    good = ops.conv2d(x, w, padding=1)  # and the helper still takes its part
+    with single_threaded():
+        assert np.array_equal(good, ops.conv2d(x, w, padding=1))
+
+
+def test_a_grad_output_finite_until_cast_to_float32_still_gives_gradients(rng: np.random.Generator) -> None:
+    """As before chunk-by-chunk checks: grad_output is checked as given (float64, finite), then cast to
+    x's float32, where 1e300 becomes infinity; the backward runs and the infinity flows on."""
+    shape, w_shape = CASES[-1][:2]
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal(w_shape).astype(np.float32)
+    grad = rng.standard_normal(shape)
+    grad[2, 0, 0, 0] = 1e300
+    with pytest.warns(RuntimeWarning, match="overflow encountered in cast"):  # NumPy's, as before
+        grad_x, grad_w, _ = ops.conv2d_backward(grad, x, w, padding=1)
+    assert grad_x.dtype == np.float32
+    assert not np.isfinite(grad_w).all()

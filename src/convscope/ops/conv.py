@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from convscope._validate import as_array
+from convscope._validate import NonFiniteChunkError, as_array, values_trusted
 from convscope.ops.conv_args import CONV_LAYOUTS, as_grad, as_nchw, as_operands
 from convscope.ops.conv_chunks import forward as forward  # re-exported: conv1d and trace call it
 from convscope.ops.conv_chunks import gradients
@@ -74,7 +74,13 @@ def conv2d(
     >>> conv2d(x, w, padding="same").shape
     (1, 1, 4, 4)
     """
-    return forward(*prepare_conv_args(x, weight, bias, stride, padding, dilation, groups), workspace)
+    settings = (stride, padding, dilation, groups)
+    x, weight, bias, geom = prepare_conv_args(x, weight, bias, *settings, x_values=False)
+    try:  # x's values checked a chunk at a time, as each is worked (`convscope._validate.check_chunk`)
+        return forward(x, weight, bias, geom, workspace, check=not values_trusted())
+    except NonFiniteChunkError:
+        as_array(x, "x")  # raises as the up-front check did
+        raise
 
 
 def conv2d_backward(
@@ -115,17 +121,27 @@ def conv2d_backward(
     >>> grad_b
     array([4.])
     """
-    x, weight, bias, geom = prepare_conv_args(x, weight, bias, stride, padding, dilation, groups)
-    return backward(check_grad_output(grad_output, geom, x.dtype), x, weight, bias, geom, workspace)
+    settings = (stride, padding, dilation, groups)
+    x, weight, bias, geom = prepare_conv_args(x, weight, bias, *settings, x_values=False)
+    grad = check_grad_output(grad_output, geom, x.dtype, values=False)
+    try:  # x's and grad's values checked a chunk at a time (`convscope._validate.check_chunk`)
+        return backward(grad, x, weight, bias, geom, workspace, check=not values_trusted())
+    except NonFiniteChunkError:  # the checks in the order they were made up front, each raising as it did
+        as_array(x, "x")
+        as_array(grad_output, "grad_output")  # as given: its cast to x's dtype may overflow, as before
+        return backward(grad, x, weight, bias, geom, workspace)
 
 
 def backward(
     grad: Array, x: Array, weight: Array, bias: Array | None, geom: ConvGeometry,
-    workspace: Workspace | None = None,
+    workspace: Workspace | None = None, check: bool = False,
 ) -> tuple[Array, Array, Array | None]:
-    """`conv2d_backward` on checked arrays: grad (N, C_out, H_out, W_out) and the forward's, of `geom`."""
+    """`conv2d_backward` on checked arrays: grad (N, C_out, H_out, W_out) and the forward's, of `geom`.
+
+    ``check``: grad's and x's values are not checked yet; each chunk checks its own (`NonFiniteChunkError`).
+    """
     grad_x, grad_weight, grad_bias = gradients(
-        grad, x, weight, bias, geom, for_input=True, for_weight=True, workspace=workspace
+        grad, x, weight, bias, geom, for_input=True, for_weight=True, workspace=workspace, check=check
     )
     assert grad_x is not None
     assert grad_weight is not None
@@ -241,23 +257,27 @@ def flip_kernel(weight: Any) -> Array:
 
 
 def prepare_conv_args(
-    x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: Any, ndim: int = 2
+    x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: Any, ndim: int = 2,
+    x_values: bool = True,
 ) -> tuple[Array, Array, Array | None, ConvGeometry]:
     """Check a conv2d (or ``ndim=1`` conv1d) call: NCHW arrays of one float dtype, and their geometry.
 
     The one place a convolution's arguments are checked (`convscope.ops.conv_args`, as its transpose's
     are); everything after trusts what it returns. In 1-D, x (N, C_in, L) comes back as (N, C_in, 1, L)
-    and weight (C_out, C_in/G, K) as (C_out, C_in/G, 1, K).
+    and weight (C_out, C_in/G, 1, K). ``x_values=False`` leaves x's values to the caller's chunks.
     """
-    x, weight = as_operands(x, weight, ndim, CONV_LAYOUTS[ndim])
+    x, weight = as_operands(x, weight, ndim, CONV_LAYOUTS[ndim], x_values)
     geom = conv_geometry(x.shape, weight.shape, stride, padding, dilation, groups, ndim)
     return (*as_nchw(x, weight, bias, geom.out_channels), geom)
 
 
-def check_grad_output(grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any], ndim: int = 2) -> Array:
+def check_grad_output(
+    grad_output: Any, geom: ConvGeometry, dtype: np.dtype[Any], ndim: int = 2, values: bool = True
+) -> Array:
     """grad_output as a 4-D array of `dtype`, after checking it has the forward output's shape.
 
     ``ndim=1``: grad_output is (N, C_out, L_out), returned one pixel tall as the 2-D backward takes it.
+    ``values=False`` leaves its values to the caller's chunks.
     """
     expected = (geom.batch, geom.out_channels, *geom.output_size[-ndim:])
-    return as_grad(grad_output, expected, dtype, CONV_LAYOUTS[ndim][2])
+    return as_grad(grad_output, expected, dtype, CONV_LAYOUTS[ndim][2], values)

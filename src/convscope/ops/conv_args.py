@@ -31,8 +31,12 @@ TRANSPOSE_LAYOUTS: dict[int, Layouts] = {
 }
 
 
-def as_operands(x: Any, weight: Any, ndim: int, layouts: Layouts) -> tuple[Array, Array]:
+def as_operands(
+    x: Any, weight: Any, ndim: int, layouts: Layouts, x_values: bool = True
+) -> tuple[Array, Array]:
     """x and weight as finite float arrays with ``ndim`` spatial axes (3-D or 4-D), laid out as `layouts`.
+
+    ``x_values=False``: x's values are the caller's to check (`convscope._validate.check_chunk`).
 
     Examples
     --------
@@ -40,7 +44,7 @@ def as_operands(x: Any, weight: Any, ndim: int, layouts: Layouts) -> tuple[Array
     >>> x.dtype, w.shape
     (dtype('float64'), (1, 1, 2))
     """
-    return (as_array(x, "x", ndim=ndim + 2, layout=layouts[0]),
+    return (as_array(x, "x", ndim=ndim + 2, layout=layouts[0], values=x_values),
             as_array(weight, "weight", ndim=ndim + 2, layout=layouts[1]))
 
 
@@ -125,15 +129,19 @@ def as_nchw(x: Array, weight: Array, bias: Any, c_out: int) -> tuple[Array, Arra
     return x.astype(dtype, copy=False), weight.astype(dtype, copy=False), bias
 
 
-def as_grad(grad_output: Any, expected: tuple[int, ...], dtype: np.dtype[Any], layout: str) -> Array:
+def as_grad(
+    grad_output: Any, expected: tuple[int, ...], dtype: np.dtype[Any], layout: str, values: bool = True
+) -> Array:
     """grad_output as a 4-D array of `dtype` (a 1-D one one pixel tall), if its shape is `expected`.
+
+    ``values=False``: its values are the caller's to check (`convscope._validate.check_chunk`).
 
     Examples
     --------
     >>> as_grad(np.ones((1, 2, 3)), (1, 2, 3), np.dtype(np.float32), "(N, C_out, L_out)").shape
     (1, 2, 1, 3)
     """
-    grad = as_array(grad_output, "grad_output", ndim=len(expected), layout=layout)
+    grad = as_array(grad_output, "grad_output", ndim=len(expected), layout=layout, values=values)
     if grad.shape != expected:
         raise ValueError(f"grad_output must have the forward output's shape {expected}, got {grad.shape}")
     grad = grad if grad.ndim == 4 else grad[:, :, None, :]  # (N, C_out, L_out) -> (N, C_out, 1, L_out)

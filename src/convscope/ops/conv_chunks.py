@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from convscope._validate import check_chunk
 from convscope.ops import recycle
 from convscope.ops.conv_helped import Turned, helped_forward, helped_gradients
 from convscope.ops.conv_kwcols import (
@@ -58,33 +59,41 @@ _SPREAD_BIAS = 2**16
 
 
 def forward(
-    x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, workspace: Workspace | None = None
+    x: Array, weight: Array, bias: Array | None, geom: ConvGeometry, workspace: Workspace | None = None,
+    check: bool = False,
 ) -> Array:
-    """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`."""
+    """`conv2d` on checked arrays x (N, C_in, H, W) and weight (C_out, C_in/G, kH, kW) of `geom`.
+
+    ``check``: x's values are not checked yet; each chunk checks its own (`NonFiniteChunkError`).
+    """
     every, widths = _layout(geom)
     by_row, kernels = _kernel_layouts(weight, geom, widths)
     out = recycle.empty((geom.batch, geom.out_channels, *geom.output_size), x.dtype)
     spread = None if bias is None else bias_rows(bias, geom)
 
     def block(chunks: Sequence[tuple[int, Chunk]], index: int) -> None:
-        forward_block(x, by_row, kernels, spread, out, chunks, block_workspace(workspace, index))
+        forward_block(x, by_row, kernels, spread, out, chunks, block_workspace(workspace, index), check)
 
-    if workspace is not None or not helped_forward(x, by_row, kernels, spread, out, every, block, geom):
+    helped = workspace is None and helped_forward(x, by_row, kernels, spread, out, every, block, geom, check)
+    if not helped:
         _run_chunks(every, block, geom)
     return out
 
 
 def forward_block(
     x: Array, by_row: Array | None, kernels: Array | None, bias: Array | None, out: Array,
-    chunks: Sequence[tuple[int, Chunk]], scratch: Workspace,
+    chunks: Sequence[tuple[int, Chunk]], scratch: Workspace, check: bool = False,
 ) -> None:
     """`forward`'s work on some of its chunks: each writes its own images of ``out``.
 
     kernels is the weight as (G, C_out/G, C_in/G*kH*kW) (None where every chunk takes width columns),
     by_row its `window_kernels` (None where none does), bias as `bias_rows` gives it. One thread's block,
-    or the helper process's (`convscope.ops.conv_helped`).
+    or the helper process's (`convscope.ops.conv_helped`). ``check``: each chunk's x first
+    (`check_chunk`).
     """
     for k, (images, chunk) in chunks:
+        if check:
+            check_chunk(x[images])
         if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
             assert by_row is not None
             forward_width(x, by_row, out, k, images, chunk, scratch)
@@ -146,7 +155,7 @@ def bias_rows(bias: Array, geom: ConvGeometry) -> Array:
 
 def gradients(
     grad: Array, x: Array | None, weight: Array, bias: Array | None, geom: ConvGeometry, *,
-    for_input: bool, for_weight: bool, workspace: Workspace | None = None,
+    for_input: bool, for_weight: bool, workspace: Workspace | None = None, check: bool = False,
 ) -> tuple[Array | None, Array | None, Array | None]:
     """(grad_x, grad_weight, grad_bias), each None unless asked for (grad_bias needs bias too).
 
@@ -155,7 +164,7 @@ def gradients(
     chunk's weight gradient, where its chunks are the same images, `_turned`); each chunk's weight and
     bias gradients go to a partial of its own, summed in chunk order at the end. x is read for
     grad_weight only. Each block walks its chunks last first: the forward's last columns may still be in
-    its scratch.
+    its scratch. ``check``: grad's and x's values are not checked yet; each chunk checks its own.
     """
     g, c_out = geom.groups, geom.out_channels
     every = geom.numbered_chunks
@@ -172,10 +181,10 @@ def gradients(
     asked = (grad, x, weight, grad_weight, grad_bias, grad_x)
 
     def block(part: Sequence[tuple[int, Chunk]], index: int) -> None:
-        gradient_block(*asked, part, block_workspace(workspace, index), turned)
+        gradient_block(*asked, part, block_workspace(workspace, index), turned, check)
 
     wanted = grad_weight is not None or grad_bias is not None or grad_x is not None
-    if wanted and (workspace is not None or not helped_gradients(*asked, every, block, geom, turned)):
+    if wanted and (workspace is not None or not helped_gradients(*asked, every, block, geom, turned, check)):
         _run_chunks(every, block, geom)
     if flipped is not None and turned is None:  # after the weight gradient: it may reuse the forward's cols
         grad_x = forward(grad, flipped[0], None, flipped[1], workspace)
@@ -189,15 +198,21 @@ def gradients(
 def gradient_block(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
     grad_x: Array | None, part: Sequence[tuple[int, Chunk]], scratch: Workspace, turned: Turned | None = None,
+    check: bool = False,
 ) -> None:
     """`gradients`' work on some of its chunks, last first: each writes its own images and partials.
 
     With ``turned`` (`_turned`), each chunk's images of grad_x are the flipped convolution's, worked
-    right after the chunk's weight gradient, while its grad_output is in cache.
+    right after the chunk's weight gradient, while its grad_output is in cache. ``check``: each chunk's
+    grad and x first (`check_chunk`).
     """
     own_x = grad_x if turned is None else None  # grad_x the chunks fill themselves
     parameters = grad_weight is not None or grad_bias is not None
     for k, (images, chunk) in reversed(part):
+        if check:
+            for a in (x, grad):
+                if a is not None:
+                    check_chunk(a[images])
         # One large image's parameter gradients go by blocks of rows (its input gradient, if any, is a
         # flipped conv); any other chunk's gradients come from its columns.
         rows = own_x is None and parameters and _parameter_rows(grad, x, grad_weight, grad_bias, k, images,

@@ -40,9 +40,13 @@ _MIN_NUMBERS = 2**18
 
 def helped_forward(
     x: Array, by_row: Array | None, kernels: Array | None, bias: Array | None, out: Array,
-    every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
+    every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry, check: bool = False,
 ) -> bool:
-    """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one."""
+    """Work `conv_chunks.forward`'s chunks here and in the helper; False (nothing done) without one.
+
+    ``check``: each chunk's x first (`convscope._validate.check_chunk`); the helper fails a task that
+    meets a NaN, and this thread, working its half instead, raises.
+    """
 
     def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
         shared_x = helper.share(x[i0:i1])  # first, as in the backward: see `_shared`
@@ -50,7 +54,7 @@ def helped_forward(
         inputs = (shared_x, *(None if a is None else helper.share(a) for a in (by_row, kernels)), shared_bias)
         targets = [out[i0:i1]]
         results = [helper.target(t) for t in targets]
-        return (*inputs, results[0][0], chunks), targets, results
+        return (*inputs, results[0][0], chunks, check), targets, results
 
     return _shared(every, block, geom, forward_part, prepare)
 
@@ -58,11 +62,12 @@ def helped_forward(
 def helped_gradients(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
     grad_x: Array | None, every: Sequence[tuple[int, Chunk]], block: Block, geom: ConvGeometry,
-    turned: Turned | None = None,
+    turned: Turned | None = None, check: bool = False,
 ) -> bool:
     """Work `conv_chunks.gradients`' chunks here and in the helper; False (nothing done) without one.
 
-    ``turned``: grad_x is the flipped convolution's, chunk by chunk (`conv_chunks._turned`).
+    ``turned``: grad_x is the flipped convolution's, chunk by chunk (`conv_chunks._turned`); ``check``:
+    each chunk's grad and x first, as in `helped_forward`.
     """
 
     def prepare(helper: Helper, chunks: Message, k0: int, i0: int, i1: int) -> Prepared:
@@ -77,7 +82,7 @@ def helped_gradients(
         if turned is not None:  # the flipped kernels, and the helper's chunks' geometries numbered from 0
             by_row, kernels, geometries = turned
             theirs = (*(None if a is None else helper.share(a) for a in (by_row, kernels)), geometries[k0:])
-        return (*inputs, *outputs, chunks, theirs), targets, results
+        return (*inputs, *outputs, chunks, theirs, check), targets, results
 
     return _shared(every, block, geom, gradients_part, prepare)
 
@@ -126,23 +131,23 @@ def _plan(geom: ConvGeometry) -> tuple[int, Message, int, tuple[int, int]] | Non
 
 def forward_part(
     x: Array, by_row: Array | None, kernels: Array | None, bias: Array | None, out: Array,
-    chunks: Message,
+    chunks: Message, check: bool = False,
 ) -> None:
     """In the helper: `conv_chunks.forward_block` on its copies (chunks numbered within them)."""
     from convscope.ops.conv_chunks import forward_block  # which imports this module
 
-    forward_block(x, by_row, kernels, bias, out, _unpacked(chunks), thread_workspace())
+    forward_block(x, by_row, kernels, bias, out, _unpacked(chunks), thread_workspace(), check)
 
 
 def gradients_part(
     grad: Array, x: Array | None, weight: Array, grad_weight: Array | None, grad_bias: Array | None,
-    grad_x: Array | None, chunks: Message, turned: Turned | None = None,
+    grad_x: Array | None, chunks: Message, turned: Turned | None = None, check: bool = False,
 ) -> None:
     """In the helper: `conv_chunks.gradient_block` on its copies (chunks numbered within them)."""
     from convscope.ops.conv_chunks import gradient_block  # which imports this module
 
     gradient_block(
-        grad, x, weight, grad_weight, grad_bias, grad_x, _unpacked(chunks), thread_workspace(), turned
+        grad, x, weight, grad_weight, grad_bias, grad_x, _unpacked(chunks), thread_workspace(), turned, check
     )
 
 
