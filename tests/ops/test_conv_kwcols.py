@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 from torch.nn import functional
 
-from convscope.ops import conv_chunks, conv_kwcols, conv_rows, im2col, threads
+from convscope.ops import conv_chunks, conv_kwcols, conv_rows, conv_width_rows, im2col, threads
 from convscope.ops import workspace as workspace_module
 from convscope.ops.conv import conv2d, conv2d_backward, conv2d_backward_input, conv2d_backward_weight
 from convscope.ops.conv1d import conv1d, conv1d_backward
@@ -27,7 +27,7 @@ from convscope.ops.workspace import Workspace
 from tests.ops.test_conv import Case, assert_equals_naive, conv_cases, forward_backward, logged, torch_conv
 from tests.oracle import check_against_torch
 
-_PATH = ("forward_width", "weight_width", "input_width", "padded_source")
+_PATH = ("forward_width", "forward_width_rows", "weight_width", "input_width", "padded_source")
 
 
 @contextmanager
@@ -97,18 +97,40 @@ def _every_image_large() -> Iterator[dict[str, int]]:
 
 
 @pytest.mark.parametrize("short_row", [0, 2**20])
-@settings(max_examples=40, deadline=None)
+@pytest.mark.parametrize("block", [1, 300])  # a block of width columns a row, or a few rows
+@settings(max_examples=30, deadline=None)
 @given(case=conv_cases().map(_adjacent_rows))
-def test_one_large_image_takes_width_columns(short_row: int, case: Case) -> None:
-    """A batch-first chunk of one image: the same width columns, read from NCHW, the loops' numbers."""
+def test_one_large_image_takes_width_columns(short_row: int, block: int, case: Case) -> None:
+    """A batch-first chunk of one image: width columns a block of rows at a time, built straight from x
+    with the padding's zeros around them (`conv_width_rows`); the loops' numbers."""
     with _every_image_large() as calls, pytest.MonkeyPatch.context() as patch:
         patch.setattr(conv_kwcols, "_SHORT_ROW", short_row)
+        patch.setattr(conv_width_rows, "_BLOCK", block)
         fast, grad, grads = forward_backward(case)
         chunks = list(conv_geometry(case.x_shape, case.weight_shape, **case.settings).batch_chunks())
     assert all(chunk.batch == 1 and not chunk.batch_last for _, chunk in chunks)
     if fast.shape[2] > 1:  # more than one output row: row blocks, so width columns
-        assert calls["forward_width"] >= len(chunks)  # the forward's (a flipped-conv backward's too)
+        assert calls["forward_width_rows"] >= len(chunks)  # the forward's (a flipped-conv backward's too)
+        assert calls["forward_width"] == 0
     assert_equals_naive(case, fast, grad, grads)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_width_columns_a_block_of_rows_at_a_time_give_the_whole_images_bits(dtype: Any) -> None:
+    """The 32->32 layer's one-image chunks: each output row is the product the whole image's width
+    columns give (`conv_kwcols.forward_width`), the same numbers in the same order, so the same bits."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 32, 64, 64)).astype(dtype)
+    w, b = rng.standard_normal((32, 32, 3, 3)).astype(dtype), rng.standard_normal(32).astype(dtype)
+    geom = conv_geometry(x.shape, w.shape, 1, 1, 1, 1)
+    assert [len(conv_width_rows.width_row_blocks(chunk)) for _, chunk in geom.batch_chunks()] == [4, 4]
+    with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls, single_threaded():  # no helper
+        blocks = conv2d(x, w, b, padding=1)
+        patch.setattr(conv_chunks, "forward_width_rows", lambda *args: pytest.fail("blocks taken"))
+        patch.setattr(conv_chunks, "row_blocks", lambda chunk: None)  # the whole image's columns
+        whole = conv2d(x, w, b, padding=1)
+    assert calls["forward_width"] == 2
+    assert np.array_equal(blocks, whole)
 
 
 def test_an_image_too_large_for_kw_copies_keeps_row_blocks(rng: np.random.Generator) -> None:

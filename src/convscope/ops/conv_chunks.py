@@ -32,6 +32,7 @@ from convscope.ops.conv_kwcols import (
     window_kernels,
 )
 from convscope.ops.conv_rows import forward_rows, kw_copies_fit, row_blocks, weight_kernel_rows, weight_rows
+from convscope.ops.conv_width_rows import forward_width_rows
 from convscope.ops.flipped_conv import flipped_conv
 from convscope.ops.im2col import Array, ConvGeometry, col2im, columns
 from convscope.ops.threads import run_blocks, single_threaded
@@ -96,7 +97,10 @@ def forward_block(
             check_chunk(x[images])
         if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
             assert by_row is not None
-            forward_width(x, by_row, out, k, images, chunk, scratch)
+            if row_blocks(chunk) is not None and out.dtype == by_row.dtype:  # one large image: by blocks
+                forward_width_rows(x, by_row, out, images.start, chunk, scratch)
+            else:
+                forward_width(x, by_row, out, k, images, chunk, scratch)
         else:
             assert kernels is not None
             _forward_im2col(x, kernels, out, k, images, chunk, scratch)

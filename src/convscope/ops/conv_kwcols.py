@@ -6,7 +6,7 @@ along H are 1 (`uses_width_columns`), the chunk's input is copied once into widt
 ``P (G, H_pad, C/G, kW, <cells>)``: ``P[g, h, c, j, b, w] = x_pad[b, g*C/G + c, h, w*s + j*d]``, the
 cells (n, W_out), or (W_out, n) for rows shorter than `_SHORT_ROW` (`_cells`).
 Output row h's im2col columns are then P's rows h .. h + kH, which are one contiguous block: a
-``(kH*C/G*kW, n*W_out)`` matrix that needs no copy (`_row_windows`). So
+``(kH*C/G*kW, n*W_out)`` matrix that needs no copy (`row_windows`). So
 
 - the forward is one stacked product, (C_out/G x kH*C/G*kW) @ that block for every output row;
 - the weight gradient the same blocks times grad_output's rows, summed over the rows;
@@ -174,7 +174,7 @@ def matmul_pieces(a: Array, b: Array, out: Array) -> None:
         np.matmul(a, b[..., cut], out=out[..., cut])
 
 
-def _row_windows(rows: Array, k: int, count: int) -> Array:
+def row_windows(rows: Array, k: int, count: int) -> Array:
     """Every ``k`` adjacent rows of ``rows`` (G, R, A, B) as one matrix each: (G, count, k*A, B), a view.
 
     rows must be C-contiguous from its second axis on, so rows r .. r + k are one block of k*A*B numbers.
@@ -202,7 +202,7 @@ def forward_width(
     cols = width_columns(x, images, chunk, scratch, k, reuse=False)  # (G, H_pad, C/G, kW, <cells>)
     g, h_pad, n = chunk.groups, cols.shape[1], chunk.batch
     (oh, ow), kh, cog = chunk.output_size, chunk.kernel_size[0], kernels.shape[2]
-    windows = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
+    windows = row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
     if n == 1 and out.dtype == np.result_type(kernels, cols):
         # One image: output row h of every channel is one (C_out/G, W_out) matrix of out itself (rows
         # H_out*W_out apart), so each product goes straight there, with no scratch and no reorder after.
@@ -268,7 +268,7 @@ def weight_width(
     cols = width_columns(x, images, chunk, scratch, k)  # (G, H_pad, C/G, kW, <cells>)
     g, h_pad, cg, kw, n, ow = *cols.shape[:4], chunk.batch, chunk.output_size[1]
     (kh, _), oh, rows = chunk.kernel_size, chunk.output_size[0], grad_output_rows(windows, chunk)
-    taps = _row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
+    taps = row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
     dtype = np.result_type(windows, cols)
     by_row = scratch.empty("width_weight", (*taps.shape[:3], rows.shape[2]), dtype)
     np.matmul(taps, rows.transpose(0, 1, 3, 2), out=by_row)  # (G, H_out, kH*C/G*kW, C_out/G)
@@ -294,7 +294,7 @@ def input_width(
     flipped = flipped.reshape(g, 1, cg * kw, kh * cog)
     dtype = np.result_type(weight, windows)
     grad_cols = scratch.empty("width_grad", (g, h_pad, cg * kw, n * ow), dtype)
-    matmul_pieces(flipped, _row_windows(windows, kh, h_pad), grad_cols)  # (G, H_pad, C/G*kW, n*W_out)
+    matmul_pieces(flipped, row_windows(windows, kh, h_pad), grad_cols)  # (G, H_pad, C/G*kW, n*W_out)
     by_column = grad_cols.reshape(g, h_pad, cg, kw, *_cells(chunk, ow))
     scattered = scratch.empty("scattered", (g, h_pad, cg, *_cells(chunk, w_pad)), dtype)
     scattered.fill(0)
