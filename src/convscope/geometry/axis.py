@@ -124,6 +124,26 @@ class AxisWindow:
         taps = self.taps(outputs)
         return (taps >= 0) & (taps < self.size)
 
+    def inside(self, k: int) -> tuple[int, int, int]:
+        """The windows [lo, hi) whose tap ``k`` reads the input, not padding, and the cell window lo's reads.
+
+        A tap's cells across the windows are then zeros, ``input[first :: S]`` for windows lo .. hi, zeros:
+        the ops copy them straight from the input so (`convscope.ops.conv_width_rows`).
+
+        Examples
+        --------
+        >>> AxisWindow(5, 3, 1, (1, 1)).inside(0)  # 5 windows; window 0's tap 0 is padding
+        (1, 5, 0)
+        >>> AxisWindow(5, 3, 1, (1, 1)).inside(2)  # window 4's tap 2 is padding
+        (0, 4, 1)
+        >>> AxisWindow(6, 3, 2, (1, 2)).inside(1)  # stride 2: windows 0-2's tap 1 reads cells 0, 2, 4
+        (0, 3, 0)
+        """
+        first = k * self.dilation - self.padding[0]  # the cell window 0's tap k reads
+        lo = 0 if first >= 0 else (-first + self.stride - 1) // self.stride
+        hi = min(self.output_size, (self.size - 1 - first) // self.stride + 1) if self.size > first else 0
+        return lo, max(lo, hi), first + lo * self.stride
+
     def offset_slice(self, k: int) -> slice:
         """The padded cells tap ``k`` reads, one per window, in window order: a strided slice."""
         first = k * self.dilation

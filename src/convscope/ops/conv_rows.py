@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
-from convscope.ops.tap_views import tap_view
+from convscope.ops.tap_views import copy_taps, tap_view
 from convscope.ops.workspace import Workspace
 
 # 1 MB of float32 columns per block: measured against whole-image columns on a 32->32 3x3 layer
@@ -112,20 +112,20 @@ def weight_kernel_rows(
 ) -> None:
     """Write dLoss/dweight of one image, stride 1 along H, into ``grad_weight`` (G, C_out/G, C_in/G*kH*kW).
 
-    The image's rows are copied kW times, ``P (C, kW, H_pad, W_out)``; kernel row i then reads rows
-    i*d .. i*d + H_out of every (c, j), one (C/G*kW, H_out*W_out) matrix with a fixed row stride, so the
-    gradient is kH products as long as the image (K = H_out*W_out), not one per row block. Three times
-    fewer numbers copied than im2col's row blocks for a 3x3 kernel (`benchmarks/RESULTS_perf.md` #133).
+    The image's rows are copied kW times, ``P (C, kW, H_pad, W_out)``, straight from x (`copy_taps`);
+    kernel row i then reads rows i*d .. i*d + H_out of every (c, j), one (C/G*kW, H_out*W_out) matrix
+    with a fixed row stride, so the gradient is kH products as long as the image (K = H_out*W_out), not
+    one per row block. Three times fewer numbers copied than im2col's row blocks for a 3x3 kernel
+    (`benchmarks/RESULTS_perf.md` #133).
     """
-    padded = padded_input(x[image : image + 1], chunk, scratch)  # (C, 1, H_pad, W_pad)
     g, cog, cg = chunk.groups, grad_weight.shape[1], chunk.in_channels // chunk.groups
     (kh, kw), (h_pad, _), (oh, ow) = chunk.kernel_size, chunk.window.padded_size, chunk.output_size
-    (sw, dw), dh = (chunk.window.stride[1], chunk.window.dilation[1]), chunk.window.dilation[0]
-    c_s, _, h_s, w_s = padded.strides
-    shape = (chunk.in_channels, kw, h_pad, ow)
-    view = np.lib.stride_tricks.as_strided(padded, shape, (c_s, dw * w_s, h_s, sw * w_s), writeable=False)
-    cols = scratch.empty("kernel_row_cols", view.shape, padded.dtype)
-    cols[...] = view  # (C, kW, H_pad, W_out)
+    dh, top, h = chunk.window.dilation[0], chunk.window.axes[0].padding[0], chunk.input_size[0]
+    cols = scratch.empty("kernel_row_cols", (chunk.in_channels, kw, h_pad, ow), x.dtype)
+    cols[:, :, :top] = 0  # the padding's rows
+    cols[:, :, top + h :] = 0
+    # (C, H, kW, W_out) of the input's rows, each tap's cells copied straight from x (no padded copy)
+    copy_taps(cols[:, :, top : top + h].transpose(0, 2, 1, 3), x[image], chunk.window.axes[1])
     row, item = cols.strides[2], cols.itemsize
     strides = (dh * row, cg * kw * cols.strides[1], cols.strides[1], item)
     taps = np.lib.stride_tricks.as_strided(cols, (kh, g, cg * kw, oh * ow), strides, writeable=False)

@@ -14,9 +14,9 @@ chunks on one core with x in memory: 19.6 -> 14.6-17.3 ms (benchmarks/RESULTS_pe
 
 from __future__ import annotations
 
-from convscope.geometry import AxisWindow
 from convscope.ops.conv_kwcols import matmul_pieces, row_windows
 from convscope.ops.im2col import Array, ConvGeometry
+from convscope.ops.tap_views import copy_taps
 from convscope.ops.workspace import Workspace
 
 # Most numbers of width columns one block holds (512 KB of float32), its kH - 1 shared rows included.
@@ -73,30 +73,6 @@ def _block_columns(image: Array, chunk: ConvGeometry, rows: slice, scratch: Work
         inner = cols[:, first - rows.start : last - rows.start]  # (G, rows, C/G, kW, W_out)
         source = image[:, first - top : last - top].reshape(g, c // g, last - first, -1)  # (G, C/G, rows, W)
         source = source.transpose(0, 2, 1, 3)  # (G, rows, C/G, W): a view
-        axis = chunk.window.axes[1]
-        for j in range(kw):
-            lo, hi, start = taps_inside(axis, j)
-            inner[:, :, :, j, :lo] = 0
-            inner[:, :, :, j, hi:] = 0
-            if hi > lo:
-                cells = slice(start, start + axis.stride * (hi - lo - 1) + 1, axis.stride)
-                inner[:, :, :, j, lo:hi] = source[..., cells]
+        copy_taps(inner, source, chunk.window.axes[1])
     return cols.reshape(g, count, c // g * kw, ow)  # (G, R, C/G*kW, W_out): contiguous
 
-
-def taps_inside(axis: AxisWindow, k: int) -> tuple[int, int, int]:
-    """The windows [lo, hi) whose tap ``k`` reads an input cell, not padding, and the first one's cell.
-
-    Examples
-    --------
-    >>> taps_inside(AxisWindow(5, 3, 1, (1, 1)), 0)  # 5 windows; window 0's tap 0 is padding
-    (1, 5, 0)
-    >>> taps_inside(AxisWindow(5, 3, 1, (1, 1)), 2)  # window 4's tap 2 is padding
-    (0, 4, 1)
-    >>> taps_inside(AxisWindow(6, 3, 2, (1, 2)), 1)  # stride 2: taps at cells 0, 2, 4
-    (0, 3, 0)
-    """
-    first = k * axis.dilation - axis.padding[0]  # the input cell window 0's tap k reads
-    lo = 0 if first >= 0 else (-first + axis.stride - 1) // axis.stride
-    hi = min(axis.output_size, (axis.size - 1 - first) // axis.stride + 1) if axis.size > first else 0
-    return lo, max(lo, hi), first + lo * axis.stride

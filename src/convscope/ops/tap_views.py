@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # im2col imports this module
+    from convscope.geometry import AxisWindow
     from convscope.ops.im2col import Array, ConvGeometry
 
 
@@ -101,3 +102,30 @@ def height_view(stage: Array, geom: ConvGeometry) -> Array:
         c, kw, n, _, ow = stage.shape
         shape, strides = (c, kh, kw, n, oh, ow), (c_s, dh * h_s, j_s, n_s, sh * h_s, w_s)
     return np.lib.stride_tricks.as_strided(stage, shape, strides, writeable=False)
+
+
+def copy_taps(target: Array, source: Array, axis: AxisWindow) -> None:
+    """``target[..., j, w] = source_pad[..., w*S + j*D]``: each tap j's cells along one axis, from the input.
+
+    target (..., K, W_out) and source (..., W) (the unpadded input, any leading axes that broadcast):
+    the cells a tap reads inside the input are one strided slice of it (`AxisWindow.inside`), the rest
+    padding's zeros. So one image's columns need no padded copy of it first (the 32->32 layer: a 557 KB
+    copy, a third of the columns' cost; benchmarks/RESULTS_perf.md #173).
+
+    Examples
+    --------
+    >>> from convscope.geometry import AxisWindow
+    >>> cells = np.empty((3, 4))
+    >>> copy_taps(cells, np.arange(1.0, 5.0), AxisWindow(4, 3, 1, (1, 1)))  # 3 taps, padding 1: 4 windows
+    >>> cells
+    array([[0., 1., 2., 3.],
+           [1., 2., 3., 4.],
+           [2., 3., 4., 0.]])
+    """
+    for j in range(axis.kernel_size):
+        lo, hi, first = axis.inside(j)
+        tap = target[..., j, :]
+        tap[..., :lo] = 0
+        tap[..., hi:] = 0
+        if hi > lo:
+            tap[..., lo:hi] = source[..., first : first + axis.stride * (hi - lo - 1) + 1 : axis.stride]
