@@ -142,6 +142,8 @@ def test_a_nan_found_chunk_by_chunk_raises_as_an_up_front_check(image: int, rng:
         ops.conv2d_backward(bad_grad, bad_x, w, padding=1)  # both bad: x's error, as x is checked first
     with pytest.raises(ValueError, match=r"^grad_output contains NaN or infinity"):
         ops.conv2d_backward(bad_grad, x, w, padding=1)
+    with single_threaded(), pytest.raises(ValueError, match=r"^grad_output contains NaN or infinity"):
+        ops.conv2d_backward(bad_grad, x, w, padding=1)  # no helper: this thread meets it itself
     assert np.array_equal(bad_x, kept, equal_nan=True)
     with ops.trusted_values():  # no check: the NaN flows into the results, as in PyTorch
         assert np.isnan(ops.conv2d(bad_x, w, padding=1)[image]).any()
