@@ -127,8 +127,8 @@ class AxisWindow:
     def inside(self, k: int) -> tuple[int, int, int]:
         """The windows [lo, hi) whose tap ``k`` reads the input, not padding, and the cell window lo's reads.
 
-        A tap's cells across the windows are then zeros, ``input[first :: S]`` for windows lo .. hi, zeros:
-        the ops copy them straight from the input so (`convscope.ops.conv_width_rows`).
+        Across the windows, tap k reads padding's zeros, then ``input[first::S]`` for windows lo .. hi - 1,
+        then zeros again: `convscope.ops.tap_views.copy_taps` copies it so, straight from the input.
 
         Examples
         --------
