@@ -27,7 +27,7 @@ from convscope.ops.workspace import thread_workspace
 Chunk = tuple[slice, ConvGeometry]
 Message = tuple[tuple[int, int, int, ConvGeometry], ...]  # the helper's chunks in a message (`_shifted`)
 Block = Callable[[Sequence[tuple[int, Chunk]], int], None]
-# `conv_chunks.Turned`: the flipped convolution's kernels (by row, im2col) and its chunk geometries by number
+# The flipped convolution chunk by chunk (`conv_chunks._turned`): its kernels (by row, im2col) and chunks
 Turned = tuple[Array | None, Array | None, tuple[ConvGeometry, ...]]
 # What a block's preparation gives: the helper's arguments, the caller's arrays its results go into, and
 # where the helper writes each (with this side's view to copy from, or None where it writes in place).

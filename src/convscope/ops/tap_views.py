@@ -110,7 +110,7 @@ def copy_taps(target: Array, source: Array, axis: AxisWindow) -> None:
     target (..., K, W_out) and source (..., W) (the unpadded input, any leading axes that broadcast):
     the cells a tap reads inside the input are one strided slice of it (`AxisWindow.inside`), the rest
     padding's zeros. So one image's columns need no padded copy of it first (the 32->32 layer: a 557 KB
-    copy, a third of the columns' cost; benchmarks/RESULTS_perf.md #173).
+    copy, 51 of the columns' 195 us; benchmarks/RESULTS_perf.md #173).
 
     Examples
     --------
