@@ -126,8 +126,10 @@ def test_width_columns_a_block_of_rows_at_a_time_give_the_whole_images_bits(dtyp
     assert [len(conv_width_rows.width_row_blocks(chunk)) for _, chunk in geom.batch_chunks()] == [4, 4]
     with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls, single_threaded():  # no helper
         blocks = conv2d(x, w, b, padding=1)
-        patch.setattr(conv_chunks, "forward_width_rows", lambda *args: pytest.fail("blocks taken"))
-        patch.setattr(conv_chunks, "row_blocks", lambda chunk: None)  # the whole image's columns
+        def whole_image(x: Any, kernels: Any, out: Any, image: int, chunk: Any, scratch: Any) -> None:
+            conv_chunks.forward_width(x, kernels, out, image, slice(image, image + 1), chunk, scratch)
+
+        patch.setattr(conv_chunks, "forward_width_rows", whole_image)  # the whole image's columns instead
         whole = conv2d(x, w, b, padding=1)
     assert calls["forward_width"] == 2
     assert np.array_equal(blocks, whole)

@@ -97,7 +97,7 @@ def forward_block(
             check_chunk(x[images])
         if uses_width_columns(chunk):  # one product per output row: short rows, or one large image
             assert by_row is not None
-            if row_blocks(chunk) is not None and out.dtype == by_row.dtype:  # one large image: by blocks
+            if not chunk.batch_last and out.dtype == by_row.dtype:  # so one large image: by row blocks
                 forward_width_rows(x, by_row, out, images.start, chunk, scratch)
             else:
                 forward_width(x, by_row, out, k, images, chunk, scratch)
