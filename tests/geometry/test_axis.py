@@ -124,3 +124,37 @@ def test_the_floor_drops_the_last_cells() -> None:
     axis = AxisWindow(20, 3, stride=2)  # (20 - 3)/2 + 1 = 9.5
     assert axis.output_size == 9
     assert list(axis.dropped) == [19]
+
+
+def _reaches_weight_gradient(axis: AxisWindow, padding: int, nan_in: str) -> np.ndarray:
+    """For each input cell (``nan_in="x"``) or output position ("grad"): whether a NaN there makes
+    PyTorch's weight gradient non-finite. One channel a cell (groups), each with its NaN in its own place."""
+    inputs, outputs = axis.size, axis.output_size
+    count = inputs if nan_in == "x" else outputs
+    x, grad = (torch.ones(1, count, length, dtype=torch.float64) for length in (inputs, outputs))
+    nan_at = x if nan_in == "x" else grad
+    nan_at[0, range(count), range(count)] = torch.nan
+    settings = {"stride": axis.stride, "padding": padding, "dilation": axis.dilation, "groups": count}
+    weight = torch.nn.grad.conv1d_weight(x, (count, 1, axis.kernel_size), grad, **settings)
+    return np.asarray(~torch.isfinite(weight).all(dim=2)[:, 0])
+
+
+def test_links_every_cell_only_where_every_nan_reaches_torchs_weight_gradient() -> None:
+    """`AxisWindow.links_every_cell` lets the conv backward check its weight gradient instead of its
+    inputs: where it says so, a NaN in any input cell and in any output position's gradient must reach
+    PyTorch's weight gradient; and where a cell is read by no window, a NaN there must not."""
+    linked = 0
+    for size, kernel, stride, padding, dilation in SWEEP:
+        axis = AxisWindow(size, kernel, stride, (padding, padding), dilation)
+        if not axis.fits:
+            continue
+        from_x, from_grad = (_reaches_weight_gradient(axis, padding, where) for where in ("x", "grad"))
+        read = np.isin(np.arange(size), axis.taps()[axis.reads_input()])
+        np.testing.assert_array_equal(from_x, read)  # a NaN reaches exactly from the cells windows read
+        if axis.links_every_cell:
+            linked += 1
+            assert from_x.all(), (size, kernel, stride, padding, dilation)
+            assert from_grad.all(), (size, kernel, stride, padding, dilation)
+        else:  # a cell no window reads (by PyTorch), or a window wholly in the padding
+            assert not from_x.all() or not axis.reads_input().any(axis=1).all()
+    assert 0 < linked < len(SWEEP)

@@ -10,6 +10,7 @@ import pytest
 from convscope import ops
 from convscope.ops import helper
 from convscope.ops.helper import FAILURES, FINISHED
+from convscope.ops.im2col import conv_geometry
 from convscope.ops.threads import single_threaded
 
 pytestmark = pytest.mark.skipif(not helper.usable(), reason="the helper needs Linux's memfd and two cores")
@@ -23,6 +24,7 @@ CASES = [
     ((64, 8, 16, 16), (8, 8, 3, 3), {"padding": 1, "dilation": 2}),  # dilated
     ((4, 32, 64, 64), (32, 32, 3, 3), {"padding": 1}),  # one large image a chunk (row blocks)
 ]
+SETTINGS = (("stride", 1), ("padding", 0), ("dilation", 1), ("groups", 1))  # conv_geometry's, in order
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -164,3 +166,51 @@ def test_a_grad_output_finite_until_cast_to_float32_still_gives_gradients(rng: n
         grad_x, grad_w, _ = ops.conv2d_backward(grad, x, w, padding=1)
     assert grad_x.dtype == np.float32
     assert not np.isfinite(grad_w).all()
+
+
+@pytest.mark.parametrize(
+    ("case", "cell", "late"),
+    [
+        (CASES[-1], (3, 5, 7, 9), True),  # every cell meets a window: the weight gradient is checked after
+        (CASES[0], (40, 2, 13, 13), True),  # LeNet's conv2, batch-last chunks: the same
+        (CASES[4], (100, 3, 31, 31), False),  # stride 2: row and column 31 meet no window; x checked first
+    ],
+)
+def test_a_nan_is_found_whether_the_inputs_or_the_weight_gradient_are_checked(
+    case: tuple[Any, ...], cell: tuple[int, ...], late: bool, rng: np.random.Generator
+) -> None:
+    """Where every cell meets a window, a chunk's weight gradient is checked instead of its x and
+    grad_output (a NaN in either reaches it); elsewhere, as the cell that no window reads here, the inputs
+    are. Either way the caller gets the up-front check's error, x's first."""
+    shape, w_shape, settings = case
+    assert helper.wait_until_ready()
+    assert conv_geometry(shape, w_shape, *(settings.get(k, d) for k, d in SETTINGS)).links_every_cell == late
+    x, w = rng.standard_normal(shape).astype(np.float32), rng.standard_normal(w_shape).astype(np.float32)
+    grad = rng.standard_normal(ops.conv2d(x, w, **settings).shape).astype(np.float32)
+    bad_x, bad_grad = x.copy(), grad.copy()
+    bad_x[cell] = np.nan
+    bad_grad[cell[0], 1, -1, -1] = -np.inf
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
+        ops.conv2d_backward(bad_grad, bad_x, w, **settings)
+    with pytest.raises(ValueError, match=r"^x contains NaN or infinity"):
+        ops.conv2d_backward_weight(grad, bad_x, w, **settings)
+    for backward in (ops.conv2d_backward, ops.conv2d_backward_weight):
+        with pytest.raises(ValueError, match=r"^grad_output contains NaN or infinity"):
+            backward(bad_grad, x, w, **settings)
+
+
+def test_finite_inputs_whose_weight_gradient_overflows_still_give_it(rng: np.random.Generator) -> None:
+    """Checked late, a weight gradient that overflows float32 on finite inputs is found non-finite; the
+    inputs then check out, and the gradients are worked again unchecked, as before: NumPy's warning and
+    the very numbers of an unchecked call, infinities and all."""
+    shape, w_shape = CASES[-1][:2]
+    x, grad = ((rng.random(shape) * 1e20).astype(np.float32) for _ in range(2))  # positive: +inf, no NaN
+    w = rng.standard_normal(w_shape).astype(np.float32)
+    with pytest.warns(RuntimeWarning, match="overflow encountered in matmul"):
+        got = ops.conv2d_backward(grad, x, w, padding=1)
+    with ops.trusted_values(), pytest.warns(RuntimeWarning, match="overflow encountered in matmul"):
+        want = ops.conv2d_backward(grad, x, w, padding=1)
+    assert not np.isfinite(got[1]).all()
+    assert got[2] is want[2] is None  # no bias
+    for a, b in zip(got[:2], want[:2], strict=True):
+        assert np.array_equal(a, b, equal_nan=True)

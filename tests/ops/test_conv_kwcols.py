@@ -143,8 +143,9 @@ def test_an_image_too_large_for_kw_copies_keeps_row_blocks(rng: np.random.Genera
     rows: list[str] = []
     with pytest.MonkeyPatch.context() as patch, _counting(patch) as calls:
         patch.setattr(conv_rows, "_KW_COPIES_MOST", 400_000)  # this image's copies hold 405,504 numbers
-        for name in ("forward_rows", "weight_rows", "weight_kernel_rows"):
-            patch.setattr(conv_chunks, name, partial(logged, getattr(conv_chunks, name), name, rows))
+        for module, name in ((conv_chunks, "forward_rows"), (conv_rows, "weight_rows"),
+                             (conv_rows, "weight_kernel_rows")):  # fmt: skip
+            patch.setattr(module, name, partial(logged, getattr(module, name), name, rows))
         beyond = (conv2d(x, w, b, padding=1), *conv2d_backward_weight(grad, x, w, b, padding=1))
     assert calls["forward_width"] == 0
     assert rows == ["forward_rows", "weight_rows"]

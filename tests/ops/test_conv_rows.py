@@ -34,8 +34,9 @@ def _every_row_a_block() -> Iterator[list[str]]:
             patch.setattr(im2col, "_COLUMN_BUDGET", 1)
             patch.setattr(conv_rows, "_ROW_BUDGET", 1)
             patch.setattr(conv_chunks, "uses_width_columns", lambda chunk: False)
-            for name in ("forward_rows", "weight_rows", "weight_kernel_rows"):
-                patch.setattr(conv_chunks, name, partial(logged, getattr(conv_chunks, name), name, calls))
+            for module, name in ((conv_chunks, "forward_rows"), (conv_rows, "weight_rows"),
+                                 (conv_rows, "weight_kernel_rows")):  # fmt: skip
+                patch.setattr(module, name, partial(logged, getattr(module, name), name, calls))
             yield calls
     finally:
         im2col._known_geometry.cache_clear()

@@ -144,6 +144,32 @@ class AxisWindow:
         hi = min(self.output_size, (self.size - 1 - first) // self.stride + 1) if self.size > first else 0
         return lo, max(lo, hi), first + lo * self.stride
 
+    @property
+    def links_every_cell(self) -> bool:
+        """Whether every input cell is read by some window and every window reads some input cell.
+
+        Then each input cell meets each output position's gradient in some product of a weight gradient,
+        so a NaN or an infinity in either reaches it (`convscope.ops.conv_chunks.gradient_block`). Not
+        so where the stride or the dilation skips cells, cells lie past the last window, or a window lies
+        wholly in the padding.
+
+        Examples
+        --------
+        >>> AxisWindow(5, 3, 1, (1, 1)).links_every_cell, AxisWindow(5, 1, 2).links_every_cell
+        (True, False)
+        >>> AxisWindow(6, 3, 2).links_every_cell  # windows at cells 0-2 and 2-4: cell 5 is never read
+        False
+        >>> AxisWindow(7, 3, 1, dilation=2).links_every_cell  # taps 0, 2, 4; 1, 3, 5; 2, 4, 6
+        True
+        >>> AxisWindow(2, 3, 1, (3, 3)).links_every_cell  # window 0 reads padding only
+        False
+        """
+        taps = self.taps()  # (W_out, K): the input index each tap of each window reads
+        inside = (taps >= 0) & (taps < self.size)
+        read = np.zeros(self.size, dtype=np.bool_)
+        read[taps[inside]] = True
+        return bool(read.all() and inside.any(axis=1).all())
+
     def offset_slice(self, k: int) -> slice:
         """The padded cells tap ``k`` reads, one per window, in window order: a strided slice."""
         first = k * self.dilation

@@ -136,6 +136,28 @@ def weight_kernel_rows(
     grad_weight.reshape(shaped.shape)[...] = shaped
 
 
+def parameter_rows(
+    grad: Array, x: Array | None, grad_weight: Array | None, grad_bias: Array | None, k: int,
+    images: slice, chunk: ConvGeometry, scratch: Workspace,
+) -> bool:
+    """Chunk k's partial weight and bias gradients by rows (`row_blocks`), if it is one large image.
+
+    Returns False, having done nothing, for any other chunk.
+    """
+    rows = row_blocks(chunk)
+    if rows is None:
+        return False
+    if grad_weight is not None:
+        assert x is not None
+        if chunk.window.stride[0] == 1 and kw_copies_fit(chunk):  # kernel rows read adjacent rows
+            weight_kernel_rows(grad, x, grad_weight[k], images.start, chunk, scratch)
+        else:
+            weight_rows(grad, x, grad_weight[k], images.start, chunk, rows, scratch)
+    if grad_bias is not None:  # grad_output's rows in place, as the weight gradient reads them
+        np.sum(grad[images.start].reshape(chunk.out_channels, -1), axis=1, out=grad_bias[k])
+    return True
+
+
 def _block_columns(padded: Array, chunk: ConvGeometry, rows: slice, scratch: Workspace) -> Array:
     """im2col of output rows ``rows`` from ``padded`` (C, 1, H_pad, W_pad): (G, C_in/G*kH*kW, rows*W_out)."""
     (kh, kw), ow = chunk.kernel_size, chunk.output_size[1]

@@ -103,6 +103,11 @@ class ConvGeometry:
         n, (oh, ow) = self.batch, self.output_size
         return (oh, ow, n) if self.batch_last else (n, oh, ow)
 
+    @cached_property
+    def links_every_cell(self) -> bool:
+        """`AxisWindow.links_every_cell` along H and W: then along both together too."""
+        return all(axis.links_every_cell for axis in self.window.axes)
+
     def offset_index(self, i: int, j: int) -> tuple[slice, ...]:
         """Index of the padded (C, ...) input that kernel tap (i, j) meets, over all output positions."""
         return self._offsets[i][j]
