@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from convscope._blas import blas_on_one_thread
 from convscope._thread_flag import switched_on
 
 if TYPE_CHECKING:
@@ -181,7 +182,8 @@ def all_finite(a: npt.NDArray[np.floating[Any]]) -> bool:
     with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or an overflow: answered below
         if blas:
             flat = a.reshape(-1)  # (size,): a view of contiguous memory
-            total = np.dot(flat, flat)
+            with blas_on_one_thread():  # OpenBLAS splits a long dot over its threads (`convscope._blas`)
+                total = np.dot(flat, flat)
         else:
             total = np.add.reduce(a, axis=None)
     return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
@@ -204,7 +206,7 @@ def all_finite_together(arrays: Sequence[npt.NDArray[np.floating[Any]]]) -> bool
     (False, True)
     """
     total, alone = 0.0, []
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is answered below, array by array
+    with np.errstate(over="ignore", invalid="ignore"), blas_on_one_thread():  # an overflow: see below
         for a in arrays:
             if a.dtype in _BLAS_FLOATS and a.flags.c_contiguous:
                 flat = a.reshape(-1)  # (size,): a view of contiguous memory

@@ -7,6 +7,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from convscope import ops
+from convscope._blas import blas_threads
 from convscope.ops import helper, linear_helped
 from convscope.ops.helper import FAILURES, FINISHED
 from convscope.ops.threads import single_threaded
@@ -40,9 +41,8 @@ def test_the_weight_gradient_made_in_the_helper_has_the_bits_of_one_thread(
     np.testing.assert_allclose(helped[1], g.T.astype(np.float64) @ x, rtol=1e-4, atol=1e-3)
 
 
-def test_small_strided_or_blas_threaded_products_stay_here(rng: np.random.Generator) -> None:
-    """Below `_MIN_WORK` the hand-off costs more than it saves; a strided x would be read differently,
-    and a BLAS of several threads would add differently from the helper's one."""
+def test_small_or_strided_products_stay_here(rng: np.random.Generator) -> None:
+    """Below `_MIN_WORK` the hand-off costs more than it saves; a strided x would be read differently."""
     assert helper.wait_until_ready()
     ctrl = helper._HELPER[0].ctrl
     small = 64  # LeNet's fc1 at 64 images: 3.1 M multiply-adds
@@ -55,6 +55,25 @@ def test_small_strided_or_blas_threaded_products_stay_here(rng: np.random.Genera
         few, g_few = x[:small], g[:small]
         np.testing.assert_array_equal(ops.linear_backward(g_few, few, w)[1], g_few.T @ few)
         np.testing.assert_array_equal(ops.linear_backward(g, strided, w)[1], g.T @ strided)
-    with threadpool_limits(2, user_api="blas"):
-        np.testing.assert_array_equal(ops.linear_backward(g, x, w)[1], g.T @ x)
     assert ctrl[FINISHED] == done
+
+
+def test_a_caller_with_blas_on_two_threads_gets_the_helper_and_the_bits_of_one(
+    rng: np.random.Generator,
+) -> None:
+    """The op holds BLAS to one thread (`convscope._blas`), so with the caller's BLAS on two threads the
+    helper still makes the weight gradient beside it, the numbers are one BLAS thread's (OpenBLAS on two
+    added a 1000-row product differently), and the caller's two threads come back after."""
+    assert helper.wait_until_ready()
+    ctrl = helper._HELPER[0].ctrl
+    w = rng.standard_normal((120, 400)).astype(np.float32)
+    x, g = (rng.standard_normal((1000, width)).astype(np.float32) for width in (400, 120))
+    with threadpool_limits(1, user_api="blas"):
+        want = (g @ w, g.T @ x)
+    with threadpool_limits(2, user_api="blas"):
+        done = ctrl[FINISHED]
+        got = ops.linear_backward(g, x, w)
+        assert ctrl[FINISHED] == done + 1, "the helper did not make the weight gradient"
+        assert blas_threads() == 2
+    for ours, theirs in zip(got[:2], want, strict=True):
+        assert np.array_equal(ours, theirs)

@@ -49,6 +49,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from convscope._blas import blas_on_one_thread
 from convscope._runtime import worker_environment
 from convscope.ops import recycle
 from convscope.ops.helper_memory import DATA, MESSAGE, SharedFile, map_privately
@@ -95,7 +96,8 @@ class Helper(SharedFile):
         posted, start = self.post(function, arguments), time.perf_counter()
         done = False
         try:
-            with single_threaded():  # the other core is the helper's
+            # The other core is the helper's: neither this thread's op threads nor BLAS's may take it.
+            with single_threaded(), blas_on_one_thread():
                 here()
         finally:
             # The helper must be done with the shared arrays before anything goes on. Its half is as much

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from convscope._blas import blas_on_one_thread
 from convscope._validate import as_array
 from convscope.ops.linear_helped import helped_gradients
 
@@ -48,7 +49,8 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Array:
     array([[ 3.5, -2. ]])
     """
     xa, w, b = _inputs(x, weight, bias)
-    out: Array = xa @ w.T  # (N, out), fresh: the bias is added in place unless it widens the dtype
+    with blas_on_one_thread():  # as every op's products (`convscope._blas`)
+        out: Array = xa @ w.T  # (N, out), fresh: the bias is added in place unless it widens the dtype
     if b is None or np.result_type(out, b) != out.dtype:
         return out if b is None else out + b
     out += b
@@ -73,8 +75,9 @@ def linear_backward(
     if g.shape != expected:
         raise ValueError(f"grad_output must have the output's shape {expected}, got {g.shape}")
     g = g.astype(np.result_type(xa, w), copy=False)
-    both = helped_gradients(g, xa, w)  # the weight's product in the helper process, where it pays
-    grad_x, grad_w = both if both is not None else (g @ w, g.T @ xa)  # (N, in), (out, in)
+    with blas_on_one_thread():  # as every op's products (`convscope._blas`), here and in the helper
+        both = helped_gradients(g, xa, w)  # the weight's product in the helper process, where it pays
+        grad_x, grad_w = both if both is not None else (g @ w, g.T @ xa)  # (N, in), (out, in)
     return grad_x, grad_w, None if b is None else g.sum(axis=0)
 
 

@@ -4,8 +4,9 @@
 dL/dweight = g^T @ x. Where the helper process is free and the products are large enough, the second goes
 there while this thread makes the first. Each is the same single BLAS call either way, on the same
 numbers, so the bits do not depend on where it ran: only C-contiguous g and x are sent, so that the
-helper's copies are read exactly as the originals would be, and only while this process's BLAS runs one
-thread, as the helper's does (OpenBLAS's product of a 1000-row batch came out differently on two).
+helper's copies are read exactly as the originals would be; and BLAS runs one thread on both sides
+(`linear_backward` holds it so, `convscope._blas`): OpenBLAS's product of a 1000-row batch came out
+differently on two.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy.typing as npt
 
 from convscope.ops.helper import borrowed
 from convscope.ops.helper_memory import FullError
-from convscope.ops.threads import blas_threads, op_threads
+from convscope.ops.threads import op_threads
 
 Array = npt.NDArray[Any]
 
@@ -35,8 +36,6 @@ def helped_gradients(g: Array, x: Array, weight: Array) -> tuple[Array, Array] |
     contiguous = g.flags.c_contiguous and x.flags.c_contiguous
     if g.shape[0] * g.shape[1] * x.shape[1] < _MIN_WORK or not contiguous or op_threads(2) < 2:
         return None  # op_threads first: inside fit's shards, no threadpoolctl import just to say no
-    if blas_threads() != 1:
-        return None  # before `borrowed`, which would start a helper this product could not use
     with borrowed() as helper:
         if helper is None:
             return None

@@ -10,19 +10,19 @@ processes, or threads), and a shard starting more threads per op would only figh
 Code that already fills the cores wraps its work in `single_threaded` (also a decorator): every op it
 calls then runs on the calling thread alone. The pool's own workers always do.
 
-While several threads run, NumPy's BLAS is held to one thread (and given back its count after), because
-its own threads would compete with ours for the same cores.
+While the blocks run, NumPy's BLAS is held to one thread (and given back its count after), because
+its own threads would compete with ours for the same cores (`convscope._blas`).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from convscope._blas import blas_on_one_thread
 from convscope._thread_flag import switched_on
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ Task = tuple[Callable[[Any, int], None], Sequence[Any], int, "SimpleQueue[BaseEx
 _STATE = threading.local()  # .single: whether ops on this thread must not start threads
 _LOCK = threading.Lock()
 _INBOX: list[SimpleQueue[Task]] = []  # the workers' shared queue of blocks, made with them on first use
-_BLAS: list[list[Any]] = []  # threadpoolctl's BLAS controllers, found on first use
 if hasattr(os, "register_at_fork"):
     # A forked child has none of the parent's threads: it must start workers of its own, not wait on them.
     os.register_at_fork(after_in_child=_INBOX.clear)
@@ -105,7 +104,8 @@ def run_blocks(items: Sequence[Item], work: Callable[[Sequence[Item], int], None
     """Call ``work(block, index)`` on contiguous blocks of ``items``, one per thread (`op_threads`).
 
     Block 0 runs on the calling thread, the others on the pool; this returns when all are done (an
-    error in any is raised here). ``work`` must write only what its own block owns.
+    error in any is raised here). ``work`` must write only what its own block owns. BLAS runs on one
+    thread throughout, even for one block: its threads would spin on after it (`convscope._blas`).
 
     Examples
     --------
@@ -119,11 +119,12 @@ def run_blocks(items: Sequence[Item], work: Callable[[Sequence[Item], int], None
     """
     threads = op_threads(len(items))
     if threads == 1:
-        work(items, 0)
+        with blas_on_one_thread():
+            work(items, 0)
         return
     n = len(items)
     blocks = [items[n * i // threads : n * (i + 1) // threads] for i in range(threads)]
-    with _one_blas_thread():
+    with blas_on_one_thread():
         inbox, done = _workers(), SimpleQueue[BaseException | None]()
         for i in range(1, threads):
             inbox.put((work, blocks[i], i, done))
@@ -170,41 +171,3 @@ def _serve(inbox: SimpleQueue[Task]) -> None:
         else:
             done.put(None)
         del work, block  # hold nothing of a finished call while waiting for the next
-
-
-def blas_threads() -> int:
-    """The most threads NumPy's BLAS runs a product on here and now (1 as convscope's CLI and fit set it).
-
-    Examples
-    --------
-    >>> with _one_blas_thread():
-    ...     blas_threads()
-    1
-    """
-    return max((library.get_num_threads() for library in _blas_libraries()), default=1)
-
-
-def _blas_libraries() -> list[Any]:
-    """threadpoolctl's controllers of NumPy's BLAS libraries, found on first use."""
-    with _LOCK:
-        if not _BLAS:
-            from threadpoolctl import ThreadpoolController  # ~7 ms to find the libraries: once
-
-            _BLAS.append(ThreadpoolController().select(user_api="blas").lib_controllers)
-    return _BLAS[0]
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """NumPy's BLAS on one thread while the block runs; its previous counts restored after."""
-    libraries = _blas_libraries()
-    before = [library.get_num_threads() for library in libraries]
-    for library, count in zip(libraries, before, strict=True):
-        if count != 1:
-            library.set_num_threads(1)
-    try:
-        yield
-    finally:
-        for library, count in zip(libraries, before, strict=True):
-            if count != 1:
-                library.set_num_threads(count)
