@@ -29,6 +29,7 @@ import numpy as np
 
 from convscope.ops.conv_rows import kw_copies_fit, row_blocks
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
+from convscope.ops.weight_products import block_length, blocked_products
 from convscope.ops.workspace import Workspace
 
 # Output rows shorter than this put the batch innermost in the cells (W_out, n): the copies into and out of
@@ -269,10 +270,13 @@ def weight_width(
     g, h_pad, cg, kw, n, ow = *cols.shape[:4], chunk.batch, chunk.output_size[1]
     (kh, _), oh, rows = chunk.kernel_size, chunk.output_size[0], grad_output_rows(windows, chunk)
     taps = row_windows(cols.reshape(g, h_pad, -1, n * ow), kh, oh)  # (G, H_out, kH*C/G*kW, n*W_out)
-    dtype = np.result_type(windows, cols)
-    by_row = scratch.empty("width_weight", (*taps.shape[:3], rows.shape[2]), dtype)
-    np.matmul(taps, rows.transpose(0, 1, 3, 2), out=by_row)  # (G, H_out, kH*C/G*kW, C_out/G)
-    summed = scratch.empty("width_weight_sum", (g, *by_row.shape[2:]), dtype)
+    dtype, (m, k), n = np.result_type(windows, cols), taps.shape[2:], rows.shape[2]
+    if (length := block_length(m, n, k)) is None:
+        by_row = scratch.empty("width_weight", (*taps.shape[:3], n), dtype)
+        np.matmul(taps, rows.transpose(0, 1, 3, 2), out=by_row)  # (G, H_out, kH*C/G*kW, C_out/G)
+    else:  # (G, H_out, blocks, kH*C/G*kW, C_out/G) as (G, H_out*blocks, ...): contiguous scratch
+        by_row = blocked_products(taps, rows, length, scratch, "width_weight").reshape(g, -1, m, n)
+    summed = scratch.empty("width_weight_sum", (g, m, n), dtype)
     np.sum(by_row, axis=1, out=summed)
     shaped = summed.reshape(g, kh, cg, kw, -1).transpose(0, 4, 2, 1, 3)  # (G, C_out/G, C/G, kH, kW)
     target.reshape(shaped.shape)[...] = shaped

@@ -17,6 +17,7 @@ import numpy as np
 
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
 from convscope.ops.tap_views import copy_taps, tap_view
+from convscope.ops.weight_products import block_length, blocked_products
 from convscope.ops.workspace import Workspace
 
 # 1 MB of float32 columns per block: measured against whole-image columns on a 32->32 3x3 layer
@@ -131,7 +132,10 @@ def weight_kernel_rows(
     taps = np.lib.stride_tricks.as_strided(cols, (kh, g, cg * kw, oh * ow), strides, writeable=False)
     rows = grad[image].reshape(g, cog, oh * ow)  # (G, C_out/G, H_out*W_out): NCHW rows, contiguous
     product = scratch.empty("kernel_row_weight", (kh, g, cg * kw, cog), grad_weight.dtype)
-    np.matmul(taps, rows.transpose(0, 2, 1), out=product)  # (kH, G, C/G*kW, C_out/G): columns @ rows^T
+    if (length := block_length(cg * kw, cog, oh * ow)) is None:
+        np.matmul(taps, rows.transpose(0, 2, 1), out=product)  # (kH, G, C/G*kW, C_out/G): columns @ rows^T
+    else:  # (kH, G, blocks, C/G*kW, C_out/G), added up in block order
+        np.sum(blocked_products(taps, rows, length, scratch, "kernel_row"), axis=2, out=product)
     shaped = product.reshape(kh, g, cg, kw, cog).transpose(1, 4, 2, 0, 3)  # (G, C_out/G, C/G, kH, kW)
     grad_weight.reshape(shaped.shape)[...] = shaped
 
