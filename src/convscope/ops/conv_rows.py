@@ -116,8 +116,9 @@ def weight_kernel_rows(
     The image's rows are copied kW times, ``P (C, kW, H_pad, W_out)``, straight from x (`copy_taps`);
     kernel row i then reads rows i*d .. i*d + H_out of every (c, j), one (C/G*kW, H_out*W_out) matrix
     with a fixed row stride, so the gradient is kH products as long as the image (K = H_out*W_out), not
-    one per row block. Three times fewer numbers copied than im2col's row blocks for a 3x3 kernel
-    (`benchmarks/RESULTS_perf.md` #133).
+    one per row block (each made in blocks of K where that pays, `convscope.ops.weight_products`). Three
+    times fewer numbers copied than im2col's row blocks for a 3x3 kernel (`benchmarks/RESULTS_perf.md`
+    #133).
     """
     g, cog, cg = chunk.groups, grad_weight.shape[1], chunk.in_channels // chunk.groups
     (kh, kw), (h_pad, _), (oh, ow) = chunk.kernel_size, chunk.window.padded_size, chunk.output_size
