@@ -221,3 +221,16 @@ def test_the_workers_outlive_an_error_and_serve_every_later_call(four_cores: Non
         run_blocks(list(range(8)), add)
         assert totals == [1, 5, 9, 13]
     assert threading.active_count() == started
+
+
+def test_the_core_count_is_read_again_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`available_cores` keeps the affinity mask's count for a second (a system call saved each op),
+    then reads it again: a change of the mask is seen within a second."""
+    cores = [{0, 1, 2}]
+    monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: cores[0], raising=False)
+    monkeypatch.setattr(threads, "_CORES", [1, -1.0])  # never read yet
+    assert threads.available_cores() == 3
+    cores[0] = {0, 1, 2, 3, 4}
+    assert threads.available_cores() == 3  # kept
+    threads._CORES[1] -= threads._CORES_FOR + 0.01  # a second and more later
+    assert threads.available_cores() == 5

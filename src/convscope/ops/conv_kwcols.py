@@ -29,6 +29,7 @@ import numpy as np
 
 from convscope.ops.conv_rows import kw_copies_fit, row_blocks
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
+from convscope.ops.tap_views import strided
 from convscope.ops.weight_products import block_length, blocked_products
 from convscope.ops.workspace import Workspace
 
@@ -136,7 +137,7 @@ def width_columns(
     (sw, dw), per_group = (chunk.window.stride[1], chunk.window.dilation[1]), c // g * c_s
     cells = (sw * w_s, n_s) if _batch_inner(chunk) else (n_s, sw * w_s)
     strides = (per_group, h_s, c_s, dw * w_s, *cells)
-    view = np.lib.stride_tricks.as_strided(padded, shape, strides, writeable=False)
+    view = strided(padded, shape, strides)
     cols = workspace.empty(role, shape, x.dtype)
     cols[...] = view  # one copy: kW overlapping reads of each input row
     workspace.note(cols, role, x, detail, x[images])
@@ -182,7 +183,7 @@ def row_windows(rows: Array, k: int, count: int) -> Array:
     """
     g_s, r_s, a_s, b_s = rows.strides
     shape = (rows.shape[0], count, k * rows.shape[2], rows.shape[3])
-    return np.lib.stride_tricks.as_strided(rows, shape, (g_s, r_s, a_s, b_s), writeable=False)
+    return strided(rows, shape, (g_s, r_s, a_s, b_s))
 
 
 def window_kernels(weight: Array, groups: int) -> Array:

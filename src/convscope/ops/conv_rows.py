@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.im2col import Array, ConvGeometry, padded_input
-from convscope.ops.tap_views import copy_taps, tap_view
+from convscope.ops.tap_views import copy_taps, strided, tap_view
 from convscope.ops.weight_products import block_length, blocked_products
 from convscope.ops.workspace import Workspace
 
@@ -130,7 +130,7 @@ def weight_kernel_rows(
     copy_taps(cols[:, :, top : top + h].transpose(0, 2, 1, 3), x[image], chunk.window.axes[1])
     row, item = cols.strides[2], cols.itemsize
     strides = (dh * row, cg * kw * cols.strides[1], cols.strides[1], item)
-    taps = np.lib.stride_tricks.as_strided(cols, (kh, g, cg * kw, oh * ow), strides, writeable=False)
+    taps = strided(cols, (kh, g, cg * kw, oh * ow), strides)
     rows = grad[image].reshape(g, cog, oh * ow)  # (G, C_out/G, H_out*W_out): NCHW rows, contiguous
     product = scratch.empty("kernel_row_weight", (kh, g, cg * kw, cog), grad_weight.dtype)
     if (length := block_length(cg * kw, cog, oh * ow)) is None:

@@ -23,6 +23,32 @@ if TYPE_CHECKING:  # im2col imports this module
     from convscope.ops.im2col import Array, ConvGeometry
 
 
+def strided(a: Array, shape: tuple[int, ...], strides: tuple[int, ...]) -> Array:
+    """A read-only view of ``a``'s memory from its first element, ``np.lib.stride_tricks.as_strided``'s.
+
+    Made with the ndarray constructor over ``a``'s buffer where ``a`` is C-contiguous: as_strided builds
+    an intermediate array from an interface dict, ~3 us a call on its own and ~12 us among a LeNet step's
+    ops (eight a step, 2 % of it at 64 images; benchmarks/RESULTS_perf.md #182). The constructor also
+    refuses a view past the end of ``a``'s memory. Other arrays take as_strided.
+
+    Examples
+    --------
+    >>> a = np.arange(6.0)
+    >>> pairs = strided(a, (5, 2), (8, 8))  # every two neighbours
+    >>> pairs[-1].tolist(), pairs.flags.writeable, bool(np.shares_memory(pairs, a))
+    ([4.0, 5.0], False, True)
+    """
+    if a.flags.c_contiguous:
+        try:
+            view = np.ndarray(shape, a.dtype, a, 0, strides)
+        except (TypeError, ValueError):  # not one buffer (a read-only one, say), or past its end
+            pass
+        else:
+            view.flags.writeable = False
+            return view
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False)
+
+
 def tap_view(padded: Array, geom: ConvGeometry, rows: slice | None = None) -> Array:
     """The columns of ``padded`` as a view: (C, kH, kW, *geom.column_shape), no copy made.
 
@@ -51,7 +77,7 @@ def tap_view(padded: Array, geom: ConvGeometry, rows: slice | None = None) -> Ar
         start = padded[:, :, first * sh :]
         shape = (padded.shape[0], kh, kw, padded.shape[1], count, ow)
         strides = (c_s, dh * h_s, dw * w_s, n_s, sh * h_s, sw * w_s)
-    return np.lib.stride_tricks.as_strided(start, shape, strides, writeable=False)
+    return strided(start, shape, strides)
 
 
 def width_view(padded: Array, geom: ConvGeometry) -> Array:
@@ -83,7 +109,7 @@ def width_view(padded: Array, geom: ConvGeometry) -> Array:
         c_s, n_s, h_s, w_s = padded.strides
         c, n, h, _ = padded.shape
         shape, strides = (c, kw, n, h, ow), (c_s, dw * w_s, n_s, h_s, sw * w_s)
-    return np.lib.stride_tricks.as_strided(padded, shape, strides, writeable=False)
+    return strided(padded, shape, strides)
 
 
 def height_view(stage: Array, geom: ConvGeometry) -> Array:
@@ -101,7 +127,7 @@ def height_view(stage: Array, geom: ConvGeometry) -> Array:
         c_s, j_s, n_s, h_s, w_s = stage.strides
         c, kw, n, _, ow = stage.shape
         shape, strides = (c, kh, kw, n, oh, ow), (c_s, dh * h_s, j_s, n_s, sh * h_s, w_s)
-    return np.lib.stride_tricks.as_strided(stage, shape, strides, writeable=False)
+    return strided(stage, shape, strides)
 
 
 def copy_taps(target: Array, source: Array, axis: AxisWindow) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,23 +36,32 @@ Task = tuple[Callable[[Any, int], None], Sequence[Any], int, "SimpleQueue[BaseEx
 _STATE = threading.local()  # .single: whether ops on this thread must not start threads
 _LOCK = threading.Lock()
 _INBOX: list[SimpleQueue[Task]] = []  # the workers' shared queue of blocks, made with them on first use
+_CORES: list[float] = [1, -1.0]  # `available_cores`: the count, and when it was read (time.monotonic)
+_CORES_FOR = 1.0  # seconds
 if hasattr(os, "register_at_fork"):
     # A forked child has none of the parent's threads: it must start workers of its own, not wait on them.
     os.register_at_fork(after_in_child=_INBOX.clear)
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on (its affinity mask where the OS has one).
+    """CPU cores this process may run on (its affinity mask where the OS has one), read again each second.
+
+    Every op asks, some several times: the system call took ~4.6 us among a LeNet step's ops, 7 a step
+    (benchmarks/RESULTS_perf.md #182), where a change of the mask is rare and may take a second to see.
 
     Examples
     --------
     >>> available_cores() >= 1
     True
     """
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
+    now = time.monotonic()
+    if now - _CORES[1] > _CORES_FOR:
+        try:
+            count = len(os.sched_getaffinity(0))
+        except AttributeError:  # macOS, Windows
+            count = os.cpu_count() or 1
+        _CORES[:] = [count, now]  # one assignment: another thread reads a whole pair
+    return int(_CORES[0])
 
 
 def single_threaded() -> Switch:

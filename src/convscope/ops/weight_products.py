@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from convscope.ops.im2col import Array
+from convscope.ops.tap_views import strided
 from convscope.ops.workspace import Workspace
 
 # Longest block of K; blocks are its largest divisor up to this, from `_SHORTEST` up, at least two.
@@ -69,9 +70,8 @@ def blocked_products(a: Array, b: Array, length: int, scratch: Workspace, name: 
     turned = scratch.empty(name + "_turned", (*lead_b, k, n), b.dtype)
     turned[...] = np.swapaxes(b, -1, -2)  # (..., K, N): read as stored by every product
     *lead_a, s_m, s_k = a.strides
-    blocks = np.lib.stride_tricks.as_strided(
-        a, (*a.shape[:-2], count, m, length), (*lead_a, length * s_k, s_m, s_k), writeable=False
-    )  # (..., K/length, M, length): views of a
+    # (..., K/length, M, length): views of a
+    blocks = strided(a, (*a.shape[:-2], count, m, length), (*lead_a, length * s_k, s_m, s_k))
     lead = np.broadcast_shapes(a.shape[:-2], tuple(lead_b))
     parts = scratch.empty(name + "_parts", (*lead, count, m, n), np.result_type(a, b))
     np.matmul(blocks, turned.reshape(*lead_b, count, length, n), out=parts)  # (..., K/length, M, N)
