@@ -28,8 +28,9 @@ def strided(a: Array, shape: tuple[int, ...], strides: tuple[int, ...]) -> Array
 
     Made with the ndarray constructor over ``a``'s buffer where ``a`` is C-contiguous: as_strided builds
     an intermediate array from an interface dict, ~3 us a call on its own and ~12 us among a LeNet step's
-    ops (eight a step, 2 % of it at 64 images; benchmarks/RESULTS_perf.md #182). The constructor also
-    refuses a view past the end of ``a``'s memory. Other arrays take as_strided.
+    ops (eight a step, 2 % of it at 64 images; benchmarks/RESULTS_perf.md #182). Other arrays, and any
+    view the constructor refuses, take as_strided, which (as before) checks no bounds: the callers' views
+    stay within ``a`` by construction.
 
     Examples
     --------
@@ -41,7 +42,7 @@ def strided(a: Array, shape: tuple[int, ...], strides: tuple[int, ...]) -> Array
     if a.flags.c_contiguous:
         try:
             view = np.ndarray(shape, a.dtype, a, 0, strides)
-        except (TypeError, ValueError):  # not one buffer (a read-only one, say), or past its end
+        except (TypeError, ValueError):  # no buffer to be had, or a view past its end
             pass
         else:
             view.flags.writeable = False
