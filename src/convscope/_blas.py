@@ -63,7 +63,7 @@ class blas_on_one_thread:  # noqa: N801 (used as a function: ``with blas_on_one_
 
     def __enter__(self) -> None:
         self._changed: list[tuple[Any, int]] = []  # (library, its count before) where it was not 1
-        for library in _LIBRARIES[0] if _LIBRARIES else blas_libraries():
+        for library in blas_libraries():
             count = library.get_num_threads()
             if count != 1:
                 library.set_num_threads(1)

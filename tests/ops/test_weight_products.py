@@ -22,14 +22,17 @@ from tests.oracle import check_against_torch
 @settings(max_examples=200, deadline=None)
 @given(m=st.integers(1, 600), n=st.integers(1, 600), k=st.integers(1, 20_000))
 def test_a_block_length_divides_k_into_two_blocks_or_more_within_the_bounds(m: int, n: int, k: int) -> None:
+    wp = weight_products
     length = block_length(m, n, k)
-    if length is None:
+    if length is None:  # one product: for want of a large enough result, of a divisor, or of small work
+        divisors = [d for d in range(wp._SHORTEST, min(wp._K_BLOCK, k // 2) + 1) if k % d == 0]
+        assert m * n < wp._LEAST_RESULT or not divisors or m * n * max(divisors) > wp._MOST_WORK
         return
     assert k % length == 0
     assert k // length >= 2
-    assert weight_products._SHORTEST <= length <= weight_products._K_BLOCK
-    assert m * n * length <= weight_products._MOST_WORK
-    assert m * n >= weight_products._LEAST_RESULT
+    assert wp._SHORTEST <= length <= wp._K_BLOCK
+    assert m * n * length <= wp._MOST_WORK
+    assert m * n >= wp._LEAST_RESULT
 
 
 @pytest.mark.parametrize(
