@@ -336,3 +336,24 @@ def test_bad_inputs_are_refused_clearly(call: Any, error: type[Exception], messa
     with pytest.raises(error, match=message):
         call()
 
+
+
+def test_plain_settings_share_one_window_and_equal_looking_ones_are_still_checked() -> None:
+    """`pool_windows` keeps the windows of plain settings; 2.0, True or a NumPy integer hash like 2 or 1
+    but are not plain, so they meet their own checks even once the int's window is kept."""
+    x = np.zeros((1, 1, 8, 8))
+    first = pool_windows(x, 2, None, 0)
+    assert pool_windows(np.ones((3, 2, 8, 8)), 2, None, 0) is first  # the same sizes: kept
+    assert pool_windows(x, 2, 2, 0) is not first  # another key, the same geometry
+    assert pool_windows(x, 2, 2, 0) == first
+    with pytest.raises(TypeError, match=r"kernel_size must be an integer"):
+        pool_windows(x, 2.0, None, 0)
+    with pytest.raises(TypeError, match=r"kernel_size\[1\]"):
+        pool_windows(x, (2, True), None, 0)
+    fresh = pool_windows(x, np.int64(2), None, 0)  # checked afresh: a new object, equal to the kept one
+    assert fresh == first
+    assert fresh is not first
+    with pytest.raises(ValueError, match=r"padding must be at most half"):  # refusals are never kept
+        pool_windows(x, 2, None, 2)
+    with pytest.raises(ValueError, match=r"padding must be at most half"):
+        pool_windows(x, 2, None, 2)

@@ -6,6 +6,7 @@ geometry itself is a ``convscope.geometry.Window``.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy.typing as npt
 
 from convscope._validate import as_array, as_pair
 from convscope.geometry import AxisWindow, Window
+from convscope.ops.conv_args import plain_setting
 
 Array = npt.NDArray[Any]
 AXES = ("height", "width")
@@ -22,7 +24,23 @@ AXES = ("height", "width")
 def pool_windows(
     x: Array, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1, half_kernel: bool = True
 ) -> Window:
-    """Check the pooling arguments against x (N, C, H, W) and return the windows' geometry over (H, W)."""
+    """Check the pooling arguments against x (N, C, H, W) and return the windows' geometry over (H, W).
+
+    Plain settings (`conv_args.plain_setting`: ints, tuples of ints; or a None stride) are worked out once
+    per input size (`_cached_windows`): a training step pools with the same few, and cold from the cache
+    between NumPy's kernels the checks took ~20 us a call (RESULTS_perf #184). Anything else (a NumPy
+    integer, a list, a float that must be refused) is checked afresh every time: the same errors.
+    """
+    settings = (kernel_size, stride, padding, dilation)
+    if all(s is None or plain_setting(s) for s in settings) and type(half_kernel) is bool:
+        return _cached_windows(x.shape[2:], *settings, half_kernel)
+    return _windows(x.shape[2:], *settings, half_kernel)
+
+
+def _windows(
+    size: tuple[int, ...], kernel_size: Any, stride: Any, padding: Any, dilation: Any, half_kernel: bool
+) -> Window:
+    """`pool_windows` over an input of spatial ``size`` (H, W), checked afresh."""
     kernel = as_pair(kernel_size, "kernel_size", minimum=1)
     step = kernel if stride is None else as_pair(stride, "stride", minimum=1)
     pad = as_pair(padding, "padding", minimum=0)
@@ -34,13 +52,17 @@ def pool_windows(
                     f"padding must be at most half of kernel_size ({k // 2} for a kernel of {k}), "
                     f"got {p} on the {axis} axis"
                 )
-    win = Window.of(x.shape[2:], kernel, step, pad, dil).require_fit()
+    win = Window.of(size, kernel, step, pad, dil).require_fit()
     if half_kernel:
         for axis, along in zip(AXES, win.axes, strict=True):
             # With padding at most half the kernel, only a dilated window can fall wholly in the padding.
             if along.dilation > 1 and along.padding[0] > 0:
                 _check_touches_input(axis, along)
     return win
+
+
+# A Window is immutable (frozen dataclasses all through), so callers may share one.
+_cached_windows = functools.lru_cache(maxsize=64)(_windows)
 
 
 def _check_touches_input(axis: str, along: AxisWindow) -> None:
