@@ -204,29 +204,6 @@ def test_lenet_convs_take_width_columns(
     assert calls["forward_width"] == calls["weight_width"] == calls["input_width"] == sum(width)
 
 
-@pytest.mark.parametrize(
-    ("x_shape", "w_shape", "padding", "copied"),
-    [
-        ((32, 6, 14, 14), (16, 6, 5, 5), 0, True),  # conv2: rows 10 wide, the batch innermost in the cells
-        ((32, 6, 14, 14), (16, 6, 5, 5), 1, True),  # padded: the padded copy, as before
-        ((32, 1, 32, 32), (6, 1, 5, 5), 0, False),  # conv1: rows 28 wide, (n, W_out) cells read x as it is
-    ],
-)
-def test_batch_inner_cells_read_a_batch_last_copy_of_x(
-    x_shape: tuple[int, ...], w_shape: tuple[int, ...], padding: int, copied: bool, rng: np.random.Generator
-) -> None:
-    """`padded_source`: cells with the batch innermost are copied from a batch-last copy of x (the width
-    columns' copy then runs along the batch on both sides); others read x itself where unpadded."""
-    x = rng.standard_normal(x_shape).astype(np.float32)
-    (_, (images, chunk)), *_ = conv_geometry(x_shape, w_shape, 1, padding, 1, 1).numbered_chunks
-    source = conv_kwcols.padded_source(x[images], chunk, Workspace())  # (C, n, H_pad, W_pad)
-    assert np.shares_memory(source, x) is not copied
-    inner = source[:, :, padding : padding + x_shape[2], padding : padding + x_shape[3]]
-    np.testing.assert_array_equal(inner.transpose(1, 0, 2, 3), x[images])
-    if copied:
-        assert source.transpose(0, 2, 3, 1).flags.c_contiguous  # (C, H_pad, W_pad, n): batch-last memory
-
-
 def test_the_parts_alone_match_the_whole(rng: np.random.Generator) -> None:
     """The input-only and weight-only backward take the same path and give the same numbers."""
     x, w = rng.standard_normal((32, 6, 14, 14)), rng.standard_normal((16, 6, 5, 5))

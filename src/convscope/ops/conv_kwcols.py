@@ -106,12 +106,9 @@ def _along_w(chunk: ConvGeometry, columns: slice, rows: slice | None = None) -> 
 def padded_source(x: Array, chunk: ConvGeometry, workspace: Workspace) -> Array:
     """x (n, C, H, W) as (C, n, H_pad, W_pad), a view: of x itself, or of its padded copy.
 
-    The padded copy is `convscope.ops.im2col.padded_input`'s, in the chunk's own layout. Cells with the
-    batch innermost take that copy, batch-last, even without padding: the width columns' copy then runs
-    along the batch on both sides, where read from x it gathered each number an image apart; the one
-    transpose of x costs less than that gather saved (LeNet's conv2, a 32-image chunk: 47 -> 25 us, #185).
+    The padded copy is `convscope.ops.im2col.padded_input`'s, in the chunk's own layout.
     """
-    if chunk.window.padded_size == chunk.input_size and not (chunk.batch_last and _batch_inner(chunk)):
+    if chunk.window.padded_size == chunk.input_size:
         return x.transpose(1, 0, 2, 3)  # the width columns' one copy reads it as it is
     padded = padded_input(x, chunk, workspace)  # (C, H_pad, W_pad, n) batch-last, else (C, n, H_pad, W_pad)
     return padded.transpose(0, 3, 1, 2) if chunk.batch_last else padded
