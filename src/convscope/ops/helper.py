@@ -46,7 +46,8 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from convscope._blas import blas_on_one_thread
@@ -241,31 +242,42 @@ def _platform_usable() -> bool:
     return hasattr(os, "memfd_create") and sys.platform == "linux" and bool(sys.executable)
 
 
-@contextlib.contextmanager
-def borrowed(start: bool = True) -> Iterator[Helper | None]:
+class borrowed:  # noqa: N801 (used as a function: ``with borrowed() as helper:``)
     """The helper, ready and this caller's alone, for one task; None where the caller must work alone.
 
     None: where a helper cannot work (`usable`), within `threads.single_threaded`, while another thread
     has it, or while it is still starting (the first call starts it and does not wait for it). With
     ``start=False``, also where none runs yet: for ops that only share arrays already in its memory
-    (results of ops it helped), which no helper means there are none of.
+    (results of ops it helped), which no helper means there are none of. A class, not a generator:
+    every helped op enters one (RESULTS_perf #186).
     """
-    if op_threads(2) < 2 or not _platform_usable():  # op_threads(2) >= 2: two cores, as `usable` asks
-        yield None
-        return
-    # `_helper` has just seen whether its process lives (a system call, as `Helper.ready` makes): an op
-    # that starts none asks here instead.
-    helper = _helper() if start else (_HELPER[0] if _HELPER else None)
-    if helper is None or not helper.lock.acquire(blocking=False):  # closing takes the lock for good
-        yield None
-        return
-    try:
-        ready = bool(helper.ctrl[READY]) if start else helper.ready
-        if ready:
-            helper.clear()
-        yield helper if ready else None
-    finally:
-        helper.lock.release()
+
+    __slots__ = ("_held", "_start")
+
+    def __init__(self, start: bool = True) -> None:
+        self._start = start
+        self._held: Helper | None = None
+
+    def __enter__(self) -> Helper | None:
+        if op_threads(2) < 2 or not _platform_usable():  # op_threads(2) >= 2: two cores, as `usable` asks
+            return None
+        # `_helper` has just seen whether its process lives (a system call, as `Helper.ready` makes): an op
+        # that starts none asks here instead.
+        helper = _helper() if self._start else (_HELPER[0] if _HELPER else None)
+        if helper is None or not helper.lock.acquire(blocking=False):  # closing takes the lock for good
+            return None
+        self._held = helper  # its lock is held until the block ends, ready or not
+        if not (bool(helper.ctrl[READY]) if self._start else helper.ready):
+            return None
+        helper.clear()
+        return helper
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._held is not None:
+            self._held.lock.release()
+            self._held = None
 
 
 def _helper() -> Helper | None:
