@@ -119,6 +119,24 @@ def test_within_single_threaded_and_while_lent_there_is_no_helper(ready: Helper)
         assert second is None  # one op at a time: another thread's op works alone
 
 
+def test_the_lock_comes_back_when_asking_whether_it_is_ready_fails(
+    ready: Helper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`borrowed` holds the helper's lock from its ``__enter__`` to its ``__exit__``: where ``__enter__``
+    itself raises (a Ctrl-C in the liveness check, say), no ``__exit__`` follows, so it gives the lock back
+    there, and the next op borrows the helper as before."""
+
+    def interrupted(self: Helper) -> bool:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Helper, "ready", property(interrupted))
+        with pytest.raises(KeyboardInterrupt), helper.borrowed(start=False):
+            pass
+    with helper.borrowed(start=False) as lent:
+        assert lent is ready
+
+
 def test_close_stops_the_helper_and_the_next_op_starts_one(ready: Helper, rng: np.random.Generator) -> None:
     helper.close_helper()
     assert ready.process.poll() is not None

@@ -337,7 +337,6 @@ def test_bad_inputs_are_refused_clearly(call: Any, error: type[Exception], messa
         call()
 
 
-
 def test_plain_settings_share_one_window_and_equal_looking_ones_are_still_checked() -> None:
     """`pool_windows` keeps the windows of plain settings; 2.0, True or a NumPy integer hash like 2 or 1
     but are not plain, so they meet their own checks even once the int's window is kept."""

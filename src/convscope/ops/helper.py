@@ -266,8 +266,13 @@ class borrowed:  # noqa: N801 (used as a function: ``with borrowed() as helper:`
         helper = _helper() if self._start else (_HELPER[0] if _HELPER else None)
         if helper is None or not helper.lock.acquire(blocking=False):  # closing takes the lock for good
             return None
+        try:
+            ready = bool(helper.ctrl[READY]) if self._start else helper.ready
+        except BaseException:  # no block runs, so no __exit__: give the lock back here
+            helper.lock.release()
+            raise
         self._held = helper  # its lock is held until the block ends, ready or not
-        if not (bool(helper.ctrl[READY]) if self._start else helper.ready):
+        if not ready:
             return None
         helper.clear()
         return helper
