@@ -297,7 +297,8 @@ def col2im(cols: Array, geom: ConvGeometry, workspace: Workspace | None = None) 
     else:  # windows overlap, so a pixel collects from several taps: one slice-add per tap does the sum
         for i in range(kh):
             for j in range(kw):
-                padded[geom.offset_index(i, j)] += cols[:, i, j]
+                tap = padded[geom.offset_index(i, j)]
+                np.add(tap, cols[:, i, j], out=tap)  # into the view, with no copy of the sum onto itself
     return geom.from_columns(padded[_inner(geom)])  # drop the padding: (N, C, H, W)
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from convscope.ops.tap_views import height_view, width_view
 from convscope.ops.workspace import Workspace, scratch
 
@@ -55,10 +57,14 @@ def scatter_columns(cols: Array, padded: Array, geom: ConvGeometry, workspace: W
     """Add columns (C, kH, kW, *geom.column_shape) onto ``padded`` (zeros, in the padded input's layout)."""
     stage = scratch(workspace, "stage_scattered", _stage_shape(geom), cols.dtype)
     stage.fill(0)
-    for i in range(geom.kernel_size[0]):  # windows overlap: one slice-add per kernel row, then column
-        stage[_height_index(geom, i)] += cols[:, i]
+    # Windows overlap: one slice-add per kernel row, then column, each into its view (``view[...] +=``
+    # would copy the sum onto itself again).
+    for i in range(geom.kernel_size[0]):
+        rows = stage[_height_index(geom, i)]
+        np.add(rows, cols[:, i], out=rows)
     for j in range(geom.kernel_size[1]):
-        padded[_width_index(geom, j)] += stage[:, j]
+        columns = padded[_width_index(geom, j)]
+        np.add(columns, stage[:, j], out=columns)
 
 
 def _stage_shape(geom: ConvGeometry) -> tuple[int, ...]:

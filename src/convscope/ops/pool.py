@@ -132,7 +132,8 @@ def max_pool2d_backward(
         if disjoint:
             grad[where] = share
         else:
-            grad[where] += share
+            cells = grad[where]
+            np.add(cells, share, out=cells)  # into the view: no copy of the sum onto itself
         unrouted -= share
     return unpad(grad, win)
 
@@ -154,7 +155,8 @@ def _window_sum_backward(g: Array, padded_shape: tuple[int, ...], win: Window) -
     """Adjoint of _window_sum: each window's gradient g (N, C, H_out, W_out) goes to all its inputs."""
     grad = np.zeros(padded_shape, dtype=g.dtype)
     for offset in win.offsets():
-        grad[spatial(win.offset_index(offset))] += g
+        cells = grad[spatial(win.offset_index(offset))]
+        np.add(cells, g, out=cells)  # into the view: ``grad[...] += g`` would copy the sum onto itself
     return grad
 
 
