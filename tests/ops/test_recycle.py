@@ -60,6 +60,30 @@ def test_a_block_nothing_refers_to_is_reused_without_new_memory() -> None:
     assert again.flags.c_contiguous
 
 
+@pytest.mark.parametrize("shape", [SHAPE, (3, 1001, 97)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int8])
+def test_a_kept_block_starts_on_a_cache_line(shape: tuple[int, ...], dtype: Any) -> None:
+    # BLAS reads a product's operand faster from a cache line's start (recycle.ALIGN); malloc's large
+    # blocks start 16 bytes past one
+    held = [recycle.empty(shape, dtype) for _ in range(3)]  # three blocks of the size at once
+    assert [a.ctypes.data % recycle.ALIGN for a in held] == [0, 0, 0]
+    assert all(a.flags.c_contiguous for a in held)
+    assert all(a.flags.writeable for a in held)
+    assert all(a.shape == shape for a in held)
+
+
+@pytest.mark.parametrize("size", [0, 1, 63, 64, 1000, 2**20 + 3])
+def test_aligned_bytes_are_as_many_as_asked_and_start_on_a_cache_line(size: int) -> None:
+    block = recycle.aligned_bytes(size)
+    assert block.shape == (size,)
+    assert block.dtype == np.uint8
+    assert block.flags.writeable
+    if size:
+        assert block.ctypes.data % recycle.ALIGN == 0
+        block[...] = 5  # all of it is writable memory of its own
+        assert int(block.sum()) == 5 * size
+
+
 def test_small_huge_and_object_arrays_are_plain_fresh_arrays() -> None:
     small = recycle.empty((10, 10), np.float32)
     huge = recycle.empty((recycle._MOST_BYTES // 4 + 1,), np.float32)

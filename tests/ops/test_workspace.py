@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from convscope import ops
+from convscope.ops import recycle
 from convscope.ops.workspace import Workspace
 
 CASES = [
@@ -97,6 +98,22 @@ def test_a_byte_bound_workspace_keeps_what_fits_and_hands_out_the_rest() -> None
     ws.empty("grad_rows", (200,), np.float32)  # 400 + 800 would pass 1,000: start afresh
     assert ws.empty("cols", (100,), np.float32) is not a
     assert sum(x.nbytes for x in ws._arrays.values()) <= 1000
+
+
+@pytest.mark.parametrize("shape", [(14, 6, 5, 640), (3, 7), (1,), (2, 0)])
+def test_workspace_arrays_start_on_a_cache_line(shape: tuple[int, ...]) -> None:
+    # the columns BLAS reads are workspace arrays: from a cache line's start it reads them faster
+    ws = Workspace(most_bytes=1000)  # (14, 6, 5, 640) is over the bound: handed out, not kept
+    arrays = [ws.empty(role, shape, np.float32) for role in ("cols", "product")]
+    for a in arrays:
+        assert a.shape == shape
+        assert a.dtype == np.float32
+        assert a.flags.c_contiguous
+        assert a.flags.writeable
+        assert a.size == 0 or a.ctypes.data % recycle.ALIGN == 0
+    if arrays[0].size:
+        arrays[0][...], arrays[1][...] = 1.0, 2.0  # two arrays, no shared memory
+        assert float(arrays[0].sum()) == arrays[0].size
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.longdouble])

@@ -28,6 +28,11 @@ import numpy.typing as npt
 
 Array = npt.NDArray[Any]
 
+# Where arrays start: on a cache line, where malloc gives 16 bytes past one. OpenBLAS's SkylakeX sgemm read
+# LeNet conv2's width columns, (16 x 150) @ (150 x 320) a piece, in 185-206 us from a 64-byte-aligned start
+# and 247-263 from one 16 or 32 bytes past it (ten rows, a 64-image chunk); in the ops-level step the
+# convolutions took 6-11 % less at 256 images (benchmarks/RESULTS_perf.md #190).
+ALIGN = 64
 _LEAST_BYTES = 2**18  # smaller arrays come from malloc's own free lists, without page faults
 _MOST_BYTES = 2**27  # 128 MB of blocks kept in all, in use or not
 _LOCK = threading.Lock()  # threads of one op (`convscope.ops.threads`) take results at the same time
@@ -120,12 +125,31 @@ def _free_block(size: int) -> Array:
     kept = _kept_bytes() + size <= _MOST_BYTES
     block = _SOURCE[0][0](size) if _SOURCE and kept else None
     if block is None:
-        block = np.empty(size, dtype=np.uint8)
+        block = aligned_bytes(size)
     else:
         _SOURCED.add(id(block))
     if kept:
         _KEPT.setdefault(size, []).append(block)
     return block
+
+
+def aligned_bytes(size: int) -> Array:
+    """``size`` uninitialised bytes starting on a cache line (`ALIGN`): a 1-D uint8 array.
+
+    Views of it refer to it, not to the larger array it lies in (its base is a memoryview), so that
+    a block's reference count says whether anything still sees it.
+
+    Examples
+    --------
+    >>> block = aligned_bytes(1000)
+    >>> block.shape, block.ctypes.data % ALIGN, block.flags.writeable
+    ((1000,), 0, True)
+    """
+    if size == 0:
+        return np.empty(0, dtype=np.uint8)
+    raw = np.empty(size + ALIGN, dtype=np.uint8)
+    start = -raw.ctypes.data % ALIGN
+    return np.frombuffer(raw.data[start : start + size], dtype=np.uint8)  # raw.data: its memoryview
 
 
 def _kept_bytes() -> int:
