@@ -30,8 +30,8 @@ Array = npt.NDArray[Any]
 
 # Where arrays start: on a cache line, where malloc gives 16 bytes past one. OpenBLAS's SkylakeX sgemm read
 # LeNet conv2's width columns, (16 x 150) @ (150 x 320) a piece, in 185-206 us from a 64-byte-aligned start
-# and 247-263 from one 16 or 32 bytes past it (ten rows, a 64-image chunk); in the ops-level step the
-# convolutions took 6-11 % less at 256 images (benchmarks/RESULTS_perf.md #190).
+# and 247-263 from one 16 or 32 bytes past it (ten rows, a 64-image chunk); in the ops-level step LeNet's
+# convolutions took 7-14 % less at 256 images (benchmarks/RESULTS_perf.md #190).
 ALIGN = 64
 _LEAST_BYTES = 2**18  # smaller arrays come from malloc's own free lists, without page faults
 _MOST_BYTES = 2**27  # 128 MB of blocks kept in all, in use or not
